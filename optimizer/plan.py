@@ -1,0 +1,90 @@
+"""Plan values: moves, rule report rows, the solve summary. Writers live in `optimizer.io`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUSES = ("met", "violated", "not_applicable")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One teacher leaving `from_school` for `to_school` to teach `subject` (a post code).
+
+    For principals and vice-principals `subject` is their role: they fill a leadership post.
+    """
+
+    teacher_id: str
+    from_school: str
+    to_school: str
+    subject: str
+    term_years: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    moves: tuple[Move, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_teacher", {m.teacher_id: m for m in self.moves})
+
+    def move_of(self, teacher_id: str) -> Move | None:
+        return self._by_teacher.get(teacher_id)  # type: ignore[attr-defined]
+
+    @property
+    def moving_ids(self) -> set[str]:
+        return set(self._by_teacher)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule instance in the report: what was required, what the plan achieves.
+
+    `target` and `achieved` are numbers in the rule's own unit (teachers, a ratio, a count);
+    `shortfall` is how far the plan is from the target in that unit (0 when met).
+    """
+
+    rule: str
+    scope: str
+    key: str
+    target: float | None
+    achieved: float | None
+    status: str
+    shortfall: float
+    mode: str
+    sentence_zh: str
+    sentence_en: str
+    involved: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        row = asdict(self)
+        row["involved"] = list(self.involved)
+        return row
+
+
+SOLVE_STATUSES = ("optimal", "feasible", "infeasible", "timeout_no_plan")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a solve achieved. `objective` and `bound` are in cost units (weights × shortfall);
+    `gap` is (objective − bound) / max(1, |objective|), 0 when optimal; times in seconds."""
+
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    solve_seconds: float
+    build_seconds: float
+    eligible: int
+    rotating: int
+    backbone_rotating: int
+    shortage_filled: int
+    shortage_total: int
+    variables: int = 0
+    hard_violations: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

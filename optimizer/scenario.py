@@ -1,0 +1,312 @@
+"""The immutable scenario: teachers, schools, demand, pins and policy of one planning year.
+
+Loaders in `optimizer.io` build it after validation; everything downstream (model, checker,
+report) reads it and never changes it. Derived facts that several rules need (ages, the
+headcount at the start of the year, eligibility) live here so each is computed one way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from math import asin, cos, radians, sin, sqrt
+
+from optimizer.policy import Policy
+from optimizer.subjects import SUBJECT_NAMES_ZH, SUBJECTS, subject_code  # noqa: F401  (re-exported)
+
+TEACHER_STAGES = ("primary", "junior", "both")
+SCHOOL_STAGES = ("primary", "junior", "nine_year")
+AREAS = ("urban", "town", "rural")
+DEGREES = ("associate", "bachelor", "master", "doctor")
+ROLES = ("teacher", "vice_principal", "principal")
+PRINCIPAL_ROLES = ("vice_principal", "principal")
+PIN_ACTIONS = ("move_to", "stay")
+
+
+def stage_fits(teacher_stage: str, school_stage: str) -> bool:
+    """A primary teacher may teach in primary and nine-year schools, junior likewise; both anywhere."""
+    return teacher_stage == "both" or school_stage == "nine_year" or teacher_stage == school_stage
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
+    a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
+    return 2 * 6371.0 * asin(sqrt(a))
+
+
+@dataclass(frozen=True)
+class Teacher:
+    """One teacher, principal or vice-principal as of the start of the plan year."""
+
+    teacher_id: str
+    school_id: str
+    subject: str
+    stage: str
+    gender: str
+    birth_year: int
+    years_at_school: int
+    is_backbone: bool
+    degree: str
+    role: str = "teacher"
+    name: str = ""
+    other_subjects: tuple[str, ...] = ()
+    title: str = ""
+    terms_at_school: int = 0
+    rural_years: int = 0
+    weak_years: int = 0
+    new_teacher_period: int = 0
+    funded_graduate_owed_years: int = 0
+    exempt_reason: str = ""
+    volunteer: bool = False
+    preferred_schools: tuple[str, ...] = ()
+    plans_senior_title: bool = False
+    spouse_id: str | None = None
+    last_rotated_year: int | None = None
+    on_rotation_from: str | None = None
+    home_lat: float | None = None
+    home_lon: float | None = None
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """Main subject first, then the additional ones."""
+        return (self.subject, *(s for s in self.other_subjects if s != self.subject))
+
+    @property
+    def is_principal(self) -> bool:
+        return self.role in PRINCIPAL_ROLES
+
+    @property
+    def has_degree(self) -> bool:
+        """Bachelor's degree or higher (本科及以上)."""
+        return self.degree in ("bachelor", "master", "doctor")
+
+
+@dataclass(frozen=True)
+class School:
+    school_id: str
+    name: str
+    region: str
+    area: str
+    is_weak: bool
+    stage: str
+    establishment: int
+    max_incoming: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    district: str = ""
+
+
+@dataclass(frozen=True)
+class Pin:
+    """An HR decision: `move_to` a school, or `stay`."""
+
+    teacher_id: str
+    action: str
+    school_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Why a teacher may or may not be moved out this year; `reason` is a stable code."""
+
+    eligible: bool
+    reason: str
+    detail_zh: str
+    detail_en: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario. `demand` maps (school_id, subject) to the teachers required."""
+
+    teachers: tuple[Teacher, ...]
+    schools: tuple[School, ...]
+    demand: dict[tuple[str, str], int]
+    pins: tuple[Pin, ...]
+    policy: Policy
+    name: str = ""
+    source: str = field(default="", compare=False)
+
+    @cached_property
+    def teacher_by_id(self) -> dict[str, Teacher]:
+        return {t.teacher_id: t for t in self.teachers}
+
+    @cached_property
+    def school_by_id(self) -> dict[str, School]:
+        return {s.school_id: s for s in self.schools}
+
+    @cached_property
+    def regions(self) -> tuple[str, ...]:
+        return tuple(sorted({s.region for s in self.schools}))
+
+    @cached_property
+    def pin_by_teacher(self) -> dict[str, Pin]:
+        return {p.teacher_id: p for p in self.pins}
+
+    def age(self, teacher: Teacher) -> int:
+        return self.policy.year - teacher.birth_year
+
+    def returns_this_year(self, teacher: Teacher) -> bool:
+        """A teacher on rotation whose term ends this year goes back to the sending school."""
+        if not teacher.on_rotation_from:
+            return False
+        if teacher.last_rotated_year is None:
+            return False
+        term_years = int(self.policy.rule("term")["term_years"])
+        return self.policy.year - teacher.last_rotated_year >= term_years
+
+    def home_school(self, teacher: Teacher) -> str:
+        """The school a teacher belongs to once this year's returns are done."""
+        if self.returns_this_year(teacher):
+            assert teacher.on_rotation_from is not None
+            return teacher.on_rotation_from
+        return teacher.school_id
+
+    def region_of(self, teacher: Teacher) -> str:
+        return self.school_by_id[self.home_school(teacher)].region
+
+    @cached_property
+    def staff_at(self) -> dict[str, tuple[Teacher, ...]]:
+        """Staff of every school after this year's returns, before any move."""
+        staff: dict[str, list[Teacher]] = {s.school_id: [] for s in self.schools}
+        for teacher in self.teachers:
+            staff[self.home_school(teacher)].append(teacher)
+        return {school_id: tuple(members) for school_id, members in staff.items()}
+
+    @cached_property
+    def subject_headcount(self) -> Counter[tuple[str, str]]:
+        """(school, subject) -> classroom teachers (role `teacher`) by main subject, before moves."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for school_id, members in self.staff_at.items():
+            for teacher in members:
+                if teacher.role == "teacher":
+                    counts[(school_id, teacher.subject)] += 1
+        return counts
+
+    def shortage(self, school_id: str, subject: str) -> int:
+        required = self.demand.get((school_id, subject), 0)
+        return max(0, required - self.subject_headcount[(school_id, subject)])
+
+    def is_sending(self, school: School) -> bool:
+        """Sending schools: `sending_areas` (urban, town) that are not weak."""
+        areas = self.policy.rule("rotation_quota")["sending_areas"]
+        return school.area in areas and not school.is_weak
+
+    def is_receiving(self, school: School) -> bool:
+        """Receiving schools: `receiving_areas` (rural) and every weak school."""
+        return school.area in self.policy.rule("direction")["receiving_areas"] or school.is_weak
+
+    def is_rural(self, school: School) -> bool:
+        return school.area == "rural"
+
+    def headcount(self, school_id: str) -> int:
+        return len(self.staff_at[school_id])
+
+    @cached_property
+    def eligibility(self) -> dict[str, Eligibility]:
+        """Eligibility of every teacher under the `eligibility` rule's parameters."""
+        return {t.teacher_id: self._eligibility_of(t) for t in self.teachers}
+
+    def _eligibility_of(self, teacher: Teacher) -> Eligibility:
+        params = self.policy.rule("eligibility")
+        year = self.policy.year
+        if teacher.on_rotation_from and not self.returns_this_year(teacher):
+            return Eligibility(
+                False,
+                "on_rotation",
+                f"正在交流轮岗(派出学校 {teacher.on_rotation_from})",
+                f"currently on rotation from {teacher.on_rotation_from}",
+            )
+        if self.returns_this_year(teacher):
+            return Eligibility(
+                False,
+                "returning",
+                "本年度轮岗期满返回原校",
+                "returns to the sending school this year at the end of the term",
+            )
+        if teacher.exempt_reason:
+            return Eligibility(
+                False,
+                "exempt",
+                f"免于交流:{teacher.exempt_reason}",
+                f"exempt: {teacher.exempt_reason}",
+            )
+        retirement_age = int(params["retirement_age"][teacher.gender])
+        exempt_from = retirement_age - int(params["retirement_exempt_years"])
+        age = self.age(teacher)
+        if age >= exempt_from:
+            return Eligibility(
+                False,
+                "near_retirement",
+                f"年龄 {age} 岁,距退休年龄 {retirement_age} 岁不足 "
+                f"{params['retirement_exempt_years']} 年",
+                f"age {age}, within {params['retirement_exempt_years']} years of retirement "
+                f"age {retirement_age}",
+            )
+        cooldown = int(params["cooldown_years"])
+        if teacher.last_rotated_year is not None and year - teacher.last_rotated_year < cooldown:
+            return Eligibility(
+                False,
+                "cooldown",
+                f"{teacher.last_rotated_year} 年已交流,未满 {cooldown} 年",
+                f"rotated in {teacher.last_rotated_year}, less than {cooldown} years ago",
+            )
+        if teacher.is_principal:
+            terms = int(params["principal_terms"])
+            if teacher.terms_at_school < terms:
+                return Eligibility(
+                    False,
+                    "too_few_terms",
+                    f"在本校任职 {teacher.terms_at_school} 届,未满 {terms} 届",
+                    f"{teacher.terms_at_school} terms at this school, fewer than {terms}",
+                )
+            return Eligibility(
+                True,
+                "eligible",
+                f"在本校任职 {teacher.terms_at_school} 届",
+                f"{teacher.terms_at_school} terms at this school",
+            )
+        min_years = int(params["min_years_at_school"])
+        if teacher.years_at_school < min_years:
+            return Eligibility(
+                False,
+                "too_few_years",
+                f"在本校任教 {teacher.years_at_school} 年,未满 {min_years} 年",
+                f"{teacher.years_at_school} years at this school, fewer than {min_years}",
+            )
+        return Eligibility(
+            True,
+            "eligible",
+            f"在本校任教 {teacher.years_at_school} 年",
+            f"{teacher.years_at_school} years at this school",
+        )
+
+    def is_eligible(self, teacher: Teacher) -> bool:
+        return self.eligibility[teacher.teacher_id].eligible
+
+    def owes_rural_service(self, teacher: Teacher) -> bool:
+        """新教师城乡捆绑 / 公费师范生: must serve in a rural school and is not in one now."""
+        school = self.school_by_id[self.home_school(teacher)]
+        if self.is_rural(school) or teacher.on_rotation_from:
+            return False
+        if teacher.exempt_reason:
+            return False
+        new_teacher_due = teacher.new_teacher_period == 2 and teacher.rural_years == 0
+        return new_teacher_due or teacher.funded_graduate_owed_years > 0
+
+    def km_between_schools(self, school_a: str, school_b: str) -> float | None:
+        a, b = self.school_by_id[school_a], self.school_by_id[school_b]
+        if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+            return None
+        return distance_km(a.lat, a.lon, b.lat, b.lon)
+
+    def commute_km(self, teacher: Teacher, school_id: str) -> float | None:
+        """From the teacher's home if known, else from the current school."""
+        school = self.school_by_id[school_id]
+        if school.lat is None or school.lon is None:
+            return None
+        if teacher.home_lat is not None and teacher.home_lon is not None:
+            return distance_km(teacher.home_lat, teacher.home_lon, school.lat, school.lon)
+        return self.km_between_schools(self.home_school(teacher), school_id)
