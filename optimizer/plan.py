@@ -43,7 +43,8 @@ class RuleRow:
     """One rule instance in the report: what was required, what the plan achieves.
 
     `target` and `achieved` are numbers in the rule's own unit (teachers, a ratio, a count);
-    `shortfall` is how far the plan is from the target in that unit (0 when met).
+    `shortfall` is how far the plan is from the target in that unit (0 when met); `cost` is
+    what the shortfall adds to the objective (weight × shortfall for elastic rules, else 0).
     """
 
     rule: str
@@ -57,6 +58,7 @@ class RuleRow:
     sentence_zh: str
     sentence_en: str
     involved: tuple[str, ...] = field(default=())
+    cost: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         row = asdict(self)

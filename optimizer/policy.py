@@ -75,6 +75,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
         "preference_weight": 5,
         "distance_weight": 1,
         "spouse_max_km": 30,
+        "spouse_weight": 20,
     },
     "pins": {"mode": "hard", "weight": 1000},
     "term": {"term_years": 3},
@@ -190,9 +191,7 @@ def merge_policy(raw: Mapping[str, Any], source: str, problems: list[InputProble
     """Like policy_from_dict, but appends problems to `problems` (for all-at-once reports)."""
     year = raw.get("year", DEFAULT_YEAR)
     if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
-        problems.append(
-            InputProblem(source, None, "year", f"expected a year 1990..2100, got {year!r}")
-        )
+        problems.append(InputProblem(source, None, "year", f"expected a year 1990..2100, got {year!r}"))
         year = DEFAULT_YEAR
     for key in raw:
         if key not in ("year", "rules", "name"):
@@ -238,9 +237,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check_param(
-    rule_id: str, name: str, value: Any, source: str, problems: list[InputProblem]
-) -> None:
+def _check_param(rule_id: str, name: str, value: Any, source: str, problems: list[InputProblem]) -> None:
     where = f"rules.{rule_id}.{name}"
     default = DEFAULT_RULES[rule_id].get(name)
 
@@ -249,9 +246,7 @@ def _check_param(
 
     if name not in DEFAULT_RULES[rule_id]:
         known = ", ".join(DEFAULT_RULES[rule_id])
-        problems.append(
-            InputProblem(source, None, where, f"unknown parameter; expected one of {known}")
-        )
+        problems.append(InputProblem(source, None, where, f"unknown parameter; expected one of {known}"))
     elif name == "mode":
         if value not in MODES:
             bad("hard or elastic")
@@ -272,8 +267,7 @@ def _check_param(
             bad('a list of [from_area, to_area] pairs such as [["rural", "urban"]]')
     elif name == "retirement_age":
         if not isinstance(value, Mapping) or any(
-            k not in ("M", "F") or not isinstance(v, int) or not 40 <= v <= 75
-            for k, v in value.items()
+            k not in ("M", "F") or not isinstance(v, int) or not 40 <= v <= 75 for k, v in value.items()
         ):
             bad("a table { M = 60, F = 55 } of ages 40..75")
     elif name == "priority":

@@ -240,8 +240,7 @@ class Scenario:
             return Eligibility(
                 False,
                 "near_retirement",
-                f"年龄 {age} 岁,距退休年龄 {retirement_age} 岁不足 "
-                f"{params['retirement_exempt_years']} 年",
+                f"年龄 {age} 岁,距退休年龄 {retirement_age} 岁不足 {params['retirement_exempt_years']} 年",
                 f"age {age}, within {params['retirement_exempt_years']} years of retirement "
                 f"age {retirement_age}",
             )

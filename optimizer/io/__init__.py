@@ -1,0 +1,41 @@
+"""Scenario input and output: a CSV bundle folder, an .xlsx workbook or a JSON document.
+
+Every format becomes raw tables, validated in one place (`build.py`); a bad input raises
+ScenarioError listing every problem with its file, row and column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.io.bundle import load_bundle, write_bundle
+from optimizer.io.document import load_document, scenario_to_document
+from optimizer.io.workbook import load_workbook, write_workbook
+from optimizer.scenario import Scenario
+
+__all__ = [
+    "load_bundle",
+    "load_document",
+    "load_scenario",
+    "load_workbook",
+    "scenario_to_document",
+    "write_bundle",
+    "write_workbook",
+]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load a bundle folder, an .xlsx workbook or a .json document, chosen by what `path` is."""
+    path = Path(path)
+    if path.is_dir():
+        return load_bundle(path)
+    if not path.exists():
+        raise ScenarioError([InputProblem(str(path), None, None, "no such file or folder")])
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return load_workbook(path)
+    if suffix == ".json":
+        return load_document(path)
+    message = f"expected a bundle folder, an .xlsx workbook or a .json document, got {suffix!r}"
+    raise ScenarioError([InputProblem(str(path), None, None, message)])

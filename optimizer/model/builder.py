@@ -1,0 +1,171 @@
+"""The CP-SAT model: one Boolean per candidate move; every rule adds itself through this builder.
+
+The builder owns the variables and the objective; rules describe their instances with
+`at_least`, `at_most`, `forbid` and `add_cost`, and the builder makes each hard (optionally
+guarded by an assumption literal, for conflict sets) or elastic (a shortfall variable paying the
+rule's weight). Costs are integers: weights × COST_SCALE, rounded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from ortools.sat.python import cp_model
+
+from optimizer.model.candidates import Candidate
+from optimizer.rules.base import Instance
+from optimizer.scenario import Scenario
+
+COST_SCALE = 100
+LinearExpr = cp_model.LinearExprT
+
+
+class ModelBuilder:
+    """Holds the model while rules add themselves; then hands it to the solver adapter."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        candidates: Sequence[Candidate],
+        *,
+        track_instances: bool = False,
+        elastic_labels: Iterable[str] = (),
+        elastic_weight: float = 1.0,
+    ) -> None:
+        """`track_instances`: guard every hard instance with an assumption literal.
+        `elastic_labels`: hard instances to make elastic at `elastic_weight` per unit (used to
+        find the smallest relaxation of a conflict)."""
+        self.scenario = scenario
+        self.candidates = list(candidates)
+        self.model = cp_model.CpModel()
+        self.x = [self.model.NewBoolVar(f"x{c.index}") for c in self.candidates]
+        self.track_instances = track_instances
+        self.elastic_labels = set(elastic_labels)
+        self.elastic_weight = elastic_weight
+        self.instances: dict[str, Instance] = {}
+        self.assumptions: dict[str, cp_model.IntVar] = {}
+        self.shortfalls: dict[str, cp_model.IntVar] = {}
+        self.cost_terms: list[tuple[int, LinearExpr]] = []
+        self.by_teacher: dict[str, list[int]] = defaultdict(list)
+        self.out_of: dict[str, list[int]] = defaultdict(list)
+        self.into: dict[str, list[int]] = defaultdict(list)
+        self.into_post: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.out_of_subject: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for c in self.candidates:
+            teacher = scenario.teacher_by_id[c.teacher_id]
+            self.by_teacher[c.teacher_id].append(c.index)
+            self.out_of[c.from_school].append(c.index)
+            self.into[c.to_school].append(c.index)
+            self.into_post[(c.to_school, c.post)].append(c.index)
+            if teacher.role == "teacher":
+                self.out_of_subject[(c.from_school, teacher.subject)].append(c.index)
+
+    # -- expressions -------------------------------------------------------------------------
+
+    def total(self, indices: Iterable[int]) -> LinearExpr:
+        return sum((self.x[i] for i in indices), start=0)
+
+    def moved(self, teacher_id: str) -> LinearExpr:
+        """1 if the teacher moves anywhere, else 0 (at most one candidate is chosen)."""
+        return self.total(self.by_teacher.get(teacher_id, ()))
+
+    def departures(self, school_id: str) -> LinearExpr:
+        return self.total(self.out_of.get(school_id, ()))
+
+    def arrivals(self, school_id: str) -> LinearExpr:
+        return self.total(self.into.get(school_id, ()))
+
+    def headcount_after(self, school_id: str) -> LinearExpr:
+        return self.scenario.headcount(school_id) + self.arrivals(school_id) - self.departures(school_id)
+
+    def subject_after(self, school_id: str, subject: str) -> LinearExpr:
+        """Classroom teachers of `subject` at the school after the moves (posts filled)."""
+        return (
+            self.scenario.subject_headcount[(school_id, subject)]
+            + self.total(self.into_post.get((school_id, subject), ()))
+            - self.total(self.out_of_subject.get((school_id, subject), ()))
+        )
+
+    # -- instances ---------------------------------------------------------------------------
+
+    def _register(self, instance: Instance) -> tuple[bool, cp_model.IntVar | None]:
+        """(is hard, assumption literal or None) for a new instance."""
+        if instance.label in self.instances:
+            raise ValueError(f"duplicate rule instance {instance.label}")
+        self.instances[instance.label] = instance
+        hard = self.scenario.policy.is_hard(instance.rule) and instance.label not in self.elastic_labels
+        if hard and self.track_instances:
+            literal = self.model.NewBoolVar(f"assume[{instance.label}]")
+            self.assumptions[instance.label] = literal
+            return True, literal
+        return hard, None
+
+    def _unit_weight(self, instance: Instance, weight: float | None) -> float:
+        if instance.label in self.elastic_labels:
+            return self.elastic_weight
+        return self.scenario.policy.weight(instance.rule) if weight is None else weight
+
+    def at_least(
+        self,
+        instance: Instance,
+        expr: LinearExpr,
+        target: int,
+        *,
+        unit: int = 1,
+        max_shortfall: int | None = None,
+        weight: float | None = None,
+    ) -> None:
+        """expr ≥ target; elastic: expr + unit × shortfall ≥ target, shortfall paid per unit."""
+        hard, literal = self._register(instance)
+        if hard:
+            constraint = self.model.Add(expr >= target)
+            if literal is not None:
+                constraint.OnlyEnforceIf(literal)
+            return
+        upper = max(0, target) if max_shortfall is None else max(0, max_shortfall)
+        shortfall = self.model.NewIntVar(0, upper, f"short[{instance.label}]")
+        self.model.Add(expr + unit * shortfall >= target)
+        self._pay(instance, shortfall, weight)
+
+    def at_most(
+        self,
+        instance: Instance,
+        expr: LinearExpr,
+        limit: int,
+        *,
+        max_excess: int,
+        unit: int = 1,
+        weight: float | None = None,
+    ) -> None:
+        """expr ≤ limit; elastic: expr − unit × excess ≤ limit, the excess paid per unit."""
+        hard, literal = self._register(instance)
+        if hard:
+            constraint = self.model.Add(expr <= limit)
+            if literal is not None:
+                constraint.OnlyEnforceIf(literal)
+            return
+        excess = self.model.NewIntVar(0, max(0, max_excess), f"excess[{instance.label}]")
+        self.model.Add(expr - unit * excess <= limit)
+        self._pay(instance, excess, weight)
+
+    def forbid(self, instance: Instance, indices: Sequence[int], weight: float | None = None) -> None:
+        """None of these candidate moves; elastic: each chosen one is paid."""
+        self.at_most(instance, self.total(indices), 0, max_excess=len(indices), weight=weight)
+
+    def _pay(self, instance: Instance, shortfall: cp_model.IntVar, weight: float | None) -> None:
+        self.shortfalls[instance.label] = shortfall
+        self.add_cost(self._unit_weight(instance, weight), shortfall)
+
+    def add_cost(self, weight: float, expr: LinearExpr) -> None:
+        """A soft preference: weight (cost units) × expr, added to the objective."""
+        coefficient = round(weight * COST_SCALE)
+        if coefficient:
+            self.cost_terms.append((coefficient, expr))
+
+    def finish(self) -> None:
+        """One move per teacher at most; then the objective."""
+        for indices in self.by_teacher.values():
+            if len(indices) > 1:
+                self.model.AddAtMostOne(self.x[i] for i in indices)
+        self.model.Minimize(sum((c * e for c, e in self.cost_terms), start=0))

@@ -1,0 +1,85 @@
+"""backbone_presence: every receiving (rural / weak) school ends with at least `min_per_school`
+backbone teachers. Source: 001, 004 (骨干 ≈ 10 % of teachers).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from optimizer.outcome import Outcome
+from optimizer.plan import Plan, RuleRow
+from optimizer.rules.base import Instance, row
+from optimizer.scenario import Scenario, School
+
+if TYPE_CHECKING:
+    from optimizer.model.builder import ModelBuilder
+
+
+class BackbonePresence:
+    id = "backbone_presence"
+    title_zh = "薄弱校骨干配备"
+    title_en = "backbone presence"
+
+    def schools(self, scenario: Scenario) -> list[School]:
+        return [s for s in scenario.schools if scenario.is_receiving(s)]
+
+    def build(self, builder: ModelBuilder) -> None:
+        scenario = builder.scenario
+        minimum = int(scenario.policy.rule(self.id)["min_per_school"])
+        for school in self.schools(scenario):
+            school_id = school.school_id
+            before = sum(t.is_backbone for t in scenario.staff_at[school_id])
+
+            def backbone(indices: list[int]) -> list[int]:
+                return [
+                    i for i in indices if scenario.teacher_by_id[builder.candidates[i].teacher_id].is_backbone
+                ]
+
+            after = (
+                before
+                + builder.total(backbone(builder.into.get(school_id, [])))
+                - builder.total(backbone(builder.out_of.get(school_id, [])))
+            )
+            builder.at_least(
+                Instance(
+                    self.id,
+                    "school",
+                    school_id,
+                    minimum,
+                    "teachers",
+                    f"{school_id}:乡村/薄弱学校至少配备 {minimum} 名骨干教师(现有 {before} 名)",
+                    f"{school_id}: a rural / weak school has at least {minimum} backbone teachers "
+                    f"({before} now)",
+                ),
+                after,
+                minimum,
+                max_shortfall=minimum,
+            )
+
+    def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
+        outcome = Outcome(scenario, plan)
+        minimum = int(scenario.policy.rule(self.id)["min_per_school"])
+        rows = []
+        for school in self.schools(scenario):
+            backbone = tuple(t.teacher_id for t in outcome.staff_after[school.school_id] if t.is_backbone)
+            missing = max(0, minimum - len(backbone))
+            rows.append(
+                row(
+                    self.id,
+                    scenario,
+                    "school",
+                    school.school_id,
+                    target=minimum,
+                    achieved=len(backbone),
+                    shortfall=missing,
+                    zh=f"{school.school_id}:交流后骨干教师 {len(backbone)} 名,应至少 {minimum} 名"
+                    + (f",缺 {missing} 名" if missing else ""),
+                    en=f"{school.school_id}: {len(backbone)} backbone teachers after the moves, "
+                    f"at least {minimum} required" + (f"; {missing} missing" if missing else ""),
+                    involved=backbone,
+                )
+            )
+        return rows
+
+
+RULE = BackbonePresence()

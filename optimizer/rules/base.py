@@ -1,0 +1,152 @@
+"""What every rule module provides: build (CP-SAT), check (plan, no solver), explain (rows).
+
+A rule is a module-level object satisfying `Rule`. Gate rules (eligibility, direction,
+subject_fit, pins) also answer `allows(...)` for one (teacher, destination, post): candidate
+generation asks them which pairs may exist, and their check asks the same question of every move,
+so a pair the model can never choose is exactly a move the checker rejects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from optimizer.plan import Plan, RuleRow
+from optimizer.scenario import Scenario, School, Teacher
+
+if TYPE_CHECKING:
+    from optimizer.model.builder import ModelBuilder
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One rule instance, e.g. rotation_quota for region 东区: at least 15 teachers.
+
+    `label` is stable and unique in a scenario; conflict sets and relaxations name instances by it.
+    `target` is the number the instance demands (a minimum, a cap), in `unit`.
+    """
+
+    rule: str
+    scope: str
+    key: str
+    target: float | None
+    unit: str
+    sentence_zh: str
+    sentence_en: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.rule}[{self.scope}={self.key}]"
+
+
+class Rule(Protocol):
+    id: str
+    title_zh: str
+    title_en: str
+
+    def build(self, builder: ModelBuilder) -> None:
+        """Add the rule to the model: hard via builder.require_*, elastic with its weight."""
+
+    def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
+        """Report rows for a finished plan, computed without the solver."""
+
+
+class GateRule(Rule, Protocol):
+    def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
+        """Whether this rule permits `teacher` to fill `post` at `to_school`."""
+
+
+def row(
+    rule_id: str,
+    scenario: Scenario,
+    scope: str,
+    key: str,
+    *,
+    target: float | None,
+    achieved: float | None,
+    shortfall: float,
+    zh: str,
+    en: str,
+    involved: tuple[str, ...] = (),
+    applicable: bool = True,
+    weight: float | None = None,
+    cost: float | None = None,
+) -> RuleRow:
+    """A report row whose status and cost follow from the shortfall and the rule's mode.
+
+    `weight` overrides the rule's unit weight; `cost` states the cost outright (for rules whose
+    cost is a sum of preferences rather than weight × shortfall).
+    """
+    mode = scenario.policy.mode(rule_id)
+    if not applicable:
+        status = "not_applicable"
+    else:
+        status = "met" if shortfall <= 0 else "violated"
+    unit_cost = scenario.policy.weight(rule_id) if weight is None else weight
+    if cost is None:
+        cost = unit_cost * shortfall if mode == "elastic" else 0.0
+    return RuleRow(
+        rule=rule_id,
+        scope=scope,
+        key=key,
+        target=target,
+        achieved=achieved,
+        status=status,
+        shortfall=shortfall,
+        mode=mode,
+        sentence_zh=zh,
+        sentence_en=en,
+        involved=involved,
+        cost=cost,
+    )
+
+
+def gate_check(
+    rule: GateRule,
+    scenario: Scenario,
+    plan: Plan,
+    met_zh: str,
+    met_en: str,
+    explain_zh: str,
+    explain_en: str,
+) -> list[RuleRow]:
+    """Check shared by gate rules: one violated row per move the rule refuses, else one met row.
+
+    `explain_*` are format strings with {teacher}, {to_school}, {post}.
+    """
+    rows = []
+    for move in plan.moves:
+        teacher = scenario.teacher_by_id[move.teacher_id]
+        to_school = scenario.school_by_id[move.to_school]
+        if not rule.allows(scenario, teacher, to_school, move.subject):
+            names = {"teacher": move.teacher_id, "to_school": move.to_school, "post": move.subject}
+            rows.append(
+                row(
+                    rule.id,
+                    scenario,
+                    "teacher",
+                    move.teacher_id,
+                    target=0,
+                    achieved=1,
+                    shortfall=1,
+                    zh=explain_zh.format(**names),
+                    en=explain_en.format(**names),
+                    involved=(move.teacher_id, move.to_school),
+                )
+            )
+    if not rows:
+        rows.append(
+            row(
+                rule.id,
+                scenario,
+                "plan",
+                "all",
+                target=0,
+                achieved=0,
+                shortfall=0,
+                zh=met_zh,
+                en=met_en,
+                applicable=bool(plan.moves),
+            )
+        )
+    return rows

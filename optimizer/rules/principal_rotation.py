@@ -1,0 +1,176 @@
+"""principal_rotation: principals and vice-principals with ≥ `principal_terms` consecutive terms
+at one school rotate between urban and rural schools, and per region the share of rural
+principals aged ≤ `young_age` is at least `young_rural_share` (rounded up). Source: 000.
+
+Each leader due to rotate is one instance (a move anywhere counts). The young-principal share
+counts principals (not vice-principals) at rural schools after the moves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from optimizer.outcome import Outcome
+from optimizer.plan import Plan, RuleRow
+from optimizer.policy import as_fraction, ceil_share
+from optimizer.rules.base import Instance, row
+from optimizer.rules.rotation_quota import pct
+from optimizer.scenario import Scenario, Teacher
+
+if TYPE_CHECKING:
+    from optimizer.model.builder import ModelBuilder
+
+
+class PrincipalRotation:
+    id = "principal_rotation"
+    title_zh = "校长轮岗"
+    title_en = "principal rotation"
+
+    def due(self, scenario: Scenario) -> list[Teacher]:
+        """Leaders who have served the required terms and are eligible."""
+        terms = int(scenario.policy.rule("eligibility")["principal_terms"])
+        return [
+            t
+            for t in scenario.teachers
+            if t.is_principal and t.terms_at_school >= terms and scenario.is_eligible(t)
+        ]
+
+    def is_young(self, scenario: Scenario, teacher: Teacher) -> bool:
+        return scenario.age(teacher) <= int(scenario.policy.rule(self.id)["young_age"])
+
+    def rural_ids(self, scenario: Scenario, region: str) -> set[str]:
+        return {s.school_id for s in scenario.schools if s.region == region and s.area == "rural"}
+
+    def due_instance(self, teacher: Teacher, school_id: str) -> Instance:
+        return Instance(
+            self.id,
+            "teacher",
+            teacher.teacher_id,
+            1,
+            "moves",
+            f"{school_id} {teacher.teacher_id} 已连任 {teacher.terms_at_school} 届,应交流",
+            f"{teacher.teacher_id} at {school_id} has served {teacher.terms_at_school} terms "
+            "and should rotate",
+        )
+
+    def young_instance(self, scenario: Scenario, region: str) -> Instance:
+        params = scenario.policy.rule(self.id)
+        share, age = params["young_rural_share"], params["young_age"]
+        return Instance(
+            self.id,
+            "region",
+            region,
+            share,
+            "share",
+            f"{region}:乡村学校 {age} 岁及以下校长占比不低于 {pct(share)}",
+            f"{region}: at least {pct(share)} of rural principals are aged {age} or younger",
+        )
+
+    def build(self, builder: ModelBuilder) -> None:
+        scenario = builder.scenario
+        for teacher in self.due(scenario):
+            builder.at_least(
+                self.due_instance(teacher, scenario.home_school(teacher)),
+                builder.moved(teacher.teacher_id),
+                1,
+            )
+        fraction = as_fraction(scenario.policy.rule(self.id)["young_rural_share"])
+        for region in scenario.regions:
+            rural = self.rural_ids(scenario, region)
+            principals = [
+                t for school_id in rural for t in scenario.staff_at[school_id] if t.role == "principal"
+            ]
+            arriving = [
+                c
+                for c in builder.candidates
+                if c.post == "principal" and c.to_school in rural and c.from_school not in rural
+            ]
+            leaving = [
+                c
+                for c in builder.candidates
+                if c.post == "principal" and c.from_school in rural and c.to_school not in rural
+            ]
+            if not principals and not arriving:
+                continue
+
+            def weigh(teacher: Teacher, young_only: bool) -> int:
+                return int(not young_only or self.is_young(scenario, teacher))
+
+            def after(young_only: bool) -> object:
+                by_id = scenario.teacher_by_id
+                return (
+                    sum(weigh(t, young_only) for t in principals)
+                    + sum(
+                        (weigh(by_id[c.teacher_id], young_only) * builder.x[c.index] for c in arriving),
+                        start=0,
+                    )
+                    - sum(
+                        (weigh(by_id[c.teacher_id], young_only) * builder.x[c.index] for c in leaving),
+                        start=0,
+                    )
+                )
+
+            builder.at_least(
+                self.young_instance(scenario, region),
+                fraction.denominator * after(True) - fraction.numerator * after(False),
+                0,
+                unit=fraction.denominator,
+                max_shortfall=len(principals) + len(arriving),
+            )
+
+    def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
+        outcome = Outcome(scenario, plan)
+        rows = []
+        for teacher in self.due(scenario):
+            school_id = scenario.home_school(teacher)
+            moved = plan.move_of(teacher.teacher_id)
+            instance = self.due_instance(teacher, school_id)
+            rows.append(
+                row(
+                    self.id,
+                    scenario,
+                    "teacher",
+                    teacher.teacher_id,
+                    target=1,
+                    achieved=int(moved is not None),
+                    shortfall=int(moved is None),
+                    zh=instance.sentence_zh + (f";交流至 {moved.to_school}" if moved else ";本年未交流"),
+                    en=instance.sentence_en
+                    + (f"; moves to {moved.to_school}" if moved else "; does not rotate this year"),
+                    involved=(teacher.teacher_id,),
+                )
+            )
+        params = scenario.policy.rule(self.id)
+        for region in scenario.regions:
+            principals = [
+                t
+                for school_id in self.rural_ids(scenario, region)
+                for t in outcome.staff_after[school_id]
+                if t.role == "principal"
+            ]
+            if not principals:
+                continue
+            young = tuple(t.teacher_id for t in principals if self.is_young(scenario, t))
+            required = ceil_share(params["young_rural_share"], len(principals))
+            missing = max(0, required - len(young))
+            rows.append(
+                row(
+                    self.id,
+                    scenario,
+                    "region",
+                    region,
+                    target=required,
+                    achieved=len(young),
+                    shortfall=missing,
+                    zh=f"{region}:乡村学校校长 {len(principals)} 人,{params['young_age']} 岁及以下 "
+                    f"{len(young)} 人(应至少 {required} 人,{pct(params['young_rural_share'])})",
+                    en=f"{region}: {len(young)} of {len(principals)} rural principals are aged "
+                    f"{params['young_age']} or younger (at least {required}, "
+                    f"{pct(params['young_rural_share'])})",
+                    involved=young,
+                )
+            )
+        return rows
+
+
+RULE = PrincipalRotation()

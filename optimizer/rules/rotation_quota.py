@@ -1,0 +1,110 @@
+"""rotation_quota: teachers rotating this year ≥ rate × eligible teachers of sending schools.
+
+Source: 001 (每年交流轮岗教师的比例不低于符合交流条件教师总数的10%). Scope `region` counts per
+region, `school` per sending school. The minimum rounds up (10 % of 143 → 15). Every departure
+from a sending school counts, pinned ones included.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from optimizer.outcome import Outcome
+from optimizer.plan import Plan, RuleRow
+from optimizer.policy import ceil_share
+from optimizer.rules.base import Instance, row
+from optimizer.scenario import Scenario, School
+
+if TYPE_CHECKING:
+    from optimizer.model.builder import ModelBuilder
+
+
+def pct(fraction: float) -> str:
+    return f"{fraction * 100:g}%"
+
+
+class RotationQuota:
+    id = "rotation_quota"
+    title_zh = "交流比例"
+    title_en = "rotation quota"
+
+    def groups(self, scenario: Scenario) -> list[tuple[str, str, list[School], int]]:
+        """(scope, key, sending schools, eligible teachers) for every quota instance."""
+        sending = [s for s in scenario.schools if scenario.is_sending(s)]
+        eligible = {
+            s.school_id: sum(scenario.is_eligible(t) for t in scenario.staff_at[s.school_id]) for s in sending
+        }
+        if scenario.policy.rule(self.id)["scope"] == "school":
+            return [("school", s.school_id, [s], eligible[s.school_id]) for s in sending]
+        groups = []
+        for region in scenario.regions:
+            schools = [s for s in sending if s.region == region]
+            groups.append(("region", region, schools, sum(eligible[s.school_id] for s in schools)))
+        return groups
+
+    def instance(self, scenario: Scenario, scope: str, key: str, eligible: int) -> Instance:
+        rate = scenario.policy.rule(self.id)["rate"]
+        required = ceil_share(rate, eligible)
+        return Instance(
+            self.id,
+            scope,
+            key,
+            required,
+            "teachers",
+            f"{key}:交流轮岗人数不少于符合条件教师 {eligible} 人的 {pct(rate)}(至少 {required} 人)",
+            f"{key}: at least {pct(rate)} of {eligible} eligible teachers rotate (at least {required})",
+        )
+
+    def build(self, builder: ModelBuilder) -> None:
+        for scope, key, schools, eligible in self.groups(builder.scenario):
+            instance = self.instance(builder.scenario, scope, key, eligible)
+            rotating = sum((builder.departures(s.school_id) for s in schools), start=0)
+            builder.at_least(instance, rotating, int(instance.target or 0))
+
+    def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
+        outcome = Outcome(scenario, plan)
+        rate = scenario.policy.rule(self.id)["rate"]
+        rows = []
+        for scope, key, schools, eligible in self.groups(scenario):
+            required = ceil_share(rate, eligible)
+            ids = {s.school_id for s in schools}
+            movers = tuple(t.teacher_id for t, m in outcome.moves if m.from_school in ids)
+            rotating = len(movers)
+            shortfall = max(0, required - rotating)
+            if shortfall:
+                zh = (
+                    f"{key}:交流轮岗 {rotating} 人,低于符合条件教师 {eligible} 人的 {pct(rate)}"
+                    f"(应至少 {required} 人)"
+                )
+                en = (
+                    f"{key}: {rotating} teachers rotate; {pct(rate)} of {eligible} eligible "
+                    f"requires at least {required}"
+                )
+            else:
+                zh = (
+                    f"{key}:交流轮岗 {rotating} 人,达到符合条件教师 {eligible} 人的 {pct(rate)}"
+                    f"(至少 {required} 人)"
+                )
+                en = (
+                    f"{key}: {rotating} teachers rotate, meeting {pct(rate)} of {eligible} "
+                    f"eligible (at least {required})"
+                )
+            rows.append(
+                row(
+                    self.id,
+                    scenario,
+                    scope,
+                    key,
+                    target=required,
+                    achieved=rotating,
+                    shortfall=shortfall,
+                    zh=zh,
+                    en=en,
+                    involved=movers,
+                    applicable=eligible > 0,
+                )
+            )
+        return rows
+
+
+RULE = RotationQuota()

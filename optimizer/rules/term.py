@@ -1,0 +1,70 @@
+"""term: a rotation lasts `term_years` (1-3); teachers whose term ends this year free their post at
+the receiving school and return to the sending school. Source: national 2014 opinion.
+
+The return is applied before planning (Scenario.home_school), so this rule adds nothing to the
+model; it reports the term every move gets and the returns it assumed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from optimizer.plan import Plan, RuleRow
+from optimizer.rules.base import row
+from optimizer.scenario import Scenario
+
+if TYPE_CHECKING:
+    from optimizer.model.builder import ModelBuilder
+
+
+class Term:
+    id = "term"
+    title_zh = "交流期限"
+    title_en = "rotation term"
+
+    def build(self, builder: ModelBuilder) -> None:
+        """Nothing to add: returns are settled in the scenario, the term is stamped on moves."""
+
+    def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
+        term_years = int(scenario.policy.rule(self.id)["term_years"])
+        wrong = tuple(m.teacher_id for m in plan.moves if m.term_years != term_years)
+        rows = [
+            row(
+                self.id,
+                scenario,
+                "plan",
+                "all",
+                target=term_years,
+                achieved=term_years,
+                shortfall=len(wrong),
+                involved=wrong,
+                zh=f"交流期限 {term_years} 年" + (f";{len(wrong)} 人期限不符" if wrong else ""),
+                en=f"rotation term {term_years} years"
+                + (f"; {len(wrong)} moves with another term" if wrong else ""),
+            )
+        ]
+        for region in scenario.regions:
+            returning = tuple(
+                t.teacher_id
+                for t in scenario.teachers
+                if scenario.returns_this_year(t) and scenario.region_of(t) == region
+            )
+            rows.append(
+                row(
+                    self.id,
+                    scenario,
+                    "region",
+                    region,
+                    target=None,
+                    achieved=len(returning),
+                    shortfall=0,
+                    involved=returning,
+                    applicable=bool(returning),
+                    zh=f"{region}:本年轮岗期满返回原校 {len(returning)} 人",
+                    en=f"{region}: {len(returning)} teachers return to their sending school this year",
+                )
+            )
+        return rows
+
+
+RULE = Term()

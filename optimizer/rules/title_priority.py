@@ -1,0 +1,70 @@
+"""title_priority: teachers who plan to apply for a senior title (高级/正高级) and lack 1 year in a
+rural school or 3 years in a weak school get priority to rotate (a senior title requires it).
+Source: 001. One instance per such eligible teacher; elastic cost `weight` if not rotating.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from optimizer.plan import Plan, RuleRow
+from optimizer.rules.base import Instance, row
+from optimizer.scenario import Scenario, Teacher
+
+if TYPE_CHECKING:
+    from optimizer.model.builder import ModelBuilder
+
+
+class TitlePriority:
+    id = "title_priority"
+    title_zh = "职称评审优先"
+    title_en = "senior title priority"
+
+    def due(self, scenario: Scenario) -> list[Teacher]:
+        return [
+            t
+            for t in scenario.teachers
+            if t.plans_senior_title and t.rural_years < 1 and t.weak_years < 3 and scenario.is_eligible(t)
+        ]
+
+    def instance(self, teacher: Teacher) -> Instance:
+        return Instance(
+            self.id,
+            "teacher",
+            teacher.teacher_id,
+            1,
+            "moves",
+            f"{teacher.teacher_id} 拟申报高级职称,乡村任教 {teacher.rural_years} 年、薄弱校 "
+            f"{teacher.weak_years} 年,优先交流",
+            f"{teacher.teacher_id} plans a senior title with {teacher.rural_years} rural and "
+            f"{teacher.weak_years} weak-school years: priority to rotate",
+        )
+
+    def build(self, builder: ModelBuilder) -> None:
+        for teacher in self.due(builder.scenario):
+            builder.at_least(self.instance(teacher), builder.moved(teacher.teacher_id), 1)
+
+    def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
+        rows = []
+        for teacher in self.due(scenario):
+            move = plan.move_of(teacher.teacher_id)
+            instance = self.instance(teacher)
+            rows.append(
+                row(
+                    self.id,
+                    scenario,
+                    "teacher",
+                    teacher.teacher_id,
+                    target=1,
+                    achieved=int(move is not None),
+                    shortfall=int(move is None),
+                    zh=instance.sentence_zh + (f";交流至 {move.to_school}" if move else ";本年未交流"),
+                    en=instance.sentence_en
+                    + (f"; moves to {move.to_school}" if move else "; does not rotate"),
+                    involved=(teacher.teacher_id,),
+                )
+            )
+        return rows
+
+
+RULE = TitlePriority()
