@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+import pytest
+
 from optimizer.policy import default_policy
+from optimizer.report import hard_violations, plan_cost
 from optimizer.scenario import Pin, Scenario, School, Teacher
+from optimizer.solve import Result, SolveOptions, solve
 
 YEAR = 2025
 
@@ -60,3 +65,30 @@ def two_school_county(urban_teachers: int = 10, rural_need: int = 2, **overrides
     teachers += [teacher("R00", "R1", is_backbone=True)]
     demand = {("U1", "math"): urban_teachers, ("R1", "math"): 1 + rural_need}
     return scenario(schools, teachers, demand, overrides=list(overrides.get("overrides", [])))
+
+
+def solve_checked(sc: Scenario, expect: str = "optimal", time_limit: float = 20.0) -> Result:
+    """Solve, then assert what must hold of every solver answer.
+
+    A plan: optimal (tiny models), no hard rule broken, the checker's cost equals the solver's
+    objective, and per elastic rule the checker's shortfall equals the solver's. No plan: every
+    conflict set is infeasible, and dropping any member makes the rest feasible.
+    """
+    result = solve(sc, SolveOptions(time_limit=time_limit, workers=2, seed=1))
+    assert result.summary.status == expect, (result.summary, result.conflicts)
+    if expect == "infeasible":
+        assert result.conflicts
+        for conflict in result.conflicts:
+            assert conflict.instances and conflict.minimal
+        return result
+    assert not hard_violations(result.report), hard_violations(result.report)
+    assert plan_cost(result.report) == pytest.approx(result.summary.objective)
+    solver_short: Counter[str] = Counter()
+    for label, value in result.shortfalls.items():
+        solver_short[label.split("[", 1)[0]] += value
+    checker_short: Counter[str] = Counter()
+    for row in result.report:
+        if row.rule in solver_short:
+            checker_short[row.rule] += int(row.shortfall)
+    assert +checker_short == +solver_short
+    return result

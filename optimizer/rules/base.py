@@ -78,10 +78,7 @@ def row(
     cost is a sum of preferences rather than weight × shortfall).
     """
     mode = scenario.policy.mode(rule_id)
-    if not applicable:
-        status = "not_applicable"
-    else:
-        status = "met" if shortfall <= 0 else "violated"
+    status = "not_applicable" if not applicable else "met" if shortfall <= 0 else "violated"
     unit_cost = scenario.policy.weight(rule_id) if weight is None else weight
     if cost is None:
         cost = unit_cost * shortfall if mode == "elastic" else 0.0

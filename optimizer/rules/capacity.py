@@ -4,6 +4,8 @@ of its backbone teachers (rounded up). Source: practice.
 
 Leadership posts are capacity too: after the moves a school has no more principals (and no more
 vice-principals) than before, or one where it had none, so a leader arrives only where one leaves.
+Leaders' exchanges fill those posts and do not count against the departure cap, which is about
+classroom teachers; the backbone count does include them.
 """
 
 from __future__ import annotations
@@ -120,14 +122,14 @@ class Capacity:
                     max_excess=len(arriving),
                 )
             leaving = builder.out_of.get(school_id, [])
-            if not leaving:
-                continue
-            builder.at_most(
-                self.departure_instance(scenario, school_id),
-                builder.departures(school_id),
-                self.departure_cap(scenario, school_id),
-                max_excess=len(leaving),
-            )
+            teachers_leaving = [i for i in leaving if builder.candidates[i].post not in ROLE_ZH]
+            if teachers_leaving:
+                builder.at_most(
+                    self.departure_instance(scenario, school_id),
+                    builder.total(teachers_leaving),
+                    self.departure_cap(scenario, school_id),
+                    max_excess=len(teachers_leaving),
+                )
             backbone_leaving = [
                 i for i in leaving if scenario.teacher_by_id[builder.candidates[i].teacher_id].is_backbone
             ]
@@ -148,7 +150,7 @@ class Capacity:
             for role in ROLE_ZH:
                 if not any(m.to_school == school_id and m.subject == role for _, m in outcome.moves):
                     continue
-                now, most = self.leader_posts(scenario, school_id, role)
+                _, most = self.leader_posts(scenario, school_id, role)
                 after = sum(t.role == role for t in outcome.staff_after[school_id])
                 instance = self.leader_instance(scenario, school_id, role)
                 rows.append(
@@ -184,27 +186,27 @@ class Capacity:
                     )
                 )
             left = [(t, m) for t, m in outcome.moves if m.from_school == school_id]
-            if not left:
-                continue
-            cap = self.departure_cap(scenario, school_id)
-            excess = max(0, len(left) - cap)
-            headcount = scenario.headcount(school_id)
-            rows.append(
-                row(
-                    self.id,
-                    scenario,
-                    "school",
-                    f"{school_id}/departures",
-                    target=cap,
-                    achieved=len(left),
-                    shortfall=excess,
-                    zh=f"{school_id}:教师 {headcount} 人,调出 {len(left)} 人,上限 {cap} 人"
-                    + (f",超出 {excess} 人" if excess else ""),
-                    en=f"{school_id}: {len(left)} of {headcount} teachers leave, at most {cap}"
-                    + (f"; {excess} too many" if excess else ""),
-                    involved=tuple(t.teacher_id for t, _ in left),
+            teachers_left = [(t, m) for t, m in left if m.subject not in ROLE_ZH]
+            if teachers_left:
+                cap = self.departure_cap(scenario, school_id)
+                excess = max(0, len(teachers_left) - cap)
+                headcount = scenario.headcount(school_id)
+                rows.append(
+                    row(
+                        self.id,
+                        scenario,
+                        "school",
+                        f"{school_id}/departures",
+                        target=cap,
+                        achieved=len(teachers_left),
+                        shortfall=excess,
+                        zh=f"{school_id}:教师 {headcount} 人,调出 {len(teachers_left)} 人,上限 {cap} 人"
+                        + (f",超出 {excess} 人" if excess else ""),
+                        en=f"{school_id}: {len(teachers_left)} of {headcount} teachers leave, at most {cap}"
+                        + (f"; {excess} too many" if excess else ""),
+                        involved=tuple(t.teacher_id for t, _ in teachers_left),
+                    )
                 )
-            )
             backbone, keep = self.backbone_keep(scenario, school_id)
             backbone_left = tuple(t.teacher_id for t, _ in left if t.is_backbone)
             if backbone_left:

@@ -93,26 +93,22 @@ class PrincipalRotation:
             if not principals and not arriving:
                 continue
 
-            def weigh(teacher: Teacher, young_only: bool) -> int:
-                return int(not young_only or self.is_young(scenario, teacher))
-
-            def after(young_only: bool) -> object:
-                by_id = scenario.teacher_by_id
-                return (
-                    sum(weigh(t, young_only) for t in principals)
-                    + sum(
-                        (weigh(by_id[c.teacher_id], young_only) * builder.x[c.index] for c in arriving),
-                        start=0,
-                    )
-                    - sum(
-                        (weigh(by_id[c.teacher_id], young_only) * builder.x[c.index] for c in leaving),
-                        start=0,
-                    )
-                )
-
+            young_before = sum(self.is_young(scenario, t) for t in principals)
+            young_arriving = [
+                c.index for c in arriving if self.is_young(scenario, scenario.teacher_by_id[c.teacher_id])
+            ]
+            young_leaving = [
+                c.index for c in leaving if self.is_young(scenario, scenario.teacher_by_id[c.teacher_id])
+            ]
+            young_after = young_before + builder.total(young_arriving) - builder.total(young_leaving)
+            all_after = (
+                len(principals)
+                + builder.total(c.index for c in arriving)
+                - builder.total(c.index for c in leaving)
+            )
             builder.at_least(
                 self.young_instance(scenario, region),
-                fraction.denominator * after(True) - fraction.numerator * after(False),
+                fraction.denominator * young_after - fraction.numerator * all_after,
                 0,
                 unit=fraction.denominator,
                 max_shortfall=len(principals) + len(arriving),

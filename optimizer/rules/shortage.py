@@ -79,7 +79,7 @@ class Shortage:
                     achieved=after,
                     shortfall=remaining,
                     zh=f"{school_id} {name_zh}:需 {required} 人,原缺 {short} 人,调入 "
-                    f"{len(arrivals)} 人后{'仍缺 %d 人' % remaining if remaining else '已补足'}",
+                    f"{len(arrivals)} 人后{f'仍缺 {remaining} 人' if remaining else '已补足'}",
                     en=f"{school_id} {subject}: {required} required, {short} short before, "
                     f"{len(arrivals)} arriving; " + (f"still {remaining} short" if remaining else "filled"),
                     involved=arrivals,

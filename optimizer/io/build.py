@@ -1,0 +1,496 @@
+"""The one validation place: raw tables in, a Scenario or every problem at once out.
+
+Each cell is parsed on its own so that one bad cell does not hide the others; cross-references
+are checked on whatever parsed. Objects are built only when no problem was found, so nothing is
+ever half-loaded. Unknown columns are problems (a misspelt optional column would otherwise be
+dropped silently); unknown files, sheets and extra JSON keys outside the tables are not read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.io.tables import REQUIRED_TABLES, TABLES, RawTable, is_blank
+from optimizer.policy import merge_policy
+from optimizer.scenario import (
+    AREAS,
+    DEGREES,
+    PIN_ACTIONS,
+    ROLES,
+    SCHOOL_STAGES,
+    SUBJECTS,
+    TEACHER_STAGES,
+    Pin,
+    Scenario,
+    School,
+    Teacher,
+    stage_fits,
+    subject_code,
+)
+
+MIN_AGE, MAX_AGE = 18, 70
+MAX_YEARS = 60
+LIST_SEPARATORS = re.compile("[;；]")
+
+Values = dict[str, Any]
+ParsedRow = tuple[int, Values]
+
+
+class BadValue(ValueError):
+    """A cell parser's complaint: what was expected and, for lists, which item was wrong."""
+
+    def __init__(self, expected: str, got: str | None = None) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.got = got
+
+
+Parser = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its parser, whether a value is required, the default of a blank cell."""
+
+    name: str
+    parse: Parser
+    required: bool = False
+    default: Any = None
+
+
+# Cell parsers. Cells come as CSV strings, xlsx values (str, int, float) or JSON values.
+
+
+def text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise BadValue("text")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _number(value: Any) -> float | None:
+    """A finite number from a number or numeric text; None otherwise (booleans are not numbers)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def integer(low: int = 0, high: int | None = None, expected: str = "") -> Parser:
+    """Whole numbers in low..high; Excel's 2019.0 counts as 2019."""
+    if not expected:
+        expected = "a non-negative integer" if high is None else f"an integer {low}..{high}"
+
+    def parse(value: Any) -> int:
+        number = _number(value)
+        if number is None or not number.is_integer() or number < low:
+            raise BadValue(expected)
+        if high is not None and number > high:
+            raise BadValue(expected)
+        return int(number)
+
+    return parse
+
+
+def real(low: float, high: float) -> Parser:
+    def parse(value: Any) -> float:
+        number = _number(value)
+        if number is None or not low <= number <= high:
+            raise BadValue(f"a number {low:g}..{high:g}")
+        return number
+
+    return parse
+
+
+def flag(value: Any) -> bool:
+    """0/1 (text or number); JSON true/false too."""
+    if isinstance(value, str) and value.strip() in ("0", "1"):
+        return value.strip() == "1"
+    if isinstance(value, bool | int | float) and value in (0, 1):
+        return bool(value)
+    raise BadValue("0 or 1")
+
+
+def choice(options: Sequence[str]) -> Parser:
+    """One of `options`, case-insensitive; returns the canonical spelling."""
+    by_lower = {option.lower(): option for option in options}
+
+    def parse(value: Any) -> str:
+        key = value.strip().lower() if isinstance(value, str) else None
+        if key not in by_lower:
+            raise BadValue(f"one of {', '.join(options)}")
+        return by_lower[key]
+
+    return parse
+
+
+def subject(value: Any) -> str:
+    code = subject_code(value) if isinstance(value, str) else None
+    if code is None:
+        raise BadValue(f"a subject ({', '.join(SUBJECTS)}) or its Chinese name (语文, 数学, ...)")
+    return code
+
+
+def list_of(item: Parser) -> Parser:
+    """A `;`-separated list (full-width `；` too) or a JSON array; blank items are skipped."""
+
+    def parse(value: Any) -> tuple[Any, ...]:
+        items = value if isinstance(value, list | tuple) else LIST_SEPARATORS.split(text(value))
+        parsed = []
+        for raw in items:
+            if is_blank(raw):
+                continue
+            try:
+                parsed.append(item(raw))
+            except BadValue as bad:
+                raise BadValue(f"a ';'-separated list of {bad.expected}", f"{raw!r}") from None
+        return tuple(parsed)
+
+    return parse
+
+
+# Columns of every table, in the dataclasses' order. Ranges that depend on the year take it.
+
+YEARS = integer(0, MAX_YEARS)
+
+
+def teacher_columns(year: int) -> tuple[Column, ...]:
+    first, last = year - MAX_AGE, year - MIN_AGE
+    birth = f"a birth year {first}..{last} (age {MIN_AGE}..{MAX_AGE} in {year})"
+    rotated = f"a year not after the plan year {year}"
+    return (
+        Column("teacher_id", text, required=True),
+        Column("school_id", text, required=True),
+        Column("subject", subject, required=True),
+        Column("stage", choice(TEACHER_STAGES), required=True),
+        Column("gender", choice(("F", "M")), required=True),
+        Column("birth_year", integer(first, last, birth), required=True),
+        Column("years_at_school", YEARS, required=True),
+        Column("is_backbone", flag, required=True),
+        Column("degree", choice(DEGREES), required=True),
+        Column("role", choice(ROLES), required=True),
+        Column("name", text, default=""),
+        Column("other_subjects", list_of(subject), default=()),
+        Column("title", text, default=""),
+        Column("terms_at_school", integer(0, 20), default=0),
+        Column("rural_years", YEARS, default=0),
+        Column("weak_years", YEARS, default=0),
+        Column("new_teacher_period", integer(0, 2, "0, 1 or 2"), default=0),
+        Column("funded_graduate_owed_years", YEARS, default=0),
+        Column("exempt_reason", text, default=""),
+        Column("volunteer", flag, default=False),
+        Column("preferred_schools", list_of(text), default=()),
+        Column("plans_senior_title", flag, default=False),
+        Column("spouse_id", text),
+        Column("last_rotated_year", integer(year - MAX_YEARS, year, rotated)),
+        Column("on_rotation_from", text),
+        Column("home_lat", real(-90, 90)),
+        Column("home_lon", real(-180, 180)),
+    )
+
+
+SCHOOL_COLUMNS = (
+    Column("school_id", text, required=True),
+    Column("name", text, required=True),
+    Column("region", text, required=True),
+    Column("area", choice(AREAS), required=True),
+    Column("is_weak", flag, required=True),
+    Column("stage", choice(SCHOOL_STAGES), required=True),
+    Column("establishment", integer(), required=True),
+    Column("max_incoming", integer()),
+    Column("lat", real(-90, 90)),
+    Column("lon", real(-180, 180)),
+    Column("district", text, default=""),
+)
+DEMAND_COLUMNS = (
+    Column("school_id", text, required=True),
+    Column("subject", subject, required=True),
+    Column("required", integer(), required=True),
+)
+PIN_COLUMNS = (
+    Column("teacher_id", text, required=True),
+    Column("action", choice(PIN_ACTIONS), required=True),
+    Column("school_id", text),
+)
+
+
+def build_scenario(
+    tables: Mapping[str, RawTable],
+    policy_raw: Mapping[str, Any],
+    *,
+    policy_source: str,
+    name: str = "",
+    source: str = "",
+    problems: Iterable[InputProblem] = (),
+) -> Scenario:
+    """Parse and validate every table and the policy; raise ScenarioError with all problems.
+
+    tables: keyed by teachers, schools, demand (required) and pins (optional).
+    policy_raw: the policy.toml shape; a `name` key there names the scenario, else `name`.
+    problems: what the loader already found while reading (encoding, syntax), reported along.
+    """
+    found = list(problems)
+    policy = merge_policy(policy_raw, policy_source, found)
+    raw = {key: tables.get(key) or RawTable.missing(key) for key in TABLES}
+    for key in REQUIRED_TABLES:
+        if not raw[key].found:
+            found.append(InputProblem(raw[key].label, None, None, _MISSING_TABLE))
+    schools = _parse_table(raw["schools"], SCHOOL_COLUMNS, found)
+    teachers = _parse_table(raw["teachers"], teacher_columns(policy.year), found)
+    demand = _parse_table(raw["demand"], DEMAND_COLUMNS, found)
+    pins = _parse_table(raw["pins"], PIN_COLUMNS, found)
+    for key, rows in (("teachers", teachers), ("schools", schools)):
+        if raw[key].found and not rows:
+            found.append(InputProblem(raw[key].label, None, None, "no rows; at least one needed"))
+    school_ids = _unique(schools, raw["schools"], "school_id", found)
+    teacher_ids = _unique(teachers, raw["teachers"], "teacher_id", found)
+    _unique(pins, raw["pins"], "teacher_id", found)
+    _check_teachers(teachers, teacher_ids, school_ids, raw, found)
+    _check_demand(demand, school_ids, raw, found)
+    _check_pins(pins, teacher_ids, school_ids, raw, found)
+    scenario_name = policy_raw.get("name") or name
+    if not isinstance(scenario_name, str):
+        message = f"expected text, got {scenario_name!r}"
+        found.append(InputProblem(policy_source, None, "name", message))
+    if found:
+        labels = [raw[key].label for key in TABLES] + [policy_source]
+        raise ScenarioError(sorted(found, key=lambda p: _problem_order(p, labels)))
+    return Scenario(
+        teachers=tuple(Teacher(**values) for _, values in teachers),
+        schools=tuple(School(**values) for _, values in schools),
+        demand={(v["school_id"], v["subject"]): v["required"] for _, v in demand},
+        pins=tuple(Pin(**values) for _, values in pins),
+        policy=policy,
+        name=scenario_name,
+        source=source,
+    )
+
+
+_MISSING_TABLE = f"not found; {', '.join(REQUIRED_TABLES)} are required"
+
+
+def _problem_order(problem: InputProblem, labels: list[str]) -> tuple[int, int]:
+    """Files in reading order (teachers, schools, demand, pins, policy), then rows."""
+    rank = labels.index(problem.file) if problem.file in labels else -1
+    return rank, -1 if problem.row is None else problem.row
+
+
+def _parse_table(table: RawTable, columns: Sequence[Column], problems: list[InputProblem]) -> list[ParsedRow]:
+    """Every row's parsed values; a cell that fails is left out of its row and reported."""
+    by_name = {column.name: column for column in columns}
+    if table.columns is not None:
+        _check_header(table, by_name, problems)
+    parsed: list[ParsedRow] = []
+    for row_number, cells in table.rows:
+        values: Values = {}
+        for column in columns:
+            if table.columns is not None and column.name not in table.columns:
+                if not column.required:
+                    values[column.name] = column.default
+                continue
+            _parse_cell(table.label, row_number, column, cells.get(column.name), values, problems)
+        if table.columns is None:
+            for key in cells:
+                if key not in by_name:
+                    problems.append(_unknown_column(table, row_number, str(key), by_name))
+        parsed.append((row_number, values))
+    return parsed
+
+
+def _check_header(table: RawTable, by_name: Mapping[str, Column], problems: list[InputProblem]) -> None:
+    assert table.columns is not None
+    for column in by_name.values():
+        if column.required and column.name not in table.columns:
+            problems.append(
+                InputProblem(table.label, table.header_row, column.name, "missing required column")
+            )
+    for name in table.columns:
+        if name not in by_name:
+            problems.append(_unknown_column(table, table.header_row, name, by_name))
+
+
+def _unknown_column(
+    table: RawTable, row: int | None, name: str, by_name: Mapping[str, Column]
+) -> InputProblem:
+    close = difflib.get_close_matches(name, list(by_name), n=1)
+    hint = f"did you mean {close[0]}?" if close else f"expected one of {', '.join(by_name)}"
+    return InputProblem(table.label, row, name, f"unknown column; {hint}")
+
+
+def _parse_cell(
+    label: str,
+    row: int,
+    column: Column,
+    raw: Any,
+    values: Values,
+    problems: list[InputProblem],
+) -> None:
+    if is_blank(raw):
+        if column.required:
+            problems.append(InputProblem(label, row, column.name, "a value is required, got blank"))
+        else:
+            values[column.name] = column.default
+        return
+    try:
+        values[column.name] = column.parse(raw)
+    except BadValue as bad:
+        message = f"expected {bad.expected}, got {bad.got or repr(raw)}"
+        problems.append(InputProblem(label, row, column.name, message))
+
+
+# Cross-references. Each check runs on the values that parsed, so one bad cell reports once.
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The rows of a table by id. `complete` is False when the table or its id column is missing;
+    then no reference to it is reported unknown, since the missing table is the problem.
+    """
+
+    rows: Mapping[str, Values]
+    complete: bool
+
+    def lacks(self, ref: str | None) -> bool:
+        return self.complete and ref is not None and ref not in self.rows
+
+
+def _unique(rows: list[ParsedRow], table: RawTable, id_column: str, problems: list[InputProblem]) -> Ids:
+    """The first row of every id; a repeated id is a problem at the repeat."""
+    first: dict[str, tuple[int, Values]] = {}
+    for row, values in rows:
+        key = values.get(id_column)
+        if key is None:
+            continue
+        if key in first:
+            message = f"duplicate {id_column} {key!r}, first at row {first[key][0]}"
+            problems.append(InputProblem(table.label, row, id_column, message))
+        else:
+            first[key] = (row, values)
+    complete = table.found and (table.columns is None or id_column in table.columns)
+    return Ids({key: values for key, (_, values) in first.items()}, complete)
+
+
+def _check_teachers(
+    teachers: list[ParsedRow],
+    teacher_ids: Ids,
+    school_ids: Ids,
+    raw: Mapping[str, RawTable],
+    problems: list[InputProblem],
+) -> None:
+    label, schools_label = raw["teachers"].label, raw["schools"].label
+
+    def problem(row: int, column: str, message: str) -> None:
+        problems.append(InputProblem(label, row, column, message))
+
+    for row, values in teachers:
+        school_id = values.get("school_id")
+        if school_ids.lacks(school_id):
+            problem(row, "school_id", f"unknown school_id {school_id!r}; not in {schools_label}")
+        elif school_id in school_ids.rows:
+            _check_stage(values, school_id, school_ids.rows[school_id].get("stage"), row, problem)
+        rotating_from = values.get("on_rotation_from")
+        if school_ids.lacks(rotating_from):
+            problem(row, "on_rotation_from", f"unknown school {rotating_from!r}")
+        elif rotating_from is not None and rotating_from == school_id:
+            problem(row, "on_rotation_from", "is the current school; leave it blank")
+        unknown = [s for s in values.get("preferred_schools", ()) if school_ids.lacks(s)]
+        if unknown:
+            problem(row, "preferred_schools", f"unknown school {', '.join(map(repr, unknown))}")
+        _check_spouse(values, teacher_ids.rows, row, problem)
+
+
+def _check_stage(
+    values: Values,
+    school_id: str,
+    stage: str | None,
+    row: int,
+    problem: Callable[[int, str, str], None],
+) -> None:
+    teacher_stage = values.get("stage")
+    if teacher_stage is None or stage is None or stage_fits(teacher_stage, stage):
+        return
+    message = f"a {teacher_stage} teacher cannot teach at {school_id!r}, a {stage} school"
+    problem(row, "stage", message)
+
+
+def _check_spouse(
+    values: Values,
+    teachers: Mapping[str, Values],
+    row: int,
+    problem: Callable[[int, str, str], None],
+) -> None:
+    """Spouses name each other: A -> B requires B -> A."""
+    teacher_id, spouse_id = values.get("teacher_id"), values.get("spouse_id")
+    if spouse_id is None or teacher_id is None:
+        return
+    if spouse_id == teacher_id:
+        problem(row, "spouse_id", "a teacher cannot be their own spouse")
+    elif spouse_id not in teachers:
+        problem(row, "spouse_id", f"unknown teacher {spouse_id!r}")
+    elif "spouse_id" in teachers[spouse_id] and teachers[spouse_id]["spouse_id"] != teacher_id:
+        back = teachers[spouse_id]["spouse_id"]
+        named = "a blank spouse_id" if back is None else f"spouse_id {back!r}"
+        problem(row, "spouse_id", f"not mutual: {spouse_id!r} has {named}, not {teacher_id!r}")
+
+
+def _check_demand(
+    demand: list[ParsedRow],
+    school_ids: Ids,
+    raw: Mapping[str, RawTable],
+    problems: list[InputProblem],
+) -> None:
+    label, schools_label = raw["demand"].label, raw["schools"].label
+    first_row: dict[tuple[str, str], int] = {}
+    for row, values in demand:
+        school_id, subject_id = values.get("school_id"), values.get("subject")
+        if school_ids.lacks(school_id):
+            message = f"unknown school_id {school_id!r}; not in {schools_label}"
+            problems.append(InputProblem(label, row, "school_id", message))
+        if school_id is None or subject_id is None:
+            continue
+        key = (school_id, subject_id)
+        if key in first_row:
+            message = f"duplicate ({school_id}, {subject_id}), first at row {first_row[key]}"
+            problems.append(InputProblem(label, row, "subject", message))
+        else:
+            first_row[key] = row
+
+
+def _check_pins(
+    pins: list[ParsedRow],
+    teacher_ids: Ids,
+    school_ids: Ids,
+    raw: Mapping[str, RawTable],
+    problems: list[InputProblem],
+) -> None:
+    label, teachers_label = raw["pins"].label, raw["teachers"].label
+
+    def problem(row: int, column: str, message: str) -> None:
+        problems.append(InputProblem(label, row, column, message))
+
+    for row, values in pins:
+        teacher_id, action = values.get("teacher_id"), values.get("action")
+        school_id = values.get("school_id")
+        if teacher_ids.lacks(teacher_id):
+            problem(row, "teacher_id", f"unknown teacher {teacher_id!r}; not in {teachers_label}")
+        if action == "move_to" and school_id is None and "school_id" in values:
+            problem(row, "school_id", "a move_to pin needs the school_id to move to")
+        elif action == "move_to" and school_ids.lacks(school_id):
+            problem(row, "school_id", f"unknown school_id {school_id!r}")
+        elif action == "stay" and school_id is not None:
+            problem(row, "school_id", "a stay pin takes no school_id; leave it blank")

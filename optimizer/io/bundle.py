@@ -1,0 +1,117 @@
+"""The scenario bundle: a folder of CSV files plus policy.toml (SPEC "Files: the scenario bundle").
+
+CSV cells are read as text, never type-guessed, so ids like 007 keep their zeros. Files are
+UTF-8 with or without the BOM Excel writes; GB18030 (Excel's "CSV" on a Chinese Windows) is
+accepted as a fallback. Files are written with a BOM so that Excel shows Chinese names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.io.build import build_scenario
+from optimizer.io.tables import COLUMNS, TABLES, RawTable, scenario_records, table_from_grid
+from optimizer.scenario import Scenario
+
+POLICY_FILE = "policy.toml"
+
+
+def file_name(table: str) -> str:
+    return f"{table}.csv"
+
+
+def load_bundle(folder: str | Path) -> Scenario:
+    """Read and validate a bundle folder; ScenarioError lists every problem in every file.
+
+    The scenario is named by policy.toml's `name`, else by the folder's name.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ScenarioError([InputProblem(str(folder), None, None, "no such folder")])
+    problems: list[InputProblem] = []
+    tables = {table: _read_csv(folder / file_name(table), problems) for table in TABLES}
+    policy_raw = _read_policy(folder / POLICY_FILE, problems)
+    return build_scenario(
+        tables,
+        policy_raw,
+        policy_source=POLICY_FILE,
+        name=folder.name,
+        source=str(folder),
+        problems=problems,
+    )
+
+
+def write_bundle(scenario: Scenario, folder: str | Path) -> Path:
+    """Write the bundle files (pins.csv even when empty, as a template); returns the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, records in scenario_records(scenario).items():
+        with (folder / file_name(table)).open("w", encoding="utf-8-sig", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(COLUMNS[table])
+            for record in records:
+                writer.writerow(_csv_cell(record[column]) for column in COLUMNS[table])
+    policy = scenario.policy.to_dict()
+    if scenario.name:
+        policy = {"name": scenario.name, **policy}
+    (folder / POLICY_FILE).write_text(tomli_w.dumps(policy), encoding="utf-8")
+    return folder
+
+
+def _csv_cell(value: Any) -> str:
+    """Booleans as 0/1, lists joined with `;`, None as blank."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, tuple):
+        return ";".join(value)
+    return str(value)
+
+
+def _read_text(path: Path, problems: list[InputProblem]) -> str | None:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    problems.append(InputProblem(path.name, None, None, "cannot decode; save it as UTF-8"))
+    return None
+
+
+def _read_csv(path: Path, problems: list[InputProblem]) -> RawTable:
+    if not path.is_file():
+        return RawTable.missing(path.name)
+    content = _read_text(path, problems)
+    if content is None:
+        return RawTable(path.name)
+    try:
+        return table_from_grid(path.name, list(csv.reader(io.StringIO(content))), problems)
+    except csv.Error as error:
+        problems.append(InputProblem(path.name, None, None, f"not a readable CSV file: {error}"))
+        return RawTable(path.name)
+
+
+def _read_policy(path: Path, problems: list[InputProblem]) -> dict[str, Any]:
+    """policy.toml as a dict; absent means all defaults, a syntax error is a problem at its line."""
+    if not path.is_file():
+        return {}
+    content = _read_text(path, problems)
+    if content is None:
+        return {}
+    try:
+        return tomllib.loads(content)
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"at line (\d+)", str(error))
+        row = int(line.group(1)) if line else None
+        problems.append(InputProblem(path.name, row, None, f"TOML syntax error: {error}"))
+        return {}

@@ -1,0 +1,104 @@
+"""The scenario as one JSON document, the API's shape (SPEC "The JSON document (API)").
+
+`{"name": ..., "teachers": [...], "schools": [...], "demand": [...], "pins": [...],
+"policy": {...}}`: one object per CSV row with the CSV's column names as keys. Lists may be JSON
+arrays or `;`-separated text, flags true/false or 0/1. Problems name the list and the 0-based
+index of the object in it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.io.build import build_scenario
+from optimizer.io.tables import TABLES, RawTable, scenario_records
+from optimizer.scenario import Scenario
+
+POLICY_KEY = "policy"
+TOP_LEVEL_KEYS = ("name", *TABLES, POLICY_KEY)
+
+
+def load_document(doc: Mapping[str, Any] | str | Path) -> Scenario:
+    """Validate a document given as a dict, JSON text (starting with `{` or `[`) or a .json path.
+
+    The scenario is named by `policy.name`, else `name`, else the file's stem.
+    """
+    label, name, source = "document", "", ""
+    if isinstance(doc, Path) or (isinstance(doc, str) and not doc.lstrip().startswith(("{", "["))):
+        path = Path(doc)
+        label, name, source = path.name, path.stem, str(path)
+        doc = _read_path(path)
+    if isinstance(doc, str):
+        doc = _parse_json(doc, label)
+    problems: list[InputProblem] = []
+    if not isinstance(doc, Mapping):
+        raise ScenarioError([InputProblem(label, None, None, "expected a JSON object")])
+    for key in doc:
+        if key not in TOP_LEVEL_KEYS:
+            message = f"unknown key; expected {', '.join(TOP_LEVEL_KEYS)}"
+            problems.append(InputProblem(label, None, str(key), message))
+    tables = {table: _table(doc, table, problems) for table in TABLES}
+    policy_raw = doc.get(POLICY_KEY, {})
+    if not isinstance(policy_raw, Mapping):
+        problems.append(InputProblem(POLICY_KEY, None, None, "expected an object like policy.toml"))
+        policy_raw = {}
+    doc_name = doc.get("name")
+    return build_scenario(
+        tables,
+        policy_raw,
+        policy_source=POLICY_KEY,
+        name=doc_name if isinstance(doc_name, str) and doc_name else name,
+        source=source,
+        problems=problems,
+    )
+
+
+def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
+    """The JSON-serialisable document (lists as arrays, flags as booleans) that loads back equal."""
+    records = scenario_records(scenario)
+    tables = {
+        table: [{key: _json_value(value) for key, value in record.items()} for record in rows]
+        for table, rows in records.items()
+    }
+    return {"name": scenario.name, **tables, POLICY_KEY: scenario.policy.to_dict()}
+
+
+def _json_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _read_path(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        problem = InputProblem(path.name, None, None, f"cannot read: {error}")
+        raise ScenarioError([problem]) from None
+
+
+def _parse_json(content: str, label: str) -> Any:
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as error:
+        message = f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        raise ScenarioError([InputProblem(label, error.lineno, None, message)]) from None
+
+
+def _table(doc: Mapping[str, Any], table: str, problems: list[InputProblem]) -> RawTable:
+    """A list of objects as a RawTable; rows are the 0-based indexes."""
+    if table not in doc:
+        return RawTable.missing(table)
+    items = doc[table]
+    if not isinstance(items, list):
+        problems.append(InputProblem(table, None, None, "expected a list of objects"))
+        return RawTable(table)
+    rows = []
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping):
+            rows.append((index, item))
+        else:
+            problems.append(InputProblem(table, index, None, f"expected an object, got {item!r}"))
+    return RawTable(table, tuple(rows))

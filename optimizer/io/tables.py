@@ -1,0 +1,117 @@
+"""Raw tables: what a loader read, cells untouched, with the row numbers the user sees.
+
+Every loader (CSV bundle, xlsx workbook, JSON document) turns its input into `RawTable`s so that
+`build.py` parses and validates all three one way. Writers share `scenario_records`, so every
+format writes the same columns in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from optimizer.errors import InputProblem
+from optimizer.scenario import Pin, Scenario, School, Teacher
+
+TABLES = ("teachers", "schools", "demand", "pins")
+REQUIRED_TABLES = ("teachers", "schools", "demand")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "teachers": tuple(f.name for f in fields(Teacher)),
+    "schools": tuple(f.name for f in fields(School)),
+    "demand": ("school_id", "subject", "required"),
+    "pins": tuple(f.name for f in fields(Pin)),
+}
+
+Row = tuple[int, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table as read.
+
+    label: what the user calls it in problems ("teachers.csv", sheet "teachers", JSON "teachers").
+    rows: (row number, column -> raw cell); spreadsheet rows (header = 1) or 0-based JSON indexes.
+    columns: the header, or None when every row names its own keys (JSON objects).
+    found: False when the file, sheet or list is absent.
+    """
+
+    label: str
+    rows: tuple[Row, ...] = ()
+    columns: tuple[str, ...] | None = None
+    header_row: int | None = None
+    found: bool = True
+
+    @classmethod
+    def missing(cls, label: str) -> RawTable:
+        return cls(label, found=False)
+
+
+def is_blank(value: Any) -> bool:
+    """An empty cell: None (xlsx, JSON null) or a string of whitespace (CSV)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet user finds a column without a header."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[InputProblem]) -> RawTable:
+    """A table from spreadsheet rows (CSV or xlsx): first row the header, blank rows skipped.
+
+    Header names are stripped and lower-cased. A repeated header, or a value under a blank
+    header, is a problem: the value would otherwise be silently dropped.
+    """
+    lines = iter(grid)
+    header = [_header_name(cell) for cell in next(lines, ())]
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name in positions:
+            problems.append(InputProblem(label, 1, name, "duplicate column; keep one of them"))
+        elif name:
+            positions[name] = index
+    rows: list[Row] = []
+    for row_number, line in enumerate(lines, start=2):
+        if all(is_blank(cell) for cell in line):
+            continue
+        for index, cell in enumerate(line):
+            if not is_blank(cell) and (index >= len(header) or not header[index]):
+                problems.append(
+                    InputProblem(
+                        label,
+                        row_number,
+                        column_letter(index),
+                        f"value {cell!r} in a column without a header; name the column or clear it",
+                    )
+                )
+        cells = {name: line[i] if i < len(line) else None for name, i in positions.items()}
+        rows.append((row_number, cells))
+    return RawTable(label, tuple(rows), tuple(positions), header_row=1)
+
+
+def _header_name(cell: Any) -> str:
+    return "" if is_blank(cell) else str(cell).replace("\ufeff", "").strip().lower()
+
+
+def scenario_records(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows as column -> value (bool, tuple, None as they are), in COLUMNS order."""
+    demand = [
+        {"school_id": school_id, "subject": subject, "required": required}
+        for (school_id, subject), required in scenario.demand.items()
+    ]
+    return {
+        "teachers": [_record(teacher) for teacher in scenario.teachers],
+        "schools": [_record(school) for school in scenario.schools],
+        "demand": demand,
+        "pins": [_record(pin) for pin in scenario.pins],
+    }
+
+
+def _record(item: Teacher | School | Pin) -> dict[str, Any]:
+    return {f.name: getattr(item, f.name) for f in fields(item)}

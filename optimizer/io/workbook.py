@@ -1,0 +1,170 @@
+"""The scenario as one .xlsx workbook: sheets teachers, schools, demand, pins, policy.
+
+The data sheets hold the CSV columns. The policy sheet has columns `key` and `value`: a key is a
+dotted parameter name as in `--set` (`rotation_quota.rate`, `year`, `name`) and a value is read
+as a TOML value (`0.15`, `school`, `["urban", "town"]`). Sheet names are matched
+case-insensitively; other sheets (instructions, notes) are not read.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.io.build import build_scenario
+from optimizer.io.tables import (
+    COLUMNS,
+    TABLES,
+    RawTable,
+    is_blank,
+    scenario_records,
+    table_from_grid,
+)
+from optimizer.policy import apply_override
+from optimizer.scenario import Scenario
+
+POLICY_SHEET = "policy"
+POLICY_COLUMNS = ("key", "value")
+
+
+def load_workbook(path: str | Path) -> Scenario:
+    """Read and validate a workbook; rows in problems are the sheet's rows (header = 1)."""
+    path = Path(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, InvalidFileException) as error:
+        problem = InputProblem(path.name, None, None, f"not a readable .xlsx workbook: {error}")
+        raise ScenarioError([problem]) from None
+    try:
+        sheets = {sheet.title.strip().lower(): sheet for sheet in book.worksheets}
+        problems: list[InputProblem] = []
+        tables = {
+            table: table_from_grid(table, _cells(sheets[table]), problems)
+            if table in sheets
+            else RawTable.missing(table)
+            for table in TABLES
+        }
+        policy_raw, key_rows = _read_policy(sheets.get(POLICY_SHEET), problems)
+    finally:
+        book.close()
+    try:
+        return build_scenario(
+            tables,
+            policy_raw,
+            policy_source=POLICY_SHEET,
+            name=path.stem,
+            source=str(path),
+            problems=problems,
+        )
+    except ScenarioError as error:
+        raise ScenarioError([_locate(p, key_rows) for p in error.problems]) from None
+
+
+def write_workbook(scenario: Scenario, path: str | Path) -> Path:
+    """Write every sheet, the policy with every parameter spelled out (an HR template)."""
+    path = Path(path)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for table, records in scenario_records(scenario).items():
+        sheet = book.create_sheet(table)
+        sheet.append(COLUMNS[table])
+        for record in records:
+            sheet.append([_xlsx_cell(record[column]) for column in COLUMNS[table]])
+        sheet.freeze_panes = "A2"
+    sheet = book.create_sheet(POLICY_SHEET)
+    sheet.append(POLICY_COLUMNS)
+    for key, value in _policy_rows(scenario):
+        sheet.append((key, value))
+    book.save(path)
+    return path
+
+
+def _cells(sheet: Worksheet) -> list[tuple[Any, ...]]:
+    return list(sheet.iter_rows(values_only=True))
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """Booleans as 0/1, lists joined with `;`; numbers stay numbers."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, tuple):
+        return ";".join(value)
+    return value
+
+
+def _policy_rows(scenario: Scenario) -> list[tuple[str, Any]]:
+    rows: list[tuple[str, Any]] = [("name", scenario.name)] if scenario.name else []
+    rows.append(("year", scenario.policy.year))
+    for rule_id, params in scenario.policy.rules.items():
+        for param, value in params.items():
+            rows.extend(_flatten(f"{rule_id}.{param}", value))
+    return rows
+
+
+def _flatten(key: str, value: Any) -> list[tuple[str, Any]]:
+    """Tables become one row per entry (`eligibility.retirement_age.M`); lists become TOML text."""
+    if isinstance(value, Mapping):
+        return [row for sub, item in value.items() for row in _flatten(f"{key}.{sub}", item)]
+    if isinstance(value, list | bool):
+        return [(key, json.dumps(value, ensure_ascii=False))]
+    return [(key, value)]
+
+
+def _read_policy(
+    sheet: Worksheet | None, problems: list[InputProblem]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The policy dict and, for locating problems, `rules.<key>` -> sheet row."""
+    raw: dict[str, Any] = {}
+    key_rows: dict[str, int] = {}
+    if sheet is None:
+        return raw, key_rows
+    table = table_from_grid(POLICY_SHEET, _cells(sheet), problems)
+    assert table.columns is not None
+    for column in POLICY_COLUMNS:
+        if column not in table.columns:
+            problems.append(InputProblem(POLICY_SHEET, 1, column, "missing required column"))
+    for column in table.columns:
+        if column not in POLICY_COLUMNS:
+            problems.append(InputProblem(POLICY_SHEET, 1, column, "unknown column; expected key"))
+    for row, cells in table.rows:
+        key, value = cells.get("key"), cells.get("value")
+        if is_blank(key) or is_blank(value):
+            problems.append(InputProblem(POLICY_SHEET, row, None, "expected a key and a value"))
+            continue
+        key = str(key).strip().removeprefix("rules.")
+        if key == "name":
+            raw["name"] = str(value).strip()
+        elif key == "year" or "." in key:
+            apply_override(raw, f"{key}={_toml_text(value)}", problems)
+            key_rows[key if key == "year" else f"rules.{key}"] = row
+        else:
+            message = f"expected year, name or rule.parameter, got {key!r}"
+            problems.append(InputProblem(POLICY_SHEET, row, "key", message))
+    return raw, key_rows
+
+
+def _toml_text(value: Any) -> str:
+    """A cell as TOML value text: Excel's 2026.0 is 2026, TRUE is true, text stays text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _locate(problem: InputProblem, key_rows: Mapping[str, int]) -> InputProblem:
+    """Give a policy problem the sheet row of its key (`rules.shortage.priority` -> its rows)."""
+    if problem.file != POLICY_SHEET or problem.row is not None or not problem.column:
+        return problem
+    for key, row in key_rows.items():
+        if key == problem.column or key.startswith(problem.column + "."):
+            return InputProblem(problem.file, row, problem.column, problem.message)
+    return problem
