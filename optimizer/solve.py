@@ -193,26 +193,37 @@ def _plan_from(builder: ModelBuilder, solver: cp_model.CpSolver) -> Plan:
     return Plan(tuple(moves))
 
 
-def find_conflict(scenario: Scenario, options: SolveOptions) -> Conflict:
-    """A set of hard instances that cannot hold together, minimal if time allows."""
-    started = time.monotonic()
-    deadline = started + options.conflict_time_limit
-    builder = build_model(scenario, track_instances=True)
-    builder.model.ClearObjective()
-    index_to_label = {literal.Index(): label for label, literal in builder.assumptions.items()}
+class HardInstanceOracle:
+    """Answers "can these hard rule instances hold together?" on one model built with an
+    assumption literal per hard instance; the objective is dropped, only feasibility matters."""
 
-    def check(subset: list[str]) -> tuple[bool | None, list[str]]:
-        """(feasible?, core) for the hard instances in `subset`; None when time ran out."""
-        builder.model.ClearAssumptions()
-        builder.model.AddAssumptions([builder.assumptions[label] for label in subset])
-        solver = _solver(options, deadline - time.monotonic())
-        status = solver.Solve(builder.model)
+    def __init__(self, scenario: Scenario, options: SolveOptions) -> None:
+        self.options = options
+        self.builder = build_model(scenario, track_instances=True)
+        self.builder.model.ClearObjective()
+        self.labels = list(self.builder.assumptions)
+        self._label_of = {literal.Index(): label for label, literal in self.builder.assumptions.items()}
+
+    def check(self, labels: list[str], time_limit: float) -> tuple[bool | None, list[str]]:
+        """(feasible?, a core of `labels` when infeasible); None when the time ran out."""
+        model = self.builder.model
+        model.ClearAssumptions()
+        model.AddAssumptions([self.builder.assumptions[label] for label in labels])
+        solver = _solver(self.options, time_limit)
+        status = solver.Solve(model)
         if status == cp_model.INFEASIBLE:
             core = solver.SufficientAssumptionsForInfeasibility()
-            return False, [index_to_label[i] for i in core if i in index_to_label]
+            return False, [self._label_of[i] for i in core if i in self._label_of]
         return (True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None), []
 
-    answer, members = check(list(builder.assumptions))
+
+def find_conflict(scenario: Scenario, options: SolveOptions) -> Conflict:
+    """A set of hard instances that cannot hold together, minimal if time allows (deletion:
+    drop each member in turn; keep it only if the rest becomes feasible)."""
+    started = time.monotonic()
+    deadline = started + options.conflict_time_limit
+    oracle = HardInstanceOracle(scenario, options)
+    answer, members = oracle.check(oracle.labels, deadline - time.monotonic())
     if answer is not False:
         return Conflict((), False, time.monotonic() - started)
     minimal = True
@@ -223,9 +234,10 @@ def find_conflict(scenario: Scenario, options: SolveOptions) -> Conflict:
             minimal = False
             break
         rest = [m for m in members if m != label]
-        answer, core = check(rest)
+        answer, core = oracle.check(rest, deadline - time.monotonic())
         if answer is False:
             members = [m for m in rest if m in set(core)] if core else rest
         elif answer is None:
             minimal = False
-    return Conflict(tuple(builder.instances[label] for label in members), minimal, time.monotonic() - started)
+    instances = oracle.builder.instances
+    return Conflict(tuple(instances[label] for label in members), minimal, time.monotonic() - started)

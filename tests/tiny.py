@@ -10,7 +10,7 @@ import pytest
 from optimizer.policy import default_policy
 from optimizer.report import hard_violations, plan_cost
 from optimizer.scenario import Pin, Scenario, School, Teacher
-from optimizer.solve import Result, SolveOptions, solve
+from optimizer.solve import HardInstanceOracle, Result, SolveOptions, solve
 
 YEAR = 2025
 
@@ -67,19 +67,28 @@ def two_school_county(urban_teachers: int = 10, rural_need: int = 2, **overrides
     return scenario(schools, teachers, demand, overrides=list(overrides.get("overrides", [])))
 
 
-def solve_checked(sc: Scenario, expect: str = "optimal", time_limit: float = 20.0) -> Result:
+def solve_checked(sc: Scenario, expect: str | None = "optimal", time_limit: float = 20.0) -> Result:
     """Solve, then assert what must hold of every solver answer.
 
     A plan: optimal (tiny models), no hard rule broken, the checker's cost equals the solver's
     objective, and per elastic rule the checker's shortfall equals the solver's. No plan: every
     conflict set is infeasible, and dropping any member makes the rest feasible.
+    `expect` None accepts either a plan or an infeasibility answer, and checks whichever comes.
     """
     result = solve(sc, SolveOptions(time_limit=time_limit, workers=2, seed=1))
-    assert result.summary.status == expect, (result.summary, result.conflicts)
-    if expect == "infeasible":
+    status = result.summary.status
+    assert status == expect if expect else status in ("optimal", "infeasible"), (
+        result.summary,
+        result.conflicts,
+    )
+    if status == "infeasible":
         assert result.conflicts
         for conflict in result.conflicts:
             assert conflict.instances and conflict.minimal
+            labels = [i.label for i in conflict.instances]
+            assert not hard_subset_feasible(sc, labels)
+            for label in labels:
+                assert hard_subset_feasible(sc, [m for m in labels if m != label]), label
         return result
     assert not hard_violations(result.report), hard_violations(result.report)
     assert plan_cost(result.report) == pytest.approx(result.summary.objective)
@@ -92,3 +101,10 @@ def solve_checked(sc: Scenario, expect: str = "optimal", time_limit: float = 20.
             checker_short[row.rule] += int(row.shortfall)
     assert +checker_short == +solver_short
     return result
+
+
+def hard_subset_feasible(sc: Scenario, labels: list[str]) -> bool:
+    """Whether the model is feasible when only the hard instances in `labels` are enforced."""
+    answer, _ = HardInstanceOracle(sc, SolveOptions(workers=2)).check(labels, time_limit=20)
+    assert answer is not None
+    return answer
