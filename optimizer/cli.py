@@ -1,0 +1,298 @@
+"""`rotation`: solve a scenario, check a hand-made plan, validate a bundle, generate a county.
+
+Exit codes are the contract scripts rely on: 0 success, 1 input error (every problem printed
+to stderr with its file, row and column), 2 hard rules violated or colliding, 3 time out without
+a plan. Results go to stdout, problems and progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from optimizer.errors import ScenarioError
+from optimizer.generate import PRESETS, CountyParams, generate_county, preset
+from optimizer.io import load_scenario, write_bundle
+from optimizer.io.outputs import write_outputs
+from optimizer.io.plan_csv import read_plan_csv
+from optimizer.plan import STATUSES, RuleRow
+from optimizer.report import check_plan, hard_violations
+from optimizer.rules import RULES
+from optimizer.rules.shortage import RULE as SHORTAGE
+from optimizer.scenario import Scenario
+from optimizer.solve import Result, SolveOptions, solve
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_HARD = 2
+EXIT_TIMEOUT = 3
+SHOWN_VIOLATIONS = 20  # after a solve; the rest are in report.json
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ScenarioError as error:
+        print(f"input error: {len(error.problems)} problem(s)", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rotation",
+        description="Teacher rotation planning (县域教师交流轮岗) with OR-Tools CP-SAT.",
+        epilog="Exit codes: 0 ok, 1 input error, 2 hard rules violated or in conflict, "
+        "3 time out without a plan.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    solve_cmd = commands.add_parser("solve", help="plan this year's rotation and write the plan files")
+    solve_cmd.add_argument(
+        "bundle", type=Path, metavar="BUNDLE", help="scenario folder, .xlsx workbook or .json document"
+    )
+    solve_cmd.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder for plan.csv, report.json, ..."
+    )
+    solve_cmd.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="seconds (default 60)")
+    solve_cmd.add_argument(
+        "--workers", type=int, default=0, metavar="N", help="CP-SAT workers, 0 = all cores"
+    )
+    solve_cmd.add_argument("--seed", type=int, default=0, metavar="N", help="solver random seed")
+    _add_set(solve_cmd)
+    solve_cmd.add_argument(
+        "--hint", type=Path, metavar="PLAN.csv", help="a plan.csv to start the search from"
+    )
+    solve_cmd.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+    _add_lang(solve_cmd)
+    solve_cmd.set_defaults(run=_solve)
+
+    check_cmd = commands.add_parser("check", help="check a plan (e.g. made by hand) against every rule")
+    check_cmd.add_argument(
+        "bundle", type=Path, metavar="BUNDLE", help="scenario folder, .xlsx workbook or .json document"
+    )
+    check_cmd.add_argument("plan", type=Path, metavar="PLAN.csv", help="the plan to check")
+    _add_set(check_cmd)
+    _add_lang(check_cmd)
+    check_cmd.add_argument("--json", action="store_true", help="print the full report as JSON")
+    check_cmd.set_defaults(run=_check)
+
+    validate_cmd = commands.add_parser("validate", help="load a scenario and report every input problem")
+    validate_cmd.add_argument(
+        "bundle", type=Path, metavar="BUNDLE", help="scenario folder, .xlsx workbook or .json document"
+    )
+    validate_cmd.set_defaults(run=_validate)
+
+    generate_cmd = commands.add_parser("generate", help="write a generated county as a scenario bundle")
+    generate_cmd.add_argument(
+        "--preset", choices=sorted(PRESETS), metavar="NAME", help=f"start from a preset: {', '.join(PRESETS)}"
+    )
+    generate_cmd.add_argument(
+        "--teachers", type=int, metavar="N", help=f"teachers (default {CountyParams.teachers})"
+    )
+    generate_cmd.add_argument(
+        "--schools", type=int, metavar="N", help=f"schools (default {CountyParams.schools})"
+    )
+    generate_cmd.add_argument(
+        "--regions", type=int, metavar="N", help=f"counties (default {CountyParams.regions})"
+    )
+    generate_cmd.add_argument(
+        "--seed", type=int, metavar="N", help=f"random seed (default {CountyParams.seed})"
+    )
+    generate_cmd.add_argument(
+        "--year", type=int, metavar="N", help=f"plan year (default {CountyParams.year})"
+    )
+    generate_cmd.add_argument(
+        "--name", help="scenario name (default: the preset's or the output folder's name)"
+    )
+    _add_set(generate_cmd)
+    generate_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="bundle folder to write")
+    generate_cmd.set_defaults(run=_generate)
+    return parser
+
+
+def _add_set(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="RULE.PARAM=VALUE",
+        help="override a policy parameter, e.g. rotation_quota.rate=0.15 (repeatable)",
+    )
+
+
+def _add_lang(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--lang", choices=("zh", "en"), help="language of rule sentences (default: both)")
+
+
+def _load(bundle: Path, overrides: Sequence[str]) -> Scenario:
+    """The scenario with `--set` overrides; replace() builds a fresh Scenario, so no cached
+    eligibility or headcount of the old policy survives."""
+    scenario = load_scenario(bundle)
+    if overrides:
+        scenario = replace(scenario, policy=scenario.policy.with_overrides(overrides))
+    return scenario
+
+
+def _solve(args: argparse.Namespace) -> int:
+    scenario = _load(args.bundle, args.set)
+    hint = read_plan_csv(args.hint, scenario) if args.hint else None
+    progress = None if args.quiet else _ProgressLine()
+    options = SolveOptions(
+        time_limit=args.time_limit, workers=args.workers, seed=args.seed, hint=hint, progress=progress
+    )
+    result = solve(scenario, options)
+    if progress is not None:
+        progress.close()
+    paths = write_outputs(result, scenario, args.out)
+    _print_summary(result, args.lang)
+    print(f"wrote {', '.join(str(p) for p in paths)}")
+    if result.summary.status == "infeasible":
+        _print_conflicts(result, args.lang)
+        return EXIT_HARD
+    if result.summary.status == "timeout_no_plan":
+        print(f"no plan found within {args.time_limit:g} s; try a longer --time-limit", file=sys.stderr)
+        return EXIT_TIMEOUT
+    return EXIT_OK
+
+
+class _ProgressLine:
+    """One stderr line rewritten in place: elapsed time, best objective, best bound."""
+
+    def __init__(self) -> None:
+        self.best: float | None = None
+        self.bound: float | None = None
+        self.shown = False
+
+    def __call__(self, elapsed: float, objective: float | None, bound: float | None) -> None:
+        self.best = objective if objective is not None else self.best
+        self.bound = bound if bound is not None else self.bound
+        line = f"\r{elapsed:7.1f} s  best {_number(self.best):>12}  bound {_number(self.bound):>12}"
+        print(line, end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _print_summary(result: Result, lang: str | None) -> None:
+    s = result.summary
+    gap = "-" if s.gap is None else f"{s.gap:.2%}"
+    print(f"status: {s.status}")
+    print(f"objective: {_number(s.objective)}  bound: {_number(s.bound)}  gap: {gap}", end="  ")
+    print(f"time: {s.solve_seconds:.2f} s")
+    print(
+        f"rotating: {s.rotating} / {s.eligible} eligible  backbone: {s.backbone_rotating}  "
+        f"shortage filled: {s.shortage_filled} / {s.shortage_total}"
+    )
+    if s.status in ("optimal", "feasible"):
+        _print_violated(result.report, lang, limit=SHOWN_VIOLATIONS)
+
+
+def _print_violated(report: Sequence[RuleRow], lang: str | None, limit: int | None = None) -> None:
+    """Violated rows with their sentences: hard ones first, then the costliest elastic ones."""
+    violated = sorted(
+        (r for r in report if r.status == "violated"), key=lambda r: (r.mode != "hard", -r.cost)
+    )
+    print(f"violated: {len(violated)}")
+    for r in violated[:limit]:
+        print(f"  [{r.mode}] {r.rule} {r.scope}={r.key}: shortfall {r.shortfall:g}")
+        _print_sentences(r.sentence_zh, r.sentence_en, lang)
+    if limit is not None and len(violated) > limit:
+        print(f"  ... and {len(violated) - limit} more in report.json")
+
+
+def _print_sentences(zh: str, en: str, lang: str | None) -> None:
+    if lang in (None, "zh"):
+        print(f"      {zh}")
+    if lang in (None, "en"):
+        print(f"      {en}")
+
+
+def _print_conflicts(result: Result, lang: str | None) -> None:
+    for conflict in result.conflicts:
+        kind = "minimal" if conflict.minimal else "not shown minimal (time ran out)"
+        print(f"hard rules in conflict ({len(conflict.instances)}, {kind}):")
+        for instance in conflict.instances:
+            print(f"  {instance.label}  target {instance.target} {instance.unit}")
+            _print_sentences(instance.sentence_zh, instance.sentence_en, lang)
+
+
+def _check(args: argparse.Namespace) -> int:
+    scenario = _load(args.bundle, args.set)
+    plan = read_plan_csv(args.plan, scenario)
+    report = check_plan(scenario, plan)
+    broken = hard_violations(report)
+    broken_rules = [rule.id for rule in RULES if any(r.rule == rule.id for r in broken)]
+    counts = Counter(r.status for r in report)
+    if args.json:
+        document = {
+            "counts": {status: counts[status] for status in STATUSES},
+            "hard_violated_rules": broken_rules,
+            "report": [r.to_dict() for r in report],
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print(f"plan: {len(plan.moves)} moves")
+        _print_violated(report, args.lang)
+        print("  ".join(f"{status}: {counts[status]}" for status in STATUSES))
+        if broken_rules:
+            print(f"hard rules violated: {', '.join(broken_rules)}")
+    return EXIT_HARD if broken_rules else EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.bundle)
+    shortage = sum(short for _, _, _, short in SHORTAGE.posts(scenario))
+    print(f"scenario: {scenario.name}  year {scenario.policy.year}")
+    print(f"teachers: {len(scenario.teachers)}")
+    print(f"schools: {len(scenario.schools)}")
+    print(f"regions: {len(scenario.regions)}")
+    print(f"eligible: {sum(scenario.is_eligible(t) for t in scenario.teachers)}")
+    print(f"shortage total: {shortage}")
+    return EXIT_OK
+
+
+def _generate(args: argparse.Namespace) -> int:
+    """A preset, or the default county, with any parameter given on the command line changed."""
+    base = preset(args.preset) if args.preset else CountyParams(name=args.out.name)
+    given = {
+        "teachers": args.teachers,
+        "schools": args.schools,
+        "regions": args.regions,
+        "seed": args.seed,
+        "year": args.year,
+        "name": args.name,
+    }
+    try:
+        params = replace(
+            base,
+            **{key: value for key, value in given.items() if value is not None},
+            overrides=(*base.overrides, *args.set),
+        )
+    except ValueError as error:
+        print(f"generate: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    scenario = generate_county(params)
+    write_bundle(scenario, args.out)
+    print(
+        f"wrote {args.out}: {len(scenario.teachers)} teachers, {len(scenario.schools)} schools, "
+        f"{len(scenario.regions)} regions"
+    )
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,913 @@
+"""Seeded generator of realistic counties (县域) for demos, tests and benchmarks.
+
+A scenario is a pure function of `CountyParams`: every region draws from its own
+`numpy.random.default_rng([seed, region_index])`, never from global state. The proportions are
+the ones county HR sections know: a few large urban schools and many small village schools,
+shortages of music / PE / art teachers in the countryside, about 10 % backbone teachers (骨干),
+an eligible pool from which the 10 % quota can be met under the default caps.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from optimizer.io import write_bundle
+from optimizer.policy import Policy, ceil_share, policy_from_dict
+from optimizer.scenario import Pin, Scenario, School, Teacher, stage_fits
+
+# Subject mix of classroom teachers by stage (relative weights, from typical staffing norms).
+PRIMARY_SUBJECTS: dict[str, float] = {
+    "chinese": 30,
+    "math": 24,
+    "english": 9,
+    "music": 5,
+    "pe": 7,
+    "art": 5,
+    "science": 6,
+    "it": 3,
+    "politics": 5,
+    "psychology": 2,
+}
+JUNIOR_SUBJECTS: dict[str, float] = {
+    "chinese": 14,
+    "math": 14,
+    "english": 13,
+    "physics": 7,
+    "chemistry": 5,
+    "biology": 5,
+    "history": 6,
+    "geography": 5,
+    "politics": 7,
+    "music": 3,
+    "pe": 8,
+    "art": 3,
+    "it": 3,
+    "science": 2,
+    "psychology": 2,
+}
+SCHOOL_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "primary": tuple(PRIMARY_SUBJECTS),
+    "junior": tuple(JUNIOR_SUBJECTS),
+    "nine_year": tuple(JUNIOR_SUBJECTS),
+}
+# 紧缺学科: rural schools have few specialists in them; extra subjects are mostly these.
+SCARCE_SUBJECTS = ("music", "pe", "art", "english", "it", "science", "psychology")
+RURAL_SCARCE_FACTOR = 0.4
+# Relative school size by (area, stage): urban schools are several times a village school.
+SIZE_WEIGHT: dict[tuple[str, str], float] = {
+    ("urban", "primary"): 4.0,
+    ("urban", "junior"): 4.0,
+    ("urban", "nine_year"): 5.0,
+    ("town", "primary"): 2.0,
+    ("town", "junior"): 2.2,
+    ("town", "nine_year"): 2.4,
+    ("rural", "primary"): 0.7,
+    ("rural", "junior"): 1.5,
+    ("rural", "nine_year"): 1.7,
+}
+MIN_SCHOOL_SIZE = 6
+# (associate, bachelor, master) by area: 专科 common in villages, 硕士 in town centres.
+DEGREE_MIX: dict[str, tuple[float, float, float]] = {
+    "urban": (0.04, 0.80, 0.16),
+    "town": (0.12, 0.82, 0.06),
+    "rural": (0.20, 0.78, 0.02),
+}
+# Women among classroom teachers by stage; "other" is leaders and PE teachers.
+FEMALE_SHARE = {"primary": 0.75, "junior": 0.58, "both": 0.6, "other": 0.35}
+BACKBONE_AREA_WEIGHT = {"urban": 1.6, "town": 1.0, "rural": 0.5}
+SENIOR_TITLE_SHARE = {"urban": 0.45, "town": 0.35, "rural": 0.2}
+YEARS_AT_SCHOOL_MEAN = 7.0  # exponential: 30-40 % of teachers have 6 years or more
+CONTRACT_PERIOD_YEARS = 3  # 聘期: new teachers are in period 1 for 3 years, then period 2
+
+REGION_NAMES = ("青山县", "临河县", "石桥县", "安平县", "南溪县", "北塘县", "东坪县", "西岭县")
+PLACE_FIRST = "青白黄金龙双清长新高永太红大柳桃凤杨马花"
+PLACE_SECOND = "石河沙岭源泉山坊水营乐集桥平安坪岗湖田溪"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹"
+VILLAGE_SECOND = "家庄营屯寨湾岭坡沟店集堡口坝塘"
+GIVEN_F = "芳娟敏静丽艳娜霞秀玲燕红梅琳婷雪慧颖倩洁"
+GIVEN_M = "伟强磊军勇杰涛明超刚平辉鹏华飞斌宇浩峰建"
+GIVEN_ANY = "文晓佳子海春新志国小亚玉永思"
+EXEMPT_YOUNG_F = ("孕期", "哺乳期")
+EXEMPT_OTHER = ("重病", "照顾老人", "伤残")
+KM_PER_DEGREE = 111.0
+CENTRE = (28.2, 112.9)  # the first county's centre; further regions lie ~80 km apart
+
+
+@dataclass(frozen=True)
+class CountyParams:
+    """Knobs of a generated county, or of a city of `regions` counties.
+
+    Counts are totals over all regions (split evenly); shares and rates are fractions 0..1 of
+    the population named.
+
+    seed: random seed (integer ≥ 0); same seed, same scenario.
+    year: plan year (policy.year); ages and rotation years count back from it.
+    regions: number of counties (县), each a full county with its own schools.
+    teachers: number of staff (teachers, principals, vice-principals) in all regions; at
+        least 12 per school.
+    schools: number of schools in all regions (8..400 per region).
+    urban_share: fraction of schools that are urban (城区); they are the largest.
+    town_share: fraction of schools in town centres (镇); the rest are rural (村 / 乡).
+    weak_share: fraction of schools that are weak (薄弱), about 3/4 rural and 1/4 town.
+    backbone_rate: fraction of teachers who are backbone (骨干), more in urban schools.
+    exempt_rate: fraction of teachers with a flagged exemption (孕期, 重病, 照顾老人 ...).
+    volunteer_rate: fraction of teachers who volunteered (自愿报名), mostly at sending schools.
+    preference_rate: fraction of sending-school volunteers who rank 1-3 receiving schools.
+    other_subject_rate: fraction of teachers qualified for extra subjects (often music, PE, art).
+    spouse_rate: fraction of teachers married to another teacher of the same county.
+    funded_graduate_rate: fraction of urban / town teachers in their first 4 years who are
+        公费师范生 owing 1-2 rural service years.
+    recent_rotation_rate: fraction of sending-school teachers who rotated before and came
+        back (last_rotated_year 1-7 years ago; some within the cooldown).
+    on_rotation_rate: fraction of sending-school teachers now on rotation at a receiving school;
+        one in `term_years` of them returns this year.
+    housing_limited_share: fraction of receiving schools with a `max_incoming` limit (周转宿舍).
+    shortage_ratio: total shortage (required - headcount) at receiving schools per region, as a
+        multiple of the region's rotation quota (rate × eligible at sending schools).
+    pins_per_region: number of HR pins per region, half `move_to` (rounded up), half `stay`.
+    name: the scenario name.
+    overrides: policy assignments applied to the default policy, e.g. "rotation_quota.rate=0.15".
+    """
+
+    seed: int = 2025
+    year: int = 2025
+    regions: int = 1
+    teachers: int = 600
+    schools: int = 25
+    urban_share: float = 0.25
+    town_share: float = 0.25
+    weak_share: float = 0.20
+    backbone_rate: float = 0.10
+    exempt_rate: float = 0.03
+    volunteer_rate: float = 0.08
+    preference_rate: float = 0.6
+    other_subject_rate: float = 0.15
+    spouse_rate: float = 0.02
+    funded_graduate_rate: float = 0.05
+    recent_rotation_rate: float = 0.06
+    on_rotation_rate: float = 0.02
+    housing_limited_share: float = 0.3
+    shortage_ratio: float = 1.5
+    pins_per_region: int = 4
+    name: str = "generated"
+    overrides: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.seed < 0:
+            problems.append("seed must be ≥ 0")
+        if self.regions < 1:
+            problems.append("regions must be ≥ 1")
+        if not 8 <= self.schools / max(self.regions, 1) <= 400:
+            problems.append("schools per region must be 8..400")
+        if self.teachers < 12 * self.schools:
+            problems.append("teachers must be at least 12 per school on average")
+        if self.urban_share <= 0 or self.urban_share + self.town_share > 0.7:
+            problems.append("urban_share must be > 0 and urban_share + town_share ≤ 0.7")
+        rates = {
+            "town_share": self.town_share,
+            "weak_share": self.weak_share,
+            "backbone_rate": self.backbone_rate,
+            "exempt_rate": self.exempt_rate,
+            "volunteer_rate": self.volunteer_rate,
+            "preference_rate": self.preference_rate,
+            "other_subject_rate": self.other_subject_rate,
+            "spouse_rate": self.spouse_rate,
+            "funded_graduate_rate": self.funded_graduate_rate,
+            "recent_rotation_rate": self.recent_rotation_rate,
+            "on_rotation_rate": self.on_rotation_rate,
+            "housing_limited_share": self.housing_limited_share,
+        }
+        problems += [f"{k} must be a fraction 0..1" for k, v in rates.items() if not 0 <= v <= 1]
+        if self.shortage_ratio < 0 or self.pins_per_region < 0:
+            problems.append("shortage_ratio and pins_per_region must be ≥ 0")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+
+def demo_county() -> CountyParams:
+    """One county of 600 staff in 25 schools: small enough to read, every rule in play."""
+    return CountyParams(seed=2025, teachers=600, schools=25, name="demo-county")
+
+
+def county_3k() -> CountyParams:
+    """A large county: 3,000 staff in 80 schools, one region."""
+    return CountyParams(seed=3000, teachers=3000, schools=80, name="county-3k")
+
+
+def conflicting_quotas() -> CountyParams:
+    """A small county whose hard rules cannot all hold: rotation_quota against capacity.
+
+    rotation_quota.rate is raised to 30 % and capacity.max_departure_share lowered to 5 %, both
+    hard. The 6 sending schools (3 urban, 3 town) have 141 staff, 46 of them eligible, so the
+    quota needs ceil(0.3 × 46) = 14 rotating. The departure caps let floor(0.05 × headcount)
+    classroom teachers leave each school: 31, 33 and 30 staff give 1 each, 13, 15 and 19 give
+    0, so 3 in all. Even if all 7 eligible principals and vice-principals rotate as well (they
+    fill leadership posts, outside the teacher cap), at most 10 can rotate: 4 short of 14.
+    """
+    return CountyParams(
+        seed=77,
+        teachers=200,
+        schools=12,
+        name="conflicting-quotas",
+        overrides=(
+            "rotation_quota.mode=hard",
+            "rotation_quota.rate=0.3",
+            "capacity.mode=hard",
+            "capacity.max_departure_share=0.05",
+        ),
+    )
+
+
+def benchmark(teachers: int) -> CountyParams:
+    """Benchmark sizes with fixed seeds: 3,000 staff in one county, 10,000 in a city of 4."""
+    if teachers == 3000:
+        return CountyParams(seed=3001, teachers=3000, schools=80, name="benchmark-3k")
+    if teachers == 10000:
+        return CountyParams(
+            seed=10000, regions=4, teachers=10000, schools=260, name="benchmark-10k"
+        )
+    raise ValueError(f"no benchmark of {teachers} teachers; expected 3000 or 10000")
+
+
+PRESETS: dict[str, CountyParams] = {
+    "demo-county": demo_county(),
+    "county-3k": county_3k(),
+    "conflicting-quotas": conflicting_quotas(),
+    "benchmark-3k": benchmark(3000),
+    "benchmark-10k": benchmark(10000),
+}
+SHIPPED_PRESETS = ("demo-county", "county-3k", "conflicting-quotas")
+
+
+def preset(name: str) -> CountyParams:
+    """The parameters of a named preset; ValueError names the known ones."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; expected one of {', '.join(PRESETS)}")
+    return PRESETS[name]
+
+
+def write_preset(name: str, folder: str | Path) -> Scenario:
+    """Generate a preset and write it as a scenario bundle (what `rotation generate` runs)."""
+    scenario = generate_county(preset(name))
+    write_bundle(scenario, folder)
+    return scenario
+
+
+def generate_county(params: CountyParams) -> Scenario:
+    """A scenario of `params.regions` counties; ids are unique across regions."""
+    policy = policy_from_dict({"year": params.year}).with_overrides(params.overrides)
+    school_counts = _split(params.schools, params.regions)
+    teacher_counts = _split(params.teachers, params.regions)
+    schools: list[School] = []
+    teachers: list[Teacher] = []
+    demand: dict[tuple[str, str], int] = {}
+    pins: list[Pin] = []
+    for index in range(params.regions):
+        region = _RegionBuilder(params, policy, index, len(schools), len(teachers))
+        result = region.build(school_counts[index], teacher_counts[index])
+        schools += result.schools
+        teachers += result.teachers
+        demand.update(result.demand)
+        pins += result.pins
+    return Scenario(
+        teachers=tuple(teachers),
+        schools=tuple(schools),
+        demand=demand,
+        pins=tuple(pins),
+        policy=policy,
+        name=params.name,
+    )
+
+
+def region_name(index: int) -> str:
+    return REGION_NAMES[index] if index < len(REGION_NAMES) else f"第{_zh_number(index + 1)}县"
+
+
+def _split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def _zh_number(n: int) -> str:
+    """1..999 in Chinese numerals, as in 城关第十二小学."""
+    digits = "零一二三四五六七八九"
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    if hundreds == 0:
+        prefix = "" if tens == 1 else digits[tens]
+        return (prefix + "十" if tens else "") + (digits[ones] if ones else "")
+    text = digits[hundreds] + "百"
+    if rest == 0:
+        return text
+    if tens == 0:
+        return text + "零" + digits[ones]
+    return text + digits[tens] + "十" + (digits[ones] if ones else "")
+
+
+def _offset(lat: float, lon: float, km: float, angle: float) -> tuple[float, float]:
+    """The point `km` away from (lat, lon) in direction `angle` (radians from north)."""
+    dlat = km * math.cos(angle) / KM_PER_DEGREE
+    dlon = km * math.sin(angle) / (KM_PER_DEGREE * math.cos(math.radians(lat)))
+    return round(lat + dlat, 5), round(lon + dlon, 5)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A town (镇) or township (乡) that schools belong to; its 学区 is named after it."""
+
+    name: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class _RegionResult:
+    schools: list[School]
+    teachers: list[Teacher]
+    demand: dict[tuple[str, str], int]
+    pins: list[Pin]
+
+
+class _RegionBuilder:
+    """Builds one county: schools, staff, then the facts that depend on eligibility."""
+
+    def __init__(
+        self,
+        params: CountyParams,
+        policy: Policy,
+        index: int,
+        schools_before: int,
+        teachers_before: int,
+    ) -> None:
+        self.params = params
+        self.policy = policy
+        self.rng = np.random.default_rng([params.seed, index])
+        self.region = region_name(index)
+        self.centre = (CENTRE[0] + 0.7 * (index // 3), CENTRE[1] + 0.8 * (index % 3))
+        self.schools_before = schools_before
+        self.teacher_count = teachers_before
+        self.retirement_age = {
+            g: int(a) for g, a in policy.rule("eligibility")["retirement_age"].items()
+        }
+
+    def build(self, n_schools: int, n_teachers: int) -> _RegionResult:
+        schools, sizes = self._schools(n_schools, n_teachers)
+        probe = Scenario((), tuple(schools), {}, (), self.policy)
+        sending = {s.school_id for s in schools if probe.is_sending(s)}
+        receiving = [s for s in schools if probe.is_receiving(s)]
+        teachers = [t for s in schools for t in self._staff(s, sizes[s.school_id])]
+        teachers = self._mark_backbone(teachers, schools)
+        teachers = self._mark_exempt(teachers)
+        teachers = self._mark_recent_rotations(teachers, sending)
+        teachers = self._place_on_rotation(teachers, sending, receiving)
+        teachers = self._pair_spouses(teachers, schools)
+        start = Scenario(tuple(teachers), tuple(schools), {}, (), self.policy)
+        teachers = self._mark_volunteers(start, teachers, sending, receiving)
+        start = Scenario(tuple(teachers), tuple(schools), {}, (), self.policy)
+        demand, units = self._demand(start, sending, receiving)
+        schools = self._establish(start, schools, sending, receiving, units)
+        final = Scenario(tuple(teachers), tuple(schools), demand, (), self.policy)
+        pins = self._pins(final, sending, units)
+        return _RegionResult(schools, teachers, demand, pins)
+
+    # --- schools -------------------------------------------------------------------------
+
+    def _schools(self, n_schools: int, n_teachers: int) -> tuple[list[School], dict[str, int]]:
+        """Urban, town and rural schools with names, places and target headcounts."""
+        rng, params = self.rng, self.params
+        n_urban = max(1, round(params.urban_share * n_schools))
+        n_town = max(1, round(params.town_share * n_schools))
+        n_rural = n_schools - n_urban - n_town
+        n_towns = math.ceil(n_town / 2)
+        rural_stages = _area_stages(n_rural, junior_share=0.15, nine_share=0.20)
+        n_rural_secondary = sum(stage != "primary" for stage in rural_stages)
+        n_townships = max(n_rural_secondary, math.ceil(n_rural / 6))
+        place_names = self._draw_names(PLACE_FIRST, PLACE_SECOND, n_towns + n_townships)
+        towns = [self._place(f"{name}镇", 8, 25) for name in place_names[:n_towns]]
+        townships = [self._place(f"{name}乡", 20, 45) for name in place_names[n_towns:]]
+        villages = iter(self._draw_names(SURNAMES, VILLAGE_SECOND, n_rural))
+
+        # (area, stage, name, district, lat, lon) of each school, before headcounts are drawn
+        plans: list[tuple[str, str, str, str, float, float]] = []
+        urban_stages = _area_stages(n_urban, junior_share=0.30, nine_share=0.15)
+        numbers: Counter[str] = Counter()
+        for stage in urban_stages:
+            numbers[stage] += 1
+            k = _zh_number(numbers[stage])
+            if stage == "nine_year":
+                name = f"{self.region}{'' if k == '一' else f'第{k}'}实验学校"
+            else:
+                name = f"城关第{k}{'小学' if stage == 'primary' else '初级中学'}"
+            lat, lon = _offset(*self.centre, rng.uniform(0.3, 4.0), rng.uniform(0, 2 * math.pi))
+            district = "城东学区" if lon >= self.centre[1] else "城西学区"
+            plans.append(("urban", stage, name, district, lat, lon))
+        for i in range(n_town):
+            town = towns[i // 2]
+            stage = "primary" if i % 2 == 0 else ("junior" if rng.random() < 0.7 else "nine_year")
+            suffix = {"primary": "中心小学", "junior": "初级中学", "nine_year": "九年一贯制学校"}
+            lat, lon = _offset(town.lat, town.lon, rng.uniform(0, 1.0), rng.uniform(0, 2 * math.pi))
+            plans.append(("town", stage, town.name + suffix[stage], f"{town.name}学区", lat, lon))
+        secondary = iter(townships)
+        homes = townships + towns  # village schools fill townships first, then towns' villages
+        for i, stage in enumerate(rural_stages):
+            if stage == "primary":
+                place = homes[i % len(homes)]
+                name = f"{next(villages)}村小学"
+            else:
+                place = next(secondary)
+                name = place.name + ("初级中学" if stage == "junior" else "九年一贯制学校")
+            lat, lon = self._rural_spot(place)
+            plans.append(("rural", stage, name, f"{place.name}学区", lat, lon))
+
+        weak = self._weak_flags([area for area, *_ in plans])
+        weights = np.array([SIZE_WEIGHT[(a, s)] for a, s, *_ in plans])
+        weights *= rng.lognormal(0.0, 0.2, size=len(plans))
+        headcounts = _sizes(weights, n_teachers, MIN_SCHOOL_SIZE)
+        schools: list[School] = []
+        sizes: dict[str, int] = {}
+        for i, (area, stage, name, district, lat, lon) in enumerate(plans):
+            school_id = f"S{self.schools_before + i + 1:03d}"
+            schools.append(
+                School(
+                    school_id=school_id,
+                    name=name,
+                    region=self.region,
+                    area=area,
+                    is_weak=weak[i],
+                    stage=stage,
+                    establishment=headcounts[i],
+                    lat=lat,
+                    lon=lon,
+                    district=district,
+                )
+            )
+            sizes[school_id] = headcounts[i]
+        return schools, sizes
+
+    def _draw_names(self, first: str, second: str, n: int) -> list[str]:
+        """n distinct two-character names, as place names are."""
+        combos = [a + b for a in first for b in second]
+        return [combos[i] for i in self.rng.choice(len(combos), size=n, replace=False)]
+
+    def _place(self, name: str, min_km: float, max_km: float) -> _Place:
+        km, angle = self.rng.uniform(min_km, max_km), self.rng.uniform(0, 2 * math.pi)
+        return _Place(name, *_offset(*self.centre, km, angle))
+
+    def _rural_spot(self, place: _Place) -> tuple[float, float]:
+        """A village school a few km from its town, 5-60 km from the county centre."""
+        lat, lon = _offset(
+            place.lat, place.lon, self.rng.uniform(2, 12), self.rng.uniform(0, 2 * math.pi)
+        )
+        dy = (lat - self.centre[0]) * KM_PER_DEGREE
+        dx = (lon - self.centre[1]) * KM_PER_DEGREE * math.cos(math.radians(self.centre[0]))
+        km = math.hypot(dx, dy)
+        clamped = min(60.0, max(5.0, km))
+        return _offset(*self.centre, clamped, math.atan2(dx, dy))
+
+    def _weak_flags(self, areas: list[str]) -> list[bool]:
+        """weak_share of the schools are weak: a quarter of them town schools, the rest rural."""
+        n_weak = round(self.params.weak_share * len(areas))
+        town = [i for i, a in enumerate(areas) if a == "town"]
+        rural = [i for i, a in enumerate(areas) if a == "rural"]
+        n_town = min(len(town), round(n_weak / 4))
+        n_rural = min(len(rural), n_weak - n_town)
+        chosen = set(self.rng.choice(town, size=n_town, replace=False).tolist())
+        chosen |= set(self.rng.choice(rural, size=n_rural, replace=False).tolist())
+        return [i in chosen for i in range(len(areas))]
+
+    # --- staff ---------------------------------------------------------------------------
+
+    def _staff(self, school: School, size: int) -> list[Teacher]:
+        """One principal, 1-2 vice-principals (2 in schools of 30+), the rest classroom teachers."""
+        if size >= 30:
+            n_vice = 2
+        elif size >= 15:
+            n_vice = int(self.rng.integers(1, 3))
+        else:
+            n_vice = 1
+        roles = ["principal"] + ["vice_principal"] * n_vice + ["teacher"] * (size - 1 - n_vice)
+        staff = []
+        for role in roles:
+            self.teacher_count += 1
+            staff.append(self._teacher(f"T{self.teacher_count:05d}", school, role))
+        return staff
+
+    def _teacher(self, teacher_id: str, school: School, role: str) -> Teacher:
+        rng, year = self.rng, self.policy.year
+        stage = self._teacher_stage(school)
+        subject = self._subject(stage, school.area)
+        female_share = FEMALE_SHARE[stage if role == "teacher" and subject != "pe" else "other"]
+        gender = "F" if rng.random() < female_share else "M"
+        retire = self.retirement_age[gender]
+        if role == "teacher":
+            age = 22 + int(rng.beta(1.3, 1.2) * (retire - 22))
+        else:
+            age = int(rng.integers(36, retire))
+        career = max(0, age - 22 - int(rng.integers(0, 3)))
+        new_period = 0
+        terms = 0
+        if role != "teacher":
+            terms = int(rng.choice([1, 2, 3], p=[0.45, 0.40, 0.15]))
+            years = min(career, 3 * (terms - 1) + int(rng.integers(1, 4)))
+        elif career < 2 * CONTRACT_PERIOD_YEARS:
+            new_period = 1 if career < CONTRACT_PERIOD_YEARS else 2
+            years = career
+        else:
+            years = min(career, int(rng.exponential(YEARS_AT_SCHOOL_MEAN)))
+        before = career - years  # years of service at earlier schools
+        rural_years = years if school.area == "rural" else 0
+        if before > 0 and rng.random() < 0.35:
+            rural_years += int(rng.integers(1, before + 1))
+        if new_period == 2 and school.area != "rural" and rng.random() < 0.7:
+            # 城乡捆绑: most second-period teachers have done their rural period
+            served = int(rng.integers(1, career))
+            rural_years, years = served, career - served
+        weak_years = years if school.is_weak else 0
+        if before > 0 and rng.random() < 0.15:
+            weak_years += int(rng.integers(1, before + 1))
+        funded_owed = 0
+        if (
+            school.area != "rural"
+            and career < 4
+            and rng.random() < self.params.funded_graduate_rate
+        ):
+            funded_owed = int(rng.integers(1, 3))
+        title = self._title(career, school.area)
+        return Teacher(
+            teacher_id=teacher_id,
+            school_id=school.school_id,
+            subject=subject,
+            stage=stage,
+            gender=gender,
+            birth_year=year - age,
+            years_at_school=years,
+            is_backbone=False,
+            degree=str(rng.choice(["associate", "bachelor", "master"], p=DEGREE_MIX[school.area])),
+            role=role,
+            name=self._name(gender),
+            other_subjects=self._other_subjects(stage, subject),
+            title=title,
+            terms_at_school=terms,
+            rural_years=rural_years,
+            weak_years=weak_years,
+            new_teacher_period=new_period,
+            funded_graduate_owed_years=funded_owed,
+            plans_senior_title=title == "一级" and career >= 8 and rng.random() < 0.3,
+            **self._home(school),
+        )
+
+    def _teacher_stage(self, school: School) -> str:
+        if school.stage == "nine_year":
+            return str(self.rng.choice(["primary", "junior", "both"], p=[0.55, 0.38, 0.07]))
+        return "both" if self.rng.random() < 0.02 else school.stage
+
+    def _subject(self, stage: str, area: str) -> str:
+        table = PRIMARY_SUBJECTS if stage == "primary" else JUNIOR_SUBJECTS
+        weights = np.array(
+            [
+                w * (RURAL_SCARCE_FACTOR if area == "rural" and s in SCARCE_SUBJECTS else 1.0)
+                for s, w in table.items()
+            ]
+        )
+        return str(self.rng.choice(list(table), p=weights / weights.sum()))
+
+    def _other_subjects(self, stage: str, subject: str) -> tuple[str, ...]:
+        if self.rng.random() >= self.params.other_subject_rate:
+            return ()
+        offered = PRIMARY_SUBJECTS if stage == "primary" else JUNIOR_SUBJECTS
+        pool = [s for s in SCARCE_SUBJECTS if s in offered and s != subject]
+        count = 1 if self.rng.random() < 0.8 else 2
+        return tuple(str(s) for s in self.rng.choice(pool, size=count, replace=False))
+
+    def _title(self, career: int, area: str) -> str:
+        if career < 5:
+            return "二级"
+        if career < 15:
+            return "一级" if self.rng.random() < 0.85 else "二级"
+        return "高级" if self.rng.random() < SENIOR_TITLE_SHARE[area] else "一级"
+
+    def _name(self, gender: str) -> str:
+        rng = self.rng
+        given = GIVEN_F if gender == "F" else GIVEN_M
+        first = SURNAMES[int(rng.integers(len(SURNAMES)))]
+        last = given[int(rng.integers(len(given)))]
+        if rng.random() < 0.6:
+            last = GIVEN_ANY[int(rng.integers(len(GIVEN_ANY)))] + last
+        return first + last
+
+    def _home(self, school: School) -> dict[str, float]:
+        """Near the school; 40 % of village teachers live in the county town and commute."""
+        assert school.lat is not None and school.lon is not None
+        commutes = school.area == "rural" and self.rng.random() < 0.4
+        base = self.centre if commutes else (school.lat, school.lon)
+        lat, lon = _offset(*base, self.rng.uniform(0.2, 4.0), self.rng.uniform(0, 2 * math.pi))
+        return {"home_lat": lat, "home_lon": lon}
+
+    # --- teacher facts drawn across the county -------------------------------------------
+
+    def _mark_backbone(self, teachers: list[Teacher], schools: list[School]) -> list[Teacher]:
+        """Exactly backbone_rate of the staff, weighted to urban schools, leaders and age 30+."""
+        area = {s.school_id: s.area for s in schools}
+        weights = np.array(
+            [
+                BACKBONE_AREA_WEIGHT[area[t.school_id]]
+                * (2.0 if t.is_principal else 1.0)
+                * (1.0 if self.policy.year - t.birth_year >= 30 else 0.1)
+                for t in teachers
+            ]
+        )
+        chosen = self._sample(weights, round(self.params.backbone_rate * len(teachers)))
+        return [replace(t, is_backbone=True) if i in chosen else t for i, t in enumerate(teachers)]
+
+    def _mark_exempt(self, teachers: list[Teacher]) -> list[Teacher]:
+        weights = np.array([0.0 if t.is_principal else 1.0 for t in teachers])
+        chosen = self._sample(weights, round(self.params.exempt_rate * len(teachers)))
+        result = []
+        for i, teacher in enumerate(teachers):
+            if i in chosen:
+                young_f = teacher.gender == "F" and self.policy.year - teacher.birth_year <= 40
+                reasons = EXEMPT_YOUNG_F + EXEMPT_OTHER if young_f else EXEMPT_OTHER
+                teacher = replace(teacher, exempt_reason=str(self.rng.choice(reasons)))
+            result.append(teacher)
+        return result
+
+    def _mark_recent_rotations(self, teachers: list[Teacher], sending: set[str]) -> list[Teacher]:
+        """Teachers who rotated out and came back; those 1-2 years ago are in the cooldown."""
+        year = self.policy.year
+        weights = np.array(
+            [
+                1.0
+                if t.school_id in sending
+                and t.role == "teacher"
+                and t.years_at_school >= 4
+                and not t.exempt_reason
+                else 0.0
+                for t in teachers
+            ]
+        )
+        n_sending = sum(t.school_id in sending for t in teachers)
+        chosen = self._sample(weights, round(self.params.recent_rotation_rate * n_sending))
+        result = []
+        for i, teacher in enumerate(teachers):
+            if i in chosen:
+                ago = int(self.rng.integers(1, min(7, teacher.years_at_school - 1) + 1))
+                teacher = replace(
+                    teacher, last_rotated_year=year - ago, rural_years=max(teacher.rural_years, 1)
+                )
+            result.append(teacher)
+        return result
+
+    def _place_on_rotation(
+        self, teachers: list[Teacher], sending: set[str], receiving: list[School]
+    ) -> list[Teacher]:
+        """Some sending-school teachers sit at a receiving school; one in term_years returns now."""
+        year = self.policy.year
+        term = int(self.policy.rule("term")["term_years"])
+        exempt_age = {
+            g: a - int(self.policy.rule("eligibility")["retirement_exempt_years"])
+            for g, a in self.retirement_age.items()
+        }
+        weights = np.array(
+            [
+                1.0
+                if t.school_id in sending
+                and t.role == "teacher"
+                and t.years_at_school >= 6
+                and not t.exempt_reason
+                and t.last_rotated_year is None
+                and year - t.birth_year < exempt_age[t.gender]
+                else 0.0
+                for t in teachers
+            ]
+        )
+        n_sending = sum(t.school_id in sending for t in teachers)
+        chosen = self._sample(weights, round(self.params.on_rotation_rate * n_sending))
+        result = []
+        placed = 0
+        for i, teacher in enumerate(teachers):
+            if i in chosen:
+                away = 1 + (placed + term - 1) % term  # term, 1, 2, ...: the first returns now
+                placed += 1
+                hosts = [s for s in receiving if stage_fits(teacher.stage, s.stage)]
+                host = hosts[int(self.rng.integers(len(hosts)))]
+                teacher = replace(
+                    teacher,
+                    school_id=host.school_id,
+                    on_rotation_from=teacher.school_id,
+                    last_rotated_year=year - away,
+                    rural_years=teacher.rural_years + (away if host.area == "rural" else 0),
+                    weak_years=teacher.weak_years + (away if host.is_weak else 0),
+                )
+            result.append(teacher)
+        return result
+
+    def _pair_spouses(self, teachers: list[Teacher], schools: list[School]) -> list[Teacher]:
+        """spouse_rate of the teachers in couples of similar age, usually in the same 学区."""
+        district = {s.school_id: s.district for s in schools}
+        women = [i for i, t in enumerate(teachers) if t.gender == "F"]
+        men = [i for i, t in enumerate(teachers) if t.gender == "M"]
+        wanted = round(self.params.spouse_rate * len(teachers) / 2)
+        spouse: dict[int, int] = {}
+        for w in self.rng.permutation(women).tolist():
+            if len(spouse) >= 2 * wanted:
+                break
+            same_district = self.rng.random() < 0.85
+            pool = [
+                m
+                for m in men
+                if m not in spouse
+                and abs(teachers[m].birth_year - teachers[w].birth_year) <= 6
+                and (
+                    not same_district
+                    or district[teachers[m].school_id] == district[teachers[w].school_id]
+                )
+            ]
+            if pool:
+                m = pool[int(self.rng.integers(len(pool)))]
+                spouse[w], spouse[m] = m, w
+        return [
+            replace(t, spouse_id=teachers[spouse[i]].teacher_id) if i in spouse else t
+            for i, t in enumerate(teachers)
+        ]
+
+    def _mark_volunteers(
+        self, start: Scenario, teachers: list[Teacher], sending: set[str], receiving: list[School]
+    ) -> list[Teacher]:
+        """自愿报名: mostly eligible teachers of sending schools; some rank receiving schools."""
+
+        def weight(t: Teacher) -> float:
+            if t.exempt_reason or t.on_rotation_from:
+                return 0.0
+            if t.school_id in sending:
+                return 4.0 if start.is_eligible(t) else 1.0
+            return 0.5
+
+        chosen = self._sample(
+            np.array([weight(t) for t in teachers]),
+            round(self.params.volunteer_rate * len(teachers)),
+        )
+        result = []
+        for i, teacher in enumerate(teachers):
+            if i in chosen:
+                preferred: tuple[str, ...] = ()
+                if teacher.school_id in sending and self.rng.random() < self.params.preference_rate:
+                    preferred = self._preferences(start, teacher, receiving)
+                teacher = replace(teacher, volunteer=True, preferred_schools=preferred)
+            result.append(teacher)
+        return result
+
+    def _preferences(
+        self, start: Scenario, teacher: Teacher, receiving: list[School]
+    ) -> tuple[str, ...]:
+        """1-3 receiving schools, ranked roughly by commute with some personal noise."""
+        fitting = [s for s in receiving if stage_fits(teacher.stage, s.stage)]
+        scored = sorted(
+            fitting,
+            key=lambda s: (start.commute_km(teacher, s.school_id) or 0.0) + self.rng.uniform(0, 15),
+        )
+        count = int(self.rng.integers(1, 4))
+        return tuple(s.school_id for s in scored[:count])
+
+    # --- demand, establishment, pins -----------------------------------------------------
+
+    def _demand(
+        self, start: Scenario, sending: set[str], receiving: list[School]
+    ) -> tuple[dict[tuple[str, str], int], Counter[tuple[str, str]]]:
+        """Posts per (school, subject): receiving schools short by shortage_ratio × quota units,
+        drawn towards weak schools and scarce subjects that eligible sending teachers can teach;
+        sending schools at or slightly above their requirement."""
+        rng = self.rng
+        eligible = [
+            t for t in start.teachers if start.is_eligible(t) and start.home_school(t) in sending
+        ]
+        quota = ceil_share(start.policy.rule("rotation_quota")["rate"], len(eligible))
+        target = round(self.params.shortage_ratio * quota)
+        teachable = {(subject, t.stage) for t in eligible for subject in t.subjects}
+        priority = start.policy.rule("shortage")["priority"]
+        cells: list[tuple[str, str]] = []
+        weights: list[float] = []
+        for school in receiving:
+            for subject in SCHOOL_SUBJECTS[school.stage]:
+                if any(s == subject and stage_fits(st, school.stage) for s, st in teachable):
+                    cells.append((school.school_id, subject))
+                    school_weight = (2.0 if school.is_weak else 1.0) * math.sqrt(
+                        start.headcount(school.school_id)
+                    )
+                    weights.append(school_weight * float(priority.get(subject, 0.6)))
+        units: Counter[tuple[str, str]] = Counter()
+        cell_weights = np.array(weights)
+        for _ in range(target if cells else 0):
+            i = int(rng.choice(len(cells), p=cell_weights / cell_weights.sum()))
+            units[cells[i]] += 1
+            cell_weights[i] /= 2  # a second missing music teacher is less likely than the first
+        demand: dict[tuple[str, str], int] = {}
+        for school in start.schools:
+            for subject in SCHOOL_SUBJECTS[school.stage]:
+                have = start.subject_headcount[(school.school_id, subject)]
+                required = have + units[(school.school_id, subject)]
+                if school.school_id in sending and have >= 2 and rng.random() < 0.15:
+                    required -= 1  # 超编 in this subject
+                if required > 0:
+                    demand[(school.school_id, subject)] = required
+        return demand, units
+
+    def _establish(
+        self,
+        start: Scenario,
+        schools: list[School],
+        sending: set[str],
+        receiving: list[School],
+        units: Counter[tuple[str, str]],
+    ) -> list[School]:
+        """编制: urban often over it, receiving schools under it by their shortage; some
+        receiving schools can house only a few newcomers (max_incoming)."""
+        short = Counter[str]()
+        for (school_id, _), count in units.items():
+            short[school_id] += count
+        receiving_ids = [s.school_id for s in receiving]
+        n_limited = round(self.params.housing_limited_share * len(receiving_ids))
+        limited = set(self.rng.permutation(receiving_ids)[:n_limited].tolist())
+        result = []
+        for school in schools:
+            headcount = start.headcount(school.school_id)
+            max_incoming = None
+            if school.area == "urban" and school.school_id in sending:
+                establishment = headcount - round(headcount * self.rng.uniform(0, 0.06))
+            elif school.school_id in receiving_ids:
+                establishment = headcount + short[school.school_id]
+                if school.school_id in limited:
+                    max_incoming = max(1, math.ceil(0.6 * short[school.school_id]))
+            else:
+                establishment = headcount + int(self.rng.integers(-1, 2))
+            result.append(replace(school, establishment=establishment, max_incoming=max_incoming))
+        return result
+
+    def _pins(
+        self, final: Scenario, sending: set[str], units: Counter[tuple[str, str]]
+    ) -> list[Pin]:
+        """HR decisions: eligible teachers sent to a school short in their subject, or kept."""
+        n_move = math.ceil(self.params.pins_per_region / 2)
+        n_stay = self.params.pins_per_region // 2
+        free = [
+            t
+            for t in final.teachers
+            if final.is_eligible(t)
+            and t.school_id in sending
+            and t.role == "teacher"
+            and not t.is_backbone
+            and not t.volunteer
+            and t.spouse_id is None
+        ]
+        free = [free[i] for i in self.rng.permutation(len(free))]
+        moves: list[Pin] = []
+        for teacher in free:
+            if len(moves) == n_move:
+                break
+            taken = {p.school_id for p in moves}
+            targets = [
+                school_id
+                for (school_id, subject), count in units.items()
+                if count > 0
+                and subject == teacher.subject
+                and school_id not in taken
+                and stage_fits(teacher.stage, final.school_by_id[school_id].stage)
+            ]
+            if targets:
+                target = targets[int(self.rng.integers(len(targets)))]
+                moves.append(Pin(teacher.teacher_id, "move_to", target))
+        moved = {p.teacher_id for p in moves}
+        stays = [Pin(t.teacher_id, "stay") for t in free if t.teacher_id not in moved][:n_stay]
+        return moves + stays
+
+    def _sample(self, weights: np.ndarray, count: int) -> set[int]:
+        """`count` distinct indices drawn with the given weights (fewer if too few are > 0)."""
+        count = min(count, int(np.count_nonzero(weights)))
+        if count == 0:
+            return set()
+        picked = self.rng.choice(len(weights), size=count, replace=False, p=weights / weights.sum())
+        return set(picked.tolist())
+
+
+def _area_stages(n: int, junior_share: float, nine_share: float) -> list[str]:
+    """Stages of n schools of one area; at least one junior-capable school when n ≥ 2."""
+    n_junior = round(n * junior_share)
+    n_nine = round(n * nine_share)
+    if n >= 2 and n_junior + n_nine == 0:
+        n_nine = 1
+    return ["primary"] * (n - n_junior - n_nine) + ["junior"] * n_junior + ["nine_year"] * n_nine
+
+
+def _sizes(weights: np.ndarray, total: int, minimum: int) -> list[int]:
+    """Headcounts proportional to weights, each ≥ minimum, summing exactly to total."""
+    raw = weights / weights.sum() * total
+    sizes = np.maximum(minimum, np.floor(raw)).astype(int)
+    while sizes.sum() < total:
+        sizes[int(np.argmax(raw - sizes))] += 1
+    while sizes.sum() > total:
+        sizes[int(np.argmax(sizes))] -= 1
+    return [int(s) for s in sizes]

@@ -1,0 +1,247 @@
+"""The plan files of SPEC "Files: the plan", plus plan.xlsx: the same plan as HR reads it in Excel.
+
+Each file is written under a temporary name and renamed, so a crash or a full disk never leaves a
+half-written file that looks like a finished one. A conflicts.json left by an earlier run in the
+same folder is removed when this run has none, so the folder always describes one solve.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from optimizer.io.plan_csv import ROLE_NAMES_ZH, write_plan_csv
+from optimizer.rules import RULE_BY_ID
+from optimizer.scenario import Scenario
+from optimizer.schools import school_balance
+from optimizer.solve import Result
+from optimizer.subjects import SUBJECT_NAMES_ZH
+
+STATUS_ZH = {"met": "达标", "violated": "未达标", "not_applicable": "不适用"}
+SOLVE_STATUS_ZH = {
+    "optimal": "最优",
+    "feasible": "可行(未证明最优)",
+    "infeasible": "刚性规则冲突,无可行方案",
+    "timeout_no_plan": "超时,未找到方案",
+}
+SCOPE_ZH = {
+    "plan": "全方案",
+    "region": "区域",
+    "school": "学校",
+    "subject": "学科",
+    "teacher": "教师",
+    "move": "调动",
+}
+MODE_ZH = {"hard": "刚性", "elastic": "弹性"}
+AREA_ZH = {"urban": "城区", "town": "镇区", "rural": "乡村"}
+MAX_COLUMN_WIDTH = 60
+
+
+def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> list[Path]:
+    """Write plan.csv, report.json, summary.json, plan.xlsx and, when hard rules collide,
+    conflicts.json; returns the paths written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {
+        "scenario": scenario.name,
+        "year": scenario.policy.year,
+        **result.summary.to_dict(),
+    }
+    paths = [
+        _write_atomically(out / "plan.csv", lambda path: write_plan_csv(result.plan, path)),
+        _write_json(out / "report.json", [row.to_dict() for row in result.report]),
+        _write_json(out / "summary.json", summary),
+    ]
+    conflicts_path = out / "conflicts.json"
+    if result.conflicts:
+        paths.append(_write_json(conflicts_path, [c.to_dict() for c in result.conflicts]))
+    else:
+        conflicts_path.unlink(missing_ok=True)
+    paths.append(_write_atomically(out / "plan.xlsx", lambda path: _workbook(result, scenario).save(path)))
+    return paths
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+    """`write` fills a temporary file beside `path`, which then replaces `path` in one step."""
+    temporary = path.with_name(f".{path.name}.tmp{path.suffix}")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def _write_json(path: Path, data: Any) -> Path:
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return _write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+
+def _workbook(result: Result, scenario: Scenario) -> Workbook:
+    book = Workbook()
+    moves = book.active
+    moves.title = "交流名单"
+    _fill(
+        moves,
+        ["教师编号", "姓名", "调出学校", "调入学校", "学科/岗位", "骨干教师", "交流期限(年)", "交流依据"],
+        [
+            [
+                m.teacher_id,
+                scenario.teacher_by_id[m.teacher_id].name,
+                _school_name(scenario, m.from_school),
+                _school_name(scenario, m.to_school),
+                _post_zh(m.subject),
+                "是" if scenario.teacher_by_id[m.teacher_id].is_backbone else "否",
+                m.term_years,
+                "、".join(_rule_zh(rule_id) for rule_id in m.reason.split(";") if rule_id),
+            ]
+            for m in result.plan.moves
+        ],
+    )
+    _fill(
+        book.create_sheet("规则报告"),
+        ["规则", "类型", "范围", "对象", "目标", "实际", "状态", "差额", "说明", "Explanation"],
+        [
+            [
+                _rule_zh(r.rule),
+                MODE_ZH.get(r.mode, r.mode),
+                SCOPE_ZH.get(r.scope, r.scope),
+                r.key,
+                r.target,
+                r.achieved,
+                STATUS_ZH.get(r.status, r.status),
+                r.shortfall,
+                r.sentence_zh,
+                r.sentence_en,
+            ]
+            for r in result.report
+        ],
+    )
+    _fill(
+        book.create_sheet("学校前后对比"),
+        [
+            "学校编号",
+            "学校",
+            "区域",
+            "类别",
+            "编制",
+            "交流前人数",
+            "交流后人数",
+            "骨干(前)",
+            "骨干(后)",
+            "本科及以上(前)",
+            "本科及以上(后)",
+            "调出",
+            "调入",
+            "学科",
+            "需求",
+            "学科人数(前)",
+            "学科人数(后)",
+            "缺员(前)",
+            "缺员(后)",
+        ],
+        [
+            [
+                b.school_id,
+                b.name,
+                b.region,
+                AREA_ZH.get(b.area, b.area) + (" 薄弱校" if b.is_weak else ""),
+                b.establishment,
+                b.headcount_before,
+                b.headcount_after,
+                b.backbone_before,
+                b.backbone_after,
+                b.degree_before,
+                b.degree_after,
+                len(b.moves_out),
+                len(b.moves_in),
+                _post_zh(s.subject),
+                s.required,
+                s.before,
+                s.after,
+                s.shortage_before,
+                s.shortage_after,
+            ]
+            for b in school_balance(scenario, result.plan)
+            for s in b.subjects
+        ],
+    )
+    summary = result.summary
+    _fill(
+        book.create_sheet("汇总"),
+        ["项目", "Item", "数值"],
+        [
+            ["方案", "scenario", scenario.name],
+            ["年度", "year", scenario.policy.year],
+            ["求解状态", "status", SOLVE_STATUS_ZH.get(summary.status, summary.status)],
+            ["目标值", "objective", summary.objective],
+            ["下界", "bound", summary.bound],
+            ["差距", "gap", summary.gap],
+            ["求解用时(秒)", "solve seconds", summary.solve_seconds],
+            ["符合交流条件教师", "eligible", summary.eligible],
+            ["交流人数", "rotating", summary.rotating],
+            ["其中骨干教师", "backbone rotating", summary.backbone_rotating],
+            ["补充缺员", "shortage filled", summary.shortage_filled],
+            ["缺员总数", "shortage total", summary.shortage_total],
+            ["刚性规则未达标", "hard rules violated", summary.hard_violations],
+        ],
+    )
+    if result.conflicts:
+        _fill(
+            book.create_sheet("规则冲突"),
+            ["冲突", "规则", "范围", "对象", "目标", "说明", "Explanation"],
+            [
+                [
+                    number,
+                    _rule_zh(i.rule),
+                    SCOPE_ZH.get(i.scope, i.scope),
+                    i.key,
+                    i.target,
+                    i.sentence_zh,
+                    i.sentence_en,
+                ]
+                for number, conflict in enumerate(result.conflicts, start=1)
+                for i in conflict.instances
+            ],
+        )
+    return book
+
+
+def _fill(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Bold, frozen header; each column as wide as its longest cell (CJK counts double)."""
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center")
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        width = max(_display_width(value) for value in column)
+        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_COLUMN_WIDTH, width + 2)
+
+
+def _display_width(value: Any) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+
+def _school_name(scenario: Scenario, school_id: str) -> str:
+    return scenario.school_by_id[school_id].name or school_id
+
+
+def _post_zh(post: str) -> str:
+    return SUBJECT_NAMES_ZH.get(post) or ROLE_NAMES_ZH.get(post) or post
+
+
+def _rule_zh(rule_id: str) -> str:
+    rule = RULE_BY_ID.get(rule_id)
+    return rule.title_zh if rule is not None else rule_id

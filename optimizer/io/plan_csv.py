@@ -1,0 +1,129 @@
+"""plan.csv (SPEC "Files: the plan"): one row per move, written for Excel, read back from HR.
+
+HR edits plans by hand, so reading validates every row against the scenario and reports all
+problems at once, each with its row and column. Rule questions (is the teacher eligible, does the
+subject fit) are not input errors: the checker answers them in the rule report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.io.tables import is_blank, table_from_grid
+from optimizer.plan import Move, Plan
+from optimizer.scenario import Scenario
+from optimizer.subjects import subject_code
+
+PLAN_COLUMNS = ("teacher_id", "from_school", "to_school", "subject", "term_years", "reason")
+REQUIRED_COLUMNS = ("teacher_id", "from_school", "to_school", "subject")
+ROLE_NAMES_ZH = {"principal": "校长", "vice_principal": "副校长"}
+
+
+def write_plan_csv(plan: Plan, path: str | Path) -> Path:
+    """UTF-8 with a BOM, so Excel shows Chinese school names and reasons correctly."""
+    path = Path(path)
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(PLAN_COLUMNS)
+        for m in plan.moves:
+            writer.writerow((m.teacher_id, m.from_school, m.to_school, m.subject, m.term_years, m.reason))
+    return path
+
+
+def read_plan_csv(path: str | Path, scenario: Scenario) -> Plan:
+    """A plan from a CSV file; ScenarioError lists every problem. Blank term_years means the
+    policy's term; `term_years` and `reason` columns may be left out."""
+    path = Path(path)
+    label = path.name
+    if not path.is_file():
+        raise ScenarioError([InputProblem(str(path), None, None, "no such file")])
+    problems: list[InputProblem] = []
+    text = _decode(path.read_bytes())
+    if text is None:
+        raise ScenarioError([InputProblem(label, None, None, "cannot decode; save it as UTF-8")])
+    try:
+        table = table_from_grid(label, list(csv.reader(io.StringIO(text))), problems)
+    except csv.Error as error:
+        raise ScenarioError([InputProblem(label, None, None, f"not a readable CSV file: {error}")]) from None
+    columns = table.columns or ()
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    expected = f"missing column; a plan has columns {', '.join(PLAN_COLUMNS)} (term_years, reason optional)"
+    problems += [InputProblem(label, 1, c, expected) for c in missing]
+    if missing:
+        raise ScenarioError(problems)
+
+    first_row: dict[str, int] = {}
+    moves = []
+    for row_number, cells in table.rows:
+        move = _move(scenario, label, row_number, cells, problems)
+        if move.teacher_id in first_row:
+            message = f"teacher {move.teacher_id} is listed twice (first in row {first_row[move.teacher_id]})"
+            problems.append(InputProblem(label, row_number, "teacher_id", message))
+        elif move.teacher_id:
+            first_row[move.teacher_id] = row_number
+        moves.append(move)
+    if problems:
+        raise ScenarioError(problems)
+    return Plan(tuple(moves))
+
+
+def _move(
+    scenario: Scenario, label: str, row_number: int, cells: Mapping[str, Any], problems: list[InputProblem]
+) -> Move:
+    """One row as a move; its problems are appended to `problems`."""
+
+    def problem(column: str, message: str) -> None:
+        problems.append(InputProblem(label, row_number, column, message))
+
+    values = {c: "" if is_blank(cells.get(c)) else str(cells[c]).strip() for c in PLAN_COLUMNS}
+    for column in REQUIRED_COLUMNS:
+        if not values[column]:
+            problem(column, "required")
+    teacher_id, from_school, to_school = values["teacher_id"], values["from_school"], values["to_school"]
+    teacher = scenario.teacher_by_id.get(teacher_id)
+    if teacher_id and teacher is None:
+        problem("teacher_id", f"unknown teacher {teacher_id!r}; not in teachers.csv")
+    if teacher is not None and from_school and from_school != scenario.home_school(teacher):
+        home = scenario.home_school(teacher)
+        problem("from_school", f"teacher {teacher_id} belongs to {home} this year, not {from_school}")
+    if to_school and to_school not in scenario.school_by_id:
+        problem("to_school", f"unknown school {to_school!r}; not in schools.csv")
+    elif to_school and to_school == from_school:
+        problem("to_school", "the same as from_school; a move goes to another school")
+
+    raw_subject = values["subject"]
+    role = teacher.role if teacher is not None else "teacher"
+    if role in ROLE_NAMES_ZH:
+        post = role
+        if raw_subject not in ("", role, ROLE_NAMES_ZH[role]):
+            expected = f"{role} or {ROLE_NAMES_ZH[role]}, or leave it blank"
+            problem("subject", f"teacher {teacher_id} is a {role} and fills that post; write {expected}")
+    else:
+        post = subject_code(raw_subject) or raw_subject
+        if raw_subject and subject_code(raw_subject) is None:
+            problem(
+                "subject", f"unknown subject {raw_subject!r}; expected a subject code or its Chinese name"
+            )
+
+    term_years = int(scenario.policy.rule("term")["term_years"])
+    if values["term_years"]:
+        try:
+            term_years = int(values["term_years"])
+        except ValueError:
+            problem("term_years", f"expected a whole number of years, got {values['term_years']!r}")
+    return Move(teacher_id, from_school, to_school, post, term_years, values["reason"])
+
+
+def _decode(data: bytes) -> str | None:
+    """UTF-8 (with or without BOM), or GB18030 as saved by Excel on a Chinese Windows."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

@@ -1,0 +1,201 @@
+"""The `rotation` command in-process: exit codes, files written, what is printed where."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from optimizer import cli
+from optimizer.cli import main
+from optimizer.io import write_bundle
+from optimizer.scenario import Scenario
+from optimizer.solve import Result, SolveOptions, solve
+from tests import tiny
+
+FAST = ["--time-limit", "10", "--workers", "1", "--quiet"]
+
+
+def county_bundle(folder: Path, overrides: Sequence[str] = ()) -> Path:
+    """The tiny two-school county plus N01, a teacher too new at U1 to be eligible."""
+    base = tiny.two_school_county(overrides=["capacity.max_departure_share=0.5", *overrides])
+    newcomer = tiny.teacher("N01", "U1", years_at_school=2)
+    return write_bundle(replace(base, teachers=(*base.teachers, newcomer)), folder)
+
+
+@pytest.fixture
+def bundle(tmp_path: Path) -> Path:
+    return county_bundle(tmp_path / "county")
+
+
+def solved_summary(out: Path) -> dict:
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_validate_prints_counts(bundle: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(bundle)]) == 0
+
+    out = capsys.readouterr().out
+    assert "teachers: 12" in out
+    assert "schools: 2" in out
+    assert "eligible: 11" in out
+    assert "shortage total: 2" in out
+
+
+def test_validate_bad_bundle_lists_every_problem(bundle: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = bundle / "teachers.csv"
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    header = rows[0]
+    rows[2][header.index("birth_year")] = "abc"
+    rows[4][header.index("gender")] = "X"
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows(rows)
+
+    assert main(["validate", str(bundle)]) == 1
+
+    err = capsys.readouterr().err
+    assert "teachers.csv, row 3, column birth_year" in err
+    assert "teachers.csv, row 5, column gender" in err
+
+
+def test_solve_writes_the_plan_files(
+    bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+
+    assert main(["solve", str(bundle), "--out", str(out), *FAST]) == 0
+
+    for name in ("plan.csv", "report.json", "summary.json", "plan.xlsx"):
+        assert (out / name).is_file()
+    assert not (out / "conflicts.json").exists()
+    printed = capsys.readouterr().out
+    assert "status: optimal" in printed
+    assert f"rotating: {solved_summary(out)['rotating']} / 11 eligible" in printed
+
+
+def test_solve_shows_progress_unless_quiet(
+    bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["solve", str(bundle), "--out", str(tmp_path / "out"), "--time-limit", "10"]) == 0
+
+    assert "best" in capsys.readouterr().err
+
+
+def test_set_override_changes_the_result(bundle: Path, tmp_path: Path) -> None:
+    assert main(["solve", str(bundle), "--out", str(tmp_path / "default"), *FAST]) == 0
+    quota = ["--set", "rotation_quota.rate=0.5"]
+    assert main(["solve", str(bundle), "--out", str(tmp_path / "half"), *quota, *FAST]) == 0
+
+    assert solved_summary(tmp_path / "default")["rotating"] == 2
+    assert solved_summary(tmp_path / "half")["rotating"] == 5  # half of 10 eligible at U1
+
+
+def test_bad_set_is_an_input_error(bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["solve", str(bundle), "--out", str(tmp_path / "out"), "--set", "rotation_quota.rate=2", *FAST]
+
+    assert main(args) == 1
+
+    assert "rules.rotation_quota.rate" in capsys.readouterr().err
+
+
+def test_infeasible_hard_rules_exit_2_with_conflicts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = county_bundle(
+        tmp_path / "county", ["rotation_quota.rate=1.0", "capacity.max_departure_share=0.1"]
+    )
+    out = tmp_path / "out"
+
+    assert main(["solve", str(bundle), "--out", str(out), *FAST]) == 2
+
+    assert (out / "conflicts.json").is_file()
+    printed = capsys.readouterr().out
+    assert "rotation_quota[region=东区]" in printed
+    assert "capacity[school=U1/departures]" in printed
+    assert "至少 10 人" in printed  # the Chinese sentence
+    assert "at least 10" in printed  # and the English one
+
+
+def test_timeout_without_a_plan_exits_3(
+    bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_plan(scenario: Scenario, options: SolveOptions) -> Result:
+        result = solve(scenario, options)
+        return replace(result, summary=replace(result.summary, status="timeout_no_plan"))
+
+    monkeypatch.setattr(cli, "solve", no_plan)
+
+    assert main(["solve", str(bundle), "--out", str(tmp_path / "out"), *FAST]) == 3
+
+
+def test_check_solver_plan_passes_and_hint_is_accepted(
+    bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["solve", str(bundle), "--out", str(out), *FAST]) == 0
+    hinted = ["solve", str(bundle), "--out", str(tmp_path / "again"), "--hint", str(out / "plan.csv"), *FAST]
+    assert main(hinted) == 0
+    capsys.readouterr()
+
+    assert main(["check", str(bundle), str(out / "plan.csv"), "--json"]) == 0
+
+    document = json.loads(capsys.readouterr().out)
+    assert document["hard_violated_rules"] == []
+    assert document["counts"]["violated"] == sum(r["status"] == "violated" for r in document["report"])
+
+
+def test_check_hand_made_plan_with_ineligible_teacher_exits_2(
+    bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "hand.csv"
+    plan.write_text("teacher_id,from_school,to_school,subject\nN01,U1,R1,数学\n", encoding="utf-8")
+
+    assert main(["check", str(bundle), str(plan), "--lang", "en"]) == 2
+
+    printed = capsys.readouterr().out
+    assert "hard rules violated: eligibility" in printed
+    assert "[hard] eligibility teacher=N01" in printed
+
+
+def test_check_bad_plan_file_is_an_input_error(
+    bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "hand.csv"
+    plan.write_text("teacher_id,from_school,to_school,subject\nNOPE,U1,R1,math\n", encoding="utf-8")
+
+    assert main(["check", str(bundle), str(plan)]) == 1
+
+    assert "hand.csv, row 2, column teacher_id" in capsys.readouterr().err
+
+
+def test_generate_writes_a_bundle_that_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "small"
+    args = [
+        "generate",
+        "--teachers",
+        "120",
+        "--schools",
+        "8",
+        "--regions",
+        "1",
+        "--seed",
+        "3",
+        "--out",
+        str(out),
+    ]
+
+    assert main(args) == 0
+    assert main(["validate", str(out)]) == 0
+
+    assert "teachers: 120" in capsys.readouterr().out
+
+
+def test_generate_rejects_impossible_parameters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", "--teachers", "10", "--schools", "8", "--out", str(tmp_path / "x")]) == 1
+
+    assert "at least 12 per school" in capsys.readouterr().err

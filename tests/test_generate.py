@@ -1,0 +1,332 @@
+"""The generator makes counties an HR section would recognise, and that the default hard rules
+can be met in (checked by counting: eligible pool, caps, destinations), deterministically."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+
+from optimizer.generate import (
+    PRESETS,
+    PRIMARY_SUBJECTS,
+    SCARCE_SUBJECTS,
+    CountyParams,
+    _zh_number,
+    generate_county,
+    preset,
+    write_preset,
+)
+from optimizer.io import load_bundle
+from optimizer.policy import ceil_share, floor_share
+from optimizer.scenario import SUBJECTS, Scenario, School, Teacher, stage_fits
+
+
+@pytest.fixture(scope="module")
+def demo() -> Scenario:
+    return generate_county(preset("demo-county"))
+
+
+@pytest.fixture(scope="module")
+def county_3k() -> Scenario:
+    return generate_county(preset("county-3k"))
+
+
+@pytest.fixture(scope="module")
+def city() -> Scenario:
+    return generate_county(CountyParams(seed=11, regions=3, teachers=1800, schools=60))
+
+
+@pytest.fixture(scope="module", params=["demo", "county_3k", "city"])
+def scenario(request: pytest.FixtureRequest) -> Scenario:
+    return request.getfixturevalue(request.param)
+
+
+def sending_eligible(scenario: Scenario, region: str) -> list[Teacher]:
+    return [
+        t
+        for t in scenario.teachers
+        if scenario.is_eligible(t)
+        and scenario.region_of(t) == region
+        and scenario.is_sending(scenario.school_by_id[scenario.home_school(t)])
+    ]
+
+
+def has_post(scenario: Scenario, teacher: Teacher, receiving: list[School]) -> bool:
+    """A receiving school of a fitting stage has a post in one of the teacher's subjects."""
+    return any(
+        stage_fits(teacher.stage, school.stage)
+        and school.max_incoming != 0
+        and any(scenario.demand.get((school.school_id, s), 0) > 0 for s in teacher.subjects)
+        for school in receiving
+    )
+
+
+def quota(scenario: Scenario, region: str) -> int:
+    rate = scenario.policy.rule("rotation_quota")["rate"]
+    return ceil_share(rate, len(sending_eligible(scenario, region)))
+
+
+def test_sizes_of_presets(demo: Scenario, county_3k: Scenario) -> None:
+    assert (len(demo.teachers), len(demo.schools), len(demo.regions)) == (600, 25, 1)
+    assert (len(county_3k.teachers), len(county_3k.schools)) == (3000, 80)
+    assert set(PRESETS) >= {"demo-county", "county-3k", "conflicting-quotas"}
+    assert PRESETS["benchmark-10k"].teachers == 10000 and PRESETS["benchmark-10k"].regions > 1
+
+
+def test_same_seed_same_scenario_other_seed_other_scenario() -> None:
+    params = CountyParams(seed=5, teachers=300, schools=12)
+    assert generate_county(params) == generate_county(params)
+    assert generate_county(params).teachers != generate_county(replace(params, seed=6)).teachers
+
+
+def test_ids_unique_and_references_exist(scenario: Scenario) -> None:
+    teacher_ids = [t.teacher_id for t in scenario.teachers]
+    school_ids = [s.school_id for s in scenario.schools]
+    assert len(set(teacher_ids)) == len(teacher_ids)
+    assert len(set(school_ids)) == len(school_ids)
+    for teacher in scenario.teachers:
+        assert teacher.school_id in scenario.school_by_id
+        assert teacher.on_rotation_from is None or teacher.on_rotation_from in scenario.school_by_id
+    assert all(school_id in scenario.school_by_id for school_id, _ in scenario.demand)
+    assert all(subject in SUBJECTS for _, subject in scenario.demand)
+    for region in scenario.regions:
+        names = [s.name for s in scenario.schools if s.region == region]
+        assert len(set(names)) == len(names)
+
+
+def test_spouses_are_mutual_teachers_mostly_in_one_district(scenario: Scenario) -> None:
+    married = [t for t in scenario.teachers if t.spouse_id]
+    same_district = 0
+    for teacher in married:
+        spouse = scenario.teacher_by_id[teacher.spouse_id]
+        assert spouse.spouse_id == teacher.teacher_id and spouse.gender != teacher.gender
+        districts = {scenario.school_by_id[x.school_id].district for x in (teacher, spouse)}
+        same_district += len(districts) == 1
+    assert 0.01 <= len(married) / len(scenario.teachers) <= 0.03
+    assert same_district >= 0.6 * len(married)
+
+
+def test_stages_and_subjects_fit_schools(scenario: Scenario) -> None:
+    for teacher in scenario.teachers:
+        assert stage_fits(teacher.stage, scenario.school_by_id[teacher.school_id].stage)
+        assert stage_fits(teacher.stage, scenario.school_by_id[scenario.home_school(teacher)].stage)
+        if teacher.stage == "primary":
+            assert set(teacher.subjects) <= set(PRIMARY_SUBJECTS)
+        assert teacher.subject not in teacher.other_subjects
+    nine_year = [
+        t.stage
+        for t in scenario.teachers
+        if scenario.school_by_id[t.school_id].stage == "nine_year"
+    ]
+    assert {"primary", "junior", "both"} <= set(nine_year)
+
+
+def test_school_mix_is_realistic(scenario: Scenario) -> None:
+    areas = Counter(s.area for s in scenario.schools)
+    assert 0.2 <= areas["urban"] / len(scenario.schools) <= 0.3
+    assert 0.4 <= areas["rural"] / len(scenario.schools) <= 0.6
+    size = {
+        area: sum(scenario.headcount(s.school_id) for s in scenario.schools if s.area == area)
+        / areas[area]
+        for area in areas
+    }
+    assert size["urban"] > 3 * size["rural"]
+    weak = [s for s in scenario.schools if s.is_weak]
+    assert weak and {s.area for s in weak} <= {"town", "rural"}
+    assert sum(s.area == "rural" for s in weak) > len(weak) / 2
+    for school in scenario.schools:
+        roles = Counter(t.role for t in scenario.staff_at[school.school_id])
+        assert roles["principal"] == 1 and 1 <= roles["vice_principal"] <= 2
+        assert school.lat is not None and school.district
+    centre = scenario.schools[0]  # 城关第一小学, in the county town
+    rural_km = [
+        scenario.km_between_schools(centre.school_id, s.school_id)
+        for s in scenario.schools
+        if s.area == "rural" and s.region == centre.region
+    ]
+    assert all(km is not None and 1 <= km <= 65 for km in rural_km)
+
+
+def test_teacher_fractions_are_realistic(scenario: Scenario) -> None:
+    teachers = scenario.teachers
+    n = len(teachers)
+
+    def share(flags: list[bool]) -> float:
+        return sum(flags) / len(flags)
+
+    assert 0.07 <= share([t.is_backbone for t in teachers]) <= 0.13
+    assert 0 < share([bool(t.exempt_reason) for t in teachers]) < 0.06
+    assert 0.05 <= share([t.volunteer for t in teachers]) <= 0.11
+    assert 0.10 <= share([bool(t.other_subjects) for t in teachers]) <= 0.20
+    assert 0.30 <= share([t.years_at_school >= 6 for t in teachers]) <= 0.45
+    assert 0.60 <= share([t.gender == "F" for t in teachers if t.stage == "primary"]) <= 0.80
+    area = {t.teacher_id: scenario.school_by_id[t.school_id].area for t in teachers}
+    urban_backbone = share([t.is_backbone for t in teachers if area[t.teacher_id] == "urban"])
+    rural_backbone = share([t.is_backbone for t in teachers if area[t.teacher_id] == "rural"])
+    assert urban_backbone > rural_backbone
+    ages = [scenario.age(t) for t in teachers]
+    assert min(ages) <= 25 and max(ages) >= 55
+    reasons = Counter(e.reason for e in scenario.eligibility.values())
+    assert reasons["near_retirement"] > 0 and reasons["cooldown"] > 0
+    assert sum(t.is_principal and t.terms_at_school >= 2 for t in teachers) > 0
+    assert sum(t.plans_senior_title for t in teachers) > 0
+    assert {t.title for t in teachers} == {"二级", "一级", "高级"}
+    assert sum(scenario.owes_rural_service(t) for t in teachers) > 0
+    assert 0 < sum(t.funded_graduate_owed_years > 0 for t in teachers) < 0.02 * n
+    assert {"孕期", "重病", "照顾老人"} & {t.exempt_reason for t in teachers}
+    assert all(t.name and t.home_lat is not None for t in teachers)
+
+
+def test_rotations_in_progress(scenario: Scenario) -> None:
+    rotating = [t for t in scenario.teachers if t.on_rotation_from]
+    returning = [t for t in rotating if scenario.returns_this_year(t)]
+    assert rotating and returning and len(returning) < len(rotating)
+    for teacher in rotating:
+        assert scenario.is_receiving(scenario.school_by_id[teacher.school_id])
+        assert scenario.is_sending(scenario.school_by_id[teacher.on_rotation_from])
+
+
+def test_volunteer_preferences_are_receiving_schools_of_the_region(scenario: Scenario) -> None:
+    with_preferences = [t for t in scenario.teachers if t.preferred_schools]
+    assert with_preferences
+    for teacher in with_preferences:
+        assert teacher.volunteer and 1 <= len(teacher.preferred_schools) <= 3
+        for school_id in teacher.preferred_schools:
+            school = scenario.school_by_id[school_id]
+            assert scenario.is_receiving(school) and school.region == scenario.region_of(teacher)
+
+
+def test_default_hard_rules_can_be_met_by_counting(scenario: Scenario) -> None:
+    """Per region: the 10 % quota and 20 % backbone share fit under the departure caps, and
+    enough eligible teachers have a receiving school with a post in one of their subjects."""
+    capacity = scenario.policy.rule("capacity")
+    backbone_share = scenario.policy.rule("backbone_share")["share"]
+    for region in scenario.regions:
+        needed = quota(scenario, region)
+        eligible = sending_eligible(scenario, region)
+        needed_backbone = ceil_share(backbone_share, needed)
+        assert needed >= 1
+        assert sum(t.is_backbone for t in eligible) >= needed_backbone
+        departures = backbone_out = 0
+        for school in scenario.schools:
+            if school.region != region or not scenario.is_sending(school):
+                continue
+            staff = scenario.staff_at[school.school_id]
+            ready = [t for t in eligible if scenario.home_school(t) == school.school_id]
+            departures += min(
+                floor_share(capacity["max_departure_share"], len(staff)),
+                sum(not t.is_principal for t in ready),
+            )
+            backbone = sum(t.is_backbone for t in staff)
+            keep = ceil_share(capacity["min_backbone_retained"], backbone)
+            backbone_out += min(backbone - keep, sum(t.is_backbone for t in ready))
+        assert departures >= needed and backbone_out >= needed_backbone
+        receiving = [s for s in scenario.schools if s.region == region and scenario.is_receiving(s)]
+        for stage in ("primary", "junior"):
+            assert any(stage_fits(stage, s.stage) for s in receiving)
+
+        placeable = [t for t in eligible if not t.is_principal and has_post(scenario, t, receiving)]
+        assert len(placeable) >= needed
+        assert sum(t.is_backbone for t in placeable) >= needed_backbone
+
+
+def test_shortage_sits_at_receiving_schools_in_scarce_subjects(scenario: Scenario) -> None:
+    for region in scenario.regions:
+        by_subject: Counter[str] = Counter()
+        for school_id, subject in scenario.demand:
+            school = scenario.school_by_id[school_id]
+            if school.region == region:
+                short = scenario.shortage(school_id, subject)
+                assert short == 0 or scenario.is_receiving(school)
+                by_subject[subject] += short
+        total = sum(by_subject.values())
+        assert 1.0 * quota(scenario, region) <= total <= 2.0 * quota(scenario, region)
+        assert sum(by_subject[s] for s in SCARCE_SUBJECTS) >= 0.6 * total
+    urban = [s for s in scenario.schools if s.area == "urban"]
+    assert sum(scenario.headcount(s.school_id) >= s.establishment for s in urban) >= len(urban) / 2
+    for school in scenario.schools:
+        if scenario.is_receiving(school):
+            assert school.establishment >= scenario.headcount(school.school_id)
+        else:
+            assert school.max_incoming is None
+    assert any(s.max_incoming for s in scenario.schools)
+
+
+def test_pins_are_sensible(scenario: Scenario) -> None:
+    for region in scenario.regions:
+        pins = [
+            p
+            for p in scenario.pins
+            if scenario.region_of(scenario.teacher_by_id[p.teacher_id]) == region
+        ]
+        assert Counter(p.action for p in pins) == {"move_to": 2, "stay": 2}
+        for pin in pins:
+            teacher = scenario.teacher_by_id[pin.teacher_id]
+            assert scenario.is_eligible(teacher)
+            if pin.action == "move_to":
+                assert pin.school_id is not None
+                school = scenario.school_by_id[pin.school_id]
+                assert scenario.is_receiving(school) and stage_fits(teacher.stage, school.stage)
+                assert scenario.shortage(pin.school_id, teacher.subject) > 0
+    assert len({p.teacher_id for p in scenario.pins}) == len(scenario.pins)
+
+
+def test_regions_are_separate_counties(city: Scenario) -> None:
+    assert len(city.regions) == 3
+    for region in city.regions:
+        areas = {s.area for s in city.schools if s.region == region}
+        assert areas == {"urban", "town", "rural"}
+
+
+def test_year_and_overrides_reach_the_policy() -> None:
+    params = CountyParams(
+        teachers=240, schools=10, year=2026, overrides=("rotation_quota.rate=0.15",)
+    )
+    scenario = generate_county(params)
+    assert scenario.policy.year == 2026
+    assert scenario.policy.rule("rotation_quota")["rate"] == 0.15
+
+
+@pytest.mark.parametrize(
+    ("number", "numeral"),
+    [(1, "一"), (10, "十"), (12, "十二"), (40, "四十"), (105, "一百零五"), (154, "一百五十四")],
+)
+def test_school_numbers_in_chinese_numerals(number: int, numeral: str) -> None:
+    """Large counties number urban schools past 99 (城关第一百零五小学)."""
+    assert _zh_number(number) == numeral
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"seed": -1}, {"schools": 4}, {"teachers": 100}, {"urban_share": 0.6}, {"weak_share": 1.5}],
+)
+def test_bad_parameters_are_refused(changes: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        CountyParams(**changes)  # type: ignore[arg-type]
+
+
+def test_conflicting_quotas_cannot_meet_quota_under_the_departure_caps() -> None:
+    """Even counting every eligible leader (outside the teacher cap), the caps fall short."""
+    scenario = generate_county(preset("conflicting-quotas"))
+    assert 150 <= len(scenario.teachers) <= 250
+    assert scenario.policy.is_hard("rotation_quota") and scenario.policy.is_hard("capacity")
+    share = scenario.policy.rule("capacity")["max_departure_share"]
+    (region,) = scenario.regions
+    most = 0
+    for school in scenario.schools:
+        if scenario.is_sending(school):
+            staff = scenario.staff_at[school.school_id]
+            most += floor_share(share, len(staff))
+            most += sum(t.is_principal and scenario.is_eligible(t) for t in staff)
+    assert (quota(scenario, region), most) == (14, 10)
+
+
+def test_write_preset_writes_a_bundle_that_loads_back(tmp_path) -> None:
+    written = write_preset("conflicting-quotas", tmp_path / "bundle")
+    loaded = load_bundle(tmp_path / "bundle")
+    assert loaded.teachers == written.teachers
+    assert loaded.schools == written.schools
+    assert loaded.demand == written.demand and loaded.pins == written.pins
+    assert loaded.policy == written.policy
