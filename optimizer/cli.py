@@ -63,7 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     solve_cmd.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="seconds (default 60)")
     solve_cmd.add_argument(
-        "--workers", type=int, default=0, metavar="N", help="CP-SAT workers, 0 = all cores"
+        "--workers",
+        type=int,
+        default=SolveOptions.workers,
+        metavar="N",
+        help="CP-SAT search workers (default %(default)s: the full portfolio, even on 2 cores)",
     )
     solve_cmd.add_argument("--seed", type=int, default=0, metavar="N", help="solver random seed")
     _add_set(solve_cmd)

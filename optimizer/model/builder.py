@@ -47,6 +47,7 @@ class ModelBuilder:
         self.assumptions: dict[str, cp_model.IntVar] = {}
         self.shortfalls: dict[str, cp_model.IntVar] = {}
         self.cost_terms: list[tuple[int, LinearExpr]] = []
+        self._bounds: dict[int, tuple[int, int]] = {}
         self.by_teacher: dict[str, list[int]] = defaultdict(list)
         self.out_of: dict[str, list[int]] = defaultdict(list)
         self.into: dict[str, list[int]] = defaultdict(list)
@@ -86,6 +87,21 @@ class ModelBuilder:
             + self.total(self.into_post.get((school_id, subject), ()))
             - self.total(self.out_of_subject.get((school_id, subject), ()))
         )
+
+    def int_var(self, low: int, high: int, equal_to: LinearExpr) -> cp_model.IntVar:
+        """A bounded integer variable constrained to equal `equal_to`."""
+        variable = self.model.NewIntVar(low, high, "")
+        self.model.Add(variable == equal_to)
+        self._bounds[variable.Index()] = (low, high)
+        return variable
+
+    def product(self, a: cp_model.IntVar, b: cp_model.IntVar) -> cp_model.IntVar:
+        """a × b (exact) for two variables made by `int_var`."""
+        (a_low, a_high), (b_low, b_high) = self._bounds[a.Index()], self._bounds[b.Index()]
+        corners = [x * y for x in (a_low, a_high) for y in (b_low, b_high)]
+        result = self.model.NewIntVar(min(corners), max(corners), "")
+        self.model.AddMultiplicationEquality(result, [a, b])
+        return result
 
     # -- instances ---------------------------------------------------------------------------
 

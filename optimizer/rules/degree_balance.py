@@ -1,15 +1,21 @@
 """degree_balance: per region, the urban share of teachers with a bachelor's degree or higher
 divided by the rural share stays ≤ `ratio_max`. Source: 000.
 
-Exact in both modes: with ratio_max = p/q the rule is q·U_b·R_n ≤ p·R_b·U_n over the headcounts
-after the moves (U urban, R rural, _b degree holders, _n all), two products CP-SAT handles
-exactly. Elastic shortfall is counted in rural degree holders missing: the excess of the left
-side over the right, divided by p·U_n before the moves (one more rural degree holder lowers the
-excess by about that much), rounded up.
+With ratio_max = p/q the rule reads q·U_b·R_n ≤ p·R_b·U_n over the counts after the moves
+(U urban, R rural; _b degree holders, _n everyone). Written around the counts before the moves
+(U_b = U_b0 + Δ, ...) it is a constant, four terms linear in the moves, and two products of
+changes.
+
+- Hard mode is exact: the products are kept (CP-SAT multiplication constraints).
+- Elastic mode is a first-order estimate: the products of changes are dropped, which keeps the
+  model linear and its bound tight (with the products, the LP bound of a binding rule collapses).
+  The shortfall is the estimated excess in rural degree holders missing (excess ÷ p·U_n0, rounded
+  up); the report also states the exact ratio after the moves.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from math import ceil
 from typing import TYPE_CHECKING
 
@@ -22,7 +28,13 @@ from optimizer.scenario import Scenario, Teacher
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
-AREA_ZH = {"urban": "城区", "rural": "乡村"}
+
+@dataclass(frozen=True)
+class Counts:
+    """Headcount and degree holders of one area of a region."""
+
+    everyone: int
+    holders: int
 
 
 class DegreeBalance:
@@ -30,25 +42,45 @@ class DegreeBalance:
     title_zh = "学历结构均衡"
     title_en = "degree balance"
 
-    def counts(self, members: list[Teacher]) -> tuple[int, int]:
-        """(all, degree holders)."""
-        return len(members), sum(t.has_degree for t in members)
+    def ratio(self, scenario: Scenario) -> tuple[int, int]:
+        """(p, q) with ratio_max = p/q."""
+        fraction = as_fraction(scenario.policy.rule(self.id)["ratio_max"])
+        return fraction.numerator, fraction.denominator
 
-    def staff(self, scenario: Scenario, staff_at: dict, region: str, area: str) -> list[Teacher]:
-        return [
+    def counts(self, scenario: Scenario, staff_at: dict, region: str, area: str) -> Counts:
+        members: list[Teacher] = [
             t
             for s in scenario.schools
             if s.region == region and s.area == area
             for t in staff_at[s.school_id]
         ]
+        return Counts(len(members), sum(t.has_degree for t in members))
 
-    def excess(self, scenario: Scenario, urban: tuple[int, int], rural: tuple[int, int]) -> int:
-        """q·U_b·R_n − p·R_b·U_n (positive when the ratio is above the maximum)."""
-        ratio = as_fraction(scenario.policy.rule(self.id)["ratio_max"])
-        return ratio.denominator * urban[1] * rural[0] - ratio.numerator * rural[1] * urban[0]
+    def excess(
+        self,
+        scenario: Scenario,
+        urban: Counts,
+        rural: Counts,
+        change: tuple[int, int, int, int] | None = None,
+    ) -> int:
+        """q·U_b·R_n − p·R_b·U_n, exactly when `change` is None; else to first order in the changes
+        (ΔU_n, ΔU_b, ΔR_n, ΔR_b) of the counts given."""
+        p, q = self.ratio(scenario)
+        value = q * urban.holders * rural.everyone - p * rural.holders * urban.everyone
+        if change is None:
+            return value
+        du_n, du_b, dr_n, dr_b = change
+        return (
+            value
+            + q * urban.holders * dr_n
+            + q * rural.everyone * du_b
+            - p * rural.holders * du_n
+            - p * urban.everyone * dr_b
+        )
 
-    def unit(self, scenario: Scenario, urban_before: int) -> int:
-        return as_fraction(scenario.policy.rule(self.id)["ratio_max"]).numerator * urban_before
+    def unit(self, scenario: Scenario, urban_before: Counts) -> int:
+        """About how much one more rural degree holder lowers the excess."""
+        return self.ratio(scenario)[0] * urban_before.everyone
 
     def instance(self, scenario: Scenario, region: str) -> Instance:
         ratio_max = scenario.policy.rule(self.id)["ratio_max"]
@@ -63,57 +95,60 @@ class DegreeBalance:
             f"{ratio_max:g} × the rural share",
         )
 
-    def side(self, builder: ModelBuilder, region: str, area: str) -> tuple[int, int, object, object]:
-        """(headcount now, upper bound of n, n after, degree holders after) for one area."""
-        scenario, model = builder.scenario, builder.model
+    def build(self, builder: ModelBuilder) -> None:
+        scenario = builder.scenario
+        p, q = self.ratio(scenario)
+        exact = scenario.policy.is_hard(self.id)
+        for region in scenario.regions:
+            urban = self.counts(scenario, scenario.staff_at, region, "urban")
+            rural = self.counts(scenario, scenario.staff_at, region, "rural")
+            if urban.everyone == 0 or rural.everyone == 0:
+                continue
+            du_n, du_b = self.changes(builder, region, "urban")
+            dr_n, dr_b = self.changes(builder, region, "rural")
+            excess = self.excess(scenario, urban, rural) + (
+                q * urban.holders * dr_n
+                + q * rural.everyone * du_b
+                - p * rural.holders * du_n
+                - p * urban.everyone * dr_b
+            )
+            if exact:
+                excess += q * builder.product(du_b, dr_n) - p * builder.product(dr_b, du_n)
+            unit = self.unit(scenario, urban)
+            worst = q * (urban.holders + urban.everyone) * (rural.everyone + urban.everyone)
+            builder.at_most(
+                self.instance(scenario, region), excess, 0, max_excess=ceil(worst / unit) + 1, unit=unit
+            )
+
+    def changes(self, builder: ModelBuilder, region: str, area: str) -> tuple[object, object]:
+        """(headcount change, degree-holder change) of an area, as bounded integer variables."""
+        scenario = builder.scenario
         ids = {s.school_id for s in scenario.schools if s.region == region and s.area == area}
-        everyone, holders = self.counts(self.staff(scenario, scenario.staff_at, region, area))
         arrive = [c for c in builder.candidates if c.to_school in ids and c.from_school not in ids]
         leave = [c for c in builder.candidates if c.from_school in ids and c.to_school not in ids]
-
-        def degree(candidates: list) -> list[int]:
-            return [c.index for c in candidates if scenario.teacher_by_id[c.teacher_id].has_degree]
-
-        n_max, b_max = everyone + len(arrive), holders + len(degree(arrive))
-        n = model.NewIntVar(max(0, everyone - len(leave)), n_max, f"n[{region},{area}]")
-        b = model.NewIntVar(max(0, holders - len(degree(leave))), b_max, f"b[{region},{area}]")
-        model.Add(
-            n == everyone + builder.total(c.index for c in arrive) - builder.total(c.index for c in leave)
+        degree_in = [c.index for c in arrive if scenario.teacher_by_id[c.teacher_id].has_degree]
+        degree_out = [c.index for c in leave if scenario.teacher_by_id[c.teacher_id].has_degree]
+        headcount = builder.int_var(
+            -len(leave),
+            len(arrive),
+            builder.total(c.index for c in arrive) - builder.total(c.index for c in leave),
         )
-        model.Add(b == holders + builder.total(degree(arrive)) - builder.total(degree(leave)))
-        return everyone, n_max * b_max, n, b
-
-    def build(self, builder: ModelBuilder) -> None:
-        scenario, model = builder.scenario, builder.model
-        ratio = as_fraction(scenario.policy.rule(self.id)["ratio_max"])
-        for region in scenario.regions:
-            urban_before, urban_max, urban_n, urban_b = self.side(builder, region, "urban")
-            rural_before, rural_max, rural_n, rural_b = self.side(builder, region, "rural")
-            if urban_before == 0 or rural_before == 0:
-                continue
-            product_max = max(urban_max, rural_max) ** 2
-            left = model.NewIntVar(0, product_max, f"ub_rn[{region}]")
-            right = model.NewIntVar(0, product_max, f"rb_un[{region}]")
-            model.AddMultiplicationEquality(left, [urban_b, rural_n])
-            model.AddMultiplicationEquality(right, [rural_b, urban_n])
-            unit = self.unit(scenario, urban_before)
-            builder.at_most(
-                self.instance(scenario, region),
-                ratio.denominator * left - ratio.numerator * right,
-                0,
-                max_excess=ceil(ratio.denominator * product_max / unit) + 1,
-                unit=unit,
-            )
+        holders = builder.int_var(
+            -len(degree_out), len(degree_in), builder.total(degree_in) - builder.total(degree_out)
+        )
+        return headcount, holders
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         outcome = Outcome(scenario, plan)
         ratio_max = scenario.policy.rule(self.id)["ratio_max"]
+        exact = scenario.policy.is_hard(self.id)
         rows = []
         for region in scenario.regions:
-            urban_before, _ = self.counts(self.staff(scenario, scenario.staff_at, region, "urban"))
-            urban = self.counts(self.staff(scenario, outcome.staff_after, region, "urban"))
-            rural = self.counts(self.staff(scenario, outcome.staff_after, region, "rural"))
-            if urban_before == 0 or not rural[0] or not urban[0]:
+            urban_before = self.counts(scenario, scenario.staff_at, region, "urban")
+            rural_before = self.counts(scenario, scenario.staff_at, region, "rural")
+            urban = self.counts(scenario, outcome.staff_after, region, "urban")
+            rural = self.counts(scenario, outcome.staff_after, region, "rural")
+            if not (urban_before.everyone and rural_before.everyone and urban.everyone and rural.everyone):
                 rows.append(
                     row(
                         self.id,
@@ -129,9 +164,23 @@ class DegreeBalance:
                     )
                 )
                 continue
-            urban_share, rural_share = urban[1] / urban[0], rural[1] / rural[0]
-            achieved = urban_share / rural_share if rural_share else float("inf")
-            missing = ceil(max(0, self.excess(scenario, urban, rural)) / self.unit(scenario, urban_before))
+            change = (
+                urban.everyone - urban_before.everyone,
+                urban.holders - urban_before.holders,
+                rural.everyone - rural_before.everyone,
+                rural.holders - rural_before.holders,
+            )
+            excess = self.excess(
+                scenario,
+                *((urban, rural) if exact else (urban_before, rural_before)),
+                change=None if exact else change,
+            )
+            missing = ceil(max(0, excess) / self.unit(scenario, urban_before))
+            urban_share, rural_share = urban.holders / urban.everyone, rural.holders / rural.everyone
+            achieved = round(urban_share / rural_share, 4) if rural_share else None
+            ratio_text = f"{achieved:.3f}" if achieved is not None else "∞"
+            how_zh = "" if exact else "(一阶估计)"
+            how_en = "" if exact else " (first-order estimate)"
             rows.append(
                 row(
                     self.id,
@@ -139,14 +188,14 @@ class DegreeBalance:
                     "region",
                     region,
                     target=ratio_max,
-                    achieved=round(achieved, 4) if rural_share else None,
+                    achieved=achieved,
                     shortfall=missing,
-                    zh=f"{region}:城区本科及以上占比 {urban_share:.1%},乡村 {rural_share:.1%},"
-                    f"之比 {achieved:.3f}(上限 {ratio_max:g})"
-                    + (f",约缺乡村本科及以上教师 {missing} 名" if missing else ""),
+                    zh=f"{region}:城区本科及以上占比 {urban_share:.1%},乡村 {rural_share:.1%},之比 {ratio_text}"
+                    f"(上限 {ratio_max:g})"
+                    + (f",约缺乡村本科及以上教师 {missing} 名{how_zh}" if missing else ""),
                     en=f"{region}: urban degree share {urban_share:.1%}, rural {rural_share:.1%}, ratio "
-                    f"{achieved:.3f} (at most {ratio_max:g})"
-                    + (f"; about {missing} rural degree holders missing" if missing else ""),
+                    f"{ratio_text} (at most {ratio_max:g})"
+                    + (f"; about {missing} rural degree holders missing{how_en}" if missing else ""),
                 )
             )
         return rows
