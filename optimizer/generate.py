@@ -209,11 +209,14 @@ def conflicting_quotas() -> CountyParams:
     classroom teachers leave each school: 31, 33 and 30 staff give 1 each, 13, 15 and 19 give
     0, so 3 in all. Even if all 7 eligible principals and vice-principals rotate as well (they
     fill leadership posts, outside the teacher cap), at most 10 can rotate: 4 short of 14.
+    No HR pins, so that this collision is the one reported (a pin out of a school whose cap is
+    0 would be a second, smaller conflict).
     """
     return CountyParams(
         seed=77,
         teachers=200,
         schools=12,
+        pins_per_region=0,
         name="conflicting-quotas",
         overrides=(
             "rotation_quota.mode=hard",

@@ -212,6 +212,10 @@ class HardInstanceOracle:
         model.ClearAssumptions()
         model.AddAssumptions([self.builder.assumptions[label] for label in labels])
         solver = _solver(self.options, time_limit)
+        # One worker with full linearization: assumption cores come from a single search, and
+        # without presolve's help (assumptions block it) the LP proves counting conflicts at once.
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 2
         status = solver.Solve(model)
         if status == cp_model.INFEASIBLE:
             core = solver.SufficientAssumptionsForInfeasibility()

@@ -116,9 +116,7 @@ def test_stages_and_subjects_fit_schools(scenario: Scenario) -> None:
             assert set(teacher.subjects) <= set(PRIMARY_SUBJECTS)
         assert teacher.subject not in teacher.other_subjects
     nine_year = [
-        t.stage
-        for t in scenario.teachers
-        if scenario.school_by_id[t.school_id].stage == "nine_year"
+        t.stage for t in scenario.teachers if scenario.school_by_id[t.school_id].stage == "nine_year"
     ]
     assert {"primary", "junior", "both"} <= set(nine_year)
 
@@ -128,8 +126,7 @@ def test_school_mix_is_realistic(scenario: Scenario) -> None:
     assert 0.2 <= areas["urban"] / len(scenario.schools) <= 0.3
     assert 0.4 <= areas["rural"] / len(scenario.schools) <= 0.6
     size = {
-        area: sum(scenario.headcount(s.school_id) for s in scenario.schools if s.area == area)
-        / areas[area]
+        area: sum(scenario.headcount(s.school_id) for s in scenario.schools if s.area == area) / areas[area]
         for area in areas
     }
     assert size["urban"] > 3 * size["rural"]
@@ -257,9 +254,7 @@ def test_shortage_sits_at_receiving_schools_in_scarce_subjects(scenario: Scenari
 def test_pins_are_sensible(scenario: Scenario) -> None:
     for region in scenario.regions:
         pins = [
-            p
-            for p in scenario.pins
-            if scenario.region_of(scenario.teacher_by_id[p.teacher_id]) == region
+            p for p in scenario.pins if scenario.region_of(scenario.teacher_by_id[p.teacher_id]) == region
         ]
         assert Counter(p.action for p in pins) == {"move_to": 2, "stay": 2}
         for pin in pins:
@@ -281,9 +276,7 @@ def test_regions_are_separate_counties(city: Scenario) -> None:
 
 
 def test_year_and_overrides_reach_the_policy() -> None:
-    params = CountyParams(
-        teachers=240, schools=10, year=2026, overrides=("rotation_quota.rate=0.15",)
-    )
+    params = CountyParams(teachers=240, schools=10, year=2026, overrides=("rotation_quota.rate=0.15",))
     scenario = generate_county(params)
     assert scenario.policy.year == 2026
     assert scenario.policy.rule("rotation_quota")["rate"] == 0.15
