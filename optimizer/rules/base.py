@@ -147,3 +147,44 @@ def gate_check(
             )
         )
     return rows
+
+
+def gate_build(rule: GateRule, builder: ModelBuilder, zh: str, en: str) -> None:
+    """Build shared by gate rules: forbid each candidate the rule refused (only pinned moves
+    reach the model refused by a hard gate; elastic gates pay per chosen move).
+
+    `zh` / `en` are format strings with {teacher}, {from_school}, {to_school}, {post}.
+    """
+    for candidate in builder.candidates:
+        if rule.id not in candidate.refused_by:
+            continue
+        names = {
+            "teacher": candidate.teacher_id,
+            "from_school": candidate.from_school,
+            "to_school": candidate.to_school,
+            "post": candidate.post,
+        }
+        key = f"{candidate.teacher_id}->{candidate.to_school}/{candidate.post}"
+        builder.forbid(
+            Instance(rule.id, "move", key, 0, "moves", zh.format(**names), en.format(**names)),
+            [candidate.index],
+        )
+
+
+def teacher_moves_row(
+    rule_id: str, scenario: Scenario, plan: Plan, instance: Instance, teacher_id: str
+) -> RuleRow:
+    """Row for an instance asking one teacher to rotate: met when the plan moves them."""
+    move = plan.move_of(teacher_id)
+    return row(
+        rule_id,
+        scenario,
+        "teacher",
+        teacher_id,
+        target=1,
+        achieved=int(move is not None),
+        shortfall=int(move is None),
+        zh=instance.sentence_zh + (f";交流至 {move.to_school}" if move else ";本年未交流"),
+        en=instance.sentence_en + (f"; moves to {move.to_school}" if move else "; does not rotate this year"),
+        involved=(teacher_id,),
+    )

@@ -190,8 +190,8 @@ class DegreeBalance:
                     target=ratio_max,
                     achieved=achieved,
                     shortfall=missing,
-                    zh=f"{region}:城区本科及以上占比 {urban_share:.1%},乡村 {rural_share:.1%},之比 {ratio_text}"
-                    f"(上限 {ratio_max:g})"
+                    zh=f"{region}:城区本科及以上占比 {urban_share:.1%},乡村 {rural_share:.1%},"
+                    f"之比 {ratio_text}(上限 {ratio_max:g})"
                     + (f",约缺乡村本科及以上教师 {missing} 名{how_zh}" if missing else ""),
                     en=f"{region}: urban degree share {urban_share:.1%}, rural {rural_share:.1%}, ratio "
                     f"{ratio_text} (at most {ratio_max:g})"

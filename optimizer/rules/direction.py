@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, gate_check
+from optimizer.rules.base import gate_build, gate_check
 from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
@@ -43,21 +43,12 @@ class Direction:
         return scenario.headcount(school.school_id) < school.establishment
 
     def build(self, builder: ModelBuilder) -> None:
-        for candidate in builder.candidates:
-            if self.id not in candidate.refused_by:
-                continue
-            builder.forbid(
-                Instance(
-                    self.id,
-                    "move",
-                    f"{candidate.teacher_id}->{candidate.to_school}/{candidate.post}",
-                    0,
-                    "moves",
-                    f"{candidate.from_school} → {candidate.to_school} 不符合交流方向",
-                    f"{candidate.from_school} → {candidate.to_school} is against the allowed direction",
-                ),
-                [candidate.index],
-            )
+        gate_build(
+            self,
+            builder,
+            "{from_school} → {to_school} 不符合交流方向",
+            "{from_school} → {to_school} is against the allowed direction",
+        )
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         return gate_check(

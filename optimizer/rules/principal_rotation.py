@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import as_fraction, ceil_share
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Instance, row, teacher_moves_row
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario, Teacher
 
@@ -118,24 +118,8 @@ class PrincipalRotation:
         outcome = Outcome(scenario, plan)
         rows = []
         for teacher in self.due(scenario):
-            school_id = scenario.home_school(teacher)
-            moved = plan.move_of(teacher.teacher_id)
-            instance = self.due_instance(teacher, school_id)
-            rows.append(
-                row(
-                    self.id,
-                    scenario,
-                    "teacher",
-                    teacher.teacher_id,
-                    target=1,
-                    achieved=int(moved is not None),
-                    shortfall=int(moved is None),
-                    zh=instance.sentence_zh + (f";交流至 {moved.to_school}" if moved else ";本年未交流"),
-                    en=instance.sentence_en
-                    + (f"; moves to {moved.to_school}" if moved else "; does not rotate this year"),
-                    involved=(teacher.teacher_id,),
-                )
-            )
+            instance = self.due_instance(teacher, scenario.home_school(teacher))
+            rows.append(teacher_moves_row(self.id, scenario, plan, instance, teacher.teacher_id))
         params = scenario.policy.rule(self.id)
         for region in scenario.regions:
             principals = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, gate_check
+from optimizer.rules.base import gate_build, gate_check
 from optimizer.scenario import Scenario, School, Teacher, stage_fits
 
 if TYPE_CHECKING:
@@ -31,23 +31,12 @@ class SubjectFit:
         return post in teacher.subjects
 
     def build(self, builder: ModelBuilder) -> None:
-        for candidate in builder.candidates:
-            if self.id not in candidate.refused_by:
-                continue
-            builder.forbid(
-                Instance(
-                    self.id,
-                    "move",
-                    f"{candidate.teacher_id}->{candidate.to_school}/{candidate.post}",
-                    0,
-                    "moves",
-                    f"教师 {candidate.teacher_id} 不具备 {candidate.to_school} {candidate.post} 岗位的"
-                    "学科或学段资格",
-                    f"teacher {candidate.teacher_id} is not qualified for the {candidate.post} post "
-                    f"at {candidate.to_school} (subject or stage)",
-                ),
-                [candidate.index],
-            )
+        gate_build(
+            self,
+            builder,
+            "教师 {teacher} 不具备 {to_school} {post} 岗位的学科或学段资格",
+            "teacher {teacher} is not qualified for the {post} post at {to_school} (subject or stage)",
+        )
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         return gate_check(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Instance, teacher_moves_row
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
@@ -45,26 +45,10 @@ class TitlePriority:
             builder.at_least(self.instance(teacher), builder.moved(teacher.teacher_id), 1)
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
-        rows = []
-        for teacher in self.due(scenario):
-            move = plan.move_of(teacher.teacher_id)
-            instance = self.instance(teacher)
-            rows.append(
-                row(
-                    self.id,
-                    scenario,
-                    "teacher",
-                    teacher.teacher_id,
-                    target=1,
-                    achieved=int(move is not None),
-                    shortfall=int(move is None),
-                    zh=instance.sentence_zh + (f";交流至 {move.to_school}" if move else ";本年未交流"),
-                    en=instance.sentence_en
-                    + (f"; moves to {move.to_school}" if move else "; does not rotate"),
-                    involved=(teacher.teacher_id,),
-                )
-            )
-        return rows
+        return [
+            teacher_moves_row(self.id, scenario, plan, self.instance(t), t.teacher_id)
+            for t in self.due(scenario)
+        ]
 
 
 RULE = TitlePriority()
