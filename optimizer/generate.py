@@ -232,9 +232,7 @@ def benchmark(teachers: int) -> CountyParams:
     if teachers == 3000:
         return CountyParams(seed=3001, teachers=3000, schools=80, name="benchmark-3k")
     if teachers == 10000:
-        return CountyParams(
-            seed=10000, regions=4, teachers=10000, schools=260, name="benchmark-10k"
-        )
+        return CountyParams(seed=10000, regions=4, teachers=10000, schools=260, name="benchmark-10k")
     raise ValueError(f"no benchmark of {teachers} teachers; expected 3000 or 10000")
 
 
@@ -354,9 +352,7 @@ class _RegionBuilder:
         self.centre = (CENTRE[0] + 0.7 * (index // 3), CENTRE[1] + 0.8 * (index % 3))
         self.schools_before = schools_before
         self.teacher_count = teachers_before
-        self.retirement_age = {
-            g: int(a) for g, a in policy.rule("eligibility")["retirement_age"].items()
-        }
+        self.retirement_age = {g: int(a) for g, a in policy.rule("eligibility")["retirement_age"].items()}
 
     def build(self, n_schools: int, n_teachers: int) -> _RegionResult:
         schools, sizes = self._schools(n_schools, n_teachers)
@@ -463,9 +459,7 @@ class _RegionBuilder:
 
     def _rural_spot(self, place: _Place) -> tuple[float, float]:
         """A village school a few km from its town, 5-60 km from the county centre."""
-        lat, lon = _offset(
-            place.lat, place.lon, self.rng.uniform(2, 12), self.rng.uniform(0, 2 * math.pi)
-        )
+        lat, lon = _offset(place.lat, place.lon, self.rng.uniform(2, 12), self.rng.uniform(0, 2 * math.pi))
         dy = (lat - self.centre[0]) * KM_PER_DEGREE
         dx = (lon - self.centre[1]) * KM_PER_DEGREE * math.cos(math.radians(self.centre[0]))
         km = math.hypot(dx, dy)
@@ -534,11 +528,7 @@ class _RegionBuilder:
         if before > 0 and rng.random() < 0.15:
             weak_years += int(rng.integers(1, before + 1))
         funded_owed = 0
-        if (
-            school.area != "rural"
-            and career < 4
-            and rng.random() < self.params.funded_graduate_rate
-        ):
+        if school.area != "rural" and career < 4 and rng.random() < self.params.funded_graduate_rate:
             funded_owed = int(rng.integers(1, 3))
         title = self._title(career, school.area)
         return Teacher(
@@ -725,10 +715,7 @@ class _RegionBuilder:
                 for m in men
                 if m not in spouse
                 and abs(teachers[m].birth_year - teachers[w].birth_year) <= 6
-                and (
-                    not same_district
-                    or district[teachers[m].school_id] == district[teachers[w].school_id]
-                )
+                and (not same_district or district[teachers[m].school_id] == district[teachers[w].school_id])
             ]
             if pool:
                 m = pool[int(self.rng.integers(len(pool)))]
@@ -764,9 +751,7 @@ class _RegionBuilder:
             result.append(teacher)
         return result
 
-    def _preferences(
-        self, start: Scenario, teacher: Teacher, receiving: list[School]
-    ) -> tuple[str, ...]:
+    def _preferences(self, start: Scenario, teacher: Teacher, receiving: list[School]) -> tuple[str, ...]:
         """1-3 receiving schools, ranked roughly by commute with some personal noise."""
         fitting = [s for s in receiving if stage_fits(teacher.stage, s.stage)]
         scored = sorted(
@@ -785,9 +770,7 @@ class _RegionBuilder:
         drawn towards weak schools and scarce subjects that eligible sending teachers can teach;
         sending schools at or slightly above their requirement."""
         rng = self.rng
-        eligible = [
-            t for t in start.teachers if start.is_eligible(t) and start.home_school(t) in sending
-        ]
+        eligible = [t for t in start.teachers if start.is_eligible(t) and start.home_school(t) in sending]
         quota = ceil_share(start.policy.rule("rotation_quota")["rate"], len(eligible))
         target = round(self.params.shortage_ratio * quota)
         teachable = {(subject, t.stage) for t in eligible for subject in t.subjects}
@@ -850,9 +833,7 @@ class _RegionBuilder:
             result.append(replace(school, establishment=establishment, max_incoming=max_incoming))
         return result
 
-    def _pins(
-        self, final: Scenario, sending: set[str], units: Counter[tuple[str, str]]
-    ) -> list[Pin]:
+    def _pins(self, final: Scenario, sending: set[str], units: Counter[tuple[str, str]]) -> list[Pin]:
         """HR decisions: eligible teachers sent to a school short in their subject, or kept."""
         n_move = math.ceil(self.params.pins_per_region / 2)
         n_stay = self.params.pins_per_region // 2

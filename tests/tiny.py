@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from optimizer.model.cpsat import HardInstanceOracle
 from optimizer.policy import default_policy
 from optimizer.report import hard_violations, plan_cost
 from optimizer.scenario import Pin, Scenario, School, Teacher
-from optimizer.solve import HardInstanceOracle, Result, SolveOptions, solve
+from optimizer.solve import Result, SolveOptions, solve
 
 YEAR = 2025
 

@@ -1,8 +1,9 @@
 """The plan files of SPEC "Files: the plan", plus plan.xlsx: the same plan as HR reads it in Excel.
 
 Each file is written under a temporary name and renamed, so a crash or a full disk never leaves a
-half-written file that looks like a finished one. A conflicts.json left by an earlier run in the
-same folder is removed when this run has none, so the folder always describes one solve.
+half-written file that looks like a finished one. A conflicts.json or relaxations.json left by an
+earlier run in the same folder is removed when this run has none, so the folder always describes
+one solve.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ MAX_COLUMN_WIDTH = 60
 
 def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> list[Path]:
     """Write plan.csv, report.json, summary.json, plan.xlsx and, when hard rules collide,
-    conflicts.json; returns the paths written."""
+    conflicts.json and relaxations.json; returns the paths written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summary = {
@@ -60,11 +61,11 @@ def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> li
         _write_json(out / "report.json", [row.to_dict() for row in result.report]),
         _write_json(out / "summary.json", summary),
     ]
-    conflicts_path = out / "conflicts.json"
-    if result.conflicts:
-        paths.append(_write_json(conflicts_path, [c.to_dict() for c in result.conflicts]))
-    else:
-        conflicts_path.unlink(missing_ok=True)
+    for name, values in (("conflicts.json", result.conflicts), ("relaxations.json", result.relaxations)):
+        if values:
+            paths.append(_write_json(out / name, [value.to_dict() for value in values]))
+        else:
+            (out / name).unlink(missing_ok=True)
     paths.append(_write_atomically(out / "plan.xlsx", lambda path: _workbook(result, scenario).save(path)))
     return paths
 
@@ -210,6 +211,22 @@ def _workbook(result: Result, scenario: Scenario) -> Workbook:
                 ]
                 for number, conflict in enumerate(result.conflicts, start=1)
                 for i in conflict.instances
+            ],
+        )
+    if result.relaxations:
+        _fill(
+            book.create_sheet("放宽方案"),
+            ["冲突", "放宽幅度", "方案", "Proposal", "参数调整", "方案成本"],
+            [
+                [
+                    r.conflict + 1,
+                    r.units,
+                    r.change.sentence_zh,
+                    r.change.sentence_en,
+                    "; ".join(r.change.overrides),
+                    r.plan_cost,
+                ]
+                for r in result.relaxations
             ],
         )
     return book

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Change, Instance, row
 from optimizer.scenario import Scenario, School
 
 if TYPE_CHECKING:
@@ -80,6 +80,17 @@ class BackbonePresence:
                 )
             )
         return rows
+
+    def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
+        """Lower the minimum to the fewest backbone teachers a school of the set ends with."""
+        outcome = Outcome(scenario, witness)
+        fewest = min(sum(t.is_backbone for t in outcome.staff_after[i.key]) for i in instances)
+        old = int(scenario.policy.rule(self.id)["min_per_school"])
+        return Change(
+            overrides=(f"{self.id}.min_per_school={fewest}",),
+            sentence_zh=f"将乡村/薄弱学校骨干教师最低配备由 {old} 名降至 {fewest} 名",
+            sentence_en=f"lower backbone_presence.min_per_school from {old} to {fewest}",
+        )
 
 
 RULE = BackbonePresence()

@@ -6,12 +6,13 @@ Every move out of a school of the region counts, leaders included.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import as_fraction, ceil_share
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Change, Instance, floor_decimal, row
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario
 
@@ -82,6 +83,23 @@ class BackboneShare:
                 )
             )
         return rows
+
+    def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
+        """Lower the share to the witness plan's backbone share (rounded down to 4 decimals)."""
+        outcome = Outcome(scenario, witness)
+        shares = []
+        for instance in instances:
+            moves = outcome.moves_from_region(instance.key)
+            if moves:
+                shares.append(Fraction(sum(t.is_backbone for t, _ in moves), len(moves)))
+        if not shares:
+            return None
+        old, new = scenario.policy.rule(self.id)["share"], floor_decimal(min(shares))
+        return Change(
+            overrides=(f"{self.id}.share={new}",),
+            sentence_zh=f"将交流教师中骨干教师比例要求由 {pct(old)} 降至 {pct(new)}",
+            sentence_en=f"lower backbone_share.share from {pct(old)} to {pct(new)}",
+        )
 
 
 RULE = BackboneShare()

@@ -9,6 +9,8 @@ so a pair the model can never choose is exactly a move the checker rejects.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
+from math import ceil, floor
 from typing import TYPE_CHECKING, Protocol
 
 from optimizer.plan import Plan, RuleRow
@@ -49,6 +51,12 @@ class Rule(Protocol):
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         """Report rows for a finished plan, computed without the solver."""
+
+
+class RelaxableRule(Rule, Protocol):
+    def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
+        """The parameter change under which `witness` (a plan that breaks these instances of the
+        rule and holds every other hard rule) satisfies the rule; None if no parameter fits."""
 
 
 class GateRule(Rule, Protocol):
@@ -188,3 +196,27 @@ def teacher_moves_row(
         en=instance.sentence_en + (f"; moves to {move.to_school}" if move else "; does not rotate this year"),
         involved=(teacher_id,),
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change to a scenario that relaxes a rule: policy overrides (`rule.param=value`), school
+    fields to set (school_id, field, value), and HR pins to drop; with a zh + en sentence."""
+
+    overrides: tuple[str, ...] = ()
+    school_fields: tuple[tuple[str, str, int], ...] = ()
+    drop_pins: tuple[str, ...] = ()
+    sentence_zh: str = ""
+    sentence_en: str = ""
+
+
+def floor_decimal(value: float | Fraction, places: int = 4) -> float:
+    """Round down to `places` decimals (a lowered minimum must not round back up)."""
+    scale = 10**places
+    return float(Fraction(floor(Fraction(value) * scale), scale))
+
+
+def ceil_decimal(value: float | Fraction, places: int = 4) -> float:
+    """Round up to `places` decimals (a raised cap must not round back down)."""
+    scale = 10**places
+    return float(Fraction(ceil(Fraction(value) * scale), scale))

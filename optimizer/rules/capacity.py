@@ -10,12 +10,13 @@ classroom teachers; the backbone count does include them.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import ceil_share, floor_share
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Change, Instance, ceil_decimal, floor_decimal, row
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario
 
@@ -229,6 +230,60 @@ class Capacity:
                     )
                 )
         return rows
+
+    def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
+        """Raise the departure share, lower the backbone share kept, or raise a school's
+        max_incoming to what the witness plan needs. Leadership posts have no parameter."""
+        outcome = Outcome(scenario, witness)
+        params = scenario.policy.rule(self.id)
+        overrides, fields, zh, en = [], [], [], []
+        kinds = {i.key.split("/", 1)[1]: [] for i in instances}
+        for instance in instances:
+            kinds[instance.key.split("/", 1)[1]].append(instance.key.split("/", 1)[0])
+        if any(kind in ROLE_ZH for kind in kinds):
+            return None
+        if "departures" in kinds:
+            needed = max(
+                Fraction(
+                    sum(1 for _, m in outcome.moves if m.from_school == s and m.subject not in ROLE_ZH),
+                    scenario.headcount(s),
+                )
+                for s in kinds["departures"]
+            )
+            new = ceil_decimal(needed)
+            overrides.append(f"{self.id}.max_departure_share={new}")
+            zh.append(f"将调出上限由 {pct(params['max_departure_share'])} 提高至 {pct(new)}")
+            en.append(
+                f"raise capacity.max_departure_share from {pct(params['max_departure_share'])} to {pct(new)}"
+            )
+        if "backbone" in kinds:
+            kept = min(
+                Fraction(
+                    self.backbone_keep(scenario, s)[0]
+                    - sum(1 for t, m in outcome.moves if m.from_school == s and t.is_backbone),
+                    self.backbone_keep(scenario, s)[0],
+                )
+                for s in kinds["backbone"]
+            )
+            new = floor_decimal(kept)
+            overrides.append(f"{self.id}.min_backbone_retained={new}")
+            zh.append(f"将骨干教师保留比例由 {pct(params['min_backbone_retained'])} 降至 {pct(new)}")
+            en.append(
+                f"lower capacity.min_backbone_retained from {pct(params['min_backbone_retained'])} "
+                f"to {pct(new)}"
+            )
+        for school_id in kinds.get("incoming", []):
+            arrivals = outcome.arrivals[school_id]
+            fields.append((school_id, "max_incoming", arrivals))
+            old = scenario.school_by_id[school_id].max_incoming
+            zh.append(f"将 {school_id} 的调入上限由 {old} 人提高至 {arrivals} 人")
+            en.append(f"raise the max_incoming of {school_id} from {old} to {arrivals}")
+        return Change(
+            overrides=tuple(overrides),
+            school_fields=tuple(fields),
+            sentence_zh=";".join(zh),
+            sentence_en="; ".join(en),
+        )
 
 
 RULE = Capacity()

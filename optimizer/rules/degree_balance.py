@@ -16,13 +16,14 @@ changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from math import ceil
 from typing import TYPE_CHECKING
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import as_fraction
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Change, Instance, ceil_decimal, row
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
@@ -199,6 +200,23 @@ class DegreeBalance:
                 )
             )
         return rows
+
+    def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
+        """Raise ratio_max to the witness plan's exact ratio (rounded up to 4 decimals)."""
+        outcome = Outcome(scenario, witness)
+        ratios = []
+        for instance in instances:
+            urban = self.counts(scenario, outcome.staff_after, instance.key, "urban")
+            rural = self.counts(scenario, outcome.staff_after, instance.key, "rural")
+            if not rural.holders:
+                return None
+            ratios.append(Fraction(urban.holders * rural.everyone, urban.everyone * rural.holders))
+        old, new = scenario.policy.rule(self.id)["ratio_max"], ceil_decimal(max(ratios))
+        return Change(
+            overrides=(f"{self.id}.ratio_max={new}",),
+            sentence_zh=f"将城乡学历占比之比上限由 {old:g} 放宽至 {new:g}",
+            sentence_en=f"raise degree_balance.ratio_max from {old:g} to {new:g}",
+        )
 
 
 RULE = DegreeBalance()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import gate_build, gate_check
+from optimizer.rules.base import Change, Instance, gate_build, gate_check
 from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
@@ -60,6 +60,26 @@ class Direction:
             "or along an allowed pair",
             "教师 {teacher} 调往 {to_school} 不符合交流方向",
             "teacher {teacher} moving to {to_school} goes against the allowed direction",
+        )
+
+    def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
+        """Allow the area pairs of the witness plan's moves against the direction (双向交流)."""
+        allowed = [list(pair) for pair in scenario.policy.rule(self.id)["allow"]]
+        added = []
+        for move in witness.moves:
+            teacher = scenario.teacher_by_id[move.teacher_id]
+            to_school = scenario.school_by_id[move.to_school]
+            pair = [scenario.school_by_id[move.from_school].area, to_school.area]
+            if not self.allows(scenario, teacher, to_school, move.subject) and pair not in allowed + added:
+                added.append(pair)
+        if not added:
+            return None
+        text = ", ".join(f"{a} → {b}" for a, b in added)
+        value = "[" + ", ".join(f'["{a}", "{b}"]' for a, b in allowed + added) + "]"
+        return Change(
+            overrides=(f"{self.id}.allow={value}",),
+            sentence_zh=f"允许 {text} 方向的交流",
+            sentence_en=f"allow moves {text}",
         )
 
 

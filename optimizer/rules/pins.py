@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Change, Instance, row
 from optimizer.scenario import Pin, Scenario
 
 if TYPE_CHECKING:
@@ -78,6 +78,15 @@ class Pins:
                 )
             )
         return rows
+
+    def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
+        """Drop the HR pins in the set (HR reconsiders those decisions)."""
+        ids = tuple(i.key for i in instances)
+        return Change(
+            drop_pins=ids,
+            sentence_zh=f"撤销对 {'、'.join(ids)} 的人事指定",
+            sentence_en=f"drop the HR pins of {', '.join(ids)}",
+        )
 
 
 RULE = Pins()

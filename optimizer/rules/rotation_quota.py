@@ -7,12 +7,13 @@ from a sending school counts, pinned ones included.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import ceil_share
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Change, Instance, floor_decimal, row
 from optimizer.scenario import Scenario, School
 
 if TYPE_CHECKING:
@@ -105,6 +106,25 @@ class RotationQuota:
                 )
             )
         return rows
+
+    def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
+        """Lower the rate to what the witness plan rotates (rounded down to 4 decimals)."""
+        outcome = Outcome(scenario, witness)
+        keys = {i.key for i in instances}
+        rates = []
+        for _, key, schools, eligible in self.groups(scenario):
+            if key in keys and eligible:
+                ids = {s.school_id for s in schools}
+                rotating = sum(1 for _, m in outcome.moves if m.from_school in ids)
+                rates.append(Fraction(rotating, eligible))
+        if not rates:
+            return None
+        old, new = scenario.policy.rule(self.id)["rate"], floor_decimal(min(rates))
+        return Change(
+            overrides=(f"{self.id}.rate={new}",),
+            sentence_zh=f"将交流比例由 {pct(old)} 降至 {pct(new)}",
+            sentence_en=f"lower rotation_quota.rate from {pct(old)} to {pct(new)}",
+        )
 
 
 RULE = RotationQuota()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Change, Instance, row
 from optimizer.scenario import Scenario, School
 
 if TYPE_CHECKING:
@@ -121,6 +121,23 @@ class StaffingBalance:
                     )
                 )
         return rows
+
+    def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
+        """Widen the tolerance to the largest excess above establishment in the witness plan
+        (a wider band also drops the no-loss rule for schools no longer below it)."""
+        if any(i.key.endswith("/lower") for i in instances):
+            return None
+        outcome = Outcome(scenario, witness)
+        over = max(
+            outcome.headcount_after(key) - scenario.school_by_id[key].establishment
+            for key in (i.key.split("/", 1)[0] for i in instances)
+        )
+        old = int(scenario.policy.rule(self.id)["tolerance"])
+        return Change(
+            overrides=(f"{self.id}.tolerance={max(old, over)}",),
+            sentence_zh=f"将编制容差由 ±{old} 放宽至 ±{max(old, over)} 人",
+            sentence_en=f"widen staffing_balance.tolerance from ±{old} to ±{max(old, over)}",
+        )
 
 
 RULE = StaffingBalance()

@@ -1,0 +1,1 @@
+"""Explanations: conflict sets, relaxations, why / why-not for teachers and schools."""

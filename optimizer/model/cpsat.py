@@ -1,0 +1,152 @@
+"""CP-SAT runs: build a model from the rules, solve it, read the plan back; and the oracle that
+answers whether a set of hard rule instances can hold together (assumption literals)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from optimizer.model.builder import COST_SCALE, ModelBuilder
+from optimizer.model.candidates import enumerate_candidates
+from optimizer.options import Progress, SolveOptions
+from optimizer.plan import Move, Plan
+from optimizer.rules import GATES, RULES
+from optimizer.scenario import Scenario
+
+
+def build_model(scenario: Scenario, **builder_options: object) -> ModelBuilder:
+    """Candidates, then every rule adds itself, then the objective."""
+    builder = ModelBuilder(scenario, enumerate_candidates(scenario, GATES), **builder_options)  # type: ignore[arg-type]
+    for rule in RULES:
+        rule.build(builder)
+    builder.finish()
+    return builder
+
+
+@dataclass(frozen=True)
+class Run:
+    """One CP-SAT run: status is optimal / feasible / infeasible / timeout_no_plan."""
+
+    status: str
+    plan: Plan | None
+    objective: float | None
+    bound: float | None
+    seconds: float
+    shortfalls: dict[str, int]
+
+    @property
+    def has_plan(self) -> bool:
+        return self.plan is not None
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        if self.status == "optimal":
+            return 0.0
+        return (self.objective - self.bound) / max(1.0, abs(self.objective))
+
+
+def solver_for(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+    solver.parameters.num_workers = options.workers
+    solver.parameters.random_seed = options.seed
+    return solver
+
+
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: Progress, started: float) -> None:
+        super().__init__()
+        self.progress = progress
+        self.started = started
+
+    def on_solution_callback(self) -> None:
+        self.progress(
+            time.monotonic() - self.started,
+            self.ObjectiveValue() / COST_SCALE,
+            self.BestObjectiveBound() / COST_SCALE,
+        )
+
+
+def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None = None) -> Run:
+    """Solve the built model with the options' hint, forced moves and progress reporting."""
+    for teacher_id in sorted(options.force_moves):
+        builder.model.Add(builder.moved(teacher_id) >= 1)
+    if options.hint is not None:
+        add_hint(builder, options.hint)
+    solver = solver_for(options, options.time_limit if time_limit is None else time_limit)
+    callback = None
+    if options.progress is not None:
+        started = time.monotonic()
+        progress = options.progress
+        callback = _ProgressCallback(progress, started)
+        solver.best_bound_callback = lambda bound: progress(
+            time.monotonic() - started, None, bound / COST_SCALE
+        )
+    status = solver.Solve(builder.model, callback)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        name = "infeasible" if status == cp_model.INFEASIBLE else "timeout_no_plan"
+        return Run(name, None, None, None, solver.WallTime(), {})
+    return Run(
+        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        plan=plan_from(builder, solver),
+        objective=solver.ObjectiveValue() / COST_SCALE,
+        bound=solver.BestObjectiveBound() / COST_SCALE,
+        seconds=solver.WallTime(),
+        shortfalls={label: solver.Value(var) for label, var in builder.shortfalls.items()},
+    )
+
+
+def add_hint(builder: ModelBuilder, hint: Plan) -> None:
+    for candidate, variable in zip(builder.candidates, builder.x, strict=True):
+        move = hint.move_of(candidate.teacher_id)
+        chosen = move is not None and (move.to_school, move.subject) == (candidate.to_school, candidate.post)
+        builder.model.AddHint(variable, chosen)
+
+
+def plan_from(builder: ModelBuilder, solver: cp_model.CpSolver) -> Plan:
+    term_years = int(builder.scenario.policy.rule("term")["term_years"])
+    return Plan(
+        tuple(
+            Move(
+                teacher_id=candidate.teacher_id,
+                from_school=candidate.from_school,
+                to_school=candidate.to_school,
+                subject=candidate.post,
+                term_years=term_years,
+            )
+            for candidate, variable in zip(builder.candidates, builder.x, strict=True)
+            if solver.BooleanValue(variable)
+        )
+    )
+
+
+class HardInstanceOracle:
+    """Answers "can these hard rule instances hold together?" on one model built with an
+    assumption literal per hard instance; the objective is dropped, only feasibility matters."""
+
+    def __init__(self, scenario: Scenario, options: SolveOptions) -> None:
+        self.options = options
+        self.builder = build_model(scenario, track_instances=True)
+        self.builder.model.ClearObjective()
+        self.labels = list(self.builder.assumptions)
+        self._label_of = {literal.Index(): label for label, literal in self.builder.assumptions.items()}
+
+    def check(self, labels: list[str], time_limit: float) -> tuple[bool | None, list[str]]:
+        """(feasible?, a core of `labels` when infeasible); None when the time ran out."""
+        model = self.builder.model
+        model.ClearAssumptions()
+        model.AddAssumptions([self.builder.assumptions[label] for label in labels])
+        solver = solver_for(self.options, time_limit)
+        # One worker with full linearization: assumption cores come from a single search, and
+        # without presolve's help (assumptions block it) the LP proves counting conflicts at once.
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 2
+        status = solver.Solve(model)
+        if status == cp_model.INFEASIBLE:
+            core = solver.SufficientAssumptionsForInfeasibility()
+            return False, [self._label_of[i] for i in core if i in self._label_of]
+        return (True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None), []

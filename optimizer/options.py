@@ -1,0 +1,32 @@
+"""Solve settings shared by the solver adapter and the explanations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from optimizer.plan import Plan
+
+Progress = Callable[[float, float | None, float | None], None]
+"""progress(elapsed seconds, best objective or None, best bound or None)."""
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """time_limit in seconds; workers = CP-SAT search workers. The default 8 runs CP-SAT's full
+    portfolio (LP-based workers included) even on 2 cores: with 2 workers the bound of the
+    demo county stalled far from the optimum that 8 workers prove in about 10 s.
+    seed fixes the search; hint is a plan to start from (AddHint); progress is called on every
+    new solution and bound improvement. conflict_time_limit bounds the search for conflict sets
+    and relaxations when the hard rules collide; max_conflicts is how many disjoint conflict sets
+    to look for."""
+
+    time_limit: float = 60.0
+    workers: int = 8
+    seed: int = 0
+    hint: Plan | None = None
+    progress: Progress | None = None
+    conflict_time_limit: float = 30.0
+    max_conflicts: int = 3
+    force_moves: frozenset[str] = frozenset()
+    """What-if for why-not explanations: these teachers must move (anywhere they may go)."""
