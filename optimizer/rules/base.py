@@ -140,6 +140,7 @@ def gate_check(
                 )
             )
     if not rows:
+        count = len(plan.moves)
         rows.append(
             row(
                 rule.id,
@@ -149,8 +150,8 @@ def gate_check(
                 target=0,
                 achieved=0,
                 shortfall=0,
-                zh=met_zh,
-                en=met_en,
+                zh=f"{met_zh}(交流 {count} 人,不符合 0 人)",
+                en=f"{met_en} ({count} moves, 0 breaches)",
                 applicable=bool(plan.moves),
             )
         )
