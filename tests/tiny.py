@@ -105,6 +105,6 @@ def solve_checked(sc: Scenario, expect: str | None = "optimal", time_limit: floa
 
 def hard_subset_feasible(sc: Scenario, labels: list[str]) -> bool:
     """Whether the model is feasible when only the hard instances in `labels` are enforced."""
-    answer, _ = HardInstanceOracle(sc, SolveOptions(workers=2)).check(labels, time_limit=20)
+    answer = HardInstanceOracle(sc, SolveOptions()).check(labels, time_limit=20)
     assert answer is not None
     return answer

@@ -1,9 +1,11 @@
 """Minimal conflict sets: hard rule instances that cannot hold together.
 
-CP-SAT gives a core over one assumption literal per hard instance; deletion shrinks it (drop each
-member in turn, keep it only if the rest becomes feasible), so the set is minimal: infeasible,
-and feasible without any one member. Further conflicts are searched with the members of the ones
-found set aside, so the sets returned are disjoint ("independent").
+Every hard instance has an enforcement literal (HardInstanceOracle). An elastic filter (Chinneck)
+first narrows the field: with nothing enforced, a solve drops as few instances as it can; those
+are enforced, and again, until the enforced instances alone cannot hold. Deletion then shrinks
+that set (drop each member in turn, keep it only if the rest becomes feasible), so the set is
+minimal: infeasible, and feasible without any one member. Further conflicts are searched with the
+members of the ones found set aside, so the sets returned are disjoint ("independent").
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from optimizer.model.cpsat import HardInstanceOracle
+from optimizer.model.cpsat import HardInstanceOracle, Infeasible
 from optimizer.options import SolveOptions
 from optimizer.rules import RULE_BY_ID
 from optimizer.rules.base import Instance
 from optimizer.scenario import Scenario
+
+FILTER_ROUND_SECONDS = 1.0
+"""Each filter round needs a solution, not an optimal one; the budget doubles while none comes."""
 
 
 @dataclass(frozen=True)
@@ -60,34 +65,63 @@ def find_conflicts(scenario: Scenario, options: SolveOptions) -> tuple[Conflict,
     """Up to options.max_conflicts disjoint minimal conflict sets, within conflict_time_limit."""
     deadline = time.monotonic() + options.conflict_time_limit
     oracle = HardInstanceOracle(scenario, options)
-    active = list(oracle.labels)
+    active = set(oracle.labels)
     conflicts: list[Conflict] = []
     while len(conflicts) < options.max_conflicts and time.monotonic() < deadline:
         started = time.monotonic()
-        answer, core = oracle.check(active, deadline - time.monotonic())
-        if answer is not False:
+        enforced = _elastic_filter(oracle, active, deadline)
+        if enforced is None:
             break
-        members, minimal = _shrink(oracle, core, deadline)
+        members, minimal = _shrink(oracle, sorted(enforced), deadline)
         instances = tuple(oracle.builder.instances[label] for label in members)
         conflicts.append(Conflict(instances, minimal, time.monotonic() - started))
-        active = [label for label in active if label not in set(members)]
+        active -= set(members)
     return tuple(
         replace(c, **dict(zip(("summary_zh", "summary_en"), _titles(c), strict=True))) for c in conflicts
     )
 
 
-def _shrink(oracle: HardInstanceOracle, core: list[str], deadline: float) -> tuple[list[str], bool]:
-    """Deletion: (members, whether every member was shown necessary before the deadline)."""
-    members, minimal = list(core), True
-    for label in list(members):
-        if label not in members:
+def _elastic_filter(oracle: HardInstanceOracle, active: set[str], deadline: float) -> set[str] | None:
+    """Instances of `active` that cannot hold together, or None if all of `active` can hold (or
+    the time ran out). A dropped instance brings its whole family in (the same rule, scope and
+    kind: every school's departure cap when one cap is dropped): a few more members for deletion
+    to remove, far fewer filter rounds, which cost seconds each at county size."""
+    families: dict[str, set[str]] = {}
+    for label in active:
+        families.setdefault(_family(oracle.builder.instances[label]), set()).add(label)
+    enforced: set[str] = set()
+    budget = FILTER_ROUND_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            dropped = oracle.fewest_dropped(enforced, active, min(budget, deadline - time.monotonic()))
+        except Infeasible:
+            return enforced
+        if dropped is None:
+            budget *= 2
             continue
+        if not dropped:
+            return None
+        for label in dropped:
+            enforced |= families[_family(oracle.builder.instances[label])]
+    return None
+
+
+def _family(instance: Instance) -> str:
+    """rule, scope and the kind after a '/' in the key: `capacity/school/departures`."""
+    kind = instance.key.split("/", 1)[1] if "/" in instance.key and instance.scope == "school" else ""
+    return f"{instance.rule}/{instance.scope}/{kind}"
+
+
+def _shrink(oracle: HardInstanceOracle, members: list[str], deadline: float) -> tuple[list[str], bool]:
+    """Deletion: (members, whether every member was shown necessary before the deadline)."""
+    minimal = True
+    for label in list(members):
         if time.monotonic() >= deadline:
             return members, False
         rest = [m for m in members if m != label]
-        answer, smaller = oracle.check(rest, deadline - time.monotonic())
+        answer = oracle.check(rest, deadline - time.monotonic())
         if answer is False:
-            members = [m for m in rest if m in set(smaller)] if smaller else rest
+            members = rest
         elif answer is None:
             minimal = False
     return members, minimal

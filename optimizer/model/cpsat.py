@@ -126,27 +126,60 @@ def plan_from(builder: ModelBuilder, solver: cp_model.CpSolver) -> Plan:
 
 class HardInstanceOracle:
     """Answers "can these hard rule instances hold together?" on one model built with an
-    assumption literal per hard instance; the objective is dropped, only feasibility matters."""
+    enforcement literal per hard instance; the objective is dropped, only feasibility matters.
+
+    The literals are fixed through their domains (1: enforced, 0: set aside), not passed as
+    assumptions: assumptions block CP-SAT's presolve, and at county size a check then takes tens
+    of seconds where a presolved one takes a fraction of a second.
+    """
 
     def __init__(self, scenario: Scenario, options: SolveOptions) -> None:
         self.options = options
         self.builder = build_model(scenario, track_instances=True)
         self.builder.model.ClearObjective()
+        for teacher_id in sorted(options.force_moves):
+            self.builder.model.Add(self.builder.moved(teacher_id) >= 1)
         self.labels = list(self.builder.assumptions)
-        self._label_of = {literal.Index(): label for label, literal in self.builder.assumptions.items()}
 
-    def check(self, labels: list[str], time_limit: float) -> tuple[bool | None, list[str]]:
-        """(feasible?, a core of `labels` when infeasible); None when the time ran out."""
-        model = self.builder.model
-        model.ClearAssumptions()
-        model.AddAssumptions([self.builder.assumptions[label] for label in labels])
-        solver = solver_for(self.options, time_limit)
-        # One worker with full linearization: assumption cores come from a single search, and
-        # without presolve's help (assumptions block it) the LP proves counting conflicts at once.
-        solver.parameters.num_workers = 1
-        solver.parameters.linearization_level = 2
-        status = solver.Solve(model)
+    def _fix(self, enforced: set[str], free: set[str]) -> None:
+        variables = self.builder.model.Proto().variables
+        for label, literal in self.builder.assumptions.items():
+            domain = variables[literal.Index()].domain
+            domain[0] = 1 if label in enforced else 0
+            domain[1] = 0 if label not in enforced and label not in free else 1
+
+    def check(self, labels: list[str] | set[str], time_limit: float) -> bool | None:
+        """Whether the instances in `labels` (all others set aside) can hold together; None when
+        the time ran out first."""
+        self._fix(set(labels), set())
+        status = solver_for(self.options, time_limit).Solve(self.builder.model)
         if status == cp_model.INFEASIBLE:
-            core = solver.SufficientAssumptionsForInfeasibility()
-            return False, [self._label_of[i] for i in core if i in self._label_of]
-        return (True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None), []
+            return False
+        return True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+    def fewest_dropped(self, enforced: set[str], candidates: set[str], time_limit: float) -> set[str] | None:
+        """Instances of `candidates` that a solution with `enforced` held must drop, as few as
+        the search finds in the time given (all others set aside). Empty when all can hold;
+        raises Infeasible when `enforced` alone cannot hold; None when no solution was found."""
+        self._fix(enforced, candidates - enforced)
+        model = self.builder.model
+        literals = [self.builder.assumptions[label] for label in sorted(candidates - enforced)]
+        model.Maximize(sum(literals, start=0))
+        try:
+            solver = solver_for(self.options, time_limit)
+            status = solver.Solve(model)
+        finally:
+            model.ClearObjective()
+        if status == cp_model.INFEASIBLE:
+            raise Infeasible
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return {
+            label
+            for label in candidates - enforced
+            if not solver.BooleanValue(self.builder.assumptions[label])
+        }
+
+
+class Infeasible(Exception):
+    """The enforced instances cannot hold together."""

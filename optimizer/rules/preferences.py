@@ -169,11 +169,12 @@ class Preferences:
                     shortfall=hard_breaks,
                     cost=cost,
                     zh=f"{region}:交流 {len(moves)} 人;自愿报名且符合条件 {len(volunteers)} 人,"
-                    f"其中 {len(volunteers) - len(idle)} 人交流;填报志愿的 {len(listed)} 人中 {first_choice} 人去第一志愿;"
+                    f"其中 {len(volunteers) - len(idle)} 人交流;"
+                    f"填报志愿的 {len(listed)} 人中 {first_choice} 人去第一志愿;"
                     f"通勤合计 {km} 公里;夫妻分隔 {len(split)} 对",
                     en=f"{region}: {len(moves)} moves; {len(volunteers) - len(idle)} of {len(volunteers)} "
-                    f"eligible volunteers rotate; {first_choice} of {len(listed)} with preferences get their first "
-                    f"choice; {km} km of commute in all; {len(split)} couples split",
+                    f"eligible volunteers rotate; {first_choice} of {len(listed)} with preferences get "
+                    f"their first choice; {km} km of commute in all; {len(split)} couples split",
                     involved=tuple(t.teacher_id for t in idle) + tuple(unlisted),
                 )
             )

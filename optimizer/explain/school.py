@@ -1,0 +1,204 @@
+"""What a plan does to one school, in words an inspector accepts: staff by subject against demand,
+backbone teachers, establishment, degree mix, who arrives and leaves, and the rule rows about it.
+
+Numbers come from `school_balance` and the checker, so the explanation never disagrees with the
+school table or the rule report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.plan import Plan, RuleRow
+from optimizer.report import check_plan
+from optimizer.rules import RULE_BY_ID
+from optimizer.scenario import Scenario, School
+from optimizer.schools import SchoolBalance, school_balance
+from optimizer.subjects import SUBJECT_NAMES_ZH
+
+AREA_ZH = {"urban": "城区", "town": "镇区", "rural": "乡村"}
+ROLE_NAMES = {"principal": ("校长", "principal"), "vice_principal": ("副校长", "vice-principal")}
+STATUS_ZH = {"met": "达成", "violated": "未达成", "not_applicable": "不适用"}
+
+
+def school_of(scenario: Scenario, school_id: str) -> School:
+    """The school, or an input error naming the unknown id (the CLI prints it, exit 1)."""
+    school = scenario.school_by_id.get(school_id)
+    if school is None:
+        message = f"unknown school {school_id!r}; not in schools.csv"
+        raise ScenarioError([InputProblem("schools.csv", None, "school_id", message)])
+    return school
+
+
+def school_label(scenario: Scenario, school_id: str) -> str:
+    """`S008 城关二小`: HR reads names, the plan files use ids, so sentences give both."""
+    name = scenario.school_by_id[school_id].name
+    return f"{school_id} {name}" if name and name != school_id else school_id
+
+
+def post_name(post: str, lang: str) -> str:
+    """A subject or leadership post in the chosen language."""
+    if post in ROLE_NAMES:
+        zh, en = ROLE_NAMES[post]
+        return zh if lang == "zh" else en
+    return SUBJECT_NAMES_ZH.get(post, post) if lang == "zh" else post
+
+
+def number(value: float) -> str:
+    """Cost units as HR reads them: at most two decimals, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+@dataclass(frozen=True)
+class SchoolMove:
+    """One move into (`arriving`) or out of the school; `other_school` is where they come from
+    or go to."""
+
+    teacher_id: str
+    teacher_name: str
+    arriving: bool
+    other_school: str
+    other_label: str
+    post: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "teacher_id": self.teacher_id,
+            "teacher_name": self.teacher_name,
+            "other_school": self.other_school,
+            "post": self.post,
+        }
+
+    def text(self, lang: str) -> str:
+        who = f"{self.teacher_id} {self.teacher_name}".strip()
+        post = post_name(self.post, lang)
+        if lang == "zh":
+            return (
+                f"{who} 自 {self.other_label} 调入,任{post}"
+                if self.arriving
+                else (f"{who} 调往 {self.other_label},任{post}")
+            )
+        way = "from" if self.arriving else "to"
+        return f"{who}, {way} {self.other_label}, {post} post"
+
+
+@dataclass(frozen=True)
+class SchoolExplanation:
+    label: str
+    balance: SchoolBalance
+    moves_in: tuple[SchoolMove, ...]
+    moves_out: tuple[SchoolMove, ...]
+    rows: tuple[RuleRow, ...]
+
+    @property
+    def degree_share_before(self) -> float:
+        return share(self.balance.degree_before, self.balance.headcount_before)
+
+    @property
+    def degree_share_after(self) -> float:
+        return share(self.balance.degree_after, self.balance.headcount_after)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.balance.to_dict(),
+            "degree_share_before": self.degree_share_before,
+            "degree_share_after": self.degree_share_after,
+            "moves_in": [m.to_dict() for m in self.moves_in],
+            "moves_out": [m.to_dict() for m in self.moves_out],
+            "rules": [r.to_dict() for r in self.rows],
+            "text_zh": self.text("zh"),
+            "text_en": self.text("en"),
+        }
+
+    def text(self, lang: str = "zh") -> str:
+        return "\n".join(self._lines_zh() if lang == "zh" else self._lines_en())
+
+    def _lines_zh(self) -> list[str]:
+        b = self.balance
+        kind = AREA_ZH[b.area] + (",薄弱校" if b.is_weak else "")
+        lines = [
+            f"{self.label}({b.region},{kind})",
+            f"编制 {b.establishment} 人;教职工调动前 {b.headcount_before} 人,调动后 {b.headcount_after} 人。",
+            f"骨干教师:调动前 {b.backbone_before} 人,调动后 {b.backbone_after} 人。",
+            f"本科及以上学历:调动前 {b.degree_before}/{b.headcount_before}"
+            f"({self.degree_share_before:.1%}),调动后 {b.degree_after}/{b.headcount_after}"
+            f"({self.degree_share_after:.1%})。",
+            "各学科任课教师(需求 / 调动前 / 调动后):",
+        ]
+        for s in b.subjects:
+            after = f"仍缺 {s.shortage_after} 人" if s.shortage_after else "不缺员"
+            before = f"缺 {s.shortage_before} 人" if s.shortage_before else "不缺员"
+            lines.append(
+                f"  {post_name(s.subject, 'zh')}:需 {s.required} 人,调动前 {s.before} 人({before}),"
+                f"调动后 {s.after} 人({after})"
+            )
+        lines.append(f"调入 {len(self.moves_in)} 人" + (":" if self.moves_in else "。"))
+        lines += [f"  {m.text('zh')}" for m in self.moves_in]
+        lines.append(f"调出 {len(self.moves_out)} 人" + (":" if self.moves_out else "。"))
+        lines += [f"  {m.text('zh')}" for m in self.moves_out]
+        lines.append("涉及本校的规则:" if self.rows else "没有涉及本校的规则实例。")
+        for r in self.rows:
+            title = RULE_BY_ID[r.rule].title_zh
+            lines.append(f"  [{STATUS_ZH[r.status]}] {title}:{r.sentence_zh}")
+        return lines
+
+    def _lines_en(self) -> list[str]:
+        b = self.balance
+        kind = b.area + (", weak school" if b.is_weak else "")
+        lines = [
+            f"{self.label} ({b.region}, {kind})",
+            f"Establishment {b.establishment}; staff {b.headcount_before} before the moves, "
+            f"{b.headcount_after} after.",
+            f"Backbone teachers: {b.backbone_before} before, {b.backbone_after} after.",
+            f"Bachelor's degree or higher: {b.degree_before}/{b.headcount_before} "
+            f"({self.degree_share_before:.1%}) before, {b.degree_after}/{b.headcount_after} "
+            f"({self.degree_share_after:.1%}) after.",
+            "Classroom teachers by subject (required / before / after):",
+        ]
+        for s in b.subjects:
+            after = f"{s.shortage_after} short" if s.shortage_after else "not short"
+            before = f"{s.shortage_before} short" if s.shortage_before else "not short"
+            lines.append(
+                f"  {s.subject}: {s.required} required, {s.before} before ({before}), "
+                f"{s.after} after ({after})"
+            )
+        lines.append(f"{len(self.moves_in)} arriving" + (":" if self.moves_in else "."))
+        lines += [f"  {m.text('en')}" for m in self.moves_in]
+        lines.append(f"{len(self.moves_out)} leaving" + (":" if self.moves_out else "."))
+        lines += [f"  {m.text('en')}" for m in self.moves_out]
+        lines.append("Rule instances about this school:" if self.rows else "No rule instance concerns it.")
+        for r in self.rows:
+            lines.append(f"  [{r.status}] {RULE_BY_ID[r.rule].title_en}: {r.sentence_en}")
+        return lines
+
+
+def concerns(row: RuleRow, school_id: str) -> bool:
+    """Rows keyed by the school (`S008`, `S008/music`, `S008/departures`) or naming it."""
+    return row.key == school_id or row.key.startswith(f"{school_id}/") or school_id in row.involved
+
+
+def explain_school(scenario: Scenario, school_id: str, plan: Plan) -> SchoolExplanation:
+    school_of(scenario, school_id)
+    balance = next(b for b in school_balance(scenario, plan) if b.school_id == school_id)
+    teachers = scenario.teacher_by_id
+
+    def school_move(teacher_id: str, arriving: bool) -> SchoolMove:
+        move = plan.move_of(teacher_id)
+        assert move is not None
+        other = move.from_school if arriving else move.to_school
+        name = teachers[teacher_id].name
+        return SchoolMove(teacher_id, name, arriving, other, school_label(scenario, other), move.subject)
+
+    return SchoolExplanation(
+        label=school_label(scenario, school_id),
+        balance=balance,
+        moves_in=tuple(school_move(t, arriving=True) for t in balance.moves_in),
+        moves_out=tuple(school_move(t, arriving=False) for t in balance.moves_out),
+        rows=tuple(r for r in check_plan(scenario, plan) if concerns(r, school_id)),
+    )

@@ -1,0 +1,595 @@
+"""Why one teacher moves, or does not: the explanation an inspector (or the teacher) asks for.
+
+A move is explained by the rules it serves, the post it fills, and what the nearest other
+destinations would have cost; a teacher who stays by the eligibility condition, the HR pin, the
+lack of any post to go to, or what forcing the move would cost. Costs come from re-solving the
+same scenario with one change, so each is an objective difference, split by rule from the two
+reports (the checker's costs add up to the solver's objective).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.explain.school import number, post_name, school_label
+from optimizer.model.candidates import Candidate, enumerate_candidates, posts_at
+from optimizer.plan import Move, Plan, RuleRow
+from optimizer.report import check_plan, plan_cost, summarize, with_reasons
+from optimizer.rules import GATES, RULE_BY_ID, RULES
+from optimizer.rules.base import Instance
+from optimizer.scenario import Eligibility, Pin, Scenario, Teacher
+from optimizer.solve import Result, SolveOptions, solve
+
+RESOLVED_ALTERNATIVES = 3
+"""Alternatives re-solved (nearest first): each costs a full solve."""
+COST_TOLERANCE = 1e-6
+STAGE_ZH = {"primary": "小学", "junior": "初中", "both": "小学和初中"}
+
+
+def teacher_of(scenario: Scenario, teacher_id: str) -> Teacher:
+    """The teacher, or an input error naming the unknown id (the CLI prints it, exit 1)."""
+    teacher = scenario.teacher_by_id.get(teacher_id)
+    if teacher is None:
+        message = f"unknown teacher {teacher_id!r}; not in teachers.csv"
+        raise ScenarioError([InputProblem("teachers.csv", None, "teacher_id", message)])
+    return teacher
+
+
+def plan_result(scenario: Scenario, plan: Plan) -> Result:
+    """A given plan (HR's, read from plan.csv) as the base of explanations: its checker cost
+    stands in for the objective, as it equals the solver's for a solved plan."""
+    report = tuple(check_plan(scenario, plan))
+    summary = summarize(
+        scenario,
+        plan,
+        report,
+        status="feasible",
+        objective=plan_cost(report),
+        bound=None,
+        gap=None,
+        solve_seconds=0.0,
+        build_seconds=0.0,
+    )
+    return Result(plan, report, summary)
+
+
+@dataclass(frozen=True)
+class RuleCost:
+    """How much one rule's cost changes from the plan to a what-if (cost units)."""
+
+    rule: str
+    delta: float
+
+    def to_dict(self) -> dict[str, Any]:
+        rule = RULE_BY_ID[self.rule]
+        return {"rule": self.rule, "title_zh": rule.title_zh, "title_en": rule.title_en, "delta": self.delta}
+
+    def text(self, lang: str) -> str:
+        rule = RULE_BY_ID[self.rule]
+        return f"{rule.title_zh if lang == 'zh' else rule.title_en} {signed(self.delta)}"
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The scenario re-solved with one change, against the plan being explained.
+
+    `objective_delta` is the what-if's objective minus the plan's (None when either has none);
+    `rule_costs` are the per-rule differences, largest growth first, summing to it; `move` is
+    where the what-if sends the teacher; `conflicts` are the hard instances that collide when
+    it is infeasible.
+    """
+
+    status: str
+    objective: float | None
+    objective_delta: float | None
+    rule_costs: tuple[RuleCost, ...]
+    move: Move | None
+    move_label: str
+    conflicts: tuple[Instance, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "objective": self.objective,
+            "objective_delta": self.objective_delta,
+            "rule_costs": [c.to_dict() for c in self.rule_costs],
+            "move": None
+            if self.move is None
+            else {"to_school": self.move.to_school, "post": self.move.subject},
+            "conflicts": [
+                {"label": i.label, "sentence_zh": i.sentence_zh, "sentence_en": i.sentence_en}
+                for i in self.conflicts
+            ],
+        }
+
+    def text(self, lang: str, base_objective: float | None) -> str:
+        """One sentence: the objective change and the rules behind it, or the collision."""
+        zh = lang == "zh"
+        if self.status == "infeasible":
+            if not self.conflicts:
+                return (
+                    "无可行方案(未能确定冲突的规则)" if zh else "no feasible plan (colliding rules not found)"
+                )
+            if zh:
+                return "无可行方案,以下刚性规则无法同时满足:" + ";".join(
+                    i.sentence_zh for i in self.conflicts
+                )
+            return "no feasible plan; these hard rules cannot all hold: " + "; ".join(
+                i.sentence_en for i in self.conflicts
+            )
+        if self.objective is None or self.objective_delta is None or base_objective is None:
+            return f"未得到方案(状态 {self.status})" if zh else f"no plan (status {self.status})"
+        values = f"{number(base_objective)} → {number(self.objective)}"
+        delta = signed(self.objective_delta)
+        change = f"目标值 {delta}({values})" if zh else f"objective {delta} ({values})"
+        if self.status != "optimal":
+            change += "(未证明最优)" if zh else " (not proven optimal)"
+        if not self.rule_costs:
+            return change + (",各规则代价不变" if zh else ", no rule's cost changes")
+        parts = ("、" if zh else ", ").join(c.text(lang) for c in self.rule_costs)
+        return change + (f",其中 {parts}" if zh else f": {parts}")
+
+
+@dataclass(frozen=True)
+class PostNeed:
+    """The receiving post a move fills: `required` teachers of `subject`, `before` the moves."""
+
+    school_id: str
+    subject: str
+    required: int
+    before: int
+
+    @property
+    def shortage(self) -> int:
+        return max(0, self.required - self.before)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "school_id": self.school_id,
+            "subject": self.subject,
+            "required": self.required,
+            "before": self.before,
+            "shortage": self.shortage,
+        }
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another destination the teacher could have gone to; `what_if` only for the nearest few."""
+
+    to_school: str
+    label: str
+    posts: tuple[str, ...]
+    commute_km: float | None
+    what_if: WhatIf | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "to_school": self.to_school,
+            "posts": list(self.posts),
+            "commute_km": self.commute_km,
+            "what_if": None if self.what_if is None else self.what_if.to_dict(),
+        }
+
+    def text(self, lang: str, base_objective: float | None) -> str:
+        zh = lang == "zh"
+        posts = ("、" if zh else ", ").join(post_name(p, lang) for p in self.posts)
+        km = (
+            ""
+            if self.commute_km is None
+            else (f",通勤 {self.commute_km:.1f} km" if zh else f", {self.commute_km:.1f} km")
+        )
+        head = f"{self.label}({posts}{km})" if zh else f"{self.label} ({posts}{km})"
+        if self.what_if is None:
+            return head + (":未重新求解" if zh else ": not re-solved")
+        outcome = self.what_if.text(lang, base_objective)
+        return head + (f":若改派至此,{outcome}" if zh else f": sent there instead, {outcome}")
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """Why an eligible teacher has no candidate move: of the region's other schools, how many
+    have no demanded post in the teacher's subjects, and how many the first refusing hard gate
+    rule closes (each school counted once, so the counts add up to `schools`). `from_sending`:
+    whether their school is a sending school (if not, few directions are open to them)."""
+
+    region: str
+    schools: int
+    without_post: int
+    refused: tuple[tuple[str, int], ...]
+    from_sending: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "schools": self.schools,
+            "without_post": self.without_post,
+            "refused": dict(self.refused),
+            "from_sending": self.from_sending,
+        }
+
+
+@dataclass(frozen=True)
+class TeacherExplanation:
+    """`case` is one of: moves (`move` and what it serves, `alternatives`), pinned_stay,
+    ineligible (`forced` when they could be moved anyway, e.g. owing rural service),
+    no_candidate (`blocked`), not_chosen (`forced`). `base_*` describe the plan explained."""
+
+    teacher_id: str
+    name: str
+    school_id: str
+    school: str
+    subjects: tuple[str, ...]
+    stage: str
+    age: int
+    case: str
+    eligibility: Eligibility
+    base_status: str
+    base_objective: float | None
+    move: Move | None = None
+    move_label: str = ""
+    move_km: float | None = None
+    reasons: tuple[str, ...] = ()
+    post_need: PostNeed | None = None
+    alternatives: tuple[Alternative, ...] = ()
+    forced: WhatIf | None = None
+    blocked: Blocked | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.eligibility
+        return {
+            "teacher_id": self.teacher_id,
+            "name": self.name,
+            "school_id": self.school_id,
+            "subjects": list(self.subjects),
+            "stage": self.stage,
+            "age": self.age,
+            "case": self.case,
+            "eligibility": {
+                "eligible": e.eligible,
+                "reason": e.reason,
+                "detail_zh": e.detail_zh,
+                "detail_en": e.detail_en,
+            },
+            "base_status": self.base_status,
+            "base_objective": self.base_objective,
+            "move": None if self.move is None else _move_dict(self.move),
+            "move_commute_km": self.move_km,
+            "reasons": [
+                {"rule": r, "title_zh": RULE_BY_ID[r].title_zh, "title_en": RULE_BY_ID[r].title_en}
+                for r in self.reasons
+            ],
+            "post_need": None if self.post_need is None else self.post_need.to_dict(),
+            "alternatives": [a.to_dict() for a in self.alternatives],
+            "forced": None if self.forced is None else self.forced.to_dict(),
+            "blocked": None if self.blocked is None else self.blocked.to_dict(),
+            "text_zh": self.text("zh"),
+            "text_en": self.text("en"),
+        }
+
+    def text(self, lang: str = "zh") -> str:
+        return "\n".join(self._lines_zh() if lang == "zh" else self._lines_en())
+
+    def _lines_zh(self) -> list[str]:
+        subjects = "、".join(post_name(s, "zh") for s in self.subjects)
+        who = f"{self.teacher_id} {self.name}".strip()
+        e = self.eligibility
+        lines = [
+            f"{who}({self.school},{subjects},{self.age} 岁)",
+            f"交流条件:{'符合' if e.eligible else '不符合'}({e.detail_zh})。",
+        ]
+        if self.case == "moves":
+            assert self.move is not None
+            m = self.move
+            km = "" if self.move_km is None else f"(通勤 {self.move_km:.1f} km)"
+            lines.append(
+                f"本年交流至 {self.move_label}{km},任{post_name(m.subject, 'zh')}岗位,"
+                f"期限 {m.term_years} 年。"
+            )
+            if self.reasons:
+                lines.append("所依据的规则:" + "、".join(RULE_BY_ID[r].title_zh for r in self.reasons) + "。")
+            if self.post_need is not None:
+                need = self.post_need
+                state = f"缺 {need.shortage} 人" if need.shortage else "不缺员"
+                lines.append(
+                    f"所补岗位:{need.school_id} {post_name(need.subject, 'zh')}需 {need.required} 人,"
+                    f"调动前 {need.before} 人({state})。"
+                )
+            if self.alternatives:
+                lines.append(f"其他可去学校 {len(self.alternatives)} 所(按通勤距离):")
+                lines += [f"  {a.text('zh', self.base_objective)}" for a in self.alternatives]
+            else:
+                lines.append("没有其他可去的学校。")
+        elif self.case == "pinned_stay":
+            lines.append("人事指定其本年不交流(pins),方案照此执行。")
+        elif self.case == "no_candidate":
+            assert self.blocked is not None
+            lines.append("本方案未安排其交流:" + self._blocked_zh(self.blocked))
+        elif self.case == "ineligible":
+            lines.append("因不符合交流条件,本年不交流。")
+        else:
+            lines.append("符合交流条件,但本方案未安排其交流。")
+        if self.forced is not None:
+            where = ""
+            if self.forced.move is not None:
+                where = (
+                    f"求解器会将其派往 {self.forced.move_label}"
+                    f"(任{post_name(self.forced.move.subject, 'zh')}),"
+                )
+            lines.append(f"若强制其交流:{where}{self.forced.text('zh', self.base_objective)}。")
+        if self.base_status != "optimal" and self._resolved and self.base_objective is not None:
+            lines.append(
+                f"注:所解释的方案未经证明最优(状态 {self.base_status}),代价差以其目标值 "
+                f"{number(self.base_objective)} 为基准;负值表示重新求解找到了更好的方案。"
+            )
+        return lines
+
+    def _lines_en(self) -> list[str]:
+        subjects = ", ".join(self.subjects)
+        who = f"{self.teacher_id} {self.name}".strip()
+        e = self.eligibility
+        lines = [
+            f"{who} ({self.school}, {subjects}, age {self.age})",
+            f"Eligibility: {'eligible' if e.eligible else 'not eligible'} ({e.detail_en}).",
+        ]
+        if self.case == "moves":
+            assert self.move is not None
+            m = self.move
+            km = "" if self.move_km is None else f", {self.move_km:.1f} km away"
+            lines.append(
+                f"Moves this year to {self.move_label} ({post_name(m.subject, 'en')} post{km}) "
+                f"for {m.term_years} years."
+            )
+            if self.reasons:
+                lines.append("Rules served: " + ", ".join(RULE_BY_ID[r].title_en for r in self.reasons) + ".")
+            if self.post_need is not None:
+                need = self.post_need
+                state = f"{need.shortage} short" if need.shortage else "not short"
+                lines.append(
+                    f"Post filled: {need.school_id} {need.subject}, {need.required} required, "
+                    f"{need.before} before the moves ({state})."
+                )
+            if self.alternatives:
+                lines.append(f"Other possible destinations ({len(self.alternatives)}, nearest first):")
+                lines += [f"  {a.text('en', self.base_objective)}" for a in self.alternatives]
+            else:
+                lines.append("No other destination was possible.")
+        elif self.case == "pinned_stay":
+            lines.append("HR pinned them to stay this year (pins); the plan keeps them.")
+        elif self.case == "no_candidate":
+            assert self.blocked is not None
+            lines.append("Not moved by the plan: " + self._blocked_en(self.blocked))
+        elif self.case == "ineligible":
+            lines.append("Does not rotate this year: not eligible.")
+        else:
+            lines.append("Eligible, but the plan does not move them.")
+        if self.forced is not None:
+            where = ""
+            if self.forced.move is not None:
+                where = (
+                    f"the solver would send them to {self.forced.move_label} ({self.forced.move.subject}); "
+                )
+            lines.append(f"If forced to move: {where}{self.forced.text('en', self.base_objective)}.")
+        if self.base_status != "optimal" and self._resolved and self.base_objective is not None:
+            lines.append(
+                f"Note: the plan explained is not proven optimal (status {self.base_status}); cost "
+                f"differences are against its objective {number(self.base_objective)}, and a negative "
+                "one means the re-solve found a better plan."
+            )
+        return lines
+
+    @property
+    def _resolved(self) -> bool:
+        """Whether any number here comes from a re-solve compared with the plan."""
+        return self.forced is not None or any(a.what_if is not None for a in self.alternatives)
+
+    def _blocked_zh(self, b: Blocked) -> str:
+        subjects = "、".join(post_name(s, "zh") for s in self.subjects)
+        parts = []
+        if b.without_post:
+            parts.append(f"{b.without_post} 所没有其任教学科({subjects},{STAGE_ZH[self.stage]})的需求岗位")
+        parts += [f"{n} 所因「{RULE_BY_ID[rule].title_zh}」不能调入" for rule, n in b.refused]
+        text = f"{b.region}其他 {b.schools} 所学校中," + ",".join(parts) + ",没有可去的岗位。"
+        if not b.from_sending:
+            text += "其所在学校不是派出学校(乡村学校或薄弱校),只能按超编→缺编或政策允许的方向交流。"
+        return text
+
+    def _blocked_en(self, b: Blocked) -> str:
+        parts = []
+        if b.without_post:
+            subjects = ", ".join(self.subjects)
+            parts.append(f"{b.without_post} without a post in their subjects ({subjects}, {self.stage})")
+        parts += [f"{n} closed by the {RULE_BY_ID[rule].title_en} rule" for rule, n in b.refused]
+        schools = f"{b.schools} other school{'' if b.schools == 1 else 's'} in {b.region}"
+        text = f"no post to go to among the {schools}: " + "; ".join(parts) + "."
+        if not b.from_sending:
+            text += (
+                " Their school is not a sending school (rural or weak), so only overstaffed → "
+                "understaffed moves or the allowed pairs are open to them."
+            )
+        return text
+
+
+def signed(value: float) -> str:
+    return ("+" if value >= 0 else "-") + number(abs(value))
+
+
+def _move_dict(move: Move) -> dict[str, Any]:
+    return {
+        "from_school": move.from_school,
+        "to_school": move.to_school,
+        "post": move.subject,
+        "term_years": move.term_years,
+        "reason": move.reason,
+    }
+
+
+def explain_teacher(
+    scenario: Scenario,
+    teacher_id: str,
+    result: Result,
+    options: SolveOptions | None = None,
+    *,
+    resolved_alternatives: int = RESOLVED_ALTERNATIVES,
+) -> TeacherExplanation:
+    """Explain `result`'s plan for one teacher; what-ifs re-solve with `options` (their time
+    limit and seed), started from the plan since they differ from it by one teacher."""
+    teacher = teacher_of(scenario, teacher_id)
+    options = replace(options or SolveOptions(), hint=result.plan, progress=None)
+    home = scenario.home_school(teacher)
+    eligibility = scenario.eligibility[teacher_id]
+
+    def explained(case: str, **fields: Any) -> TeacherExplanation:
+        return TeacherExplanation(
+            teacher_id=teacher_id,
+            name=teacher.name,
+            school_id=home,
+            school=school_label(scenario, home),
+            subjects=teacher.subjects,
+            stage=teacher.stage,
+            age=scenario.age(teacher),
+            case=case,
+            eligibility=eligibility,
+            base_status=result.summary.status,
+            base_objective=result.summary.objective,
+            **fields,
+        )
+
+    move = with_reasons(scenario, result.plan).move_of(teacher_id)
+    pin = scenario.pin_by_teacher.get(teacher_id)
+    if move is None and pin is not None and pin.action == "stay":
+        return explained("pinned_stay")
+    # Without the teacher's own pin: the alternatives are where they could go had HR not pinned them.
+    candidates = [
+        c
+        for c in enumerate_candidates(_without_pin(scenario, teacher_id), GATES)
+        if c.teacher_id == teacher_id
+    ]
+    if move is not None:
+        return explained(
+            "moves",
+            move=move,
+            move_label=school_label(scenario, move.to_school),
+            move_km=scenario.commute_km(teacher, move.to_school),
+            reasons=tuple(move.reason.split(";")) if move.reason else (),
+            post_need=_post_need(scenario, move),
+            alternatives=_alternatives(
+                scenario, teacher, move, candidates, result, options, resolved_alternatives
+            ),
+        )
+    if not candidates:
+        if not eligibility.eligible:
+            return explained("ineligible")
+        return explained("no_candidate", blocked=_blocked(scenario, teacher))
+    forced_options = replace(options, force_moves=options.force_moves | {teacher_id})
+    forced = _what_if(scenario, result, teacher_id, forced_options)
+    return explained("not_chosen" if eligibility.eligible else "ineligible", forced=forced)
+
+
+def _without_pin(scenario: Scenario, teacher_id: str) -> Scenario:
+    return replace(scenario, pins=tuple(p for p in scenario.pins if p.teacher_id != teacher_id))
+
+
+def _pinned_to(scenario: Scenario, teacher_id: str, school_id: str) -> Scenario:
+    """The scenario with the teacher pinned to `school_id`, replacing any pin of theirs."""
+    pins = _without_pin(scenario, teacher_id).pins
+    return replace(scenario, pins=(*pins, Pin(teacher_id, "move_to", school_id)))
+
+
+def _post_need(scenario: Scenario, move: Move) -> PostNeed | None:
+    """The demand row of the post filled; leadership posts have none."""
+    required = scenario.demand.get((move.to_school, move.subject))
+    if required is None:
+        return None
+    before = scenario.subject_headcount[(move.to_school, move.subject)]
+    return PostNeed(move.to_school, move.subject, required, before)
+
+
+def _alternatives(
+    scenario: Scenario,
+    teacher: Teacher,
+    move: Move,
+    candidates: list[Candidate],
+    base: Result,
+    options: SolveOptions,
+    resolved: int,
+) -> tuple[Alternative, ...]:
+    """Every other candidate destination, nearest first; the first `resolved` re-solved with
+    the teacher pinned there."""
+    posts: dict[str, list[str]] = defaultdict(list)
+    for candidate in candidates:
+        if candidate.to_school != move.to_school:
+            posts[candidate.to_school].append(candidate.post)
+
+    def nearest(school_id: str) -> tuple[bool, float, str]:
+        km = scenario.commute_km(teacher, school_id)
+        return (km is None, km or 0.0, school_id)
+
+    alternatives = []
+    for rank, school_id in enumerate(sorted(posts, key=nearest)):
+        what_if = None
+        if rank < resolved:
+            pinned = _pinned_to(scenario, teacher.teacher_id, school_id)
+            what_if = _what_if(pinned, base, teacher.teacher_id, options)
+        alternatives.append(
+            Alternative(
+                to_school=school_id,
+                label=school_label(scenario, school_id),
+                posts=tuple(posts[school_id]),
+                commute_km=scenario.commute_km(teacher, school_id),
+                what_if=what_if,
+            )
+        )
+    return tuple(alternatives)
+
+
+def _what_if(scenario: Scenario, base: Result, teacher_id: str, options: SolveOptions) -> WhatIf:
+    result = solve(scenario, options)
+    objective, base_objective = result.summary.objective, base.summary.objective
+    delta = None if objective is None or base_objective is None else objective - base_objective
+    has_plan = result.summary.status in ("optimal", "feasible")
+    move = result.plan.move_of(teacher_id)
+    return WhatIf(
+        status=result.summary.status,
+        objective=objective,
+        objective_delta=delta,
+        rule_costs=_rule_costs(base.report, result.report) if has_plan else (),
+        move=move,
+        move_label="" if move is None else school_label(scenario, move.to_school),
+        conflicts=tuple(i for conflict in result.conflicts for i in conflict.instances),
+    )
+
+
+def _rule_costs(base: tuple[RuleRow, ...], other: tuple[RuleRow, ...]) -> tuple[RuleCost, ...]:
+    """Per-rule cost differences (other − base), largest growth first, zero ones left out."""
+    before, after = _cost_by_rule(base), _cost_by_rule(other)
+    costs = [RuleCost(rule.id, after[rule.id] - before[rule.id]) for rule in RULES]
+    return tuple(sorted((c for c in costs if abs(c.delta) > COST_TOLERANCE), key=lambda c: -c.delta))
+
+
+def _cost_by_rule(report: tuple[RuleRow, ...]) -> defaultdict[str, float]:
+    costs: defaultdict[str, float] = defaultdict(float)
+    for row in report:
+        costs[row.rule] += row.cost
+    return costs
+
+
+def _blocked(scenario: Scenario, teacher: Teacher) -> Blocked:
+    """Why no candidate exists: each other school of the region lacks a post, or a hard gate refuses."""
+    home = scenario.school_by_id[scenario.home_school(teacher)]
+    others = [s for s in scenario.schools if s.region == home.region and s.school_id != home.school_id]
+    hard_gates = [g for g in GATES if scenario.policy.is_hard(g.id)]
+    refused: Counter[str] = Counter()
+    without_post = 0
+    for school in others:
+        posts = posts_at(scenario, teacher, school)
+        if not posts:
+            without_post += 1
+            continue
+        closing = (g.id for g in hard_gates if any(not g.allows(scenario, teacher, school, p) for p in posts))
+        refused[next(closing)] += 1
+    counts = tuple((g.id, refused[g.id]) for g in hard_gates if refused[g.id])
+    return Blocked(home.region, len(others), without_post, counts, scenario.is_sending(home))
