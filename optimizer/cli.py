@@ -252,12 +252,20 @@ def _print_sentences(zh: str, en: str, lang: str | None) -> None:
 
 
 def _print_conflicts(result: Result, lang: str | None) -> None:
-    for conflict in result.conflicts:
+    for number, conflict in enumerate(result.conflicts, start=1):
         kind = "minimal" if conflict.minimal else "not shown minimal (time ran out)"
-        print(f"hard rules in conflict ({len(conflict.instances)}, {kind}):")
+        size = len(conflict.instances)
+        print(f"conflict {number}: {size} hard rule instances, {kind}, {conflict.seconds:.1f} s")
+        _print_sentences(conflict.summary_zh, conflict.summary_en, lang)
         for instance in conflict.instances:
             print(f"  {instance.label}  target {instance.target} {instance.unit}")
             _print_sentences(instance.sentence_zh, instance.sentence_en, lang)
+        proposals = [r for r in result.relaxations if r.conflict == number - 1]
+        if proposals:
+            print("  ways out (smallest relaxation first; relaxations.json):")
+        for proposal in proposals:
+            print(f"  - relax by {proposal.units}; a plan under it costs {proposal.plan_cost:g}")
+            _print_sentences(proposal.change.sentence_zh, proposal.change.sentence_en, lang)
 
 
 def _check(args: argparse.Namespace) -> int:

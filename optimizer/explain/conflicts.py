@@ -113,18 +113,32 @@ def _family(instance: Instance) -> str:
 
 
 def _shrink(oracle: HardInstanceOracle, members: list[str], deadline: float) -> tuple[list[str], bool]:
-    """Deletion: (members, whether every member was shown necessary before the deadline)."""
+    """Deletion, whole families first (one check can set aside every school's cap of a kind),
+    then member by member: (members, whether every member was shown necessary in time)."""
+    families: dict[str, list[str]] = {}
+    for label in members:
+        families.setdefault(_family(oracle.builder.instances[label]), []).append(label)
+    if len(families) > 1:
+        for family in list(families.values()):
+            members, _ = _drop_if_still_infeasible(oracle, members, family, deadline)
     minimal = True
     for label in list(members):
         if time.monotonic() >= deadline:
             return members, False
-        rest = [m for m in members if m != label]
-        answer = oracle.check(rest, deadline - time.monotonic())
-        if answer is False:
-            members = rest
-        elif answer is None:
-            minimal = False
+        members, answered = _drop_if_still_infeasible(oracle, members, [label], deadline)
+        minimal = minimal and answered
     return members, minimal
+
+
+def _drop_if_still_infeasible(
+    oracle: HardInstanceOracle, members: list[str], drop: list[str], deadline: float
+) -> tuple[list[str], bool]:
+    """(members without `drop` if they still cannot hold, else members; whether it was decided)."""
+    rest = [m for m in members if m not in set(drop)]
+    if not rest or time.monotonic() >= deadline:
+        return members, False
+    answer = oracle.check(rest, deadline - time.monotonic())
+    return (rest if answer is False else members), answer is not None
 
 
 def _titles(conflict: Conflict) -> tuple[str, str]:

@@ -1,9 +1,9 @@
 """The smallest relaxation of a conflict: what policy change restores feasibility, and its cost.
 
 For a conflict set, each rule's members alone, and then all members together, are made elastic
-and their total shortfall is minimised (the other costs are left out: at county size a witness
-is found in seconds that way, and its cost under the relaxed policy is reported as it is; a
-full solve of the relaxed scenario does better). The resulting plan is a witness: the rule module
+and their total shortfall is minimised; then, as time allows, the usual objective is minimised
+with the shortfall held at that total (a witness that spreads moves sensibly implies a smaller
+parameter change). The resulting plan is a witness: the rule module
 turns it into a parameter change under which the witness satisfies the rule (`relax`), or, when
 no parameter fits, the rule is made elastic. Every proposal is checked by applying the change
 and running the checker on the witness: no proposal leaves a hard rule broken.
@@ -105,10 +105,21 @@ def _relax(
     time_limit: float,
 ) -> tuple[Relaxation, Plan] | None:
     builder = build_model(scenario, elastic_labels=labels, elastic_weight=1)
-    builder.model.Minimize(sum((builder.shortfalls[label] for label in labels), start=0))
-    result = run(builder, replace(options, hint=None, progress=None, force_moves=frozenset()), time_limit)
+    relaxation = sum((builder.shortfalls[label] for label in labels), start=0)
+    builder.model.Minimize(relaxation)
+    quiet = replace(options, hint=None, progress=None, force_moves=frozenset())
+    started = time.monotonic()
+    result = run(builder, quiet, time_limit / 2)
     if result.plan is None:
         return None
+    # Second stage, as time allows: the same relaxation, the best plan under it (a witness that
+    # spreads the moves sensibly, so the parameter change it implies is smaller too).
+    builder.model.Add(relaxation <= sum(result.shortfalls.get(label, 0) for label in labels))
+    builder.model.Minimize(builder.cost())
+    remaining = time_limit - (time.monotonic() - started)
+    better = run(builder, replace(quiet, hint=result.plan), remaining) if remaining > 1 else None
+    if better is not None and better.plan is not None:
+        result = better
     short = {label: result.shortfalls.get(label, 0) for label in labels}
     broken = [i for i in conflict.instances if short.get(i.label, 0) > 0]
     change = _change_for(scenario, broken, result.plan)

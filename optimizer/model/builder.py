@@ -184,4 +184,8 @@ class ModelBuilder:
         for indices in self.by_teacher.values():
             if len(indices) > 1:
                 self.model.AddAtMostOne(self.x[i] for i in indices)
-        self.model.Minimize(sum((c * e for c, e in self.cost_terms), start=0))
+        self.model.Minimize(self.cost())
+
+    def cost(self) -> LinearExpr:
+        """The objective: every cost term, in integer cost units."""
+        return sum((c * e for c, e in self.cost_terms), start=0)
