@@ -1,4 +1,5 @@
-"""`rotation`: solve a scenario, check a hand-made plan, validate a bundle, generate a county.
+"""`rotation`: solve a scenario, check a hand-made plan, explain a teacher or a school, validate a
+bundle, generate a county.
 
 Exit codes are the contract scripts rely on: 0 success, 1 input error (every problem printed
 to stderr with its file, row and column), 2 hard rules violated or colliding, 3 time out without
