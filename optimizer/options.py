@@ -30,3 +30,8 @@ class SolveOptions:
     max_conflicts: int = 3
     force_moves: frozenset[str] = frozenset()
     """What-if for why-not explanations: these teachers must move (anywhere they may go)."""
+    previous_plan: Plan | None = None
+    """Re-planning: the plan to stay close to; it is also the search's starting point."""
+    change_weight: float = 50.0
+    """Cost of each move that differs from `previous_plan` (added, dropped or redirected); the
+    objective then includes these costs, the checker's rule costs do not."""

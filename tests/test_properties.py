@@ -87,3 +87,17 @@ def test_every_plan_passes_the_checker(county: Scenario) -> None:
         assert not teacher_.exempt_reason or pinned_here, move
         assert pin is None or pin.action != "stay", move
     assert not hard_violations(check_plan(county, result.plan))
+
+
+def test_replanning_keeps_the_previous_plan_when_nothing_changed() -> None:
+    from optimizer.options import SolveOptions
+    from optimizer.solve import solve
+    from tests.tiny import two_school_county
+
+    county = two_school_county(rural_need=2)
+    first = solve(county, SolveOptions(time_limit=20, seed=1))
+    again = solve(county, SolveOptions(time_limit=20, seed=2, previous_plan=first.plan, change_weight=1000))
+    assert {(m.teacher_id, m.to_school) for m in again.plan.moves} == {
+        (m.teacher_id, m.to_school) for m in first.plan.moves
+    }
+    assert again.summary.objective == first.summary.objective

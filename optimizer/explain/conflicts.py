@@ -135,7 +135,9 @@ def _drop_if_still_infeasible(
 ) -> tuple[list[str], bool]:
     """(members without `drop` if they still cannot hold, else members; whether it was decided)."""
     rest = [m for m in members if m not in set(drop)]
-    if not rest or time.monotonic() >= deadline:
+    if not rest:
+        return members, True  # no hard instance at all can always hold: keeping no one moves
+    if time.monotonic() >= deadline:
         return members, False
     answer = oracle.check(rest, deadline - time.monotonic())
     return (rest if answer is False else members), answer is not None

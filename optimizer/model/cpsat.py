@@ -75,8 +75,11 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
     """Solve the built model with the options' hint, forced moves and progress reporting."""
     for teacher_id in sorted(options.force_moves):
         builder.model.Add(builder.moved(teacher_id) >= 1)
-    if options.hint is not None:
-        add_hint(builder, options.hint)
+    if options.previous_plan is not None:
+        add_change_costs(builder, options.previous_plan, options.change_weight)
+    hint = options.hint or options.previous_plan
+    if hint is not None:
+        add_hint(builder, hint)
     solver = solver_for(options, options.time_limit if time_limit is None else time_limit)
     callback = None
     if options.progress is not None:
@@ -98,6 +101,26 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
         seconds=solver.WallTime(),
         shortfalls={label: solver.Value(var) for label, var in builder.shortfalls.items()},
     )
+
+
+def add_change_costs(builder: ModelBuilder, previous: Plan, weight: float) -> None:
+    """Each teacher whose move differs from `previous` costs `weight`: a previous move not kept
+    (dropped or redirected) pays once, a new move of a teacher who did not move pays once."""
+    for teacher_id, indices in builder.by_teacher.items():
+        move = previous.move_of(teacher_id)
+        if move is None:
+            builder.add_cost(weight, builder.total(indices))
+            continue
+        kept = [
+            i
+            for i in indices
+            if (builder.candidates[i].to_school, builder.candidates[i].post) == (move.to_school, move.subject)
+        ]
+        builder.add_cost(weight, 1 - builder.total(kept))
+    for move in previous.moves:
+        if move.teacher_id not in builder.by_teacher:
+            builder.add_cost(weight, 1)
+    builder.model.Minimize(builder.cost())
 
 
 def add_hint(builder: ModelBuilder, hint: Plan) -> None:
