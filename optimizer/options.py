@@ -9,6 +9,8 @@ from optimizer.plan import Plan
 
 Progress = Callable[[float, float | None, float | None], None]
 """progress(elapsed seconds, best objective or None, best bound or None)."""
+SolutionListener = Callable[[Plan, float, float], None]
+"""on_solution(plan so far, its objective, the bound): for services that keep the best plan."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class SolveOptions:
     seed: int = 0
     hint: Plan | None = None
     progress: Progress | None = None
+    on_solution: SolutionListener | None = None
     conflict_time_limit: float = 30.0
     max_conflicts: int = 3
     force_moves: frozenset[str] = frozenset()

@@ -4,13 +4,14 @@ answers whether a set of hard rule instances can hold together (assumption liter
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from optimizer.model.builder import COST_SCALE, ModelBuilder
 from optimizer.model.candidates import enumerate_candidates
-from optimizer.options import Progress, SolveOptions
+from optimizer.options import SolveOptions
 from optimizer.plan import Move, Plan
 from optimizer.rules import GATES, RULES
 from optimizer.scenario import Scenario
@@ -57,18 +58,22 @@ def solver_for(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
     return solver
 
 
-class _ProgressCallback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: Progress, started: float) -> None:
+class _SolutionCallback(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution: progress figures, and the plan itself when asked."""
+
+    def __init__(self, builder: ModelBuilder, options: SolveOptions, started: float) -> None:
         super().__init__()
-        self.progress = progress
+        self.builder = builder
+        self.options = options
         self.started = started
 
     def on_solution_callback(self) -> None:
-        self.progress(
-            time.monotonic() - self.started,
-            self.ObjectiveValue() / COST_SCALE,
-            self.BestObjectiveBound() / COST_SCALE,
-        )
+        objective = self.ObjectiveValue() / COST_SCALE
+        bound = self.BestObjectiveBound() / COST_SCALE
+        if self.options.progress is not None:
+            self.options.progress(time.monotonic() - self.started, objective, bound)
+        if self.options.on_solution is not None:
+            self.options.on_solution(plan_from(self.builder, self.BooleanValue), objective, bound)
 
 
 def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None = None) -> Run:
@@ -82,20 +87,21 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
         add_hint(builder, hint)
     solver = solver_for(options, options.time_limit if time_limit is None else time_limit)
     callback = None
-    if options.progress is not None:
+    if options.progress is not None or options.on_solution is not None:
         started = time.monotonic()
+        callback = _SolutionCallback(builder, options, started)
         progress = options.progress
-        callback = _ProgressCallback(progress, started)
-        solver.best_bound_callback = lambda bound: progress(
-            time.monotonic() - started, None, bound / COST_SCALE
-        )
+        if progress is not None:
+            solver.best_bound_callback = lambda bound: progress(
+                time.monotonic() - started, None, bound / COST_SCALE
+            )
     status = solver.Solve(builder.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         name = "infeasible" if status == cp_model.INFEASIBLE else "timeout_no_plan"
         return Run(name, None, None, None, solver.WallTime(), {})
     return Run(
         status="optimal" if status == cp_model.OPTIMAL else "feasible",
-        plan=plan_from(builder, solver),
+        plan=plan_from(builder, solver.BooleanValue),
         objective=solver.ObjectiveValue() / COST_SCALE,
         bound=solver.BestObjectiveBound() / COST_SCALE,
         seconds=solver.WallTime(),
@@ -130,7 +136,8 @@ def add_hint(builder: ModelBuilder, hint: Plan) -> None:
         builder.model.AddHint(variable, chosen)
 
 
-def plan_from(builder: ModelBuilder, solver: cp_model.CpSolver) -> Plan:
+def plan_from(builder: ModelBuilder, value: Callable[[cp_model.IntVar], bool]) -> Plan:
+    """The moves whose variable `value` says is chosen (a solver's or a callback's values)."""
     term_years = int(builder.scenario.policy.rule("term")["term_years"])
     return Plan(
         tuple(
