@@ -149,7 +149,7 @@ def plan_from(builder: ModelBuilder, value: Callable[[cp_model.IntVar], bool]) -
                 term_years=term_years,
             )
             for candidate, variable in zip(builder.candidates, builder.x, strict=True)
-            if solver.BooleanValue(variable)
+            if value(variable)
         )
     )
 
