@@ -172,9 +172,12 @@ def apply_override(raw: dict[str, Any], assignment: str, problems: list[InputPro
     if len(path) < 2:
         problems.append(InputProblem("--set", None, name, "expected rule.param=value"))
         return
-    table = raw.setdefault("rules", {}).setdefault(path[0], {})
-    for key in path[1:-1]:
+    table = raw.setdefault("rules", {})
+    for key in path[:-1]:
         table = table.setdefault(key, {})
+        if not isinstance(table, dict):
+            problems.append(InputProblem("--set", None, name, f"{key} is a value, not a table of parameters"))
+            return
     table[path[-1]] = value
 
 
