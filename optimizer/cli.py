@@ -146,7 +146,42 @@ def _parser() -> argparse.ArgumentParser:
     _add_set(generate_cmd)
     generate_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="bundle folder to write")
     generate_cmd.set_defaults(run=_generate)
+
+    serve_cmd = commands.add_parser("serve", help="start the HTTP service (the JSON API under /v1)")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
+    _add_db(serve_cmd)
+    serve_cmd.add_argument(
+        "--demo", action="store_true", help="load scenarios/demo-county and print a new admin key"
+    )
+    serve_cmd.set_defaults(run=_serve)
+
+    keys_cmd = commands.add_parser("keys", help="manage the service's API keys")
+    keys_commands = keys_cmd.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    create_cmd = keys_commands.add_parser("create", help="make a key; prints it as the last line")
+    create_cmd.add_argument(
+        "--region", action="append", default=[], metavar="R", help="a region the key may use (repeatable)"
+    )
+    create_cmd.add_argument("--admin", action="store_true", help="every region")
+    create_cmd.add_argument("--label", default="", help="who or what the key is for")
+    _add_db(create_cmd)
+    create_cmd.set_defaults(run=_keys_create)
+    list_cmd = keys_commands.add_parser("list", help="every key by prefix, scope and state")
+    _add_db(list_cmd)
+    list_cmd.set_defaults(run=_keys_list)
+    revoke_cmd = keys_commands.add_parser("revoke", help="revoke the keys with this prefix")
+    revoke_cmd.add_argument("prefix", metavar="PREFIX", help="the key's prefix, e.g. rk_1a2b3c4d")
+    _add_db(revoke_cmd)
+    revoke_cmd.set_defaults(run=_keys_revoke)
     return parser
+
+
+def _add_db(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL (default: $ROTATION_DB, else sqlite:///rotation.db)",
+    )
 
 
 def _add_set(command: argparse.ArgumentParser) -> None:
@@ -369,6 +404,37 @@ def _generate(args: argparse.Namespace) -> int:
         f"{len(scenario.regions)} regions"
     )
     return EXIT_OK
+
+
+# The service commands import api.commands here, not at the top: the library stays free of the web stack.
+def _serve(args: argparse.Namespace) -> int:
+    from api.commands import serve
+
+    serve(args.host, args.port, args.db, args.demo)
+    return EXIT_OK
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from api.commands import keys_create
+
+    if not args.region and not args.admin:
+        print("keys create: give at least one --region, or --admin", file=sys.stderr)
+        return EXIT_INPUT
+    keys_create(args.db, args.region, args.admin, args.label)
+    return EXIT_OK
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    from api.commands import keys_list
+
+    keys_list(args.db)
+    return EXIT_OK
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    from api.commands import keys_revoke
+
+    return EXIT_OK if keys_revoke(args.db, args.prefix) else EXIT_INPUT
 
 
 if __name__ == "__main__":

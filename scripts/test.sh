@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Sets everything up, then runs the linter and the whole test suite (slow cases included).
+# Sets everything up, then runs the linter and the whole test suite (slow cases included) on SQLite,
+# then the service tests (tests/api) again on a throwaway PostgreSQL cluster when one can be
+# installed and started here (scripts/postgres.sh); when it cannot, says so and passes on SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check optimizer api tests benchmarks
 .venv/bin/python -m pytest -q "$@"
+
+pg_dir=$(mktemp -d)
+trap 'bash scripts/postgres.sh stop "$pg_dir"' EXIT
+if url=$(PYTHON=.venv/bin/python bash scripts/postgres.sh start "$pg_dir"); then
+  echo "service tests on PostgreSQL ($url)"
+  ROTATION_TEST_POSTGRES=$url .venv/bin/python -m pytest -q tests/api
+else
+  echo "PostgreSQL could not be installed or started on this machine: the service tests ran on SQLite only" >&2
+fi

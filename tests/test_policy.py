@@ -15,7 +15,12 @@ def test_rounding_conventions() -> None:
 
 def test_overrides_parse_values_as_toml() -> None:
     policy = default_policy().with_overrides(
-        ["rotation_quota.rate=0.15", "rotation_quota.scope=school", "eligibility.retirement_age.F=50", "year=2026"]
+        [
+            "rotation_quota.rate=0.15",
+            "rotation_quota.scope=school",
+            "eligibility.retirement_age.F=50",
+            "year=2026",
+        ]
     )
     assert policy.rule("rotation_quota")["rate"] == 0.15
     assert policy.rule("rotation_quota")["scope"] == "school"

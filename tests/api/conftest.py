@@ -40,8 +40,14 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=database_url, max_time_limit=60, default_time_limit=10, solve_workers=2, queue_limit=20,
-        max_upload_bytes=5_000_000, cpsat_workers=2, poll_seconds=0.05,
+        database_url=database_url,
+        max_time_limit=60,
+        default_time_limit=10,
+        solve_workers=2,
+        queue_limit=20,
+        max_upload_bytes=5_000_000,
+        cpsat_workers=2,
+        poll_seconds=0.05,
     )
 
 

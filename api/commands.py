@@ -1,0 +1,97 @@
+"""`rotation serve` and `rotation keys ...`: start the service, manage API keys.
+
+Imported lazily by optimizer/cli.py, so the optimizer library never imports the web stack.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import uvicorn
+from sqlalchemy import make_url, select
+
+from api.config import Settings
+from api.db import ApiKey, Database, ScenarioRow, migrate
+from api.security import KEY_PREFIX, create_key
+from api.store import save_scenario
+from optimizer.io import load_bundle
+
+DEMO_BUNDLE = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county"
+DEMO_NAME = "demo-county"
+
+
+def serve(host: str, port: int, db_url: str | None, demo: bool) -> None:
+    """Migrates the database, optionally loads the demo county with an admin key, then serves in
+    this one process (the app's job runner owns the solve processes)."""
+    if db_url:
+        os.environ["ROTATION_DB"] = db_url  # create_app() reads Settings() from the environment
+    settings = Settings()
+    database = _database(settings.database_url)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    print(f"database: {make_url(settings.database_url).render_as_string(hide_password=True)}")
+    if demo:
+        with database.session() as session:
+            scenario_id = session.scalar(select(ScenarioRow.id).where(ScenarioRow.name == DEMO_NAME).limit(1))
+            if scenario_id is None:
+                scenario_id = save_scenario(session, load_bundle(DEMO_BUNDLE)).id
+            key = create_key(session, [], admin=True, label="rotation serve --demo")
+        print(f"demo scenario {DEMO_NAME}: {scenario_id}")
+        print(f"admin key (shown once, stored hashed): {key}")
+        print(f'try: curl -H "X-API-Key: {key}" {url}/v1/scenarios')
+    database.engine.dispose()
+    print(f"service: {url}  (API docs: {url}/docs)", flush=True)
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port)
+
+
+def keys_create(db_url: str | None, regions: list[str], admin: bool, label: str) -> str:
+    """A new key, printed once as the last line (scripts take `tail -n 1`)."""
+    database = _database(db_url)
+    with database.session() as session:
+        key = create_key(session, regions, admin=admin, label=label)
+    database.engine.dispose()
+    scope = "admin (every region)" if admin else ", ".join(sorted(set(regions)))
+    print(f"new key for {scope}; shown once, stored hashed:")
+    print(key)
+    return key
+
+
+def keys_list(db_url: str | None) -> None:
+    """Every key by prefix (the clear key is never stored, so never shown)."""
+    database = _database(db_url)
+    with database.session() as session:
+        rows = session.scalars(select(ApiKey).order_by(ApiKey.created_at)).all()
+    database.engine.dispose()
+    print(f"{'prefix':<12} {'created':<16} {'state':<8} {'scope':<24} label")
+    for row in rows:
+        scope = "admin" if row.admin else ",".join(row.regions)
+        state = "revoked" if row.revoked else "active"
+        print(
+            f"{KEY_PREFIX + row.prefix:<12} {_minute(row.created_at):<16} {state:<8} {scope:<24} {row.label}"
+        )
+
+
+def keys_revoke(db_url: str | None, prefix: str) -> int:
+    """Revokes the active keys with this prefix (`rk_1a2b3c4d`, `1a2b3c4d` or the whole key);
+    returns how many."""
+    wanted = prefix.removeprefix(KEY_PREFIX).split("_", 1)[0]
+    database = _database(db_url)
+    with database.session() as session:
+        rows = session.scalars(select(ApiKey).where(ApiKey.prefix == wanted, ApiKey.revoked.is_(False))).all()
+        for row in rows:
+            row.revoked = True
+    database.engine.dispose()
+    print(f"revoked {len(rows)} key(s) with prefix {KEY_PREFIX}{wanted}")
+    return len(rows)
+
+
+def _database(db_url: str | None) -> Database:
+    """The configured database (ROTATION_DB unless given), migrated to the newest schema."""
+    database = Database(db_url or Settings().database_url)
+    migrate(database.engine)
+    return database
+
+
+def _minute(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")

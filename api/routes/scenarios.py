@@ -1,0 +1,223 @@
+"""/v1/scenarios: create (JSON document, CSV files or an .xlsx workbook), list, read, delete.
+
+Uploads are written to a temporary folder and loaded by the CLI's own loaders, so a bad bundle
+gets the same problems (file, row, column, expected) as `rotation validate`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, File, Form, HTTPException, Query, Request, Response, UploadFile
+from fastapi.routing import APIRoute
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+from api.db import PlanJob, ScenarioRow
+from api.deps import CallerDep, SessionDep, SettingsDep
+from api.schemas.scenarios import (
+    EXAMPLE_DOCUMENT,
+    ErrorBody,
+    InvalidScenario,
+    ScenarioDetail,
+    ScenarioDocument,
+    ScenarioPage,
+    ScenarioSummary,
+)
+from api.security import Caller
+from api.store import save_scenario, scenario_regions, scenario_row
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.io import load_bundle, load_document, load_workbook
+from optimizer.scenario import Scenario
+
+BUNDLE_FILES = ("teachers.csv", "schools.csv", "demand.csv", "pins.csv", "policy.toml")
+MAX_NAME = 200
+UNSAFE_NAME = re.compile(r"[^\w.\- ]")
+
+
+class UploadLimitRoute(APIRoute):
+    """Refuses a body whose Content-Length is over settings.max_upload_bytes before it is parsed
+    (a multipart body would otherwise be spooled to disk whole first)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > request.app.state.settings.max_upload_bytes:
+                raise HTTPException(status_code=413, detail=_too_large(request.app.state.settings))
+            return await handler(request)
+
+        return limited
+
+
+router = APIRouter(prefix="/scenarios", tags=["scenarios"], route_class=UploadLimitRoute)
+
+NOT_FOUND = {404: {"model": ErrorBody, "description": "No such scenario, or not in the key's regions."}}
+UNAUTHORIZED = {401: {"model": ErrorBody, "description": "Missing, unknown or revoked X-API-Key."}}
+CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **UNAUTHORIZED,
+    403: {"model": ErrorBody, "description": "The key does not hold every region of the scenario."},
+    413: {"model": ErrorBody, "description": "The body is over the server's upload limit."},
+    422: {"model": InvalidScenario, "description": "Every problem of the input, with file, row, column."},
+}
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ScenarioSummary,
+    responses=CREATE_ERRORS,
+    summary="Create a scenario from SPEC's JSON document",
+)
+def create_scenario(
+    document: Annotated[
+        ScenarioDocument,
+        Body(
+            openapi_examples={"county": {"summary": "Two schools, six teachers", "value": EXAMPLE_DOCUMENT}}
+        ),
+    ],
+    session: SessionDep,
+    caller: CallerDep,
+) -> ScenarioSummary:
+    scenario = load_document(document.model_dump(exclude_unset=True))
+    return _store(session, caller, scenario)
+
+
+@router.post(
+    "/upload",
+    status_code=201,
+    response_model=ScenarioSummary,
+    responses=CREATE_ERRORS,
+    summary="Create a scenario from the bundle's CSV files or one .xlsx workbook",
+    description="Send `teachers.csv`, `schools.csv`, `demand.csv` and optionally `pins.csv` and "
+    "`policy.toml` as `files` (the file names say which is which), or one `.xlsx` workbook with "
+    "the same sheets. `name` overrides the scenario's name.",
+)
+def upload_scenario(
+    files: Annotated[list[UploadFile], File(description="The bundle's files, or one .xlsx workbook.")],
+    session: SessionDep,
+    caller: CallerDep,
+    settings: SettingsDep,
+    name: Annotated[str | None, Form(max_length=MAX_NAME, description="Scenario name.")] = None,
+) -> ScenarioSummary:
+    if sum(upload.size or 0 for upload in files) > settings.max_upload_bytes:
+        raise HTTPException(status_code=413, detail=_too_large(settings))
+    with tempfile.TemporaryDirectory(prefix="rotation-upload-") as tmp:
+        try:
+            scenario = _load_upload(files, Path(tmp))
+        except ScenarioError as error:
+            raise _without_path(error, tmp) from None
+    if name:
+        scenario = replace(scenario, name=name)
+    return _store(session, caller, scenario)
+
+
+@router.get(
+    "",
+    response_model=ScenarioPage,
+    responses=UNAUTHORIZED,
+    summary="List the scenarios of the key's regions, newest first",
+)
+def list_scenarios(
+    session: SessionDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    offset: Annotated[int, Query(ge=0, description="Scenarios to skip.")] = 0,
+) -> ScenarioPage:
+    # Regions are a JSON list, so the scope is checked here rather than in portable SQL.
+    rows = session.execute(
+        select(ScenarioRow.id, ScenarioRow.regions).order_by(ScenarioRow.created_at.desc(), ScenarioRow.id)
+    ).all()
+    visible = [row.id for row in rows if caller.may_access(row.regions)]
+    page = visible[offset : offset + limit]
+    by_id = {row.id: row for row in session.scalars(select(ScenarioRow).where(ScenarioRow.id.in_(page)))}
+    items = [ScenarioSummary.model_validate(by_id[scenario_id]) for scenario_id in page]
+    return ScenarioPage(items=items, total=len(visible), limit=limit, offset=offset)
+
+
+@router.get(
+    "/{scenario_id}",
+    response_model=ScenarioDetail,
+    responses={**UNAUTHORIZED, **NOT_FOUND},
+    summary="A scenario with its document",
+)
+def get_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) -> ScenarioDetail:
+    return ScenarioDetail.model_validate(scenario_row(session, caller, scenario_id))
+
+
+@router.delete(
+    "/{scenario_id}",
+    status_code=204,
+    response_class=Response,
+    responses={**UNAUTHORIZED, **NOT_FOUND},
+    summary="Delete a scenario and its plan jobs",
+)
+def delete_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) -> Response:
+    row = scenario_row(session, caller, scenario_id)
+    session.execute(delete(PlanJob).where(PlanJob.scenario_id == row.id))
+    session.delete(row)
+    return Response(status_code=204)
+
+
+def _store(session: Session, caller: Caller, scenario: Scenario) -> ScenarioSummary:
+    """Saves a scenario the key may read back; creating one outside its regions is forbidden."""
+    regions = scenario_regions(scenario)
+    if not caller.may_access(regions):
+        missing = sorted(set(regions) - caller.regions)
+        raise HTTPException(status_code=403, detail=f"the key does not hold region(s) {', '.join(missing)}")
+    if len(scenario.name) > MAX_NAME or not scenario.name.isprintable():
+        message = f"expected a printable name of at most {MAX_NAME} characters"
+        raise ScenarioError([InputProblem("policy", None, "name", message)])
+    return ScenarioSummary.model_validate(save_scenario(session, scenario))
+
+
+def _load_upload(files: list[UploadFile], folder: Path) -> Scenario:
+    """One .xlsx workbook, or the bundle's files by name; every naming problem at once."""
+    names = [Path(upload.filename or "").name for upload in files]
+    if len(files) == 1 and names[0].lower().endswith(".xlsx"):
+        stem = UNSAFE_NAME.sub("_", names[0][: -len(".xlsx")])[:MAX_NAME] or "scenario"
+        path = folder / f"{stem}.xlsx"
+        _save(files[0], path)
+        return load_workbook(path)
+    problems = []
+    for name in names:
+        if name.lower().endswith(".xlsx"):
+            problems.append(InputProblem(name, None, None, "send a workbook alone, not with other files"))
+        elif name not in BUNDLE_FILES:
+            problems.append(InputProblem(name or "upload", None, None, f"expected {', '.join(BUNDLE_FILES)}"))
+        elif names.count(name) > 1:
+            problems.append(InputProblem(name, None, None, "sent more than once"))
+    if problems:
+        raise ScenarioError(sorted(set(problems), key=str))
+    bundle = folder / "scenario"
+    bundle.mkdir()
+    for upload, name in zip(files, names, strict=True):
+        _save(upload, bundle / name)
+    return load_bundle(bundle)
+
+
+def _save(upload: UploadFile, path: Path) -> None:
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload.file, out)
+
+
+def _without_path(error: ScenarioError, folder: str) -> ScenarioError:
+    """The same problems with the temporary folder cut out: no internal path reaches a client."""
+    return ScenarioError(
+        [
+            replace(p, file=p.file.replace(folder, ""), message=p.message.replace(folder, ""))
+            for p in error.problems
+        ]
+    )
+
+
+def _too_large(settings: Settings) -> str:
+    return f"the body is over the upload limit of {settings.max_upload_bytes} bytes"

@@ -1,0 +1,247 @@
+"""What-if over HTTP: variants of a scenario by small edits, batches of solves, plans side by
+side, and re-planning after a change with the diff against the previous plan.
+
+Variants are ordinary scenarios with a parent and their edits (`changes`); their jobs are ordinary
+plan jobs, so every plan route works on them. A key sees only its regions: any other id is a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.db import PlanJob, ScenarioRow
+from api.deps import CallerDep, SessionDep, SettingsDep
+from api.jobs import submit_job
+from api.schemas.scenarios import ErrorBody, InvalidScenario
+from api.schemas.variants import (
+    EXAMPLE_EDITS,
+    BatchAccepted,
+    BatchCreate,
+    BatchJob,
+    Comparison,
+    ComparisonRequest,
+    PlanDiff,
+    ReplanAccepted,
+    ReplanRequest,
+    VariantCreate,
+    VariantList,
+    VariantSummary,
+)
+from api.security import Caller
+from api.store import plan_job, save_scenario, scenario_of, scenario_regions, scenario_row
+from api.worker import job_scenario, plan_of, summary_of
+from optimizer.compare import PlanEntry, compare_plans, diff_plans
+from optimizer.edits import Edits, apply_edits
+from optimizer.errors import InputProblem, ScenarioError
+from optimizer.plan import Plan
+
+router = APIRouter(tags=["what-if"])
+
+MAX_NAME = 200
+
+UNAUTHORIZED = {401: {"model": ErrorBody, "description": "Missing, unknown or revoked X-API-Key."}}
+NOT_FOUND = {404: {"model": ErrorBody, "description": "No such scenario or plan in the key's regions."}}
+NOT_DONE = {409: {"model": ErrorBody, "description": "A plan is not done yet."}}
+INVALID = {422: {"model": InvalidScenario, "description": "Every problem of the edits, named by the edit."}}
+FORBIDDEN = {403: {"model": ErrorBody, "description": "The edits add a region the key does not hold."}}
+QUEUE_FULL = {429: {"model": ErrorBody, "description": "The solve queue is full; try again later."}}
+
+
+@router.post(
+    "/scenarios/{scenario_id}/variants",
+    status_code=201,
+    response_model=VariantSummary,
+    responses={**UNAUTHORIZED, **FORBIDDEN, **NOT_FOUND, **INVALID},
+    summary="Create a variant of a scenario by parameter overrides and small edits",
+)
+def create_variant(
+    scenario_id: str,
+    body: Annotated[
+        VariantCreate,
+        Body(
+            openapi_examples={
+                "what-if": {
+                    "summary": "A higher quota",
+                    "value": {"label": "quota 15 %", "edits": EXAMPLE_EDITS},
+                }
+            }
+        ),
+    ],
+    session: SessionDep,
+    caller: CallerDep,
+) -> VariantSummary:
+    parent = scenario_row(session, caller, scenario_id)
+    return VariantSummary.model_validate(
+        _save_variant(session, caller, parent, body.edits.model_dump(), body.label, "variant")
+    )
+
+
+@router.get(
+    "/scenarios/{scenario_id}/variants",
+    response_model=VariantList,
+    responses={**UNAUTHORIZED, **NOT_FOUND},
+    summary="The variants of a scenario, oldest first",
+)
+def list_variants(scenario_id: str, session: SessionDep, caller: CallerDep) -> VariantList:
+    parent = scenario_row(session, caller, scenario_id)
+    rows = session.scalars(
+        select(ScenarioRow)
+        .where(ScenarioRow.parent_id == parent.id)
+        .order_by(ScenarioRow.created_at, ScenarioRow.id)
+    )
+    return VariantList(
+        items=[VariantSummary.model_validate(row) for row in rows if caller.may_access(row.regions)]
+    )
+
+
+@router.post(
+    "/batches",
+    status_code=202,
+    response_model=BatchAccepted,
+    responses={**UNAUTHORIZED, **NOT_FOUND, **QUEUE_FULL},
+    summary="Solve several scenarios: one plan job each",
+)
+def create_batch(
+    body: BatchCreate, session: SessionDep, caller: CallerDep, settings: SettingsDep
+) -> BatchAccepted:
+    rows = [scenario_row(session, caller, scenario_id) for scenario_id in body.scenario_ids]
+    request: dict[str, Any] = {"overrides": body.overrides}
+    if body.time_limit is not None:
+        request["time_limit"] = body.time_limit
+    jobs = [submit_job(session, settings, row, dict(request)) for row in rows]
+    return BatchAccepted(jobs=[BatchJob(id=j.id, scenario_id=j.scenario_id, status=j.status) for j in jobs])
+
+
+@router.post(
+    "/comparisons",
+    response_model=Comparison,
+    responses={**UNAUTHORIZED, **NOT_FOUND, **NOT_DONE},
+    summary="Compare finished plans side by side",
+    description="Per plan: rotating count, backbone share, shortage filled by subject, rural staffing, "
+    "rules violated and objective, each judged against the plan's own scenario and overrides; per "
+    "pair: moves in common (same teacher, same destination) and their Jaccard index.",
+)
+def compare(body: ComparisonRequest, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
+    jobs = [plan_job(session, caller, plan_id) for plan_id in body.plan_ids]
+    _require_done(jobs)
+    entries, names = [], {}
+    for job in jobs:
+        row = scenario_row(session, caller, job.scenario_id)
+        entries.append(
+            PlanEntry(job.id, job_scenario(row.document, job.request), _plan(job), summary_of(job.result))
+        )
+        names[job.id] = (job.scenario_id, job.request.get("label") or row.name)
+    comparison = compare_plans(entries).to_dict()
+    for figures in comparison["plans"]:
+        plan_id = figures.pop("label")
+        scenario_id, name = names[plan_id]
+        figures.update(plan_id=plan_id, scenario_id=scenario_id, name=name)
+    return comparison
+
+
+@router.post(
+    "/plans/{plan_id}/replan",
+    status_code=202,
+    response_model=ReplanAccepted,
+    responses={**UNAUTHORIZED, **FORBIDDEN, **NOT_FOUND, **NOT_DONE, **INVALID, **QUEUE_FULL},
+    summary="Re-plan after a change, staying close to this plan",
+    description="Applies the edits to the plan's scenario (a new variant), then solves it warm-started "
+    "from this plan; every move that differs from it costs `change_weight`. The plan's own "
+    "overrides and seed carry over. `GET /v1/plans/{id}/diff` then lists what changed.",
+)
+def replan(
+    plan_id: str,
+    body: Annotated[
+        ReplanRequest,
+        Body(
+            openapi_examples={
+                "withdrawal": {
+                    "summary": "A teacher withdraws",
+                    "value": {"edits": {"withdraw": ["T001"]}, "change_weight": 50},
+                }
+            }
+        ),
+    ],
+    session: SessionDep,
+    caller: CallerDep,
+    settings: SettingsDep,
+) -> ReplanAccepted:
+    previous = plan_job(session, caller, plan_id)
+    _require_done([previous])
+    parent = scenario_row(session, caller, previous.scenario_id)
+    variant = _save_variant(session, caller, parent, body.edits.model_dump(), body.label, "re-plan")
+    request = {
+        "overrides": list(previous.request.get("overrides") or []),
+        "time_limit": body.time_limit or previous.request.get("time_limit"),
+        "seed": previous.request.get("seed", 0),
+        "previous_plan_id": previous.id,
+        "change_weight": body.change_weight,
+        "label": body.label or "",
+    }
+    job = submit_job(session, settings, variant, request)
+    return ReplanAccepted(id=job.id, scenario_id=variant.id, status=job.status, previous_plan_id=previous.id)
+
+
+@router.get(
+    "/plans/{plan_id}/diff",
+    response_model=PlanDiff,
+    responses={
+        **UNAUTHORIZED,
+        **NOT_FOUND,
+        **NOT_DONE,
+        422: {"model": ErrorBody, "description": "No plan to compare with."},
+    },
+    summary="What changed between a plan and another (by default its previous plan)",
+)
+def diff(
+    plan_id: str,
+    session: SessionDep,
+    caller: CallerDep,
+    against: Annotated[
+        str | None, Query(description="The plan to compare with; default: the previous plan.")
+    ] = None,
+) -> dict[str, Any]:
+    job = plan_job(session, caller, plan_id)
+    other_id = against or job.request.get("previous_plan_id")
+    if not other_id:
+        raise HTTPException(status_code=422, detail="the plan has no previous plan; give ?against=<plan id>")
+    other = plan_job(session, caller, other_id)
+    _require_done([job, other])
+    return {"plan_id": job.id, "against": other.id, **diff_plans(_plan(other), _plan(job)).to_dict()}
+
+
+def _save_variant(
+    session: Session,
+    caller: Caller,
+    parent: ScenarioRow,
+    edits_body: dict[str, Any],
+    label: str | None,
+    kind: str,
+) -> ScenarioRow:
+    """The edited parent, stored with its parent and edits; a region the key lacks is refused.
+    Without a label it is named after the parent: "<parent> (<kind>)"."""
+    if label is not None and not label.isprintable():
+        raise ScenarioError([InputProblem("label", None, None, "expected printable text")])
+    edits = Edits.from_dict(edits_body)
+    scenario = apply_edits(scenario_of(parent), edits)
+    scenario = replace(scenario, name=label or f"{parent.name[: MAX_NAME - len(kind) - 3]} ({kind})")
+    missing = sorted(set(scenario_regions(scenario)) - caller.regions)
+    if missing and not caller.admin:
+        raise HTTPException(status_code=403, detail=f"the key does not hold region(s) {', '.join(missing)}")
+    return save_scenario(session, scenario, parent_id=parent.id, changes=edits.to_dict())
+
+
+def _require_done(jobs: list[PlanJob]) -> None:
+    waiting = [job.id for job in jobs if job.status != "done"]
+    if waiting:
+        raise HTTPException(status_code=409, detail=f"plan(s) not done yet: {', '.join(waiting)}")
+
+
+def _plan(job: PlanJob) -> Plan:
+    assert job.result is not None
+    return plan_of(job.result["moves"])

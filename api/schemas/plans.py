@@ -1,0 +1,423 @@
+"""Request and response bodies of /v1/plans and the explanations, with the examples the OpenAPI
+page shows. Field names are SPEC's (plan.csv, report.json, summary.json), so a client reads the
+API's plan with the same code as the files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.schemas.scenarios import EXAMPLE_DOCUMENT, Problem, ScenarioDocument
+
+JOB_ID = "9d1c2b3a4e5f60718293a4b5c6d7e8f9"
+SCENARIO_ID = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
+JobStatus = Literal["queued", "running", "cancelling", "done", "cancelled", "failed"]
+
+EXAMPLE_PROGRESS = {"elapsed": 4.52, "objective": 8044.0, "bound": 6500.0, "gap": 0.1919}
+EXAMPLE_SUMMARY = {
+    "scenario": "qingshan-2025",
+    "year": 2025,
+    "status": "optimal",
+    "objective": 200.0,
+    "bound": 200.0,
+    "gap": 0.0,
+    "solve_seconds": 0.009,
+    "build_seconds": 0.003,
+    "eligible": 4,
+    "rotating": 1,
+    "backbone_rotating": 1,
+    "shortage_filled": 1,
+    "shortage_total": 1,
+    "variables": 2,
+    "hard_violations": 0,
+}
+EXAMPLE_MOVE = {
+    "teacher_id": "T002",
+    "from_school": "S01",
+    "to_school": "S02",
+    "subject": "music",
+    "term_years": 3,
+    "reason": "rotation_quota;backbone_share;shortage;preferences",
+}
+EXAMPLE_ROW = {
+    "rule": "rotation_quota",
+    "scope": "region",
+    "key": "青山县",
+    "target": 1,
+    "achieved": 1,
+    "status": "met",
+    "shortfall": 0,
+    "mode": "hard",
+    "sentence_zh": "青山县:交流 1 人,不少于符合交流条件教师 4 人的 15%(至少 1 人)",
+    "sentence_en": "青山县: 1 rotating, at least 15% of 4 eligible (at least 1)",
+    "involved": [],
+    "cost": 0.0,
+}
+EXAMPLE_REQUEST = {
+    "overrides": ["rotation_quota.rate=0.15"],
+    "time_limit": 60.0,
+    "seed": 0,
+    "previous_plan_id": None,
+    "change_weight": None,
+    "label": "quota 15%",
+}
+EXAMPLE_JOB = {
+    "id": JOB_ID,
+    "status": "running",
+    "scenario_id": SCENARIO_ID,
+    "label": "quota 15%",
+    "progress": EXAMPLE_PROGRESS,
+    "attempts": 1,
+    "created_at": "2025-03-01T08:00:00+00:00",
+    "started_at": "2025-03-01T08:00:01+00:00",
+    "finished_at": None,
+}
+
+
+class PlanRequest(BaseModel):
+    """A solve request: a stored scenario (`scenario_id`) or an inline SPEC document (`scenario`,
+    stored first), with policy overrides and a time limit within the server's cap."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"scenario_id": SCENARIO_ID, **EXAMPLE_REQUEST},
+                {"scenario": EXAMPLE_DOCUMENT, "time_limit": 10},
+                {
+                    "scenario_id": SCENARIO_ID,
+                    "previous_plan_id": JOB_ID,
+                    "change_weight": 50,
+                    "label": "re-plan after T002 withdrew",
+                },
+            ]
+        },
+    )
+
+    scenario_id: str | None = Field(default=None, max_length=64, description="A stored scenario.")
+    scenario: ScenarioDocument | None = Field(default=None, description="Or an inline scenario document.")
+    overrides: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list,
+        max_length=200,
+        description='Policy changes as policy.toml\'s dotted names: "rotation_quota.rate=0.15".',
+    )
+    time_limit: float | None = Field(
+        default=None, gt=0, description="Seconds; at most the server's cap (default: the server's)."
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Fixes the search.")
+    previous_plan_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Re-plan: start from this finished plan of the scenario (or of a variant of it).",
+    )
+    change_weight: float | None = Field(
+        default=None, ge=0, description="Re-plan: cost of each move that differs from the previous plan."
+    )
+    label: str = Field(default="", max_length=200, description="Free text shown with the job.")
+
+    @model_validator(mode="after")
+    def one_scenario(self) -> PlanRequest:
+        if (self.scenario_id is None) == (self.scenario is None):
+            raise ValueError("give exactly one of scenario_id or scenario")
+        return self
+
+
+class JobAccepted(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": JOB_ID, "status": "queued"}]})
+
+    id: str
+    status: JobStatus
+
+
+class Progress(BaseModel):
+    """The solve so far: seconds, best objective, best bound, relative gap (null until known)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_PROGRESS]})
+
+    elapsed: float | None = None
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+
+
+class JobError(BaseModel):
+    """Why a job failed; input problems (a bad scenario or override) each with file, row, column."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "message": "the scenario or its overrides are invalid",
+                    "problems": [{"file": "overrides", "row": None, "column": "year", "message": "..."}],
+                }
+            ]
+        }
+    )
+
+    message: str
+    problems: list[Problem]
+
+
+class PlanSummary(BaseModel):
+    """summary.json: the solve status, objective and bound (cost units), and the counts."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_SUMMARY]})
+
+    scenario: str | None = None
+    year: int | None = None
+    status: Literal["optimal", "feasible", "infeasible", "timeout_no_plan"]
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    solve_seconds: float
+    build_seconds: float
+    eligible: int
+    rotating: int
+    backbone_rotating: int
+    shortage_filled: int
+    shortage_total: int
+    variables: int = 0
+    hard_violations: int = 0
+
+
+class MoveRow(BaseModel):
+    """A plan.csv row: one teacher's move; `reason` lists the rule ids it serves (`;`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_MOVE]})
+
+    teacher_id: str
+    from_school: str
+    to_school: str
+    subject: str
+    term_years: int
+    reason: str = ""
+
+
+class ReportRow(BaseModel):
+    """A report.json row: one rule instance, its target, what the plan achieves, and why."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_ROW]})
+
+    rule: str
+    scope: str
+    key: str
+    target: float | None
+    achieved: float | None
+    status: Literal["met", "violated", "not_applicable"]
+    shortfall: float
+    mode: str
+    sentence_zh: str
+    sentence_en: str
+    involved: list[str] = Field(default_factory=list)
+    cost: float = 0.0
+
+
+class JobSummary(BaseModel):
+    """A job as lists show it: its state, progress and, once finished, the plan's summary."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_JOB | {"summary": None}]})
+
+    id: str
+    status: JobStatus
+    scenario_id: str
+    label: str
+    progress: Progress
+    attempts: int = Field(description="Runs started; more than 1 after a server restart resumed it.")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    summary: PlanSummary | None
+
+
+class PlanDocument(BaseModel):
+    """A job: its state and progress and, once it has a plan (done, or cancelled after a plan was
+    found), SPEC's plan document: summary, moves, report, conflicts, relaxations."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                EXAMPLE_JOB | {"request": EXAMPLE_REQUEST, "error": None},
+                EXAMPLE_JOB
+                | {
+                    "status": "done",
+                    "progress": {"elapsed": 0.2, "objective": 200.0, "bound": 200.0, "gap": 0.0},
+                    "finished_at": "2025-03-01T08:00:02+00:00",
+                    "request": EXAMPLE_REQUEST,
+                    "error": None,
+                    "summary": EXAMPLE_SUMMARY,
+                    "moves": [EXAMPLE_MOVE],
+                    "report": [EXAMPLE_ROW],
+                    "conflicts": [],
+                    "relaxations": [],
+                },
+            ]
+        }
+    )
+
+    id: str
+    status: JobStatus
+    scenario_id: str
+    label: str
+    request: dict[str, Any] = Field(description="The request as stored, every default filled in.")
+    progress: Progress
+    attempts: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: JobError | None
+    summary: PlanSummary | None = None
+    moves: list[MoveRow] | None = None
+    report: list[ReportRow] | None = None
+    conflicts: list[dict[str, Any]] | None = Field(
+        default=None, description="conflicts.json: minimal sets of hard rule instances that collide."
+    )
+    relaxations: list[dict[str, Any]] | None = Field(
+        default=None, description="relaxations.json: per conflict, the smallest ways out."
+    )
+
+
+class PlanPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"items": [EXAMPLE_JOB | {"summary": None}], "total": 1, "limit": 20, "offset": 0}]
+        }
+    )
+
+    items: list[JobSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class CancelAccepted(BaseModel):
+    """A cancel in progress (`cancelling`: the best plan so far is kept) or done (`cancelled`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": JOB_ID, "status": "cancelling"}]})
+
+    id: str
+    status: Literal["cancelling", "cancelled"]
+
+
+class RuleCostOut(BaseModel):
+    rule: str
+    title_zh: str
+    title_en: str
+    delta: float
+
+
+class Recommendation(BaseModel):
+    """One destination for the teacher: the plan re-solved with the teacher pinned there, and
+    how much its cost changes from the current plan (`objective_delta`, per rule in `rule_costs`)."""
+
+    to_school: str
+    school: str = Field(description="Id and name.")
+    commute_km: float | None
+    current: bool = Field(description="Where the current plan sends the teacher (change 0).")
+    status: str = Field(description="The re-solve's status; `infeasible` when hard rules collide.")
+    objective: float | None
+    objective_delta: float | None
+    rule_costs: list[RuleCostOut]
+    move: dict[str, Any] | None = Field(description="Where the re-solve sends the teacher, and the post.")
+    conflicts: list[dict[str, Any]]
+    text_zh: str
+    text_en: str
+
+
+class Recommendations(BaseModel):
+    """The k destinations that change the plan's cost least, cheapest first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "plan_id": JOB_ID,
+                    "teacher_id": "T002",
+                    "school_id": "S01",
+                    "current": {"to_school": "S02", "post": "music"},
+                    "base_status": "optimal",
+                    "base_objective": 200.0,
+                    "evaluated": 0,
+                    "recommendations": [
+                        {
+                            "to_school": "S02",
+                            "school": "S02 石门村小学",
+                            "commute_km": None,
+                            "current": True,
+                            "status": "optimal",
+                            "objective": 200.0,
+                            "objective_delta": 0.0,
+                            "rule_costs": [],
+                            "move": {"to_school": "S02", "post": "music"},
+                            "conflicts": [],
+                            "text_zh": "目标值 +0(200 → 200),各规则代价不变",
+                            "text_en": "objective +0 (200 → 200), no rule's cost changes",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    plan_id: str
+    teacher_id: str
+    school_id: str = Field(description="The teacher's school this year.")
+    current: dict[str, Any] | None = Field(description="The teacher's move in the plan, if any.")
+    base_status: str
+    base_objective: float | None
+    evaluated: int = Field(description="Other destinations re-solved.")
+    recommendations: list[Recommendation]
+
+
+class TeacherExplanationOut(BaseModel):
+    """Why one teacher moves or not (`case`): the rules served, the alternatives re-solved with
+    their cost, or the eligibility condition, the pin, the lack of a post, the cost of forcing
+    the move. `text` is the explanation in the language asked for."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "teacher_id": "T002",
+                    "case": "moves",
+                    "lang": "en",
+                    "text": "T002 (S01 城关第一小学, music, age 35)\n"
+                    "Eligibility: eligible (7 years at the school).\n"
+                    "Moves this year to S02 石门村小学 (music post) for 3 years.",
+                }
+            ]
+        },
+    )
+
+    teacher_id: str
+    case: Literal["moves", "pinned_stay", "ineligible", "no_candidate", "not_chosen"]
+    lang: Literal["zh", "en"]
+    text: str
+    text_zh: str
+    text_en: str
+
+
+class SchoolExplanationOut(BaseModel):
+    """One school before and after the plan: staff by subject against demand, backbone teachers,
+    establishment, degree mix, who arrives and leaves, and the rule rows about it."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "school_id": "S02",
+                    "lang": "zh",
+                    "text": "S02 石门村小学(青山县,乡村,薄弱校)\n编制 3 人;教职工调动前 1 人,调动后 2 人。",
+                }
+            ]
+        },
+    )
+
+    school_id: str
+    lang: Literal["zh", "en"]
+    text: str
+    text_zh: str
+    text_en: str

@@ -1,0 +1,193 @@
+"""Request and response bodies of /v1/scenarios, with the examples the OpenAPI page shows.
+
+The document's rows stay plain objects here: `load_document` validates them all at once, so a
+client gets every problem with its table, row and column, the same messages as the CLI.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _teacher(teacher_id: str, school_id: str, subject: str, **fields: Any) -> dict[str, Any]:
+    row = {
+        "teacher_id": teacher_id,
+        "school_id": school_id,
+        "subject": subject,
+        "stage": "primary",
+        "gender": "F",
+        "birth_year": 1986,
+        "years_at_school": 8,
+        "is_backbone": 0,
+        "degree": "bachelor",
+        "role": "teacher",
+    }
+    return row | fields
+
+
+EXAMPLE_DOCUMENT: dict[str, Any] = {
+    "name": "qingshan-2025",
+    "teachers": [
+        _teacher("T001", "S01", "math", is_backbone=1),
+        _teacher(
+            "T002",
+            "S01",
+            "music",
+            gender="M",
+            birth_year=1990,
+            years_at_school=7,
+            is_backbone=1,
+            volunteer=1,
+            preferred_schools=["S02"],
+        ),
+        _teacher("T003", "S01", "chinese", birth_year=1982, years_at_school=12),
+        _teacher("T004", "S01", "english", birth_year=1992, years_at_school=4),
+        _teacher("T005", "S01", "pe", gender="M", years_at_school=9),
+        _teacher("T006", "S02", "chinese", years_at_school=3, degree="associate"),
+    ],
+    "schools": [
+        {
+            "school_id": "S01",
+            "name": "城关第一小学",
+            "region": "青山县",
+            "area": "urban",
+            "is_weak": 0,
+            "stage": "primary",
+            "establishment": 5,
+        },
+        {
+            "school_id": "S02",
+            "name": "石门村小学",
+            "region": "青山县",
+            "area": "rural",
+            "is_weak": 1,
+            "stage": "primary",
+            "establishment": 3,
+            "max_incoming": 2,
+        },
+    ],
+    "demand": [
+        {"school_id": "S01", "subject": "math", "required": 1},
+        {"school_id": "S01", "subject": "chinese", "required": 1},
+        {"school_id": "S01", "subject": "english", "required": 1},
+        {"school_id": "S01", "subject": "pe", "required": 1},
+        {"school_id": "S02", "subject": "chinese", "required": 1},
+        {"school_id": "S02", "subject": "music", "required": 1},
+    ],
+    "pins": [],
+    "policy": {"year": 2025, "rules": {"rotation_quota": {"rate": 0.15}}},
+}
+
+EXAMPLE_SUMMARY: dict[str, Any] = {
+    "id": "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b",
+    "name": "qingshan-2025",
+    "regions": ["青山县"],
+    "teachers": 6,
+    "schools": 2,
+    "year": 2025,
+    "parent_id": None,
+    "created_at": "2025-03-01T08:00:00Z",
+}
+
+
+class ScenarioDocument(BaseModel):
+    """SPEC's JSON document: one object per CSV row, the CSV's column names as keys; `policy` has
+    the shape of policy.toml. Keys outside these are reported as problems, not dropped."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [EXAMPLE_DOCUMENT]})
+
+    name: str | None = Field(default=None, max_length=200, description="Scenario name (else `policy.name`).")
+    teachers: list[dict[str, Any]] | None = Field(default=None, description="Rows of teachers.csv.")
+    schools: list[dict[str, Any]] | None = Field(default=None, description="Rows of schools.csv.")
+    demand: list[dict[str, Any]] | None = Field(default=None, description="Rows of demand.csv.")
+    pins: list[dict[str, Any]] | None = Field(default=None, description="Rows of pins.csv (HR decisions).")
+    policy: dict[str, Any] | None = Field(
+        default=None, description="policy.toml as an object; omitted = defaults."
+    )
+
+
+class ScenarioSummary(BaseModel):
+    """A stored scenario without its document: what a list shows and a create answers."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [EXAMPLE_SUMMARY]})
+
+    id: str
+    name: str
+    regions: list[str] = Field(description="The regions of its schools; a key must hold all of them.")
+    teachers: int
+    schools: int
+    year: int
+    parent_id: str | None = Field(default=None, description="The scenario it is a variant of, if any.")
+    created_at: datetime
+
+
+class ScenarioDetail(ScenarioSummary):
+    """A stored scenario with its validated document (loads back to the same scenario)."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={"examples": [EXAMPLE_SUMMARY | {"document": EXAMPLE_DOCUMENT}]},
+    )
+
+    document: dict[str, Any]
+
+
+class ScenarioPage(BaseModel):
+    """One page of the scenarios the key may see, newest first; `total` counts them all."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [EXAMPLE_SUMMARY], "total": 1, "limit": 20, "offset": 0}]}
+    )
+
+    items: list[ScenarioSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class Problem(BaseModel):
+    """One input problem: the file (or JSON list), the spreadsheet row (header = 1) or list
+    index, the column, and what was expected."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+
+class InvalidScenario(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": "invalid_scenario",
+                    "problems": [
+                        {
+                            "file": "teachers.csv",
+                            "row": 3,
+                            "column": "gender",
+                            "message": "expected one of F, M, got 'X'",
+                        },
+                        {
+                            "file": "schools.csv",
+                            "row": 7,
+                            "column": "area",
+                            "message": "expected one of urban, town, rural, got 'city'",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    error: str
+    problems: list[Problem]
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"error": "no scenario 3f2a9c0e"}]})
+
+    error: str

@@ -1,0 +1,292 @@
+"""Request and response bodies of the what-if routes: variants, batches, comparisons, re-plans.
+
+Edit rows stay plain objects: `apply_edits` validates the edited scenario like an upload, so a
+client gets every problem at once, named by the edit ("edits.add_teachers", row = item index).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas.plans import MoveRow
+from api.schemas.scenarios import EXAMPLE_SUMMARY, ScenarioSummary
+
+EXAMPLE_ID = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
+EXAMPLE_PLAN_ID = "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f"
+EXAMPLE_EDITS: dict[str, Any] = {
+    "overrides": ["rotation_quota.rate=0.15"],
+    "withdraw": ["T002"],
+    "set_demand": [{"school_id": "S02", "subject": "music", "required": 2}],
+}
+EXAMPLE_MOVE: dict[str, Any] = {
+    "teacher_id": "T001",
+    "from_school": "S01",
+    "to_school": "S02",
+    "subject": "math",
+    "term_years": 3,
+    "reason": "rotation_quota;backbone_share;shortage",
+}
+
+
+class EditsBody(BaseModel):
+    """Small edits of a scenario, applied in order: teachers, pins, schools, demand, policy."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_EDITS]})
+
+    overrides: list[str] = Field(default=[], description="`rule.param=value`, as the CLI's --set.")
+    add_teachers: list[dict[str, Any]] = Field(default=[], description="New rows of teachers.csv.")
+    remove_teachers: list[str] = Field(default=[], description="Teacher ids; their pins go too.")
+    update_teachers: list[dict[str, Any]] = Field(
+        default=[], description="`teacher_id` plus the fields to change."
+    )
+    add_schools: list[dict[str, Any]] = Field(default=[], description="New rows of schools.csv.")
+    remove_schools: list[str] = Field(
+        default=[], description="School ids; refused while teachers or pins still refer to them."
+    )
+    update_schools: list[dict[str, Any]] = Field(
+        default=[], description="`school_id` plus the fields to change (e.g. `max_incoming`: 0)."
+    )
+    set_demand: list[dict[str, Any]] = Field(
+        default=[], description="`{school_id, subject, required}`, replacing or adding that demand."
+    )
+    add_pins: list[dict[str, Any]] = Field(
+        default=[], description="`{teacher_id, action, school_id}`, replacing the teacher's pin."
+    )
+    remove_pins: list[str] = Field(default=[], description="Teacher ids whose pin is dropped.")
+    withdraw: list[str] = Field(default=[], description="Teachers who withdraw: they stay this year.")
+
+
+class VariantCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"label": "quota 15 %", "edits": EXAMPLE_EDITS}]}
+    )
+
+    label: str | None = Field(
+        default=None, max_length=200, description="The variant's name; default: the parent's + ' (variant)'."
+    )
+    edits: EditsBody = Field(default_factory=EditsBody)
+
+
+class VariantSummary(ScenarioSummary):
+    """A stored variant: a scenario with its parent and the edits that made it."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                EXAMPLE_SUMMARY | {"name": "quota 15 %", "parent_id": EXAMPLE_ID, "changes": EXAMPLE_EDITS}
+            ]
+        },
+    )
+
+    changes: dict[str, Any] = Field(default={}, description="The edits applied to the parent.")
+
+
+class VariantList(BaseModel):
+    items: list[VariantSummary]
+
+
+class BatchCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"scenario_ids": [EXAMPLE_ID, EXAMPLE_PLAN_ID], "time_limit": 30, "overrides": []}]
+        },
+    )
+
+    scenario_ids: list[str] = Field(min_length=1, max_length=50, description="Scenarios to solve.")
+    time_limit: float | None = Field(default=None, gt=0, description="Seconds per solve, within the cap.")
+    overrides: list[str] = Field(default=[], description="`rule.param=value` applied to every solve.")
+
+
+class BatchJob(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"id": EXAMPLE_PLAN_ID, "scenario_id": EXAMPLE_ID, "status": "queued"}]
+        }
+    )
+
+    id: str
+    scenario_id: str
+    status: str
+
+
+class BatchAccepted(BaseModel):
+    jobs: list[BatchJob] = Field(description="One plan job per scenario, in the request's order.")
+
+
+class ComparisonRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"plan_ids": [EXAMPLE_PLAN_ID, EXAMPLE_ID]}]}
+    )
+
+    plan_ids: list[str] = Field(min_length=1, max_length=20, description="Finished plans to compare.")
+
+
+class SubjectShortage(BaseModel):
+    subject: str
+    before: int = Field(description="Unfilled posts at receiving schools before the plan.")
+    after: int
+    filled: int
+
+
+class RuralStaffing(BaseModel):
+    schools: int
+    establishment: int = Field(description="编制 summed over the rural schools.")
+    headcount_before: int
+    headcount_after: int
+    understaffed_after: int = Field(description="Rural schools below their establishment after the plan.")
+
+
+class RuleViolations(BaseModel):
+    rule: str
+    mode: str = Field(description="hard or elastic")
+    count: int = Field(description="Violated instances of the rule.")
+    shortfall: float = Field(description="Their summed shortfall, in the rule's unit.")
+
+
+class PlanFigures(BaseModel):
+    plan_id: str
+    scenario_id: str
+    name: str = Field(description="The job's label, else the scenario's name.")
+    status: str
+    objective: float | None
+    eligible: int
+    rotating: int
+    backbone_rotating: int
+    backbone_share: float
+    shortage_filled: int
+    shortage_total: int
+    shortage_by_subject: list[SubjectShortage]
+    rural: RuralStaffing
+    hard_violations: int
+    elastic_violations: int
+    violations: list[RuleViolations]
+
+
+class Overlap(BaseModel):
+    first: str = Field(description="A plan id.")
+    second: str
+    common: int = Field(description="Moves in both: the same teacher to the same school.")
+    only_first: int
+    only_second: int
+    jaccard: float = Field(description="common / moves in either; 1 when both are empty.")
+
+
+EXAMPLE_FIGURES: dict[str, Any] = {
+    "plan_id": EXAMPLE_PLAN_ID,
+    "scenario_id": EXAMPLE_ID,
+    "name": "quota 15 %",
+    "status": "optimal",
+    "objective": 44.0,
+    "eligible": 11,
+    "rotating": 2,
+    "backbone_rotating": 1,
+    "backbone_share": 0.5,
+    "shortage_filled": 2,
+    "shortage_total": 2,
+    "shortage_by_subject": [{"subject": "math", "before": 2, "after": 0, "filled": 2}],
+    "rural": {
+        "schools": 1,
+        "establishment": 5,
+        "headcount_before": 1,
+        "headcount_after": 3,
+        "understaffed_after": 1,
+    },
+    "hard_violations": 0,
+    "elastic_violations": 0,
+    "violations": [],
+}
+
+
+class Comparison(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "plans": [EXAMPLE_FIGURES],
+                    "overlaps": [
+                        {
+                            "first": EXAMPLE_PLAN_ID,
+                            "second": EXAMPLE_ID,
+                            "common": 2,
+                            "only_first": 0,
+                            "only_second": 1,
+                            "jaccard": 0.6667,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    plans: list[PlanFigures] = Field(description="In the request's order.")
+    overlaps: list[Overlap] = Field(description="Every pair of plans.")
+
+
+class ReplanRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"edits": {"withdraw": ["T001"]}, "change_weight": 50, "time_limit": 30}]
+        },
+    )
+
+    edits: EditsBody = Field(default_factory=EditsBody)
+    change_weight: float = Field(default=50.0, ge=0, description="Cost of each move that differs.")
+    time_limit: float | None = Field(default=None, gt=0, description="Seconds; default: the plan's own.")
+    label: str | None = Field(default=None, max_length=200, description="Name of the edited scenario.")
+
+
+class ReplanAccepted(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": EXAMPLE_PLAN_ID,
+                    "scenario_id": EXAMPLE_ID,
+                    "status": "queued",
+                    "previous_plan_id": EXAMPLE_ID,
+                }
+            ]
+        }
+    )
+
+    id: str = Field(description="The new plan job.")
+    scenario_id: str = Field(description="The edited variant of the plan's scenario.")
+    status: str
+    previous_plan_id: str
+
+
+class Redirected(BaseModel):
+    teacher_id: str
+    before: MoveRow
+    after: MoveRow
+
+
+class PlanDiff(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "plan_id": EXAMPLE_PLAN_ID,
+                    "against": EXAMPLE_ID,
+                    "added": [EXAMPLE_MOVE | {"teacher_id": "T005"}],
+                    "removed": [EXAMPLE_MOVE | {"teacher_id": "T002"}],
+                    "redirected": [],
+                    "unchanged": 1,
+                    "changed": 2,
+                }
+            ]
+        }
+    )
+
+    plan_id: str
+    against: str = Field(description="The plan compared with (by default the re-plan's previous plan).")
+    added: list[MoveRow] = Field(description="Moves only in this plan.")
+    removed: list[MoveRow] = Field(description="Moves only in the other plan.")
+    redirected: list[Redirected] = Field(description="Teachers moving in both, to another school or post.")
+    unchanged: int
+    changed: int
