@@ -28,11 +28,10 @@ from optimizer.explain.school import school_label
 from optimizer.explain.teacher import (
     RESOLVED_ALTERNATIVES,
     WhatIf,
-    _pinned_to,
-    _what_if,
-    _without_pin,
     explain_teacher,
-    plan_result,
+    pinned_to,
+    solve_what_if,
+    without_pin,
 )
 from optimizer.io import load_document
 from optimizer.model.candidates import enumerate_candidates
@@ -40,7 +39,7 @@ from optimizer.plan import Move, Plan, Summary
 from optimizer.policy import Policy
 from optimizer.rules import GATES
 from optimizer.scenario import Scenario
-from optimizer.solve import Result, SolveOptions, solve
+from optimizer.solve import Result, SolveOptions, plan_result, solve
 
 log = logging.getLogger("rotation.worker")
 
@@ -326,14 +325,14 @@ def recommend_task(
     base = job.base(scenario)
     teacher = scenario.teacher_by_id[teacher_id]
     current = base.plan.move_of(teacher_id)
-    candidates = enumerate_candidates(_without_pin(scenario, teacher_id), GATES)
+    candidates = enumerate_candidates(without_pin(scenario, teacher_id), GATES)
     destinations = sorted({c.to_school for c in candidates if c.teacher_id == teacher_id})
     others = [school_id for school_id in destinations if current is None or school_id != current.to_school]
     options = replace(job.options(time_limit / max(1, len(others)), workers), hint=base.plan)
     objective = base.summary.objective
     ranked = []
     for school_id in others:
-        what_if = _what_if(_pinned_to(scenario, teacher_id, school_id), base, teacher_id, options)
+        what_if = solve_what_if(pinned_to(scenario, teacher_id, school_id), base, teacher_id, options)
         ranked.append(_recommendation(scenario, teacher_id, school_id, what_if, objective, current=False))
     if current is not None:
         unchanged = WhatIf(base.summary.status, objective, 0.0, (), current, "", ())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from optimizer.errors import ScenarioError
 from optimizer.explain.school import SchoolExplanation, explain_school, school_of
-from optimizer.explain.teacher import TeacherExplanation, explain_teacher, plan_result, teacher_of
+from optimizer.explain.teacher import TeacherExplanation, explain_teacher, teacher_of
 from optimizer.generate import PRESETS, CountyParams, generate_county, preset
 from optimizer.io import load_scenario, write_bundle
 from optimizer.io.outputs import write_outputs
@@ -28,7 +28,7 @@ from optimizer.report import check_plan, hard_violations
 from optimizer.rules import RULES
 from optimizer.rules.shortage import RULE as SHORTAGE
 from optimizer.scenario import Scenario
-from optimizer.solve import Result, SolveOptions, solve
+from optimizer.solve import Result, SolveOptions, plan_result, solve
 
 EXIT_OK = 0
 EXIT_INPUT = 1

@@ -13,10 +13,10 @@ from optimizer.explain.relaxations import Relaxation
 from optimizer.model.cpsat import build_model, run
 from optimizer.options import SolveOptions
 from optimizer.plan import Plan, RuleRow, Summary
-from optimizer.report import check_plan, summarize, with_reasons
+from optimizer.report import check_plan, plan_cost, summarize, with_reasons
 from optimizer.scenario import Scenario
 
-__all__ = ["Conflict", "Relaxation", "Result", "SolveOptions", "solve"]
+__all__ = ["Conflict", "Relaxation", "Result", "SolveOptions", "plan_result", "solve"]
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,21 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Result:
         return Result(plan, report, summary, shortfalls=outcome.shortfalls)
     conflicts, proposals = relaxations.propose(scenario, find_conflicts(scenario, options), options)
     return Result(plan, report, summary, conflicts, proposals)
+
+
+def plan_result(scenario: Scenario, plan: Plan) -> Result:
+    """A given plan (HR's, read from plan.csv) as a Result: its checker cost stands in for the
+    objective, as it equals the solver's for a solved plan; status `feasible` (not proven)."""
+    report = tuple(check_plan(scenario, plan))
+    summary = summarize(
+        scenario,
+        plan,
+        report,
+        status="feasible",
+        objective=plan_cost(report),
+        bound=None,
+        gap=None,
+        solve_seconds=0.0,
+        build_seconds=0.0,
+    )
+    return Result(plan, report, summary)

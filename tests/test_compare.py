@@ -10,9 +10,8 @@ from __future__ import annotations
 from optimizer.compare import PlanEntry, compare_plans, diff_plans
 from optimizer.edits import Edits, apply_edits
 from optimizer.plan import Move, Plan
-from optimizer.report import check_plan, plan_cost, summarize
 from optimizer.scenario import Scenario
-from optimizer.solve import SolveOptions, solve
+from optimizer.solve import SolveOptions, plan_result, solve
 from tests.tiny import solve_checked, two_school_county
 
 
@@ -22,19 +21,7 @@ def to_r1(*teacher_ids: str) -> Plan:
 
 def checked_entry(label: str, scenario: Scenario, plan: Plan) -> PlanEntry:
     """A hand-made plan with the summary the checker gives it."""
-    report = check_plan(scenario, plan)
-    summary = summarize(
-        scenario,
-        plan,
-        report,
-        status="feasible",
-        objective=plan_cost(report),
-        bound=None,
-        gap=None,
-        solve_seconds=0,
-        build_seconds=0,
-    )
-    return PlanEntry(label, scenario, plan, summary)
+    return PlanEntry(label, scenario, plan, plan_result(scenario, plan).summary)
 
 
 def test_hand_made_plans_compared_figure_by_figure() -> None:

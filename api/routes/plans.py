@@ -20,8 +20,7 @@ from api.config import Settings
 from api.db import PlanJob, ScenarioRow
 from api.deps import CallerDep, SessionDep, SettingsDep
 from api.jobs import job_summary, plan_document, request_cancel, submit_job
-from api.routes.scenarios import UploadLimitRoute
-from api.routes.scenarios import _store as store_scenario
+from api.routes.scenarios import UploadLimitRoute, store_scenario
 from api.schemas.plans import (
     CancelAccepted,
     JobAccepted,

@@ -88,7 +88,7 @@ def create_scenario(
     caller: CallerDep,
 ) -> ScenarioSummary:
     scenario = load_document(document.model_dump(exclude_unset=True))
-    return _store(session, caller, scenario)
+    return store_scenario(session, caller, scenario)
 
 
 @router.post(
@@ -117,7 +117,7 @@ def upload_scenario(
             raise _without_path(error, tmp) from None
     if name:
         scenario = replace(scenario, name=name)
-    return _store(session, caller, scenario)
+    return store_scenario(session, caller, scenario)
 
 
 @router.get(
@@ -167,7 +167,7 @@ def delete_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) ->
     return Response(status_code=204)
 
 
-def _store(session: Session, caller: Caller, scenario: Scenario) -> ScenarioSummary:
+def store_scenario(session: Session, caller: Caller, scenario: Scenario) -> ScenarioSummary:
     """Saves a scenario the key may read back; creating one outside its regions is forbidden."""
     regions = scenario_regions(scenario)
     if not caller.may_access(regions):

@@ -16,8 +16,8 @@ from typing import Any
 from optimizer.errors import InputProblem, ScenarioError
 from optimizer.explain.school import number, post_name, school_label
 from optimizer.model.candidates import Candidate, enumerate_candidates, posts_at
-from optimizer.plan import Move, Plan, RuleRow
-from optimizer.report import check_plan, plan_cost, summarize, with_reasons
+from optimizer.plan import Move, RuleRow
+from optimizer.report import with_reasons
 from optimizer.rules import GATES, RULE_BY_ID, RULES
 from optimizer.rules.base import Instance
 from optimizer.scenario import Eligibility, Pin, Scenario, Teacher
@@ -36,24 +36,6 @@ def teacher_of(scenario: Scenario, teacher_id: str) -> Teacher:
         message = f"unknown teacher {teacher_id!r}; not in teachers.csv"
         raise ScenarioError([InputProblem("teachers.csv", None, "teacher_id", message)])
     return teacher
-
-
-def plan_result(scenario: Scenario, plan: Plan) -> Result:
-    """A given plan (HR's, read from plan.csv) as the base of explanations: its checker cost
-    stands in for the objective, as it equals the solver's for a solved plan."""
-    report = tuple(check_plan(scenario, plan))
-    summary = summarize(
-        scenario,
-        plan,
-        report,
-        status="feasible",
-        objective=plan_cost(report),
-        bound=None,
-        gap=None,
-        solve_seconds=0.0,
-        build_seconds=0.0,
-    )
-    return Result(plan, report, summary)
 
 
 @dataclass(frozen=True)
@@ -465,7 +447,7 @@ def explain_teacher(
     # Without the teacher's own pin: the alternatives are where they could go had HR not pinned them.
     candidates = [
         c
-        for c in enumerate_candidates(_without_pin(scenario, teacher_id), GATES)
+        for c in enumerate_candidates(without_pin(scenario, teacher_id), GATES)
         if c.teacher_id == teacher_id
     ]
     if move is not None:
@@ -485,17 +467,17 @@ def explain_teacher(
             return explained("ineligible")
         return explained("no_candidate", blocked=_blocked(scenario, teacher))
     forced_options = replace(options, force_moves=options.force_moves | {teacher_id})
-    forced = _what_if(scenario, result, teacher_id, forced_options)
+    forced = solve_what_if(scenario, result, teacher_id, forced_options)
     return explained("not_chosen" if eligibility.eligible else "ineligible", forced=forced)
 
 
-def _without_pin(scenario: Scenario, teacher_id: str) -> Scenario:
+def without_pin(scenario: Scenario, teacher_id: str) -> Scenario:
     return replace(scenario, pins=tuple(p for p in scenario.pins if p.teacher_id != teacher_id))
 
 
-def _pinned_to(scenario: Scenario, teacher_id: str, school_id: str) -> Scenario:
+def pinned_to(scenario: Scenario, teacher_id: str, school_id: str) -> Scenario:
     """The scenario with the teacher pinned to `school_id`, replacing any pin of theirs."""
-    pins = _without_pin(scenario, teacher_id).pins
+    pins = without_pin(scenario, teacher_id).pins
     return replace(scenario, pins=(*pins, Pin(teacher_id, "move_to", school_id)))
 
 
@@ -532,8 +514,8 @@ def _alternatives(
     for rank, school_id in enumerate(sorted(posts, key=nearest)):
         what_if = None
         if rank < resolved:
-            pinned = _pinned_to(scenario, teacher.teacher_id, school_id)
-            what_if = _what_if(pinned, base, teacher.teacher_id, options)
+            pinned = pinned_to(scenario, teacher.teacher_id, school_id)
+            what_if = solve_what_if(pinned, base, teacher.teacher_id, options)
         alternatives.append(
             Alternative(
                 to_school=school_id,
@@ -546,7 +528,7 @@ def _alternatives(
     return tuple(alternatives)
 
 
-def _what_if(scenario: Scenario, base: Result, teacher_id: str, options: SolveOptions) -> WhatIf:
+def solve_what_if(scenario: Scenario, base: Result, teacher_id: str, options: SolveOptions) -> WhatIf:
     result = solve(scenario, options)
     objective, base_objective = result.summary.objective, base.summary.objective
     delta = None if objective is None or base_objective is None else objective - base_objective
