@@ -72,7 +72,9 @@ SOLVE_STATUSES = ("optimal", "feasible", "infeasible", "timeout_no_plan")
 @dataclass(frozen=True)
 class Summary:
     """What a solve achieved. `objective` and `bound` are in cost units (weights × shortfall);
-    `gap` is (objective − bound) / max(1, |objective|), 0 when optimal; times in seconds."""
+    `gap` is (objective − bound) / max(1, |objective|), 0 when optimal; times in seconds.
+    `bound_source` names the bound (CP-SAT's own); `input_hash`, `settings` and `versions` let an
+    inspector re-run the solve (with workers 1 and the same seed, the same plan)."""
 
     status: str
     objective: float | None
@@ -87,6 +89,10 @@ class Summary:
     shortage_total: int
     variables: int = 0
     hard_violations: int = 0
+    bound_source: str = ""
+    input_hash: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -5,7 +5,7 @@ and how to get out (the smallest relaxations). Returns one Result value."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from optimizer.explain import relaxations
 from optimizer.explain.conflicts import Conflict, find_conflicts
@@ -13,6 +13,7 @@ from optimizer.explain.relaxations import Relaxation
 from optimizer.model.cpsat import build_model, run
 from optimizer.options import SolveOptions
 from optimizer.plan import Plan, RuleRow, Summary
+from optimizer.provenance import input_hash, solve_settings, versions
 from optimizer.report import check_plan, plan_cost, summarize, with_reasons
 from optimizer.scenario import Scenario
 
@@ -51,6 +52,13 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Result:
         solve_seconds=outcome.seconds,
         build_seconds=build_seconds,
         variables=len(builder.x),
+    )
+    summary = replace(
+        summary,
+        bound_source="cp-sat" if outcome.bound is not None else "",
+        input_hash=input_hash(scenario),
+        settings=solve_settings(options),
+        versions=versions(),
     )
     if outcome.status != "infeasible":
         return Result(plan, report, summary, shortfalls=outcome.shortfalls)

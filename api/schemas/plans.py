@@ -180,6 +180,10 @@ class PlanSummary(BaseModel):
     shortage_total: int
     variables: int = 0
     hard_violations: int = 0
+    bound_source: str = ""
+    input_hash: str = ""
+    settings: dict[str, Any] = Field(default_factory=dict)
+    versions: dict[str, str] = Field(default_factory=dict)
 
 
 class MoveRow(BaseModel):
