@@ -25,6 +25,9 @@ class SolveOptions:
 
     time_limit: float = 60.0
     workers: int = 8
+    engine: str = "auto"
+    """`auto`: HiGHS solves the same model as a MIP for part of the time (a warm start and a
+    bound), then CP-SAT finishes and proves from there; `cp-sat`: CP-SAT alone."""
     seed: int = 0
     hint: Plan | None = None
     progress: Progress | None = None
@@ -38,3 +41,10 @@ class SolveOptions:
     change_weight: float = 50.0
     """Cost of each move that differs from `previous_plan` (added, dropped or redirected); the
     objective then includes these costs, the checker's rule costs do not."""
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown engine {self.engine!r}; expected one of {', '.join(ENGINES)}")
+
+
+ENGINES = ("auto", "cp-sat")

@@ -93,6 +93,11 @@ class Summary:
     input_hash: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
+    split: dict[str, Any] = field(default_factory=dict)
+    """How the regions were planned: mode `single`, `by_region` (apart, in parallel) or `joint`
+    (with the rule that ties them, in both languages)."""
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    """When planned by region: each region's own status, objective, bound, gap and times."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -260,8 +260,8 @@ def _check_param(rule_id: str, name: str, value: Any, source: str, problems: lis
         if not isinstance(value, list) or any(a not in AREAS for a in value):
             bad("a list of areas among urban, town, rural")
     elif rule_id == "rotation_quota" and name == "scope":
-        if value not in ("region", "school"):
-            bad("region or school")
+        if value not in ("region", "school", "city"):
+            bad("region, school or city")
     elif rule_id == "direction" and name == "allow":
         if not isinstance(value, list) or any(
             not isinstance(pair, list) or len(pair) != 2 or any(a not in AREAS for a in pair)

@@ -25,6 +25,7 @@ def solve_settings(options: SolveOptions) -> dict[str, Any]:
     return {
         "time_limit": options.time_limit,
         "workers": options.workers,
+        "engine": options.engine,
         "seed": options.seed,
         "hint": options.hint is not None,
         "previous_plan": options.previous_plan is not None,
@@ -43,5 +44,6 @@ def versions() -> dict[str, str]:
     return {
         "teacher-rotation": installed("teacher-rotation"),
         "ortools": installed("ortools"),
+        "highspy": installed("highspy"),
         "python": platform.python_version(),
     }

@@ -55,7 +55,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Result:
     )
     summary = replace(
         summary,
-        bound_source="cp-sat" if outcome.bound is not None else "",
+        bound_source=outcome.bound_source if outcome.bound is not None else "",
         input_hash=input_hash(scenario),
         settings=solve_settings(options),
         versions=versions(),

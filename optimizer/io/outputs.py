@@ -58,12 +58,12 @@ def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> li
     }
     paths = [
         _write_atomically(out / "plan.csv", lambda path: write_plan_csv(result.plan, path)),
-        _write_json(out / "report.json", [row.to_dict() for row in result.report]),
-        _write_json(out / "summary.json", summary),
+        write_json(out / "report.json", [row.to_dict() for row in result.report]),
+        write_json(out / "summary.json", summary),
     ]
     for name, values in (("conflicts.json", result.conflicts), ("relaxations.json", result.relaxations)):
         if values:
-            paths.append(_write_json(out / name, [value.to_dict() for value in values]))
+            paths.append(write_json(out / name, [value.to_dict() for value in values]))
         else:
             (out / name).unlink(missing_ok=True)
     paths.append(_write_atomically(out / "plan.xlsx", lambda path: _workbook(result, scenario).save(path)))
@@ -81,7 +81,7 @@ def _write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
     return path
 
 
-def _write_json(path: Path, data: Any) -> Path:
+def write_json(path: Path, data: Any) -> Path:
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return _write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 

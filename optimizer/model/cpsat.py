@@ -3,6 +3,7 @@ answers whether a set of hard rule instances can hold together (assumption liter
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.model.builder import COST_SCALE, ModelBuilder
 from optimizer.model.candidates import enumerate_candidates
+from optimizer.model.mip import MipRun, solve_mip
 from optimizer.options import SolveOptions
 from optimizer.plan import Move, Plan
 from optimizer.rules import GATES, RULES
@@ -28,7 +30,9 @@ def build_model(scenario: Scenario, **builder_options: object) -> ModelBuilder:
 
 @dataclass(frozen=True)
 class Run:
-    """One CP-SAT run: status is optimal / feasible / infeasible / timeout_no_plan."""
+    """One solve: status is optimal / feasible / infeasible / timeout_no_plan. `bound` is the
+    best lower bound known, from `bound_source` (`cp-sat`, or `highs` for the HiGHS
+    branch-and-bound bound of the same model, never weaker than its LP relaxation)."""
 
     status: str
     plan: Plan | None
@@ -36,6 +40,7 @@ class Run:
     bound: float | None
     seconds: float
     shortfalls: dict[str, int]
+    bound_source: str = "cp-sat"
 
     @property
     def has_plan(self) -> bool:
@@ -47,7 +52,7 @@ class Run:
             return None
         if self.status == "optimal":
             return 0.0
-        return (self.objective - self.bound) / max(1.0, abs(self.objective))
+        return max(0.0, self.objective - self.bound) / max(1.0, abs(self.objective))
 
 
 def solver_for(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
@@ -59,54 +64,154 @@ def solver_for(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
 
 
 class _SolutionCallback(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution: progress figures, and the plan itself when asked."""
+    """Reports each improving solution (progress figures, and the plan itself when asked) and
+    stops the search once a solution reaches the known lower bound: it is then optimal."""
 
-    def __init__(self, builder: ModelBuilder, options: SolveOptions, started: float) -> None:
+    def __init__(
+        self, builder: ModelBuilder, options: SolveOptions, started: float, stop_at: float | None
+    ) -> None:
         super().__init__()
         self.builder = builder
         self.options = options
         self.started = started
+        self.stop_at = stop_at
 
     def on_solution_callback(self) -> None:
         objective = self.ObjectiveValue() / COST_SCALE
         bound = self.BestObjectiveBound() / COST_SCALE
+        if self.stop_at is not None:
+            bound = max(bound, self.stop_at / COST_SCALE)
         if self.options.progress is not None:
             self.options.progress(time.monotonic() - self.started, objective, bound)
         if self.options.on_solution is not None:
             self.options.on_solution(plan_from(self.builder, self.BooleanValue), objective, bound)
+        if self.stop_at is not None and self.ObjectiveValue() <= self.stop_at:
+            self.StopSearch()
 
 
 def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None = None) -> Run:
-    """Solve the built model with the options' hint, forced moves and progress reporting."""
+    """Solve the built model: with engine `auto`, HiGHS first on the same model (a share of the
+    time) for a warm start and a bound, then CP-SAT from that start; with `cp-sat`, CP-SAT alone
+    from the options' hint. Forced moves and change costs are added to the model first."""
+    started = time.monotonic()
+    limit = options.time_limit if time_limit is None else time_limit
     for teacher_id in sorted(options.force_moves):
         builder.model.Add(builder.moved(teacher_id) >= 1)
     if options.previous_plan is not None:
         add_change_costs(builder, options.previous_plan, options.change_weight)
+    warm = None
+    if options.engine == "auto":
+        warm = solve_mip(builder.model, limit * MIP_SHARE, seed=options.seed)
+        if warm.status == "infeasible":
+            # HiGHS's word is not the record: CP-SAT decides, with the whole time, below.
+            warm = None
     hint = options.hint or options.previous_plan
-    if hint is not None:
+    if warm is not None and warm.values is not None:
+        add_value_hint(builder, warm.values)
+        report_warm_start(builder, options, warm, started)
+    elif hint is not None:
         add_hint(builder, hint)
-    solver = solver_for(options, options.time_limit if time_limit is None else time_limit)
+    stop_at = _stop_at(warm)
+    remaining = limit - (time.monotonic() - started)
+    solver = solver_for(options, remaining)
     callback = None
-    if options.progress is not None or options.on_solution is not None:
-        started = time.monotonic()
-        callback = _SolutionCallback(builder, options, started)
+    if options.progress is not None or options.on_solution is not None or stop_at is not None:
+        callback = _SolutionCallback(builder, options, started, stop_at)
         progress = options.progress
         if progress is not None:
             solver.best_bound_callback = lambda bound: progress(
-                time.monotonic() - started, None, bound / COST_SCALE
+                time.monotonic() - started, None, max(bound, stop_at or bound) / COST_SCALE
             )
     status = solver.Solve(builder.model, callback)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        name = "infeasible" if status == cp_model.INFEASIBLE else "timeout_no_plan"
-        return Run(name, None, None, None, solver.WallTime(), {})
+    seconds = time.monotonic() - started
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _finished(
+            builder,
+            status == cp_model.OPTIMAL,
+            solver.ObjectiveValue(),
+            solver.BestObjectiveBound(),
+            solver.BooleanValue,
+            lambda var: solver.Value(var),
+            warm,
+            seconds,
+        )
+    if status == cp_model.INFEASIBLE:
+        return Run("infeasible", None, None, None, seconds, {})
+    if warm is not None and warm.values is not None:
+        values = warm.values
+        return _finished(
+            builder,
+            False,
+            warm.objective,
+            None,
+            lambda var: bool(values[var.Index()]),
+            lambda var: values[var.Index()],
+            warm,
+            seconds,
+        )
+    return Run("timeout_no_plan", None, None, None, seconds, {})
+
+
+MIP_SHARE = 0.5
+"""Share of the time limit HiGHS may use for the warm start; CP-SAT gets the rest."""
+
+
+def _stop_at(warm: MipRun | None) -> float | None:
+    """The objective at which CP-SAT may stop: HiGHS's lower bound, rounded up to whole units
+    (the objective is integral)."""
+    if warm is None or warm.bound is None:
+        return None
+    return float(math.ceil(warm.bound - 1e-6))
+
+
+def _finished(
+    builder: ModelBuilder,
+    proved: bool,
+    objective: float,
+    cp_bound: float | None,
+    chosen: Callable[[cp_model.IntVar], bool],
+    value: Callable[[cp_model.IntVar], int],
+    warm: MipRun | None,
+    seconds: float,
+) -> Run:
+    """The run's figures in cost units, with the better of CP-SAT's and HiGHS's bounds."""
+    bound, source = cp_bound, "cp-sat"
+    stop_at = _stop_at(warm)
+    if stop_at is not None and (bound is None or stop_at > bound):
+        bound, source = stop_at, "highs"
+    if proved:
+        bound, source = objective, "cp-sat"
+    optimal = proved or (bound is not None and objective <= bound)
     return Run(
-        status="optimal" if status == cp_model.OPTIMAL else "feasible",
-        plan=plan_from(builder, solver.BooleanValue),
-        objective=solver.ObjectiveValue() / COST_SCALE,
-        bound=solver.BestObjectiveBound() / COST_SCALE,
-        seconds=solver.WallTime(),
-        shortfalls={label: solver.Value(var) for label, var in builder.shortfalls.items()},
+        status="optimal" if optimal else "feasible",
+        plan=plan_from(builder, chosen),
+        objective=objective / COST_SCALE,
+        bound=None if bound is None else min(bound, objective) / COST_SCALE,
+        seconds=seconds,
+        shortfalls={label: value(var) for label, var in builder.shortfalls.items()},
+        bound_source=source,
     )
+
+
+def add_value_hint(builder: ModelBuilder, values: tuple[int, ...]) -> None:
+    """A complete hint: one value per model variable (the warm start's solution)."""
+    model = builder.model
+    model.ClearHints()
+    for index, value in enumerate(values):
+        model.AddHint(model.GetIntVarFromProtoIndex(index), value)
+
+
+def report_warm_start(builder: ModelBuilder, options: SolveOptions, warm: MipRun, started: float) -> None:
+    """The warm start is the first solution the caller sees (progress, best plan so far)."""
+    assert warm.values is not None and warm.objective is not None
+    values = warm.values
+    objective = warm.objective / COST_SCALE
+    bound = None if warm.bound is None else warm.bound / COST_SCALE
+    if options.progress is not None:
+        options.progress(time.monotonic() - started, objective, bound)
+    if options.on_solution is not None:
+        plan = plan_from(builder, lambda var: bool(values[var.Index()]))
+        options.on_solution(plan, objective, objective if bound is None else bound)
 
 
 def add_change_costs(builder: ModelBuilder, previous: Plan, weight: float) -> None:

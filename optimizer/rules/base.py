@@ -18,6 +18,7 @@ from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
+    from optimizer.policy import Policy
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,14 @@ class RelaxableRule(Rule, Protocol):
     def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
         """The parameter change under which `witness` (a plan that breaks these instances of the
         rule and holds every other hard rule) satisfies the rule; None if no parameter fits."""
+
+
+class RegionCouplingRule(Rule, Protocol):
+    """A rule that, with some parameters, ties regions together (e.g. a city-wide quota): the
+    regions of a scenario are then planned jointly instead of apart."""
+
+    def couples_regions(self, policy: Policy) -> tuple[str, str] | None:
+        """Why regions under this policy cannot be planned apart (zh, en), or None."""
 
 
 class GateRule(Rule, Protocol):

@@ -1,8 +1,9 @@
 """rotation_quota: teachers rotating this year ≥ rate × eligible teachers of sending schools.
 
 Source: 001 (每年交流轮岗教师的比例不低于符合交流条件教师总数的10%). Scope `region` counts per
-region, `school` per sending school. The minimum rounds up (10 % of 143 → 15). Every departure
-from a sending school counts, pinned ones included.
+region, `school` per sending school, `city` once over every region of the scenario (a city-wide
+quota: it couples the regions, which are then planned together). The minimum rounds up (10 % of
+143 → 15). Every departure from a sending school counts, pinned ones included.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ from typing import TYPE_CHECKING
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
-from optimizer.policy import ceil_share
+from optimizer.policy import Policy, ceil_share
 from optimizer.rules.base import Change, Instance, floor_decimal, row
 from optimizer.scenario import Scenario, School
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
+
+
+CITY_KEY = "全市"
+"""The key of the city-wide quota instance (scope `city`)."""
 
 
 def pct(fraction: float) -> str:
@@ -35,13 +40,25 @@ class RotationQuota:
         eligible = {
             s.school_id: sum(scenario.is_eligible(t) for t in scenario.staff_at[s.school_id]) for s in sending
         }
-        if scenario.policy.rule(self.id)["scope"] == "school":
+        scope = scenario.policy.rule(self.id)["scope"]
+        if scope == "school":
             return [("school", s.school_id, [s], eligible[s.school_id]) for s in sending]
+        if scope == "city":
+            return [("city", CITY_KEY, sending, sum(eligible.values()))]
         groups = []
         for region in scenario.regions:
             schools = [s for s in sending if s.region == region]
             groups.append(("region", region, schools, sum(eligible[s.school_id] for s in schools)))
         return groups
+
+    def couples_regions(self, policy: Policy) -> tuple[str, str] | None:
+        """Why regions under this policy cannot be planned apart (zh, en), or None."""
+        if policy.rule(self.id)["scope"] != "city":
+            return None
+        return (
+            "rotation_quota.scope = city:交流比例按全市统计,各区县须统一规划",
+            "rotation_quota.scope = city: the quota counts across all regions, so they are planned together",
+        )
 
     def instance(self, scenario: Scenario, scope: str, key: str, eligible: int) -> Instance:
         rate = scenario.policy.rule(self.id)["rate"]

@@ -1,0 +1,110 @@
+"""Output files of a scenario planned region by region, written as regions finish so that a
+province's plan never sits whole in memory.
+
+Each region's own files (what `write_outputs` writes for one region) go to `regions/<region>/`;
+the top level gets plan.csv and report.json concatenated in region order, conflicts.json and
+relaxations.json when any region has conflicts, and summary.json with the totals and one line per
+region. Everything is written into a staging folder first and moved into place at the end:
+when a region's input has problems, nothing is left half-saved.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from optimizer.io.outputs import write_json
+
+BOM = "\ufeff".encode()
+TOP_LEVEL = ("plan.csv", "report.json", "summary.json", "conflicts.json", "relaxations.json")
+
+
+class RegionOutputs:
+    """Collects regions' output files under a staging folder beside `out_dir`."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out = Path(out_dir)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = self.out.parent / f".{self.out.name}.partial"
+        shutil.rmtree(self.staging, ignore_errors=True)
+        (self.staging / "regions").mkdir(parents=True)
+        self.regions: list[str] = []
+
+    def add(self, region: str, files: Mapping[str, bytes]) -> None:
+        folder = self.staging / "regions" / region
+        folder.mkdir()
+        for name, content in files.items():
+            (folder / name).write_bytes(content)
+        self.regions.append(region)
+
+    def finish(self, summary: dict[str, Any]) -> list[Path]:
+        """Write the merged files, then move everything into `out_dir` (replacing what the
+        same files held before); returns the top-level paths."""
+        order = sorted(self.regions)
+        self._concatenate_csv(order)
+        self._concatenate_json("report.json", order, always=True)
+        self._concatenate_json("conflicts.json", order, always=False, renumber=False)
+        self._concatenate_relaxations(order)
+        write_json(self.staging / "summary.json", summary)
+        self.out.mkdir(parents=True, exist_ok=True)
+        for name in TOP_LEVEL:
+            (self.out / name).unlink(missing_ok=True)
+        shutil.rmtree(self.out / "regions", ignore_errors=True)
+        paths = []
+        for entry in sorted(self.staging.iterdir()):
+            os.replace(entry, self.out / entry.name)
+            if entry.is_file() or entry.name != "regions":
+                paths.append(self.out / entry.name)
+        self.staging.rmdir()
+        return paths
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _region_file(self, region: str, name: str) -> Path:
+        return self.staging / "regions" / region / name
+
+    def _concatenate_csv(self, order: list[str]) -> None:
+        """plan.csv: the header once (with Excel's BOM), then each region's rows."""
+        with (self.staging / "plan.csv").open("wb") as merged:
+            for index, region in enumerate(order):
+                with self._region_file(region, "plan.csv").open("rb") as part:
+                    header = part.readline()
+                    if index == 0:
+                        merged.write(header if header.startswith(BOM) else BOM + header)
+                    shutil.copyfileobj(part, merged)
+
+    def _concatenate_json(self, name: str, order: list[str], *, always: bool, renumber: bool = False) -> None:
+        """A JSON list made of the regions' lists, one region in memory at a time."""
+        present = [r for r in order if self._region_file(r, name).is_file()]
+        if not present and not always:
+            return
+        with (self.staging / name).open("w", encoding="utf-8") as merged:
+            merged.write("[")
+            first = True
+            for region in present:
+                for item in json.loads(self._region_file(region, name).read_text(encoding="utf-8")):
+                    merged.write("\n  " if first else ",\n  ")
+                    merged.write(json.dumps(item, ensure_ascii=False))
+                    first = False
+            merged.write("\n]\n")
+
+    def _concatenate_relaxations(self, order: list[str]) -> None:
+        """relaxations.json: each proposal's `conflict` number is shifted to index the merged
+        conflicts.json."""
+        merged: list[dict[str, Any]] = []
+        offset = 0
+        for region in order:
+            conflicts = self._region_file(region, "conflicts.json")
+            relaxations = self._region_file(region, "relaxations.json")
+            if relaxations.is_file():
+                for item in json.loads(relaxations.read_text(encoding="utf-8")):
+                    merged.append({**item, "conflict": item["conflict"] + offset})
+            if conflicts.is_file():
+                offset += len(json.loads(conflicts.read_text(encoding="utf-8")))
+        if merged:
+            write_json(self.staging / "relaxations.json", merged)

@@ -1,0 +1,155 @@
+"""The built CP-SAT model read as a MIP and solved by HiGHS: a warm start for CP-SAT and a second,
+usually much tighter, lower bound.
+
+Nothing here knows a rule: the translation reads the built model (variables with their domains,
+linear constraints, at-most-one groups, the objective), so every rule stays in its own module.
+When the model holds something a MIP cannot state exactly (enforcement literals, domains with
+holes, products of variables), `translate` returns None and the solve goes on with CP-SAT alone.
+
+HiGHS is called through highspy rather than OR-Tools' pywraplp: pywraplp's HiGHS interface
+returns no solution when the time limit ends the search, which is exactly when a warm start is
+needed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from ortools.sat.python import cp_model
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class MipRun:
+    """One HiGHS run on the translated model: status optimal / feasible / infeasible /
+    no_solution / unsupported. `values` holds one value per CP-SAT variable (index order) when
+    HiGHS found a solution; objective and bound are in the CP-SAT model's integer units."""
+
+    status: str
+    values: tuple[int, ...] | None
+    objective: float | None
+    bound: float | None
+    seconds: float
+
+
+def translate(model: cp_model.CpModel) -> highspy.HighsLp | None:
+    """The model as a HiGHS MIP (rows gathered in bulk), or None when it holds a constraint a
+    MIP cannot state as is."""
+    proto = model.Proto()
+    lower, upper = [], []
+    for variable in proto.variables:
+        domain = list(variable.domain)
+        if len(domain) != 2:
+            return None
+        lower.append(domain[0])
+        upper.append(domain[1])
+    row_lower: list[float] = []
+    row_upper: list[float] = []
+    starts: list[int] = [0]
+    index: list[int] = []
+    value: list[float] = []
+    for constraint in proto.constraints:
+        if len(constraint.enforcement_literal):
+            return None
+        if constraint.has_linear():
+            linear = constraint.linear
+            refs, domain = list(linear.vars), list(linear.domain)
+            if len(domain) != 2 or any(ref < 0 for ref in refs):
+                return None
+            row_lower.append(-highspy.kHighsInf if domain[0] <= INT64_MIN else domain[0])
+            row_upper.append(highspy.kHighsInf if domain[1] >= INT64_MAX else domain[1])
+            index.extend(refs)
+            value.extend(list(linear.coeffs))
+        elif constraint.has_at_most_one() or constraint.has_exactly_one():
+            exact = constraint.has_exactly_one()
+            literals = list(constraint.exactly_one.literals if exact else constraint.at_most_one.literals)
+            # A negated literal ¬x is 1 − x: its constant moves to the right-hand side.
+            high = 1.0 - sum(1 for ref in literals if ref < 0)
+            row_lower.append(high if exact else -highspy.kHighsInf)
+            row_upper.append(high)
+            index.extend(ref if ref >= 0 else -ref - 1 for ref in literals)
+            value.extend(1.0 if ref >= 0 else -1.0 for ref in literals)
+        else:
+            return None
+        starts.append(len(index))
+    objective = proto.objective
+    refs = list(objective.vars)
+    if any(ref < 0 for ref in refs) or objective.scaling_factor not in (0.0, 1.0):
+        return None
+    cost = np.zeros(len(lower))
+    np.add.at(cost, np.array(refs, dtype=np.int64), np.array(list(objective.coeffs), dtype=float))
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(lower)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.array(lower, dtype=float)
+    lp.col_upper_ = np.array(upper, dtype=float)
+    lp.row_lower_ = np.array(row_lower, dtype=float)
+    lp.row_upper_ = np.array(row_upper, dtype=float)
+    lp.offset_ = float(objective.offset)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = len(lower)
+    lp.a_matrix_.num_row_ = len(row_lower)
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(value, dtype=float)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(lower)
+    return lp
+
+
+def _new_highs() -> highspy.Highs:
+    """A quiet HiGHS instance. The first one in a process prints a banner on standard output
+    before any option can silence it, which would end up in the CLI's output and in piped
+    plan files: standard output is pointed at /dev/null while it is made."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+def solve_mip(model: cp_model.CpModel, time_limit: float, *, seed: int = 0) -> MipRun:
+    """HiGHS on the translated model within `time_limit` seconds, one thread, quiet."""
+    started = time.monotonic()
+    lp = translate(model)
+    if lp is None:
+        return MipRun("unsupported", None, None, None, time.monotonic() - started)
+    highs = _new_highs()
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("random_seed", seed)
+    highs.setOptionValue("time_limit", max(0.1, time_limit - (time.monotonic() - started)))
+    # The objective is integral (whole cost units): a gap below one unit proves optimality.
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("mip_abs_gap", 0.999)
+    highs.passModel(lp)
+    highs.run()
+    seconds = time.monotonic() - started
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return MipRun("infeasible", None, None, None, seconds)
+    bound = info.mip_dual_bound if np.isfinite(info.mip_dual_bound) else None
+    if info.primal_solution_status != 2:  # 2: a feasible solution is held
+        return MipRun("no_solution", None, None, bound, seconds)
+    values = tuple(round(v) for v in highs.getSolution().col_value)
+    return MipRun(
+        "optimal" if status == highspy.HighsModelStatus.kOptimal else "feasible",
+        values,
+        float(round(info.objective_function_value)),
+        bound,
+        seconds,
+    )
