@@ -44,13 +44,14 @@ from api.worker import (
     with_overrides,
 )
 from optimizer.errors import ScenarioError
+from optimizer.options import ENGINES, SolveOptions
 from optimizer.policy import policy_from_dict
 from optimizer.report import check_plan, summarize, with_reasons
 from optimizer.solve import Result
 
 log = logging.getLogger("rotation.jobs")
 
-REQUEST_FIELDS = ("overrides", "time_limit", "seed", "previous_plan_id", "change_weight", "label")
+REQUEST_FIELDS = ("overrides", "time_limit", "seed", "engine", "previous_plan_id", "change_weight", "label")
 MAX_SEED = 2**31 - 1
 MAX_LABEL = 200
 MAX_OVERRIDES = 200
@@ -74,6 +75,7 @@ def submit_job(
     - `overrides`: list of "rule.param=value" (policy.toml's dotted names, as `rotation solve --set`);
     - `time_limit`: seconds, > 0 and at most settings.max_time_limit (default settings.default_time_limit);
     - `seed`: int, 0..2**31-1, fixes the search (default 0);
+    - `engine`: `auto` (HiGHS warm start, then CP-SAT) or `cp-sat` (CP-SAT alone);
     - `previous_plan_id`: a done job of this scenario or of another in its family (variants share a
       root scenario) to re-plan from: the solve starts from its plan and pays `change_weight` per
       changed move;
@@ -132,6 +134,9 @@ def normalized_request(settings: Settings, request: dict[str, Any]) -> dict[str,
     seed = request.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
         problems.append(("seed", f"expected a whole number 0..{MAX_SEED}"))
+    engine = request.get("engine", SolveOptions.engine)
+    if engine not in ENGINES:
+        problems.append(("engine", f"expected one of {', '.join(ENGINES)}"))
     previous = request.get("previous_plan_id")
     if previous is not None and not isinstance(previous, str):
         problems.append(("previous_plan_id", "expected a plan id"))
@@ -152,6 +157,7 @@ def normalized_request(settings: Settings, request: dict[str, Any]) -> dict[str,
         "overrides": list(overrides),
         "time_limit": float(time_limit),
         "seed": seed,
+        "engine": engine,
         "previous_plan_id": previous,
         "change_weight": None if change_weight is None else float(change_weight),
         "label": label,

@@ -195,6 +195,7 @@ def run_job(database_url: str, job_id: str, cpsat_workers: int) -> None:
             time_limit=float(request["time_limit"]),
             workers=cpsat_workers,
             seed=int(request.get("seed", 0)),
+            engine=str(request.get("engine", SolveOptions.engine)),
             # A job resumed after a restart starts from the best plan its last run found.
             hint=plan_of(best["moves"]) if best else None,
             progress=reporter.progress,

@@ -87,6 +87,9 @@ class Summary:
     backbone_rotating: int
     shortage_filled: int
     shortage_total: int
+    shortage_weighted_filled: float = 0.0
+    """Shortage posts filled, each weighted by its subject's priority × the shortage weight."""
+    shortage_weighted_total: float = 0.0
     variables: int = 0
     hard_violations: int = 0
     bound_source: str = ""

@@ -326,6 +326,8 @@ class RegionFigures:
             backbone_rotating=sum(s.backbone_rotating for s in summaries),
             shortage_filled=sum(s.shortage_filled for s in summaries),
             shortage_total=sum(s.shortage_total for s in summaries),
+            shortage_weighted_filled=sum(s.shortage_weighted_filled for s in summaries),
+            shortage_weighted_total=sum(s.shortage_weighted_total for s in summaries),
             variables=sum(s.variables for s in summaries),
             hard_violations=sum(s.hard_violations for s in summaries),
             bound_source="+".join(sources),

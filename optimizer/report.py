@@ -46,10 +46,13 @@ def summarize(
     outcome = Outcome(scenario, plan)
     posts = SHORTAGE.posts(scenario)
     total = sum(short for _, _, _, short in posts)
-    remaining = sum(
-        max(0, required - outcome.subject_after(school_id, subject))
+    left = {
+        (school_id, subject): max(0, required - outcome.subject_after(school_id, subject))
         for school_id, subject, required, _ in posts
-    )
+    }
+    remaining = sum(left.values())
+    weighted_total = sum(SHORTAGE.unit_weight(scenario, subject) * short for _, subject, _, short in posts)
+    weighted_left = sum(SHORTAGE.unit_weight(scenario, subject) * n for (_, subject), n in left.items())
     return Summary(
         status=status,
         objective=objective,
@@ -62,6 +65,8 @@ def summarize(
         backbone_rotating=sum(t.is_backbone for t, _ in outcome.moves),
         shortage_filled=max(0, total - remaining),
         shortage_total=total,
+        shortage_weighted_filled=max(0.0, weighted_total - weighted_left),
+        shortage_weighted_total=weighted_total,
         variables=variables,
         hard_violations=len(hard_violations(report)),
     )

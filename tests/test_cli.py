@@ -124,11 +124,11 @@ def test_infeasible_hard_rules_exit_2_with_conflicts(
 def test_timeout_without_a_plan_exits_3(
     bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_plan(scenario: Scenario, options: SolveOptions) -> Result:
+    def no_plan(scenario: Scenario, options: SolveOptions, **where: object) -> Result:
         result = solve(scenario, options)
         return replace(result, summary=replace(result.summary, status="timeout_no_plan"))
 
-    monkeypatch.setattr(cli, "solve", no_plan)
+    monkeypatch.setattr(cli, "solve_scenario", no_plan)
 
     assert main(["solve", str(bundle), "--out", str(tmp_path / "out"), *FAST]) == 3
 

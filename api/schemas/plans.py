@@ -107,6 +107,11 @@ class PlanRequest(BaseModel):
         default=None, gt=0, description="Seconds; at most the server's cap (default: the server's)."
     )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Fixes the search.")
+    engine: Literal["auto", "cp-sat"] = Field(
+        default="auto",
+        description="auto: HiGHS warm start and bound, then CP-SAT finishes and proves; "
+        "cp-sat: CP-SAT alone.",
+    )
     previous_plan_id: str | None = Field(
         default=None,
         max_length=64,
@@ -178,12 +183,16 @@ class PlanSummary(BaseModel):
     backbone_rotating: int
     shortage_filled: int
     shortage_total: int
+    shortage_weighted_filled: float = 0.0
+    shortage_weighted_total: float = 0.0
     variables: int = 0
     hard_violations: int = 0
     bound_source: str = ""
     input_hash: str = ""
     settings: dict[str, Any] = Field(default_factory=dict)
     versions: dict[str, str] = Field(default_factory=dict)
+    split: dict[str, Any] = Field(default_factory=dict)
+    regions: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class MoveRow(BaseModel):

@@ -105,8 +105,8 @@ class DegreeBalance:
             rural = self.counts(scenario, scenario.staff_at, region, "rural")
             if urban.everyone == 0 or rural.everyone == 0:
                 continue
-            du_n, du_b = self.changes(builder, region, "urban")
-            dr_n, dr_b = self.changes(builder, region, "rural")
+            du_n, du_b = self.changes(builder, region, "urban", exact)
+            dr_n, dr_b = self.changes(builder, region, "rural", exact)
             excess = self.excess(scenario, urban, rural) + (
                 q * urban.holders * dr_n
                 + q * rural.everyone * du_b
@@ -121,23 +121,23 @@ class DegreeBalance:
                 self.instance(scenario, region), excess, 0, max_excess=ceil(worst / unit) + 1, unit=unit
             )
 
-    def changes(self, builder: ModelBuilder, region: str, area: str) -> tuple[object, object]:
-        """(headcount change, degree-holder change) of an area, as bounded integer variables."""
+    def changes(self, builder: ModelBuilder, region: str, area: str, exact: bool) -> tuple[object, object]:
+        """(headcount change, degree-holder change) of an area: bounded integer variables when
+        `exact` needs their product, else plain sums (one dense row in the model, not five)."""
         scenario = builder.scenario
         ids = {s.school_id for s in scenario.schools if s.region == region and s.area == area}
         arrive = [c for c in builder.candidates if c.to_school in ids and c.from_school not in ids]
         leave = [c for c in builder.candidates if c.from_school in ids and c.to_school not in ids]
         degree_in = [c.index for c in arrive if scenario.teacher_by_id[c.teacher_id].has_degree]
         degree_out = [c.index for c in leave if scenario.teacher_by_id[c.teacher_id].has_degree]
-        headcount = builder.int_var(
-            -len(leave),
-            len(arrive),
-            builder.total(c.index for c in arrive) - builder.total(c.index for c in leave),
+        headcount = builder.total(c.index for c in arrive) - builder.total(c.index for c in leave)
+        holders = builder.total(degree_in) - builder.total(degree_out)
+        if not exact:
+            return headcount, holders
+        return (
+            builder.int_var(-len(leave), len(arrive), headcount),
+            builder.int_var(-len(degree_out), len(degree_in), holders),
         )
-        holders = builder.int_var(
-            -len(degree_out), len(degree_in), builder.total(degree_in) - builder.total(degree_out)
-        )
-        return headcount, holders
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         outcome = Outcome(scenario, plan)
