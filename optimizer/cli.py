@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -19,11 +20,13 @@ from pathlib import Path
 from optimizer.errors import ScenarioError
 from optimizer.explain.school import SchoolExplanation, explain_school, school_of
 from optimizer.explain.teacher import TeacherExplanation, explain_teacher, teacher_of
-from optimizer.generate import PRESETS, CountyParams, generate_county, preset
-from optimizer.io import load_scenario, write_bundle
+from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bundle
+from optimizer.io import load_scenario
 from optimizer.io.outputs import write_outputs
 from optimizer.io.plan_csv import read_plan_csv
-from optimizer.plan import STATUSES, RuleRow
+from optimizer.options import ENGINES
+from optimizer.plan import STATUSES, RuleRow, Summary
+from optimizer.regional import bundle_splits, plan_bundle, solve_scenario
 from optimizer.report import check_plan, hard_violations
 from optimizer.rules import RULES
 from optimizer.rules.shortage import RULE as SHORTAGE
@@ -73,6 +76,25 @@ def _parser() -> argparse.ArgumentParser:
         help="CP-SAT search workers (default %(default)s: the full portfolio, even on 2 cores)",
     )
     solve_cmd.add_argument("--seed", type=int, default=0, metavar="N", help="solver random seed")
+    solve_cmd.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=SolveOptions.engine,
+        help="auto (default): HiGHS warm start and bound, then CP-SAT finishes and proves; "
+        "cp-sat: CP-SAT alone",
+    )
+    solve_cmd.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="plan independent regions on a Dask cluster: a scheduler address (tcp://host:8786) or "
+        "'local' for a LocalCluster; default: a local process pool",
+    )
+    solve_cmd.add_argument(
+        "--processes",
+        type=int,
+        metavar="N",
+        help="regions solved at once on the local pool or LocalCluster (default: the cores)",
+    )
     _add_set(solve_cmd)
     solve_cmd.add_argument(
         "--hint", type=Path, metavar="PLAN.csv", help="a plan.csv to start the search from"
@@ -144,6 +166,13 @@ def _parser() -> argparse.ArgumentParser:
         "--name", help="scenario name (default: the preset's or the output folder's name)"
     )
     _add_set(generate_cmd)
+    generate_cmd.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes building regions at once (default: one per CPU); the files do not depend on it",
+    )
     generate_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="bundle folder to write")
     generate_cmd.set_defaults(run=_generate)
 
@@ -208,17 +237,23 @@ def _load(bundle: Path, overrides: Sequence[str]) -> Scenario:
 
 
 def _solve(args: argparse.Namespace) -> int:
+    options = SolveOptions(
+        time_limit=args.time_limit, workers=args.workers, seed=args.seed, engine=args.engine
+    )
+    overrides = tuple(args.set)
+    if args.bundle.is_dir() and args.hint is None and bundle_splits(args.bundle, overrides):
+        return _solve_by_region(args, options, overrides)
     scenario = _load(args.bundle, args.set)
     hint = read_plan_csv(args.hint, scenario) if args.hint else None
     progress = None if args.quiet else _ProgressLine()
-    options = SolveOptions(
-        time_limit=args.time_limit, workers=args.workers, seed=args.seed, hint=hint, progress=progress
-    )
-    result = solve(scenario, options)
+    options = replace(options, hint=hint, progress=progress)
+    result = solve_scenario(scenario, options, cluster=args.cluster, processes=args.processes)
     if progress is not None:
         progress.close()
     paths = write_outputs(result, scenario, args.out)
-    _print_summary(result, args.lang)
+    _print_summary(result.summary)
+    if result.summary.status in ("optimal", "feasible"):
+        _print_violated(result.report, args.lang, limit=SHOWN_VIOLATIONS)
     print(f"wrote {', '.join(str(p) for p in paths)}")
     if result.summary.status == "infeasible":
         _print_conflicts(result, args.lang)
@@ -227,6 +262,51 @@ def _solve(args: argparse.Namespace) -> int:
         print(f"no plan found within {args.time_limit:g} s; try a longer --time-limit", file=sys.stderr)
         return EXIT_TIMEOUT
     return EXIT_OK
+
+
+def _solve_by_region(args: argparse.Namespace, options: SolveOptions, overrides: tuple[str, ...]) -> int:
+    """Independent regions of a bundle folder: split, solved in parallel, written as they finish."""
+    progress = None if args.quiet else _RegionProgressLine()
+    summary = plan_bundle(
+        args.bundle,
+        args.out,
+        options,
+        overrides=overrides,
+        cluster=args.cluster,
+        processes=args.processes,
+        progress=progress,
+    )
+    if progress is not None:
+        progress.close()
+    _print_summary(summary)
+    print(f"regions: {summary.split['reason_en']} on {summary.split['pool']}")
+    for region in summary.regions:
+        gap = "-" if region["gap"] is None else f"{region['gap']:.2%}"
+        print(f"  {region['region']}: {region['status']}  gap {gap}  {region['wall_seconds']:.1f} s")
+    print(f"wrote {args.out}/plan.csv, report.json, summary.json and regions/<region>/")
+    if summary.status == "infeasible":
+        print("hard rules collide in some regions: see conflicts.json and relaxations.json", file=sys.stderr)
+        return EXIT_HARD
+    if summary.status == "timeout_no_plan":
+        print(f"some regions found no plan within {args.time_limit:g} s", file=sys.stderr)
+        return EXIT_TIMEOUT
+    return EXIT_OK
+
+
+class _RegionProgressLine:
+    """One stderr line rewritten in place: regions done / total and the worst gap so far."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int, worst_gap: float | None) -> None:
+        gap = "-" if worst_gap is None else f"{worst_gap:.2%}"
+        print(f"\rregions {done} / {total} done  worst gap {gap}", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
 
 
 class _ProgressLine:
@@ -253,8 +333,7 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def _print_summary(result: Result, lang: str | None) -> None:
-    s = result.summary
+def _print_summary(s: Summary) -> None:
     gap = "-" if s.gap is None else f"{s.gap:.2%}"
     print(f"status: {s.status}")
     print(f"objective: {_number(s.objective)}  bound: {_number(s.bound)}  gap: {gap}", end="  ")
@@ -263,8 +342,10 @@ def _print_summary(result: Result, lang: str | None) -> None:
         f"rotating: {s.rotating} / {s.eligible} eligible  backbone: {s.backbone_rotating}  "
         f"shortage filled: {s.shortage_filled} / {s.shortage_total}"
     )
-    if s.status in ("optimal", "feasible"):
-        _print_violated(result.report, lang, limit=SHOWN_VIOLATIONS)
+    if s.bound_source:
+        print(f"bound from: {s.bound_source}")
+    if s.split.get("mode") == "joint":
+        print(f"regions planned jointly: {s.split['reason_en']}")
 
 
 def _print_violated(report: Sequence[RuleRow], lang: str | None, limit: int | None = None) -> None:
@@ -397,12 +478,8 @@ def _generate(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"generate: {error}", file=sys.stderr)
         return EXIT_INPUT
-    scenario = generate_county(params)
-    write_bundle(scenario, args.out)
-    print(
-        f"wrote {args.out}: {len(scenario.teachers)} teachers, {len(scenario.schools)} schools, "
-        f"{len(scenario.regions)} regions"
-    )
+    size = write_generated_bundle(params, args.out, workers=args.workers)
+    print(f"wrote {args.out}: {size.teachers} teachers, {size.schools} schools, {size.regions} regions")
     return EXIT_OK
 
 

@@ -1,7 +1,10 @@
 """Seeded generator of realistic counties (县域) for demos, tests and benchmarks.
 
 A scenario is a pure function of `CountyParams`: every region draws from its own
-`numpy.random.default_rng([seed, region_index])`, never from global state. The proportions are
+`numpy.random.default_rng([seed, region_index])`, never from global state, and its ids start
+after the counts of the regions before it, which `_split` fixes in advance. So each region is a
+function of (params, region index) alone: a province is written region by region, in a process
+pool, without ever holding it whole (`write_generated_bundle`). The proportions are
 the ones county HR sections know: a few large urban schools and many small village schools,
 shortages of music / PE / art teachers in the countryside, about 10 % backbone teachers (骨干),
 an eligible pool from which the 10 % quota can be met under the default caps.
@@ -10,13 +13,23 @@ an eligible pool from which the 10 % quota can be met under the default caps.
 from __future__ import annotations
 
 import math
-from collections import Counter
+import multiprocessing
+from bisect import bisect_right
+from collections import Counter, deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from optimizer.io import write_bundle
+from optimizer.io.bundle import csv_header, csv_rows, file_name, write_policy
+from optimizer.io.regions import region_scenario_name
+from optimizer.io.tables import TABLES
 from optimizer.policy import Policy, ceil_share, policy_from_dict
 from optimizer.scenario import Pin, Scenario, School, Teacher, stage_fits
 
@@ -95,7 +108,52 @@ GIVEN_ANY = "文晓佳子海春新志国小亚玉永思"
 EXEMPT_YOUNG_F = ("孕期", "哺乳期")
 EXEMPT_OTHER = ("重病", "照顾老人", "伤残")
 KM_PER_DEGREE = 111.0
-CENTRE = (28.2, 112.9)  # the first county's centre; further regions lie ~80 km apart
+CENTRE = (28.2, 112.9)  # the first county's centre; further regions lie ~80 km apart, on a grid
+GRID_COLUMNS = 3  # regions per grid row, more when there are more than 9 regions (a province)
+
+
+@dataclass(frozen=True)
+class _Weighted:
+    """A weighted draw equal to `rng.choice(options, p=p)`: the same uniform consumed, the same
+    pick, so generated scenarios do not change. numpy's per-call checks cost tens of µs, which
+    made these draws (several per teacher) the generator's hot spot."""
+
+    options: tuple[Any, ...]
+    cdf: tuple[float, ...]
+
+    @classmethod
+    def of(cls, options: Sequence[Any], p: Sequence[float] | np.ndarray) -> _Weighted:
+        cdf = np.asarray(p, dtype=float).cumsum()  # what Generator.choice computes
+        cdf /= cdf[-1]
+        return cls(tuple(options), tuple(cdf.tolist()))
+
+    def draw(self, rng: np.random.Generator) -> Any:
+        return self.options[bisect_right(self.cdf, rng.random())]
+
+
+def _uniform(rng: np.random.Generator, low: float, high: float) -> float:
+    """`rng.uniform(low, high)` as numpy computes it, low + (high - low) × one uniform double,
+    without its per-call overhead (several times the draw itself); for the draws made per teacher."""
+    return low + (high - low) * rng.random()
+
+
+def _subject_draw(table: dict[str, float], rural: bool) -> _Weighted:
+    weights = np.array(
+        [w * (RURAL_SCARCE_FACTOR if rural and s in SCARCE_SUBJECTS else 1.0) for s, w in table.items()]
+    )
+    return _Weighted.of(list(table), weights / weights.sum())
+
+
+# (primary stage, rural school) -> main subject
+SUBJECT_DRAW = {
+    (primary, rural): _subject_draw(PRIMARY_SUBJECTS if primary else JUNIOR_SUBJECTS, rural)
+    for primary in (True, False)
+    for rural in (True, False)
+}
+DEGREES_DRAWN = ("associate", "bachelor", "master")
+DEGREE_DRAW = {area: _Weighted.of(DEGREES_DRAWN, mix) for area, mix in DEGREE_MIX.items()}
+TERMS_DRAW = _Weighted.of((1, 2, 3), (0.45, 0.40, 0.15))  # terms of a principal at the school
+NINE_YEAR_STAGE_DRAW = _Weighted.of(("primary", "junior", "both"), (0.55, 0.38, 0.07))
 
 
 @dataclass(frozen=True)
@@ -236,12 +294,30 @@ def benchmark(teachers: int) -> CountyParams:
     raise ValueError(f"no benchmark of {teachers} teachers; expected 3000 or 10000")
 
 
+def scale(name: str) -> CountyParams:
+    """Scale presets with fixed seeds, about 37 staff per school as in a real county (a county
+    of ~3,700 teachers has ~100 schools): one county of 5,000, one region of 10,000 (the largest
+    single solve), a city of 10 counties (40,000) and a province of 100 counties (400,000)."""
+    sizes = {
+        "county-5k": (5000, 1, 5_000, 130),
+        "region-10k": (10001, 1, 10_000, 260),
+        "city-40k": (40000, 10, 40_000, 1_080),
+        "province-400k": (400000, 100, 400_000, 10_800),
+    }
+    if name not in sizes:
+        raise ValueError(f"no scale preset {name!r}; expected one of {', '.join(sizes)}")
+    seed, regions, teachers, schools = sizes[name]
+    return CountyParams(seed=seed, regions=regions, teachers=teachers, schools=schools, name=name)
+
+
+SCALE_PRESETS = ("county-5k", "region-10k", "city-40k", "province-400k")
 PRESETS: dict[str, CountyParams] = {
     "demo-county": demo_county(),
     "county-3k": county_3k(),
     "conflicting-quotas": conflicting_quotas(),
     "benchmark-3k": benchmark(3000),
     "benchmark-10k": benchmark(10000),
+    **{name: scale(name) for name in SCALE_PRESETS},
 }
 SHIPPED_PRESETS = ("demo-county", "county-3k", "conflicting-quotas")
 
@@ -254,7 +330,8 @@ def preset(name: str) -> CountyParams:
 
 
 def write_preset(name: str, folder: str | Path) -> Scenario:
-    """Generate a preset and write it as a scenario bundle (what `rotation generate` runs)."""
+    """Generate a preset, write it as a scenario bundle and return it (`rotation generate` streams
+    instead, with `write_generated_bundle`: the same files)."""
     scenario = generate_county(preset(name))
     write_bundle(scenario, folder)
     return scenario
@@ -262,28 +339,101 @@ def write_preset(name: str, folder: str | Path) -> Scenario:
 
 def generate_county(params: CountyParams) -> Scenario:
     """A scenario of `params.regions` counties; ids are unique across regions."""
-    policy = policy_from_dict({"year": params.year}).with_overrides(params.overrides)
-    school_counts = _split(params.schools, params.regions)
-    teacher_counts = _split(params.teachers, params.regions)
-    schools: list[School] = []
-    teachers: list[Teacher] = []
-    demand: dict[tuple[str, str], int] = {}
-    pins: list[Pin] = []
-    for index in range(params.regions):
-        region = _RegionBuilder(params, policy, index, len(schools), len(teachers))
-        result = region.build(school_counts[index], teacher_counts[index])
-        schools += result.schools
-        teachers += result.teachers
-        demand.update(result.demand)
-        pins += result.pins
+    regions = [generate_region(params, index) for index in range(params.regions)]
     return Scenario(
-        teachers=tuple(teachers),
-        schools=tuple(schools),
-        demand=demand,
-        pins=tuple(pins),
-        policy=policy,
+        teachers=tuple(t for region in regions for t in region.teachers),
+        schools=tuple(s for region in regions for s in region.schools),
+        demand={key: required for region in regions for key, required in region.demand.items()},
+        pins=tuple(p for region in regions for p in region.pins),
+        policy=_policy(params),
         name=params.name,
     )
+
+
+def generate_region(params: CountyParams, index: int) -> Scenario:
+    """Region `index` (0-based) of `generate_county(params)` alone, named like the region
+    sub-scenarios of `optimizer.io.regions`; it depends on (params, index) only."""
+    school_counts = _split(params.schools, params.regions)
+    teacher_counts = _split(params.teachers, params.regions)
+    policy = _policy(params)
+    builder = _RegionBuilder(params, policy, index, sum(school_counts[:index]), sum(teacher_counts[:index]))
+    result = builder.build(school_counts[index], teacher_counts[index])
+    return Scenario(
+        teachers=tuple(result.teachers),
+        schools=tuple(result.schools),
+        demand=result.demand,
+        pins=tuple(result.pins),
+        policy=policy,
+        name=region_scenario_name(params.name, region_name(index)),
+    )
+
+
+@dataclass(frozen=True)
+class BundleSize:
+    """What `write_generated_bundle` wrote."""
+
+    teachers: int
+    schools: int
+    regions: int
+
+
+def write_generated_bundle(params: CountyParams, folder: str | Path, *, workers: int = 1) -> BundleSize:
+    """Write the bundle of `generate_county(params)`, byte for byte what `write_bundle` writes,
+    region by region: memory holds a few regions' rows, never the whole scenario (a province).
+
+    workers > 1 builds regions in that many processes; the files do not depend on it. The CSV
+    files are written under a temporary name and renamed at the end, so a failure leaves the
+    folder as it was.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = {table: folder / f"{file_name(table)}.partial" for table in TABLES}
+    try:
+        with ExitStack() as stack:
+            files = {
+                table: stack.enter_context(path.open("w", encoding="utf-8-sig", newline=""))
+                for table, path in partial.items()
+            }
+            for table, file in files.items():
+                file.write(csv_header(table))
+            for rows in _region_rows(params, workers):
+                for table, text in rows.items():
+                    files[table].write(text)
+        for table, path in partial.items():
+            path.replace(folder / file_name(table))
+        write_policy(_policy(params), params.name, folder)
+    finally:
+        for path in partial.values():
+            path.unlink(missing_ok=True)
+    return BundleSize(params.teachers, params.schools, params.regions)
+
+
+def _region_rows(params: CountyParams, workers: int) -> Iterator[dict[str, str]]:
+    """Every region's CSV rows, in region order. With workers > 1 they are built ahead in a
+    process pool, at most 2 × workers regions at a time, so memory stays bounded. Workers are
+    spawned, not forked: the caller may hold threads (a web server, a solver)."""
+    if workers <= 1 or params.regions == 1:
+        yield from (_region_csv(params, index) for index in range(params.regions))
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        indexes = iter(range(params.regions))
+        ahead = deque(pool.submit(_region_csv, params, index) for index in islice(indexes, 2 * workers))
+        while ahead:
+            rows = ahead.popleft().result()
+            ahead.extend(pool.submit(_region_csv, params, index) for index in islice(indexes, 1))
+            yield rows
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _region_csv(params: CountyParams, index: int) -> dict[str, str]:
+    """A pool task: one region's rows, formatted in the worker so the writer only appends text."""
+    return csv_rows(generate_region(params, index))
+
+
+def _policy(params: CountyParams) -> Policy:
+    return policy_from_dict({"year": params.year}).with_overrides(params.overrides)
 
 
 def region_name(index: int) -> str:
@@ -349,7 +499,8 @@ class _RegionBuilder:
         self.policy = policy
         self.rng = np.random.default_rng([params.seed, index])
         self.region = region_name(index)
-        self.centre = (CENTRE[0] + 0.7 * (index // 3), CENTRE[1] + 0.8 * (index % 3))
+        columns = max(GRID_COLUMNS, math.isqrt(params.regions - 1) + 1)  # a square grid from 10 on
+        self.centre = (CENTRE[0] + 0.7 * (index // columns), CENTRE[1] + 0.8 * (index % columns))
         self.schools_before = schools_before
         self.teacher_count = teachers_before
         self.retirement_age = {g: int(a) for g, a in policy.rule("eligibility")["retirement_age"].items()}
@@ -366,12 +517,14 @@ class _RegionBuilder:
         teachers = self._place_on_rotation(teachers, sending, receiving)
         teachers = self._pair_spouses(teachers, schools)
         start = Scenario(tuple(teachers), tuple(schools), {}, (), self.policy)
-        teachers = self._mark_volunteers(start, teachers, sending, receiving)
+        # eligibility is fixed from here on (volunteering, demand and 编制 do not change it)
+        eligible = {t.teacher_id for t in teachers if start.is_eligible(t)}
+        teachers = self._mark_volunteers(start, eligible, teachers, sending, receiving)
         start = Scenario(tuple(teachers), tuple(schools), {}, (), self.policy)
-        demand, units = self._demand(start, sending, receiving)
+        demand, units = self._demand(start, eligible, sending, receiving)
         schools = self._establish(start, schools, sending, receiving, units)
         final = Scenario(tuple(teachers), tuple(schools), demand, (), self.policy)
-        pins = self._pins(final, sending, units)
+        pins = self._pins(final, eligible, sending, units)
         return _RegionResult(schools, teachers, demand, pins)
 
     # --- schools -------------------------------------------------------------------------
@@ -509,7 +662,7 @@ class _RegionBuilder:
         new_period = 0
         terms = 0
         if role != "teacher":
-            terms = int(rng.choice([1, 2, 3], p=[0.45, 0.40, 0.15]))
+            terms = int(TERMS_DRAW.draw(rng))
             years = min(career, 3 * (terms - 1) + int(rng.integers(1, 4)))
         elif career < 2 * CONTRACT_PERIOD_YEARS:
             new_period = 1 if career < CONTRACT_PERIOD_YEARS else 2
@@ -540,7 +693,7 @@ class _RegionBuilder:
             birth_year=year - age,
             years_at_school=years,
             is_backbone=False,
-            degree=str(rng.choice(["associate", "bachelor", "master"], p=DEGREE_MIX[school.area])),
+            degree=DEGREE_DRAW[school.area].draw(rng),
             role=role,
             name=self._name(gender),
             other_subjects=self._other_subjects(stage, subject),
@@ -556,18 +709,11 @@ class _RegionBuilder:
 
     def _teacher_stage(self, school: School) -> str:
         if school.stage == "nine_year":
-            return str(self.rng.choice(["primary", "junior", "both"], p=[0.55, 0.38, 0.07]))
+            return NINE_YEAR_STAGE_DRAW.draw(self.rng)
         return "both" if self.rng.random() < 0.02 else school.stage
 
     def _subject(self, stage: str, area: str) -> str:
-        table = PRIMARY_SUBJECTS if stage == "primary" else JUNIOR_SUBJECTS
-        weights = np.array(
-            [
-                w * (RURAL_SCARCE_FACTOR if area == "rural" and s in SCARCE_SUBJECTS else 1.0)
-                for s, w in table.items()
-            ]
-        )
-        return str(self.rng.choice(list(table), p=weights / weights.sum()))
+        return SUBJECT_DRAW[(stage == "primary", area == "rural")].draw(self.rng)
 
     def _other_subjects(self, stage: str, subject: str) -> tuple[str, ...]:
         if self.rng.random() >= self.params.other_subject_rate:
@@ -598,7 +744,8 @@ class _RegionBuilder:
         assert school.lat is not None and school.lon is not None
         commutes = school.area == "rural" and self.rng.random() < 0.4
         base = self.centre if commutes else (school.lat, school.lon)
-        lat, lon = _offset(*base, self.rng.uniform(0.2, 4.0), self.rng.uniform(0, 2 * math.pi))
+        km, angle = _uniform(self.rng, 0.2, 4.0), _uniform(self.rng, 0, 2 * math.pi)
+        lat, lon = _offset(*base, km, angle)
         return {"home_lat": lat, "home_lon": lon}
 
     # --- teacher facts drawn across the county -------------------------------------------
@@ -726,7 +873,12 @@ class _RegionBuilder:
         ]
 
     def _mark_volunteers(
-        self, start: Scenario, teachers: list[Teacher], sending: set[str], receiving: list[School]
+        self,
+        start: Scenario,
+        eligible: set[str],
+        teachers: list[Teacher],
+        sending: set[str],
+        receiving: list[School],
     ) -> list[Teacher]:
         """自愿报名: mostly eligible teachers of sending schools; some rank receiving schools."""
 
@@ -734,7 +886,7 @@ class _RegionBuilder:
             if t.exempt_reason or t.on_rotation_from:
                 return 0.0
             if t.school_id in sending:
-                return 4.0 if start.is_eligible(t) else 1.0
+                return 4.0 if t.teacher_id in eligible else 1.0
             return 0.5
 
         chosen = self._sample(
@@ -756,7 +908,7 @@ class _RegionBuilder:
         fitting = [s for s in receiving if stage_fits(teacher.stage, s.stage)]
         scored = sorted(
             fitting,
-            key=lambda s: (start.commute_km(teacher, s.school_id) or 0.0) + self.rng.uniform(0, 15),
+            key=lambda s: (start.commute_km(teacher, s.school_id) or 0.0) + _uniform(self.rng, 0, 15),
         )
         count = int(self.rng.integers(1, 4))
         return tuple(s.school_id for s in scored[:count])
@@ -764,13 +916,15 @@ class _RegionBuilder:
     # --- demand, establishment, pins -----------------------------------------------------
 
     def _demand(
-        self, start: Scenario, sending: set[str], receiving: list[School]
+        self, start: Scenario, eligible_ids: set[str], sending: set[str], receiving: list[School]
     ) -> tuple[dict[tuple[str, str], int], Counter[tuple[str, str]]]:
         """Posts per (school, subject): receiving schools short by shortage_ratio × quota units,
         drawn towards weak schools and scarce subjects that eligible sending teachers can teach;
         sending schools at or slightly above their requirement."""
         rng = self.rng
-        eligible = [t for t in start.teachers if start.is_eligible(t) and start.home_school(t) in sending]
+        eligible = [
+            t for t in start.teachers if t.teacher_id in eligible_ids and start.home_school(t) in sending
+        ]
         quota = ceil_share(start.policy.rule("rotation_quota")["rate"], len(eligible))
         target = round(self.params.shortage_ratio * quota)
         teachable = {(subject, t.stage) for t in eligible for subject in t.subjects}
@@ -833,14 +987,16 @@ class _RegionBuilder:
             result.append(replace(school, establishment=establishment, max_incoming=max_incoming))
         return result
 
-    def _pins(self, final: Scenario, sending: set[str], units: Counter[tuple[str, str]]) -> list[Pin]:
+    def _pins(
+        self, final: Scenario, eligible: set[str], sending: set[str], units: Counter[tuple[str, str]]
+    ) -> list[Pin]:
         """HR decisions: eligible teachers sent to a school short in their subject, or kept."""
         n_move = math.ceil(self.params.pins_per_region / 2)
         n_stay = self.params.pins_per_region // 2
         free = [
             t
             for t in final.teachers
-            if final.is_eligible(t)
+            if t.teacher_id in eligible
             and t.school_id in sending
             and t.role == "teacher"
             and not t.is_backbone

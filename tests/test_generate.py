@@ -15,6 +15,7 @@ from optimizer.generate import (
     CountyParams,
     _zh_number,
     generate_county,
+    generate_region,
     preset,
     write_preset,
 )
@@ -38,7 +39,13 @@ def city() -> Scenario:
     return generate_county(CountyParams(seed=11, regions=3, teachers=1800, schools=60))
 
 
-@pytest.fixture(scope="module", params=["demo", "county_3k", "city"])
+@pytest.fixture(scope="module")
+def province_region() -> Scenario:
+    """A county far into the province's grid, as the streaming generator builds it alone."""
+    return generate_region(preset("province-400k"), 57)
+
+
+@pytest.fixture(scope="module", params=["demo", "county_3k", "city", "province_region"])
 def scenario(request: pytest.FixtureRequest) -> Scenario:
     return request.getfixturevalue(request.param)
 

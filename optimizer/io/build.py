@@ -17,7 +17,7 @@ from typing import Any
 
 from optimizer.errors import InputProblem, ScenarioError
 from optimizer.io.tables import REQUIRED_TABLES, TABLES, RawTable, is_blank
-from optimizer.policy import merge_policy
+from optimizer.policy import DEFAULT_YEAR, merge_policy
 from optimizer.scenario import (
     AREAS,
     DEGREES,
@@ -249,7 +249,7 @@ def build_scenario(
     raw = {key: tables.get(key) or RawTable.missing(key) for key in TABLES}
     for key in REQUIRED_TABLES:
         if not raw[key].found:
-            found.append(InputProblem(raw[key].label, None, None, _MISSING_TABLE))
+            found.append(InputProblem(raw[key].label, None, None, MISSING_TABLE))
     schools = _parse_table(raw["schools"], SCHOOL_COLUMNS, found)
     teachers = _parse_table(raw["teachers"], teacher_columns(policy.year), found)
     demand = _parse_table(raw["demand"], DEMAND_COLUMNS, found)
@@ -281,7 +281,21 @@ def build_scenario(
     )
 
 
-_MISSING_TABLE = f"not found; {', '.join(REQUIRED_TABLES)} are required"
+MISSING_TABLE = f"not found; {', '.join(REQUIRED_TABLES)} are required"
+
+
+def header_problems(table: str, raw: RawTable) -> list[InputProblem]:
+    """What `build_scenario` finds wrong with a table's header alone (a required column missing,
+    an unknown one), for readers that stream the rows instead of building a RawTable of them."""
+    columns = {
+        "teachers": teacher_columns(DEFAULT_YEAR),  # the names do not depend on the year
+        "schools": SCHOOL_COLUMNS,
+        "demand": DEMAND_COLUMNS,
+        "pins": PIN_COLUMNS,
+    }[table]
+    problems: list[InputProblem] = []
+    _check_header(raw, {column.name: column for column in columns}, problems)
+    return problems
 
 
 def _problem_order(problem: InputProblem, labels: list[str]) -> tuple[int, int]:

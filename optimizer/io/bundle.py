@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import tomli_w
 from optimizer.errors import InputProblem, ScenarioError
 from optimizer.io.build import build_scenario
 from optimizer.io.tables import COLUMNS, TABLES, RawTable, scenario_records, table_from_grid
+from optimizer.policy import Policy
 from optimizer.scenario import Scenario
 
 POLICY_FILE = "policy.toml"
@@ -28,22 +30,23 @@ def file_name(table: str) -> str:
     return f"{table}.csv"
 
 
-def load_bundle(folder: str | Path) -> Scenario:
+def load_bundle(folder: str | Path, *, name: str | None = None) -> Scenario:
     """Read and validate a bundle folder; ScenarioError lists every problem in every file.
 
-    The scenario is named by policy.toml's `name`, else by the folder's name.
+    The scenario is named by policy.toml's `name`, else by `name`, else by the folder's name
+    (a region part of a split bundle is named after the bundle it came from).
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise ScenarioError([InputProblem(str(folder), None, None, "no such folder")])
     problems: list[InputProblem] = []
     tables = {table: _read_csv(folder / file_name(table), problems) for table in TABLES}
-    policy_raw = _read_policy(folder / POLICY_FILE, problems)
+    policy_raw = read_policy(folder / POLICY_FILE, problems)
     return build_scenario(
         tables,
         policy_raw,
         policy_source=POLICY_FILE,
-        name=folder.name,
+        name=folder.name if name is None else name,
         source=str(folder),
         problems=problems,
     )
@@ -53,17 +56,39 @@ def write_bundle(scenario: Scenario, folder: str | Path) -> Path:
     """Write the bundle files (pins.csv even when empty, as a template); returns the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for table, records in scenario_records(scenario).items():
-        with (folder / file_name(table)).open("w", encoding="utf-8-sig", newline="") as file:
-            writer = csv.writer(file)
-            writer.writerow(COLUMNS[table])
-            for record in records:
-                writer.writerow(_csv_cell(record[column]) for column in COLUMNS[table])
-    policy = scenario.policy.to_dict()
-    if scenario.name:
-        policy = {"name": scenario.name, **policy}
-    (folder / POLICY_FILE).write_text(tomli_w.dumps(policy), encoding="utf-8")
+    for table, rows in csv_rows(scenario).items():
+        path = folder / file_name(table)
+        path.write_text(csv_header(table) + rows, encoding="utf-8-sig", newline="")
+    write_policy(scenario.policy, scenario.name, folder)
     return folder
+
+
+def csv_header(table: str) -> str:
+    return csv_text([COLUMNS[table]])
+
+
+def csv_rows(scenario: Scenario) -> dict[str, str]:
+    """Every table's rows as CSV text without the header: what `write_bundle` writes under it, and
+    what the streaming generator appends region by region."""
+    return {
+        table: csv_text([_csv_cell(record[column]) for column in COLUMNS[table]] for record in records)
+        for table, records in scenario_records(scenario).items()
+    }
+
+
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    """Rows as CSV text in the bundle's dialect (Excel's: `,`, CRLF, quotes where needed)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+def write_policy(policy: Policy, name: str, folder: Path) -> None:
+    """policy.toml: the scenario's name first (when it has one), then every rule parameter."""
+    document = policy.to_dict()
+    if name:
+        document = {"name": name, **document}
+    (folder / POLICY_FILE).write_text(tomli_w.dumps(document), encoding="utf-8")
 
 
 def _csv_cell(value: Any) -> str:
@@ -101,7 +126,7 @@ def _read_csv(path: Path, problems: list[InputProblem]) -> RawTable:
         return RawTable(path.name)
 
 
-def _read_policy(path: Path, problems: list[InputProblem]) -> dict[str, Any]:
+def read_policy(path: Path, problems: list[InputProblem]) -> dict[str, Any]:
     """policy.toml as a dict; absent means all defaults, a syntax error is a problem at its line."""
     if not path.is_file():
         return {}

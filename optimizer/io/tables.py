@@ -69,7 +69,7 @@ def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[In
     header, is a problem: the value would otherwise be silently dropped.
     """
     lines = iter(grid)
-    header = [_header_name(cell) for cell in next(lines, ())]
+    header = [header_name(cell) for cell in next(lines, ())]
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
         if name in positions:
@@ -95,7 +95,8 @@ def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[In
     return RawTable(label, tuple(rows), tuple(positions), header_row=1)
 
 
-def _header_name(cell: Any) -> str:
+def header_name(cell: Any) -> str:
+    """A header cell as the loaders match it: stripped, lower-cased, without Excel's BOM."""
     return "" if is_blank(cell) else str(cell).replace("\ufeff", "").strip().lower()
 
 
