@@ -19,7 +19,10 @@ class Settings:
     """database_url: any SQLAlchemy URL (the default is a SQLite file in the working folder);
     max_time_limit: the cap on a job's time limit (s); solve_workers: concurrent solve processes;
     queue_limit: queued jobs beyond which a new one gets 429; max_upload_bytes: 413 above it;
-    cpsat_workers: CP-SAT search workers inside one solve process."""
+    cpsat_workers: CP-SAT search workers inside one solve process;
+    cluster: where a job's independent regions are solved in parallel: a Dask scheduler address
+    (tcp://host:8786), `local` for a LocalCluster the server starts, or empty to solve a job's
+    regions together in its own process."""
 
     database_url: str = field(default_factory=lambda: os.environ.get("ROTATION_DB", "sqlite:///rotation.db"))
     max_time_limit: float = field(default_factory=lambda: _float("ROTATION_MAX_TIME_LIMIT", 300.0))
@@ -29,3 +32,4 @@ class Settings:
     max_upload_bytes: int = field(default_factory=lambda: _int("ROTATION_MAX_UPLOAD_BYTES", 50_000_000))
     cpsat_workers: int = field(default_factory=lambda: _int("ROTATION_CPSAT_WORKERS", 8))
     poll_seconds: float = field(default_factory=lambda: _float("ROTATION_POLL_SECONDS", 0.2))
+    cluster: str = field(default_factory=lambda: os.environ.get("ROTATION_CLUSTER", ""))

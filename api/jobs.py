@@ -299,9 +299,11 @@ class JobRunner:
     explanations in a small process pool. A dispatcher thread polls the database every
     settings.poll_seconds: it reaps finished processes, stops cancelled jobs and starts queued ones."""
 
-    def __init__(self, database: Database, settings: Settings) -> None:
+    def __init__(self, database: Database, settings: Settings, cluster: str | None = None) -> None:
+        """`cluster`: a Dask scheduler address where jobs solve independent regions in parallel."""
         self.database = database
         self.settings = settings
+        self.cluster = cluster
         self.context = multiprocessing.get_context("spawn")
         self.processes: dict[str, BaseProcess] = {}
         self.stopping = threading.Event()
@@ -448,7 +450,7 @@ class JobRunner:
                 continue
             process = self.context.Process(
                 target=run_job,
-                args=(self.database.url, job_id, self.settings.cpsat_workers),
+                args=(self.database.url, job_id, self.settings.cpsat_workers, self.cluster),
                 name=f"rotation-job-{job_id}",
                 daemon=True,
             )

@@ -37,6 +37,7 @@ from optimizer.io import load_document
 from optimizer.model.candidates import enumerate_candidates
 from optimizer.plan import Move, Plan, Summary
 from optimizer.policy import Policy
+from optimizer.regional import solve_scenario
 from optimizer.rules import GATES
 from optimizer.scenario import Scenario
 from optimizer.solve import Result, SolveOptions, plan_result, solve
@@ -169,9 +170,11 @@ def owned_by(job_id: str, attempt: int) -> Any:
     return update(PlanJob).where(PlanJob.id == job_id, PlanJob.attempts == attempt, PlanJob.status.in_(OWNED))
 
 
-def run_job(database_url: str, job_id: str, cpsat_workers: int) -> None:
+def run_job(database_url: str, job_id: str, cpsat_workers: int, cluster: str | None = None) -> None:
     """A worker process's entry point: solve the job and store its plan document (status done,
-    or cancelled when a cancel came in meanwhile), or fail it with the reason."""
+    or cancelled when a cancel came in meanwhile), or fail it with the reason. With a Dask
+    `cluster`, a scenario of independent regions is solved region by region there (no live
+    objective then: progress comes when every region is done)."""
     from api.main import configure_logging  # the server's JSON log lines; imported here, not at load
 
     configure_logging()
@@ -205,7 +208,11 @@ def run_job(database_url: str, job_id: str, cpsat_workers: int) -> None:
         if request.get("change_weight") is not None:
             options = replace(options, change_weight=float(request["change_weight"]))
         try:
-            result = solve(scenario, options)
+            result = (
+                solve(scenario, options)
+                if cluster is None
+                else solve_scenario(scenario, options, cluster=cluster)
+            )
         finally:
             reporter.close()
         finished = result_document(scenario, result)

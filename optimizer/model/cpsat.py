@@ -152,7 +152,7 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
     return Run("timeout_no_plan", None, None, None, seconds, {})
 
 
-MIP_SHARE = 0.5
+MIP_SHARE = 0.8
 """Share of the time limit HiGHS may use for the warm start; CP-SAT gets the rest."""
 
 

@@ -135,6 +135,10 @@ def solve_mip(model: cp_model.CpModel, time_limit: float, *, seed: int = 0) -> M
     # The objective is integral (whole cost units): a gap below one unit proves optimality.
     highs.setOptionValue("mip_rel_gap", 0.0)
     highs.setOptionValue("mip_abs_gap", 0.999)
+    # The built model is already tight: at 5,000 teachers HiGHS's presolve took 7-11 s for a 15 %
+    # reduction, while the root LP without it takes under a second and the first good plan
+    # (0.23 % above the LP bound) came at 10 s instead of 25 s.
+    highs.setOptionValue("presolve", "off")
     highs.passModel(lp)
     highs.run()
     seconds = time.monotonic() - started
