@@ -27,15 +27,19 @@ class Candidate:
     pinned: bool
 
 
-def posts_at(scenario: Scenario, teacher: Teacher, school: School) -> list[str]:
+def posts_at(
+    scenario: Scenario, teacher: Teacher, school: School, subjects: tuple[str, ...] | None = None
+) -> list[str]:
     """Posts the teacher could fill at `school`: the role for leaders, else demanded subjects.
 
-    Subjects the teacher is qualified for come first; when subject_fit is elastic, subjects in
-    shortage there are offered too (at the rule's cost).
+    Subjects the teacher is qualified for (`subjects`, when the caller has them at hand) come
+    first; when subject_fit is elastic, subjects in shortage there are offered too (at the rule's
+    cost).
     """
     if teacher.is_principal:
         return [teacher.role]
-    demanded = [s for s in teacher.subjects if scenario.demand.get((school.school_id, s), 0) > 0]
+    subjects = teacher.subjects if subjects is None else subjects
+    demanded = [s for s in subjects if scenario.demand.get((school.school_id, s), 0) > 0]
     if not scenario.policy.is_hard("subject_fit"):
         demanded += [
             subject
@@ -62,6 +66,13 @@ def enumerate_candidates(scenario: Scenario, gates: Sequence[GateRule]) -> list[
     schools_by_region: dict[str, list[School]] = {}
     for school in scenario.schools:
         schools_by_region.setdefault(school.region, []).append(school)
+    # With subject_fit hard, a classroom teacher can only go where one of their subjects is in
+    # demand: looking only there skips most (teacher, school) pairs of a large county.
+    demanding: dict[tuple[str, str], set[str]] = {}
+    for (school_id, subject), required in scenario.demand.items():
+        if required > 0:
+            demanding.setdefault((scenario.school_by_id[school_id].region, subject), set()).add(school_id)
+    narrow = scenario.policy.is_hard("subject_fit")
     hard_gates = {g.id for g in gates if scenario.policy.is_hard(g.id)}
     pins_hard = scenario.policy.is_hard("pins")
     candidates: list[Candidate] = []
@@ -74,12 +85,18 @@ def enumerate_candidates(scenario: Scenario, gates: Sequence[GateRule]) -> list[
         if pinned_to is not None and pins_hard:
             destinations: Iterable[School] = [scenario.school_by_id[pinned_to]]
         else:
-            destinations = schools_by_region[scenario.school_by_id[home].region]
+            region = scenario.school_by_id[home].region
+            destinations = schools_by_region[region]
+            if narrow and not teacher.is_principal:
+                wanted = set().union(*(demanding.get((region, s), set()) for s in teacher.subjects))
+                wanted.add(pinned_to or home)
+                destinations = [school for school in destinations if school.school_id in wanted]
+        subjects = teacher.subjects
         for school in destinations:
             if school.school_id == home:
                 continue
             is_pinned = school.school_id == pinned_to
-            posts = posts_at(scenario, teacher, school)
+            posts = posts_at(scenario, teacher, school, subjects)
             if is_pinned and not posts:
                 posts = [teacher.role if teacher.is_principal else teacher.subject]
             for post in posts:
