@@ -50,7 +50,9 @@ INSTANCES = {
     "county-5k": Instance("county-5k", 30.0, 1, ("mip", "ours", "cpsat", "greedy")),
     "region-10k": Instance("region-10k", 60.0, 1, ("mip", "ours", "cpsat", "greedy")),
     "city-40k": Instance("city-40k", 120.0, 10, ("ours", "cpsat", "greedy")),
-    "province-400k": Instance("province-400k", 1800.0, 100, ("ours", "greedy")),
+    # No wall target in the issue (it must complete, every region ≤ 1 %): 700 s gives each of the
+    # 100 regions about 12 s in 50 rounds of 2.
+    "province-400k": Instance("province-400k", 700.0, 100, ("ours", "greedy")),
 }
 ROW_NAMES = {
     "ours": "ours",

@@ -38,6 +38,11 @@ class Counts:
     holders: int
 
 
+def max_product(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """The largest x·y for x in range a, y in range b (a corner)."""
+    return max(x * y for x in a for y in b)
+
+
 class DegreeBalance:
     id = "degree_balance"
     title_zh = "学历结构均衡"
@@ -105,25 +110,43 @@ class DegreeBalance:
             rural = self.counts(scenario, scenario.staff_at, region, "rural")
             if urban.everyone == 0 or rural.everyone == 0:
                 continue
-            du_n, du_b = self.changes(builder, region, "urban", exact)
-            dr_n, dr_b = self.changes(builder, region, "rural", exact)
+            (du_n, du_b), (un_range, ub_range) = self.changes(builder, region, "urban", exact)
+            (dr_n, dr_b), (rn_range, rb_range) = self.changes(builder, region, "rural", exact)
             excess = self.excess(scenario, urban, rural) + (
                 q * urban.holders * dr_n
                 + q * rural.everyone * du_b
                 - p * rural.holders * du_n
                 - p * urban.everyone * dr_b
             )
+            # The largest value the expression can take over the changes' ranges: the elastic
+            # excess must be allowed to reach it, or the model forbids plans the checker accepts.
+            worst = (
+                self.excess(scenario, urban, rural)
+                + q * urban.holders * rn_range[1]
+                + q * rural.everyone * ub_range[1]
+                + p * rural.holders * -un_range[0]
+                + p * urban.everyone * -rb_range[0]
+            )
             if exact:
                 excess += q * builder.product(du_b, dr_n) - p * builder.product(dr_b, du_n)
+                worst += q * max_product(ub_range, rn_range) + p * max_product(
+                    rb_range, (-un_range[1], -un_range[0])
+                )
             unit = self.unit(scenario, urban)
-            worst = q * (urban.holders + urban.everyone) * (rural.everyone + urban.everyone)
             builder.at_most(
-                self.instance(scenario, region), excess, 0, max_excess=ceil(worst / unit) + 1, unit=unit
+                self.instance(scenario, region),
+                excess,
+                0,
+                max_excess=ceil(max(0, worst) / unit) + 1,
+                unit=unit,
             )
 
-    def changes(self, builder: ModelBuilder, region: str, area: str, exact: bool) -> tuple[object, object]:
-        """(headcount change, degree-holder change) of an area: bounded integer variables when
-        `exact` needs their product, else plain sums (one dense row in the model, not five)."""
+    def changes(
+        self, builder: ModelBuilder, region: str, area: str, exact: bool
+    ) -> tuple[tuple[object, object], tuple[tuple[int, int], tuple[int, int]]]:
+        """(headcount change, degree-holder change) of an area — bounded integer variables when
+        `exact` needs their product, else plain sums (one dense row in the model, not five) —
+        and the (low, high) range of each."""
         scenario = builder.scenario
         ids = {s.school_id for s in scenario.schools if s.region == region and s.area == area}
         arrive = [c for c in builder.candidates if c.to_school in ids and c.from_school not in ids]
@@ -132,12 +155,13 @@ class DegreeBalance:
         degree_out = [c.index for c in leave if scenario.teacher_by_id[c.teacher_id].has_degree]
         headcount = builder.total(c.index for c in arrive) - builder.total(c.index for c in leave)
         holders = builder.total(degree_in) - builder.total(degree_out)
+        ranges = ((-len(leave), len(arrive)), (-len(degree_out), len(degree_in)))
         if not exact:
-            return headcount, holders
+            return (headcount, holders), ranges
         return (
-            builder.int_var(-len(leave), len(arrive), headcount),
-            builder.int_var(-len(degree_out), len(degree_in), holders),
-        )
+            builder.int_var(*ranges[0], headcount),
+            builder.int_var(*ranges[1], holders),
+        ), ranges
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         outcome = Outcome(scenario, plan)
