@@ -101,7 +101,7 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
         add_change_costs(builder, options.previous_plan, options.change_weight)
     warm = None
     if options.engine == "auto":
-        warm = solve_mip(builder.model, limit * MIP_SHARE, seed=options.seed)
+        warm = solve_mip(builder.model, limit * MIP_SHARE, seed=options.seed, patience=limit)
         if warm.status == "infeasible":
             # HiGHS's word is not the record: CP-SAT decides, with the whole time, below.
             warm = None
@@ -153,7 +153,9 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
 
 
 MIP_SHARE = 0.8
-"""Share of the time limit HiGHS may use for the warm start; CP-SAT gets the rest."""
+"""Share of the time limit HiGHS may use for the warm start; CP-SAT gets the rest. While HiGHS
+has no plan at all it may use the whole limit: at 4,000+ teachers CP-SAT's presolve alone takes
+longer than what would be left."""
 
 
 def _stop_at(warm: MipRun | None) -> float | None:

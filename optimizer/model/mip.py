@@ -145,8 +145,11 @@ class _Incumbent:
             self.bound = bound if self.bound is None else max(self.bound, bound)
 
 
-def solve_mip(model: cp_model.CpModel, time_limit: float, *, seed: int = 0) -> MipRun:
-    """HiGHS on the translated model within `time_limit` seconds, one thread, quiet.
+def solve_mip(
+    model: cp_model.CpModel, time_limit: float, *, seed: int = 0, patience: float | None = None
+) -> MipRun:
+    """HiGHS on the translated model within `time_limit` seconds, one thread, quiet; while it has
+    no solution yet, it may go on up to `patience` seconds (a plan late beats no plan).
 
     HiGHS runs in a thread of its own and the caller gets its best solution and bound at the
     deadline: HiGHS checks its time limit and interrupt callbacks only between some phases (at
@@ -159,7 +162,8 @@ def solve_mip(model: cp_model.CpModel, time_limit: float, *, seed: int = 0) -> M
     highs = _new_highs()
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("random_seed", seed)
-    highs.setOptionValue("time_limit", max(0.1, time_limit - (time.monotonic() - started)))
+    patience = max(time_limit, patience or time_limit)
+    highs.setOptionValue("time_limit", max(0.1, patience - (time.monotonic() - started)))
     # The objective is integral (whole cost units): a gap below one unit proves optimality.
     highs.setOptionValue("mip_rel_gap", 0.0)
     highs.setOptionValue("mip_abs_gap", 0.999)
@@ -168,8 +172,10 @@ def solve_mip(model: cp_model.CpModel, time_limit: float, *, seed: int = 0) -> M
     # (0.23 % above the LP bound) came at 10 s instead of 25 s.
     highs.setOptionValue("presolve", "off")
     highs.passModel(lp)
-    deadline = started + time_limit
     incumbent = _Incumbent()
+
+    def deadline() -> float:
+        return started + (time_limit if incumbent.values is not None else patience)
 
     def check_deadline(event: Any) -> None:
         if (
@@ -178,15 +184,18 @@ def solve_mip(model: cp_model.CpModel, time_limit: float, *, seed: int = 0) -> M
         ):
             with incumbent.lock:
                 incumbent.note_bound(event.data_out.mip_dual_bound)
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline():
             event.interrupt()
 
     highs.cbMipImprovingSolution += incumbent.improved
     highs.cbSimplexInterrupt += check_deadline
     highs.cbMipInterrupt += check_deadline
-    runner = threading.Thread(target=highs.run, name="rotation-highs", daemon=True)
+    # Not a daemon: a process must not exit while HiGHS's C++ code still runs in the thread
+    # (it aborts); it waits until HiGHS, past its deadline, stops at its next check.
+    runner = threading.Thread(target=highs.run, name="rotation-highs")
     runner.start()
-    runner.join(timeout=max(0.0, deadline - time.monotonic()) + FINISH_GRACE)
+    while runner.is_alive() and time.monotonic() < deadline() + FINISH_GRACE:
+        runner.join(timeout=0.1)
     seconds = time.monotonic() - started
     if runner.is_alive():
         with incumbent.lock:
