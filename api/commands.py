@@ -41,7 +41,9 @@ def serve(host: str, port: int, db_url: str | None, demo: bool) -> None:
         print(f"admin key (shown once, stored hashed): {key}")
         print(f'try: curl -H "X-API-Key: {key}" {url}/v1/scenarios')
     database.engine.dispose()
-    print(f"service: {url}  (API docs: {url}/docs)", flush=True)
+    sign_in = "the admin key above" if demo else "a key from `rotation keys create`"
+    print(f"service: {url}  (API docs: {url}/docs)")
+    print(f"web page: {url}/  (open it and sign in with {sign_in})", flush=True)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from api.db import Database, migrate
 from api.errors import install_error_handlers
 from api.jobs import JobRunner
 from api.routes import explanations, health, plans, scenarios, variants
+from api.web import routes as web
 
 API_DESCRIPTION = """Plans the yearly rotation of teachers between urban and rural schools
 (县域义务教育校长教师交流轮岗). Send your key in the `X-API-Key` header; a key sees only the
@@ -50,6 +52,28 @@ def configure_logging() -> None:
     logger.propagate = False
 
 
+class LocalDaskCluster:
+    """The Dask LocalCluster a server with ROTATION_CLUSTER=local owns: started here, in the
+    server process, because job processes are daemonic and may not start processes of their own."""
+
+    def __init__(self, workers: int) -> None:
+        from distributed import LocalCluster
+
+        self.cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        self.address: str = self.cluster.scheduler_address
+
+    def close(self) -> None:
+        self.cluster.close()
+
+
+def start_cluster(settings: Settings) -> LocalDaskCluster | None:
+    if settings.cluster != "local":
+        return None
+    return LocalDaskCluster(max(1, os.cpu_count() or 1))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging()
@@ -58,7 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings.database_url)
         migrate(database.engine)
-        runner = JobRunner(database, settings)
+        cluster = start_cluster(settings)
+        runner = JobRunner(database, settings, cluster.address if cluster else settings.cluster or None)
         app.state.settings, app.state.database, app.state.runner = settings, database, runner
         runner.start()
         try:
@@ -66,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             runner.stop()
             database.engine.dispose()
+            if cluster is not None:
+                cluster.close()
 
     app = FastAPI(
         title="Teacher rotation optimizer",
@@ -77,4 +104,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     for module in (scenarios, plans, explanations, variants):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(web.router)  # the planner's page at /, reading everything from /v1
     return app

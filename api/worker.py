@@ -99,8 +99,10 @@ def result_document(scenario: Scenario, result: Result) -> dict[str, Any]:
 
 
 def summary_of(document: dict[str, Any]) -> Summary:
-    """The Summary value of a stored plan document (its extra scenario and year keys dropped)."""
-    return Summary(**{f.name: document["summary"][f.name] for f in fields(Summary)})
+    """The Summary value of a stored plan document (its extra scenario and year keys dropped;
+    fields added since the plan was stored take their defaults)."""
+    stored = document["summary"]
+    return Summary(**{f.name: stored[f.name] for f in fields(Summary) if f.name in stored})
 
 
 # --- one plan job per process -----------------------------------------------------------------

@@ -267,7 +267,7 @@ def main() -> None:
 
     from optimizer.generate import preset, write_generated_bundle
 
-    names = args.instances + (["province-400k"] if args.province else [])
+    names = list(dict.fromkeys(args.instances + (["province-400k"] if args.province else [])))
     print(
         f"cores: {os.cpu_count()}; targets (wall s): "
         + ", ".join(f"{n} {INSTANCES[n].wall_target:g}" for n in names)

@@ -6,6 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check optimizer api tests benchmarks
+# The web page's browser tests (tests/web) drive Debian's Chromium; where it cannot be installed
+# they are skipped, and pytest says so.
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+  echo "installing Chromium for the web page's browser tests (apt-get install chromium)"
+  if ! { timeout 300 "${sudo[@]}" apt-get update -qq \
+      && timeout 900 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }; then
+    echo "Chromium could not be installed on this machine: the browser tests (tests/web) will be skipped" >&2
+  fi
+fi
 .venv/bin/python -m pytest -q "$@"
 
 pg_dir=$(mktemp -d)

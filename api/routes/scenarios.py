@@ -1,4 +1,5 @@
-"""/v1/scenarios: create (JSON document, CSV files or an .xlsx workbook), list, read, delete.
+"""/v1/scenarios: create (JSON document, CSV files, an .xlsx workbook or a shipped bundle), list,
+read, delete.
 
 Uploads are written to a temporary folder and loaded by the CLI's own loaders, so a bad bundle
 gets the same problems (file, row, column, expected) as `rotation validate`.
@@ -12,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, File, Form, HTTPException, Query, Request, Response, UploadFile
 from fastapi.routing import APIRoute
@@ -30,6 +31,7 @@ from api.schemas.scenarios import (
     ScenarioDocument,
     ScenarioPage,
     ScenarioSummary,
+    ShippedScenario,
 )
 from api.security import Caller
 from api.store import save_scenario, scenario_regions, scenario_row
@@ -37,9 +39,12 @@ from optimizer.errors import InputProblem, ScenarioError
 from optimizer.io import load_bundle, load_document, load_workbook
 from optimizer.scenario import Scenario
 
+SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
+"""The repository's shipped bundles (scenarios/README.md)."""
 BUNDLE_FILES = ("teachers.csv", "schools.csv", "demand.csv", "pins.csv", "policy.toml")
 MAX_NAME = 200
 UNSAFE_NAME = re.compile(r"[^\w.\- ]")
+T = TypeVar("T")
 
 
 class UploadLimitRoute(APIRoute):
@@ -88,7 +93,7 @@ def create_scenario(
     caller: CallerDep,
 ) -> ScenarioSummary:
     scenario = load_document(document.model_dump(exclude_unset=True))
-    return store_scenario(session, caller, scenario)
+    return committed(session, store_scenario(session, caller, scenario))
 
 
 @router.post(
@@ -117,7 +122,28 @@ def upload_scenario(
             raise _without_path(error, tmp) from None
     if name:
         scenario = replace(scenario, name=name)
-    return store_scenario(session, caller, scenario)
+    return committed(session, store_scenario(session, caller, scenario))
+
+
+@router.post(
+    "/demo",
+    status_code=201,
+    response_model=ScenarioSummary,
+    responses={
+        **UNAUTHORIZED,
+        403: {"model": ErrorBody, "description": "The key does not hold the bundle's region (青山县)."},
+    },
+    summary="Store a copy of a shipped scenario: the demo county or the conflicting-quotas county",
+    description="What `rotation serve --demo` loads, for any key holding region 青山县: a newcomer's "
+    "first scenario one click away. Every call stores a new copy.",
+)
+def create_demo_scenario(
+    session: SessionDep,
+    caller: CallerDep,
+    body: Annotated[ShippedScenario | None, Body()] = None,
+) -> ScenarioSummary:
+    bundle = (body or ShippedScenario()).bundle
+    return committed(session, store_scenario(session, caller, load_bundle(SHIPPED / bundle)))
 
 
 @router.get(
@@ -164,6 +190,7 @@ def delete_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) ->
     row = scenario_row(session, caller, scenario_id)
     session.execute(delete(PlanJob).where(PlanJob.scenario_id == row.id))
     session.delete(row)
+    session.commit()  # before answering, as committed() says
     return Response(status_code=204)
 
 
@@ -177,6 +204,13 @@ def store_scenario(session: Session, caller: Caller, scenario: Scenario) -> Scen
         message = f"expected a printable name of at most {MAX_NAME} characters"
         raise ScenarioError([InputProblem("policy", None, "name", message)])
     return ScenarioSummary.model_validate(save_scenario(session, scenario))
+
+
+def committed(session: Session, answer: T) -> T:
+    """Commits before the route answers: the session's own commit runs only after the response is
+    sent, and a client that lists scenarios at once (the web page does) must find the new one."""
+    session.commit()
+    return answer
 
 
 def _load_upload(files: list[UploadFile], folder: Path) -> Scenario:

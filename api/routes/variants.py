@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from api.db import PlanJob, ScenarioRow
 from api.deps import CallerDep, SessionDep, SettingsDep
 from api.jobs import submit_job
+from api.routes.plans import plan_result_of
+from api.routes.scenarios import committed
 from api.schemas.scenarios import ErrorBody, InvalidScenario
 from api.schemas.variants import (
     EXAMPLE_EDITS,
@@ -26,6 +28,7 @@ from api.schemas.variants import (
     Comparison,
     ComparisonRequest,
     PlanDiff,
+    PlanOutcome,
     ReplanAccepted,
     ReplanRequest,
     VariantCreate,
@@ -39,6 +42,7 @@ from optimizer.compare import PlanEntry, compare_plans, diff_plans
 from optimizer.edits import Edits, apply_edits
 from optimizer.errors import InputProblem, ScenarioError
 from optimizer.plan import Plan
+from optimizer.schools import school_balance
 
 router = APIRouter(tags=["what-if"])
 
@@ -76,9 +80,8 @@ def create_variant(
     caller: CallerDep,
 ) -> VariantSummary:
     parent = scenario_row(session, caller, scenario_id)
-    return VariantSummary.model_validate(
-        _save_variant(session, caller, parent, body.edits.model_dump(), body.label, "variant")
-    )
+    variant = _save_variant(session, caller, parent, body.edits.model_dump(), body.label, "variant")
+    return committed(session, VariantSummary.model_validate(variant))
 
 
 @router.get(
@@ -114,7 +117,8 @@ def create_batch(
     if body.time_limit is not None:
         request["time_limit"] = body.time_limit
     jobs = [submit_job(session, settings, row, dict(request)) for row in rows]
-    return BatchAccepted(jobs=[BatchJob(id=j.id, scenario_id=j.scenario_id, status=j.status) for j in jobs])
+    batch = [BatchJob(id=job.id, scenario_id=job.scenario_id, status=job.status) for job in jobs]
+    return committed(session, BatchAccepted(jobs=batch))
 
 
 @router.post(
@@ -131,17 +135,36 @@ def compare(body: ComparisonRequest, session: SessionDep, caller: CallerDep) -> 
     _require_done(jobs)
     entries, names = [], {}
     for job in jobs:
-        row = scenario_row(session, caller, job.scenario_id)
-        entries.append(
-            PlanEntry(job.id, job_scenario(row.document, job.request), _plan(job), summary_of(job.result))
-        )
-        names[job.id] = (job.scenario_id, job.request.get("label") or row.name)
+        entry, names[job.id] = _entry(session, caller, job)
+        entries.append(entry)
     comparison = compare_plans(entries).to_dict()
     for figures in comparison["plans"]:
-        plan_id = figures.pop("label")
-        scenario_id, name = names[plan_id]
-        figures.update(plan_id=plan_id, scenario_id=scenario_id, name=name)
+        figures.update(names[figures.pop("label")])
     return comparison
+
+
+@router.get(
+    "/plans/{plan_id}/outcome",
+    response_model=PlanOutcome,
+    responses={
+        **UNAUTHORIZED,
+        **NOT_FOUND,
+        409: {"model": ErrorBody, "description": "The job has no plan yet (queued, running or failed)."},
+    },
+    summary="One plan's figures and every school before and after it",
+    description="The figures a comparison shows for this plan alone (also for a cancelled job's best "
+    "plan so far), and per school: headcount against establishment, backbone teachers, degrees, "
+    "staff by subject against demand, who leaves and who arrives. The web page charts these.",
+)
+def outcome(plan_id: str, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
+    job = plan_job(session, caller, plan_id)
+    plan_result_of(job)
+    entry, name = _entry(session, caller, job)
+    figures = compare_plans([entry]).to_dict()["plans"][0]
+    figures.pop("label")
+    figures.update(name)
+    schools = [balance.to_dict() for balance in school_balance(entry.scenario, entry.plan)]
+    return {"plan_id": job.id, "figures": figures, "schools": schools}
 
 
 @router.post(
@@ -184,7 +207,10 @@ def replan(
         "label": body.label or "",
     }
     job = submit_job(session, settings, variant, request)
-    return ReplanAccepted(id=job.id, scenario_id=variant.id, status=job.status, previous_plan_id=previous.id)
+    return committed(
+        session,
+        ReplanAccepted(id=job.id, scenario_id=variant.id, status=job.status, previous_plan_id=previous.id),
+    )
 
 
 @router.get(
@@ -234,6 +260,15 @@ def _save_variant(
     if missing and not caller.admin:
         raise HTTPException(status_code=403, detail=f"the key does not hold region(s) {', '.join(missing)}")
     return save_scenario(session, scenario, parent_id=parent.id, changes=edits.to_dict())
+
+
+def _entry(session: Session, caller: Caller, job: PlanJob) -> tuple[PlanEntry, dict[str, str]]:
+    """A job with a plan as a comparison entry, with the ids and name its figures are shown by
+    (the job's label, else its scenario's name)."""
+    row = scenario_row(session, caller, job.scenario_id)
+    entry = PlanEntry(job.id, job_scenario(row.document, job.request), _plan(job), summary_of(job.result))
+    name = job.request.get("label") or row.name
+    return entry, {"plan_id": job.id, "scenario_id": job.scenario_id, "name": name}
 
 
 def _require_done(jobs: list[PlanJob]) -> None:

@@ -7,7 +7,7 @@ client gets every problem with its table, row and column, the same messages as t
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -146,6 +146,16 @@ class ScenarioPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class ShippedScenario(BaseModel):
+    """Which shipped bundle to store: the demo county, or the county whose hard rules collide."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"bundle": "demo-county"}]})
+
+    bundle: Literal["demo-county", "conflicting-quotas"] = Field(
+        default="demo-county", description="A folder of `scenarios/`; both are in region 青山县."
+    )
 
 
 class Problem(BaseModel):

@@ -226,6 +226,84 @@ class Comparison(BaseModel):
     overlaps: list[Overlap] = Field(description="Every pair of plans.")
 
 
+class SubjectStaff(BaseModel):
+    """Classroom teachers of one subject at one school (by the post they fill) against demand."""
+
+    subject: str
+    required: int
+    before: int
+    after: int
+    shortage_before: int
+    shortage_after: int
+
+
+class SchoolOutcome(BaseModel):
+    """One school before and after the plan (headcounts include principals)."""
+
+    school_id: str
+    name: str
+    region: str
+    area: str
+    is_weak: bool
+    establishment: int = Field(description="编制 headcount.")
+    headcount_before: int
+    headcount_after: int
+    backbone_before: int
+    backbone_after: int
+    degree_before: int = Field(description="Staff with a bachelor's degree or higher.")
+    degree_after: int
+    subjects: list[SubjectStaff]
+    moves_out: list[str] = Field(description="Teacher ids leaving.")
+    moves_in: list[str] = Field(description="Teacher ids arriving.")
+
+
+class PlanOutcome(BaseModel):
+    """One plan's figures (as a comparison shows them) and every school before and after it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "plan_id": EXAMPLE_PLAN_ID,
+                    "figures": EXAMPLE_FIGURES,
+                    "schools": [
+                        {
+                            "school_id": "S02",
+                            "name": "石门村小学",
+                            "region": "青山县",
+                            "area": "rural",
+                            "is_weak": True,
+                            "establishment": 3,
+                            "headcount_before": 1,
+                            "headcount_after": 2,
+                            "backbone_before": 0,
+                            "backbone_after": 1,
+                            "degree_before": 1,
+                            "degree_after": 2,
+                            "subjects": [
+                                {
+                                    "subject": "music",
+                                    "required": 1,
+                                    "before": 0,
+                                    "after": 1,
+                                    "shortage_before": 1,
+                                    "shortage_after": 0,
+                                }
+                            ],
+                            "moves_out": [],
+                            "moves_in": ["T002"],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    plan_id: str
+    figures: PlanFigures
+    schools: list[SchoolOutcome] = Field(description="In the scenario's order.")
+
+
 class ReplanRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",

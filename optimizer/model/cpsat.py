@@ -7,6 +7,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -101,14 +102,18 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
         add_change_costs(builder, options.previous_plan, options.change_weight)
     warm = None
     if options.engine == "auto":
-        warm = solve_mip(builder.model, limit * MIP_SHARE, seed=options.seed, patience=limit)
+        report = None
+        if options.progress is not None or options.on_solution is not None:
+            report = partial(report_warm_start, builder, options, started)
+        warm = solve_mip(
+            builder.model, limit * MIP_SHARE, seed=options.seed, patience=limit, on_improved=report
+        )
         if warm.status == "infeasible":
             # HiGHS's word is not the record: CP-SAT decides, with the whole time, below.
             warm = None
     hint = options.hint or options.previous_plan
     if warm is not None and warm.values is not None:
         add_value_hint(builder, warm.values)
-        report_warm_start(builder, options, warm, started)
     elif hint is not None:
         add_hint(builder, hint)
     stop_at = _stop_at(warm)
@@ -203,17 +208,23 @@ def add_value_hint(builder: ModelBuilder, values: tuple[int, ...]) -> None:
         model.AddHint(model.GetIntVarFromProtoIndex(index), value)
 
 
-def report_warm_start(builder: ModelBuilder, options: SolveOptions, warm: MipRun, started: float) -> None:
-    """The warm start is the first solution the caller sees (progress, best plan so far)."""
-    assert warm.values is not None and warm.objective is not None
-    values = warm.values
-    objective = warm.objective / COST_SCALE
-    bound = None if warm.bound is None else warm.bound / COST_SCALE
+def report_warm_start(
+    builder: ModelBuilder,
+    options: SolveOptions,
+    started: float,
+    values: tuple[int, ...],
+    objective: float,
+    bound: float | None,
+) -> None:
+    """Each plan the warm start finds is one the caller sees (progress, best plan so far), as
+    HiGHS finds it."""
+    figure = objective / COST_SCALE
+    lower = None if bound is None else bound / COST_SCALE
     if options.progress is not None:
-        options.progress(time.monotonic() - started, objective, bound)
+        options.progress(time.monotonic() - started, figure, lower)
     if options.on_solution is not None:
         plan = plan_from(builder, lambda var: bool(values[var.Index()]))
-        options.on_solution(plan, objective, objective if bound is None else bound)
+        options.on_solution(plan, figure, figure if lower is None else lower)
 
 
 def add_change_costs(builder: ModelBuilder, previous: Plan, weight: float) -> None:

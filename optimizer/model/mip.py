@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,21 +125,30 @@ def _new_highs() -> highspy.Highs:
     return highs
 
 
+Improved = Callable[[tuple[int, ...], float, float | None], None]
+"""on_improved(values, objective, bound) for each better solution HiGHS finds (its thread)."""
+
+
 class _Incumbent:
     """The best solution HiGHS has reported so far, kept from its callbacks (thread-safe)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_improved: Improved | None) -> None:
         self.lock = threading.Lock()
         self.values: tuple[int, ...] | None = None
         self.objective: float | None = None
         self.bound: float | None = None
+        self.on_improved = on_improved
 
     def improved(self, event: Any) -> None:
         data = event.data_out
+        values = tuple(round(v) for v in data.mip_solution)
+        objective = float(round(data.objective_function_value))
         with self.lock:
-            self.values = tuple(round(v) for v in data.mip_solution)
-            self.objective = float(round(data.objective_function_value))
+            self.values, self.objective = values, objective
             self.note_bound(data.mip_dual_bound)
+            bound, report = self.bound, self.on_improved
+        if report is not None:
+            report(values, objective, bound)
 
     def note_bound(self, bound: float) -> None:
         if np.isfinite(bound):
@@ -146,7 +156,12 @@ class _Incumbent:
 
 
 def solve_mip(
-    model: cp_model.CpModel, time_limit: float, *, seed: int = 0, patience: float | None = None
+    model: cp_model.CpModel,
+    time_limit: float,
+    *,
+    seed: int = 0,
+    patience: float | None = None,
+    on_improved: Improved | None = None,
 ) -> MipRun:
     """HiGHS on the translated model within `time_limit` seconds, one thread, quiet; while it has
     no solution yet, it may go on up to `patience` seconds (a plan late beats no plan).
@@ -172,7 +187,7 @@ def solve_mip(
     # (0.23 % above the LP bound) came at 10 s instead of 25 s.
     highs.setOptionValue("presolve", "off")
     highs.passModel(lp)
-    incumbent = _Incumbent()
+    incumbent = _Incumbent(on_improved)
 
     def deadline() -> float:
         return started + (time_limit if incumbent.values is not None else patience)
@@ -196,6 +211,8 @@ def solve_mip(
     runner.start()
     while runner.is_alive() and time.monotonic() < deadline() + FINISH_GRACE:
         runner.join(timeout=0.1)
+    with incumbent.lock:
+        incumbent.on_improved = None  # what a lingering run finds later is no longer reported
     seconds = time.monotonic() - started
     if runner.is_alive():
         with incumbent.lock:

@@ -1,0 +1,1 @@
+"""The planner's web page (`/`): templates, scripts and the vendored ECharts, over the /v1 API."""

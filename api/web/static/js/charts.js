@@ -1,0 +1,195 @@
+// ECharts options for the page's charts (echarts.min.js is vendored in static/vendor/echarts).
+// Every builder takes plain data from the API and returns an option; labels come from t().
+
+import { t } from "./i18n.js";
+
+const COLORS = { before: "#9aa5b1", after: "#2f6fb3", target: "#d9480f", bound: "#2b8a3e" };
+const AREA_COLORS = { urban: "#2f6fb3", town: "#f08c00", rural: "#2b8a3e" };
+
+/** Tooltips are HTML: names from uploaded files go in escaped. */
+const esc = (text) => echarts.format.encodeHTML(String(text));
+
+/** Draws `option` into `el`, reusing its chart (a redraw replaces the whole option). */
+export function draw(el, option) {
+  const chart = echarts.getInstanceByDom(el) ?? echarts.init(el);
+  chart.setOption({ animation: false, ...option }, true);
+  return chart;
+}
+
+export function dispose(el) {
+  echarts.getInstanceByDom(el)?.dispose();
+}
+
+window.addEventListener("resize", () => {
+  for (const el of document.querySelectorAll(".chart")) echarts.getInstanceByDom(el)?.resize();
+});
+
+function legend(extra = {}) {
+  return { top: 0, ...extra };
+}
+
+const grid = { left: 56, right: 24, top: 36, bottom: 40, containLabel: true };
+
+/** Objective and bound of a running solve against seconds elapsed. */
+export function progressOption(points) {
+  return {
+    legend: legend(),
+    grid,
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "value", name: t("chart.seconds"), nameLocation: "middle", nameGap: 28, min: 0 },
+    yAxis: { type: "value", name: t("chart.cost"), scale: true },
+    series: [
+      {
+        name: t("progress.objective"),
+        type: "line",
+        step: "end",
+        symbolSize: 5,
+        color: COLORS.after,
+        data: points.filter((p) => p.objective !== null).map((p) => [p.elapsed, p.objective]),
+      },
+      {
+        name: t("progress.bound"),
+        type: "line",
+        step: "end",
+        symbolSize: 5,
+        color: COLORS.bound,
+        data: points.filter((p) => p.bound !== null).map((p) => [p.elapsed, p.bound]),
+      },
+    ],
+  };
+}
+
+/** Unfilled posts by subject at the receiving schools, before and after the plan. */
+export function shortageOption(bySubject) {
+  const subjects = bySubject.map((s) => t(`subject.${s.subject}`));
+  return {
+    legend: legend(),
+    grid,
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: subjects, axisLabel: { interval: 0, rotate: subjects.length > 8 ? 30 : 0 } },
+    yAxis: { type: "value", name: t("chart.posts"), minInterval: 1 },
+    series: [
+      { name: t("chart.before"), type: "bar", color: COLORS.before, data: bySubject.map((s) => s.before) },
+      { name: t("chart.after"), type: "bar", color: COLORS.after, data: bySubject.map((s) => s.after) },
+    ],
+  };
+}
+
+/** Every school's headcount before and after against its establishment (编制). */
+export function staffingOption(schools) {
+  const many = schools.length > 30;
+  return {
+    legend: legend(),
+    grid: { ...grid, bottom: many ? 56 : 40 },
+    tooltip: {
+      trigger: "axis",
+      formatter: (items) =>
+        [esc(`${schools[items[0].dataIndex].school_id} ${schools[items[0].dataIndex].name}`)]
+          .concat(items.map((i) => `${i.marker}${esc(i.seriesName)}: ${i.value}`))
+          .join("<br>"),
+    },
+    xAxis: { type: "category", data: schools.map((s) => s.school_id), axisLabel: { rotate: 45 } },
+    yAxis: { type: "value", name: t("chart.staff"), minInterval: 1 },
+    dataZoom: many ? [{ type: "slider", bottom: 4, height: 16 }] : [],
+    series: [
+      { name: t("chart.before"), type: "bar", color: COLORS.before, data: schools.map((s) => s.headcount_before) },
+      { name: t("chart.after"), type: "bar", color: COLORS.after, data: schools.map((s) => s.headcount_after) },
+      {
+        name: t("chart.establishment"),
+        type: "scatter",
+        symbol: "rect",
+        symbolSize: [14, 3],
+        color: COLORS.target,
+        data: schools.map((s) => s.establishment),
+      },
+    ],
+  };
+}
+
+/**
+ * Backbone and degree shares against their targets. `shares` rows: {label, before, after, target}
+ * as fractions (null where a value does not apply).
+ */
+export function sharesOption(shares) {
+  const pct = (v) => (v === null ? null : Math.round(v * 1000) / 10);
+  return {
+    legend: legend(),
+    grid,
+    tooltip: { trigger: "axis", valueFormatter: (v) => (v === null || v === undefined ? "–" : `${v}%`) },
+    xAxis: { type: "category", data: shares.map((s) => s.label), axisLabel: { interval: 0, width: 90, overflow: "break" } },
+    yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+    series: [
+      { name: t("chart.before"), type: "bar", color: COLORS.before, data: shares.map((s) => pct(s.before)) },
+      { name: t("chart.after"), type: "bar", color: COLORS.after, data: shares.map((s) => pct(s.after)) },
+      {
+        name: t("chart.target"),
+        type: "scatter",
+        symbol: "rect",
+        symbolSize: [26, 4],
+        color: COLORS.target,
+        data: shares.map((s) => pct(s.target)),
+      },
+    ],
+  };
+}
+
+/** Schools placed by longitude / latitude (no map tiles), coloured by area; a line per route. */
+export function mapOption(schools, routes) {
+  const byArea = ["urban", "town", "rural"].map((area) => ({
+    name: t(`area.${area}`),
+    type: "scatter",
+    color: AREA_COLORS[area],
+    symbolSize: (value) => 6 + Math.sqrt(value[2]) * 1.6,
+    data: schools.filter((s) => s.area === area).map((s) => ({ value: [s.lon, s.lat, s.staff], name: `${s.id} ${s.name}`, weak: s.weak })),
+    itemStyle: { borderColor: "#222", borderWidth: 0.5 },
+    z: 3,
+  }));
+  const widest = Math.max(1, ...routes.map((r) => r.count));
+  return {
+    legend: legend({ data: byArea.map((s) => s.name).concat(t("chart.moves")) }),
+    grid: { ...grid, bottom: 24 },
+    tooltip: {
+      trigger: "item",
+      formatter: (p) =>
+        p.seriesType === "lines"
+          ? esc(`${p.data.from} → ${p.data.to}: ${t("chart.teachers_n", { n: p.data.count })}`)
+          : `${esc(p.data.name)}${p.data.weak ? ` (${t("area.weak")})` : ""}<br>${t("chart.staff")}: ${p.data.value[2]}`,
+    },
+    // Longitude across, latitude up; no axes or tiles: only the schools' relative places matter.
+    xAxis: { type: "value", scale: true, show: false },
+    yAxis: { type: "value", scale: true, show: false },
+    series: [
+      ...byArea,
+      {
+        name: t("chart.moves"),
+        type: "lines",
+        coordinateSystem: "cartesian2d",
+        color: "#c2255c",
+        lineStyle: { opacity: 0.55, curveness: 0.15 },
+        effect: { show: false },
+        symbol: ["none", "arrow"],
+        symbolSize: 7,
+        data: routes.map((r) => ({
+          coords: [r.fromAt, r.toAt],
+          from: r.from,
+          to: r.to,
+          count: r.count,
+          lineStyle: { width: 1 + (3 * r.count) / widest },
+        })),
+        z: 2,
+      },
+    ],
+  };
+}
+
+/** One bar series per plan over the given categories. */
+export function groupedBars(categories, plans, valuesOf, yName = "") {
+  return {
+    legend: legend({ type: "scroll" }),
+    grid,
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: categories, axisLabel: { interval: 0, width: 80, overflow: "break" } },
+    yAxis: { type: "value", name: yName, minInterval: 1 },
+    series: plans.map((plan) => ({ name: plan.name, type: "bar", data: valuesOf(plan) })),
+  };
+}

@@ -1,0 +1,99 @@
+// Small DOM helpers. Data from the API is only ever set as text (never as HTML).
+
+import { lang, t } from "./i18n.js";
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+/**
+ * h("td", {i18n: "key", class: "num"}, child, ...): an element. Props: i18n / args (a label),
+ * zh + en (a sentence pair), text, dataset, on{Event} handlers, anything else as an attribute.
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(props ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "i18n") {
+      el.dataset.i18n = value;
+      if (props.args) el.dataset.i18nArgs = JSON.stringify(props.args);
+      el.textContent = t(value, props.args ?? {});
+    } else if (name === "zh" || name === "en") {
+      el.dataset[name] = value;
+      if (name === lang()) el.textContent = value;
+    } else if (name === "text") {
+      el.textContent = String(value);
+    } else if (name === "dataset") {
+      Object.assign(el.dataset, value);
+    } else if (name.startsWith("on") && typeof value === "function") {
+      el.addEventListener(name.slice(2).toLowerCase(), value);
+    } else if (name !== "args") {
+      el.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function replaceChildren(el, ...children) {
+  el.replaceChildren();
+  for (const child of children.flat(Infinity)) if (child) el.append(child);
+}
+
+export function reveal(el, visible = true) {
+  el.hidden = !visible;
+}
+
+/** A status line: a label (with args) or plain text, styled ok / error / busy. */
+export function status(el, kind, i18n, args = {}) {
+  el.className = `status ${kind}`;
+  replaceChildren(el, typeof i18n === "string" ? h("span", { i18n, args }) : i18n);
+  el.hidden = false;
+}
+
+let flashTimer = null;
+
+/** A message at the top of the page for a few seconds. */
+export function flash(i18n, args = {}, kind = "ok") {
+  const el = $("#flash");
+  el.className = `flash ${kind}`;
+  replaceChildren(el, h("span", { i18n, args }));
+  el.hidden = false;
+  clearTimeout(flashTimer);
+  flashTimer = setTimeout(() => (el.hidden = true), 6000);
+}
+
+/** The rows of a problems table: file, row, column and what was expected. */
+export function fillProblems(tbody, problems) {
+  replaceChildren(
+    tbody,
+    problems.map((p) =>
+      h("tr", {}, h("td", { text: p.file ?? "" }), h("td", { class: "num", text: p.row ?? "–" }),
+        h("td", { text: p.column ?? "–" }), h("td", { text: p.message ?? "" })),
+    ),
+  );
+}
+
+export function number(value, digits = 0) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  return Number(value).toLocaleString("en-GB", { maximumFractionDigits: digits });
+}
+
+export function percent(value, digits = 1) {
+  if (value === null || value === undefined) return "–";
+  return `${(value * 100).toFixed(digits)}%`;
+}
+
+/** A time as 2025-03-01 08:00 in the browser's time zone: the same in both languages. */
+export function when(iso) {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  const two = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/** A job status as a coloured badge. */
+export function badge(status) {
+  return h("span", { class: `badge ${status}`, i18n: `status.${status}` });
+}

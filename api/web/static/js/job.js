@@ -1,0 +1,237 @@
+// A solve job: live progress (elapsed, best objective, bound, gap, and their chart), cancel
+// (the best plan so far is kept), then the plan: figures, downloads, conflicts, charts, the rule
+// report, the moves and the explanations.
+
+import { api, download, showError } from "./api.js";
+import * as charts from "./charts.js";
+import { renderConflicts } from "./conflicts.js";
+import { $, badge, fillProblems, h, number, percent, replaceChildren, reveal, status, when } from "./dom.js";
+import { onLangChange, t } from "./i18n.js";
+import { renderPlanTables } from "./plan.js";
+import { withOverrides } from "./policy.js";
+import { setContext } from "./state.js";
+
+const RUNNING = ["queued", "running", "cancelling"];
+const POLL_MS = 500; // the worker writes its progress every 0.5 s
+
+let job = null;
+let scenario = null;
+let outcome = null;
+let points = [];
+let timer = null;
+let shownPlan = null;
+
+export function init() {
+  $("#job-cancel").addEventListener("click", cancel);
+  for (const button of document.querySelectorAll("[data-export]")) {
+    button.addEventListener("click", () => exportPlan(button));
+  }
+  onLangChange(() => {
+    if ($("#view-job").hidden || !job) return;
+    drawProgress();
+    if (outcome) drawPlanCharts();
+  });
+}
+
+export async function show(jobId) {
+  stop();
+  job = scenario = outcome = shownPlan = null;
+  points = [];
+  for (const id of ["#job-progress", "#job-error", "#job-plan", "#job-cancel", "#job-note"]) reveal($(id), false);
+  for (const el of document.querySelectorAll("#view-job .chart")) charts.dispose(el);
+  setContext({ jobId });
+  const first = await api(`/v1/plans/${jobId}`);
+  scenario = await api(`/v1/scenarios/${first.scenario_id}`);
+  setContext({ scenarioId: first.scenario_id });
+  $("#job-tune").href = `#/tune/${first.scenario_id}`;
+  await render(first);
+  if (RUNNING.includes(first.status)) poll(jobId);
+  return stop;
+}
+
+function stop() {
+  clearTimeout(timer);
+  timer = null;
+}
+
+function poll(jobId) {
+  timer = setTimeout(async () => {
+    try {
+      const next = await api(`/v1/plans/${jobId}`);
+      if (job?.id !== jobId) return;
+      await render(next);
+      if (RUNNING.includes(next.status)) poll(jobId);
+    } catch (error) {
+      showError($("#job-note"), error);
+      poll(jobId);
+    }
+  }, POLL_MS);
+}
+
+async function render(next) {
+  job = next;
+  $("#job-name").textContent = job.label || scenario.name;
+  replaceChildren($("#job-status"), badge(job.status));
+  const overrides = job.request.overrides ?? [];
+  replaceChildren(
+    $("#job-facts"),
+    h("span", {
+      i18n: "job.facts",
+      args: {
+        scenario: scenario.name,
+        created: when(job.created_at),
+        limit: number(job.request.time_limit, 1),
+        overrides: overrides.length ? overrides.join("  ") : t("tune.none"),
+      },
+    }),
+  );
+  reveal($("#job-cancel"), ["queued", "running"].includes(job.status));
+  trackProgress();
+  if (job.error) showFailure();
+  if (job.status === "cancelled" && !job.summary) status($("#job-note"), "muted", "job.cancelled_no_plan");
+  if (job.summary && shownPlan !== `${job.id}/${job.status}`) {
+    shownPlan = `${job.id}/${job.status}`;
+    await renderPlan();
+  }
+}
+
+function trackProgress() {
+  const p = job.progress ?? {};
+  const last = points.at(-1);
+  if (p.elapsed !== null && p.elapsed !== undefined) {
+    const point = { elapsed: p.elapsed, objective: p.objective ?? null, bound: p.bound ?? null };
+    if (last && point.elapsed <= last.elapsed) Object.assign(last, { objective: point.objective, bound: point.bound });
+    else points.push(point);
+  }
+  $("#progress-elapsed").textContent = p.elapsed === null || p.elapsed === undefined ? "–" : `${number(p.elapsed, 1)} s`;
+  $("#progress-objective").textContent = number(p.objective, 1);
+  $("#progress-bound").textContent = number(p.bound, 1);
+  $("#progress-gap").textContent = percent(p.gap, 2);
+  // A finished job keeps the chart when it has something to show (not for a job without a plan).
+  const drawn = points.some((point) => point.objective !== null || point.bound !== null);
+  const visible = RUNNING.includes(job.status) || drawn;
+  reveal($("#job-progress"), visible);
+  if (visible) drawProgress();
+}
+
+function drawProgress() {
+  if (!$("#job-progress").hidden) charts.draw($("#chart-progress"), charts.progressOption(points));
+}
+
+function showFailure() {
+  const problems = job.error.problems ?? [];
+  $("#job-error-message").textContent = `${t("job.failed")}: ${job.error.message}`;
+  fillProblems($("#job-error tbody"), problems);
+  reveal($("#job-error table"), problems.length > 0);
+  reveal($("#job-error"));
+}
+
+async function cancel() {
+  $("#job-cancel").disabled = true;
+  try {
+    await api(`/v1/plans/${job.id}`, { method: "DELETE" });
+    if (!timer) poll(job.id);
+  } catch (error) {
+    showError($("#job-note"), error);
+  } finally {
+    $("#job-cancel").disabled = false;
+  }
+}
+
+async function exportPlan(button) {
+  const format = button.dataset.export;
+  button.disabled = true;
+  try {
+    await download(`/v1/plans/${job.id}/export?format=${format}`, `plan-${job.id}.${format}`);
+  } catch (error) {
+    showError($("#job-note"), error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function renderPlan() {
+  const summary = job.summary;
+  const hasPlan = ["optimal", "feasible"].includes(summary.status);
+  const figure = (key, value, args) =>
+    h("div", {}, h("dt", { i18n: key, args }), h("dd", {}, value));
+  replaceChildren(
+    $("#plan-figures"),
+    figure("plan.status", h("span", { class: `badge ${summary.status}`, i18n: `plan_status.${summary.status}` })),
+    figure("progress.objective", number(summary.objective, 1)),
+    figure("progress.bound", number(summary.bound, 1)),
+    figure("progress.gap", percent(summary.gap, 2)),
+    figure("plan.seconds", `${number(summary.solve_seconds, 1)} s`),
+    figure("plan.eligible", number(summary.eligible)),
+    figure("plan.rotating", number(summary.rotating)),
+    figure("plan.backbone", number(summary.backbone_rotating)),
+    figure("plan.shortage", `${number(summary.shortage_filled)} / ${number(summary.shortage_total)}`),
+    figure("plan.hard_violations", number(summary.hard_violations)),
+  );
+  if (job.status === "cancelled") {
+    $("#plan-figures").append(h("div", { class: "wide" }, h("dd", { class: "muted", i18n: "job.cancelled_best" })));
+  }
+  for (const button of document.querySelectorAll("[data-export]")) button.hidden = !hasPlan;
+  reveal($("#job-plan"));
+  renderConflicts(job, scenario);
+  reveal($("#plan-charts"), hasPlan);
+  renderPlanTables(job, scenario, hasPlan);
+  if (hasPlan) {
+    outcome = await api(`/v1/plans/${job.id}/outcome`);
+    drawPlanCharts();
+  }
+}
+
+/** Backbone and bachelor-degree shares: before / after the plan and the target each rule sets. */
+function shares() {
+  const policy = withOverrides(scenario.document.policy, job.request.overrides).rules;
+  const sum = (area, field) =>
+    outcome.schools.filter((s) => s.area === area).reduce((total, s) => total + s[field], 0);
+  const share = (area, what, when_) => {
+    const staff = sum(area, `headcount_${when_}`);
+    return staff ? sum(area, `${what}_${when_}`) / staff : null;
+  };
+  const f = outcome.figures;
+  const urbanDegreeAfter = share("urban", "degree", "after");
+  const ratioMax = policy.degree_balance?.ratio_max;
+  return [
+    { label: t("chart.share_backbone_rotating"), before: null, after: f.rotating ? f.backbone_share : null, target: policy.backbone_share?.share ?? null },
+    { label: t("chart.share_backbone_urban"), before: share("urban", "backbone", "before"), after: share("urban", "backbone", "after"), target: null },
+    { label: t("chart.share_backbone_rural"), before: share("rural", "backbone", "before"), after: share("rural", "backbone", "after"), target: null },
+    { label: t("chart.share_degree_urban"), before: share("urban", "degree", "before"), after: urbanDegreeAfter, target: null },
+    {
+      label: t("chart.share_degree_rural"),
+      before: share("rural", "degree", "before"),
+      after: share("rural", "degree", "after"),
+      target: urbanDegreeAfter !== null && ratioMax ? Math.min(1, urbanDegreeAfter / ratioMax) : null,
+    },
+  ];
+}
+
+/** Schools with coordinates, and the moves between them grouped by route. */
+function geography() {
+  const after = new Map(outcome.schools.map((s) => [s.school_id, s.headcount_after]));
+  const schools = scenario.document.schools
+    .filter((s) => Number.isFinite(s.lat) && Number.isFinite(s.lon))
+    .map((s) => ({ id: s.school_id, name: s.name, area: s.area, weak: Boolean(s.is_weak), lat: s.lat, lon: s.lon, staff: after.get(s.school_id) ?? 0 }));
+  const at = new Map(schools.map((s) => [s.id, [s.lon, s.lat]]));
+  const routes = new Map();
+  for (const move of job.moves) {
+    if (!at.has(move.from_school) || !at.has(move.to_school)) continue;
+    const key = `${move.from_school}>${move.to_school}`;
+    const route = routes.get(key) ?? { from: move.from_school, to: move.to_school, fromAt: at.get(move.from_school), toAt: at.get(move.to_school), count: 0 };
+    route.count += 1;
+    routes.set(key, route);
+  }
+  return { schools, routes: [...routes.values()] };
+}
+
+function drawPlanCharts() {
+  charts.draw($("#chart-shortage"), charts.shortageOption(outcome.figures.shortage_by_subject));
+  charts.draw($("#chart-staffing"), charts.staffingOption(outcome.schools));
+  charts.draw($("#chart-shares"), charts.sharesOption(shares()));
+  const { schools, routes } = geography();
+  const map = charts.mapOption(schools, routes);
+  if (!schools.length) map.title = { text: t("chart.no_coordinates"), left: "center", top: "middle", textStyle: { fontSize: 13 } };
+  charts.draw($("#chart-map"), map);
+}

@@ -1,0 +1,214 @@
+// 3. The plan's tables: the rule report (met / violated at a glance, each row's sentence), the
+// moves (sortable, filterable by school, subject, region and reason) and the "why" of a teacher
+// or a school from the explanations API.
+
+import { api, showError } from "./api.js";
+import { $, h, number, replaceChildren, reveal, status } from "./dom.js";
+import { lang, onLangChange, t } from "./i18n.js";
+
+let job = null;
+let scenario = null;
+let rows = [];
+let sort = { key: "teacher", ascending: true };
+
+export function init() {
+  $("#report-violated").addEventListener("change", renderReport);
+  for (const id of ["#filter-school", "#filter-subject", "#filter-region", "#filter-reason"]) {
+    $(id).addEventListener("change", renderMoves);
+  }
+  for (const th of document.querySelectorAll("#moves-table th[data-sort]")) {
+    th.addEventListener("click", () => {
+      sort = { key: th.dataset.sort, ascending: sort.key === th.dataset.sort ? !sort.ascending : true };
+      renderMoves();
+    });
+  }
+  $("#why-teacher-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    explain("teachers", $("#why-teacher").value.trim());
+  });
+  $("#why-school-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    explain("schools", $("#why-school").value);
+  });
+  // Option labels of the filters are built with t(): rebuild them in the new language.
+  onLangChange(() => job && !$("#view-job").hidden && fillFilters());
+}
+
+/** Shows the report, and the moves and explanations when the job has a plan. */
+export function renderPlanTables(nextJob, nextScenario, hasPlan) {
+  job = nextJob;
+  scenario = nextScenario;
+  renderReport();
+  const schools = new Map(scenario.document.schools.map((s) => [s.school_id, s]));
+  const teachers = new Map(scenario.document.teachers.map((teacher) => [teacher.teacher_id, teacher]));
+  rows = (job.moves ?? []).map((move) => ({
+    move,
+    teacher: `${move.teacher_id} ${teachers.get(move.teacher_id)?.name ?? ""}`.trim(),
+    from: label(schools, move.from_school),
+    to: label(schools, move.to_school),
+    region: schools.get(move.from_school)?.region ?? "",
+    reasons: move.reason ? move.reason.split(";") : [],
+  }));
+  for (const id of ["#moves-table", "#why"]) reveal($(id).closest(".card"), hasPlan);
+  fillFilters();
+  renderMoves();
+  replaceChildren($("#why-teachers"), scenario.document.teachers.map((teacher) => h("option", { value: teacher.teacher_id, label: teacher.name ?? "" })));
+  replaceChildren($("#why-school"), scenario.document.schools.map((s) => h("option", { value: s.school_id, text: label(schools, s.school_id) })));
+  $("#why-text").hidden = true;
+  $("#why-status").hidden = true;
+}
+
+function label(schools, id) {
+  const name = schools.get(id)?.name;
+  return name && name !== id ? `${id} ${name}` : id;
+}
+
+function postKey(post) {
+  return post === "principal" || post === "vice_principal" ? `post.${post}` : `subject.${post}`;
+}
+
+// --- the rule report ---------------------------------------------------------------------------
+
+function renderReport() {
+  const report = job.report ?? [];
+  const byRule = new Map();
+  for (const row of report) {
+    const counts = byRule.get(row.rule) ?? { met: 0, violated: 0, not_applicable: 0, mode: row.mode };
+    counts[row.status] += 1;
+    byRule.set(row.rule, counts);
+  }
+  replaceChildren(
+    $("#report-glance"),
+    [...byRule].map(([rule, c]) => {
+      const state = c.violated ? "violated" : c.met ? "met" : "not_applicable";
+      return h(
+        "span",
+        { class: `chip ${state}`, title: rule },
+        h("span", { class: "mark", text: { violated: "✗", met: "✓", not_applicable: "–" }[state] }),
+        h("span", { i18n: `rule.${rule}` }),
+        " ",
+        h("span", { i18n: `report.glance_${state}`, args: { met: c.met, violated: c.violated } }),
+      );
+    }),
+  );
+  const onlyViolated = $("#report-violated").checked;
+  // Violated rows first (worst shortfall first), then the rest in the report's order.
+  const shown = report
+    .filter((row) => !onlyViolated || row.status === "violated")
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => (b.row.status === "violated") - (a.row.status === "violated") || a.index - b.index)
+    .map(({ row }) => row);
+  replaceChildren(
+    $("#report-table tbody"),
+    shown.map((row) =>
+      h(
+        "tr",
+        { class: row.status },
+        h("td", {}, h("span", { class: `badge ${row.status}`, i18n: `report_status.${row.status}` })),
+        h("td", { class: "nowrap", i18n: `rule.${row.rule}` }),
+        h("td", { class: "nowrap", i18n: `choice.${row.mode}` }),
+        h("td", { text: `${row.scope}: ${row.key}` }),
+        h("td", { class: "num", text: number(row.target, 4) }),
+        h("td", { class: "num", text: number(row.achieved, 4) }),
+        h("td", { class: "num", text: number(row.shortfall, 4) }),
+        h("td", { zh: row.sentence_zh, en: row.sentence_en }),
+      ),
+    ),
+  );
+}
+
+// --- the moves -----------------------------------------------------------------------------------
+
+function fillFilters() {
+  const options = (select, values, text) => {
+    const kept = select.value;
+    replaceChildren(
+      select,
+      h("option", { value: "", i18n: "moves.all" }),
+      [...values].sort().map((value) => h("option", { value, text: text(value) })),
+    );
+    select.value = values.has(kept) ? kept : "";
+  };
+  const schoolLabels = new Map(rows.flatMap((r) => [[r.move.from_school, r.from], [r.move.to_school, r.to]]));
+  options($("#filter-school"), new Set(schoolLabels.keys()), (id) => schoolLabels.get(id));
+  options($("#filter-subject"), new Set(rows.map((r) => r.move.subject)), (post) => t(postKey(post)));
+  options($("#filter-region"), new Set(rows.map((r) => r.region)), (region) => region);
+  options($("#filter-reason"), new Set(rows.flatMap((r) => r.reasons)), (rule) => t(`rule.${rule}`));
+}
+
+const SORT_VALUE = {
+  teacher: (r) => r.move.teacher_id,
+  from: (r) => r.move.from_school,
+  to: (r) => r.move.to_school,
+  subject: (r) => t(postKey(r.move.subject)),
+  region: (r) => r.region,
+  term: (r) => r.move.term_years,
+  reason: (r) => r.move.reason,
+};
+
+function renderMoves() {
+  const school = $("#filter-school").value;
+  const subject = $("#filter-subject").value;
+  const region = $("#filter-region").value;
+  const reason = $("#filter-reason").value;
+  const value = SORT_VALUE[sort.key];
+  const shown = rows
+    .filter((r) => !school || r.move.from_school === school || r.move.to_school === school)
+    .filter((r) => !subject || r.move.subject === subject)
+    .filter((r) => !region || r.region === region)
+    .filter((r) => !reason || r.reasons.includes(reason))
+    .sort((a, b) => {
+      const [x, y] = [value(a), value(b)];
+      const order = typeof x === "number" ? x - y : String(x).localeCompare(String(y), lang() === "zh" ? "zh" : "en");
+      return sort.ascending ? order : -order;
+    });
+  for (const th of document.querySelectorAll("#moves-table th[data-sort]")) {
+    th.setAttribute("aria-sort", th.dataset.sort === sort.key ? (sort.ascending ? "ascending" : "descending") : "none");
+  }
+  replaceChildren(
+    $("#moves-table tbody"),
+    shown.map((r) =>
+      h(
+        "tr",
+        {},
+        h("td", {}, h("button", { type: "button", class: "link", text: r.teacher, title: t("why.explain"), onclick: () => explainFromTable(r.move.teacher_id) })),
+        h("td", { text: r.from }),
+        h("td", { text: r.to }),
+        h("td", { i18n: postKey(r.move.subject) }),
+        h("td", { text: r.region }),
+        h("td", { class: "num", text: r.move.term_years }),
+        h("td", {}, r.reasons.map((rule, i) => [i ? ", " : "", h("span", { i18n: `rule.${rule}` })])),
+      ),
+    ),
+  );
+  replaceChildren($("#moves-count"), h("span", { i18n: "moves.count", args: { shown: shown.length, total: rows.length } }));
+}
+
+// --- why: the explanations API -------------------------------------------------------------------
+
+function explainFromTable(teacherId) {
+  $("#why-teacher").value = teacherId;
+  $("#why").scrollIntoView({ behavior: "smooth", block: "start" });
+  explain("teachers", teacherId);
+}
+
+async function explain(kind, id) {
+  const out = $("#why-status");
+  const text = $("#why-text");
+  if (!id) {
+    status(out, "error", kind === "teachers" ? "why.pick_teacher" : "why.pick_school");
+    return;
+  }
+  text.hidden = true;
+  status(out, "busy", kind === "teachers" ? "why.working_teacher" : "why.working_school", { id });
+  try {
+    const answer = await api(`/v1/plans/${job.id}/${kind}/${encodeURIComponent(id)}?lang=${lang()}`);
+    out.hidden = true;
+    text.dataset.zh = answer.text_zh;
+    text.dataset.en = answer.text_en;
+    text.textContent = answer[`text_${lang()}`];
+    text.hidden = false;
+  } catch (error) {
+    showError(out, error);
+  }
+}
