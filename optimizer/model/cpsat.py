@@ -129,20 +129,24 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
             )
     status = solver.Solve(builder.model, callback)
     seconds = time.monotonic() - started
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    warm_is_better = warm is not None and warm.objective is not None and (
+        status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or warm.objective < solver.ObjectiveValue()
+    )
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not warm_is_better:
         return _finished(
             builder,
             status == cp_model.OPTIMAL,
             solver.ObjectiveValue(),
             solver.BestObjectiveBound(),
             solver.BooleanValue,
-            lambda var: solver.Value(var),
+            solver.Value,
             warm,
             seconds,
         )
     if status == cp_model.INFEASIBLE:
         return Run("infeasible", None, None, None, seconds, {})
     if warm is not None and warm.values is not None:
+        # CP-SAT found nothing in the time left (or nothing as good): the warm start's plan.
         values = warm.values
         return _finished(
             builder,
