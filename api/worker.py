@@ -35,6 +35,7 @@ from optimizer.explain.teacher import (
 )
 from optimizer.io import load_document
 from optimizer.model.candidates import enumerate_candidates
+from optimizer.model.mip import exit_process
 from optimizer.plan import Move, Plan, Summary
 from optimizer.policy import Policy
 from optimizer.regional import solve_scenario
@@ -247,6 +248,8 @@ def run_job(database_url: str, job_id: str, cpsat_workers: int, cluster: str | N
         _fail(database, job_id, attempt, f"the solve failed ({type(error).__name__}); the event is logged")
     finally:
         database.engine.dispose()
+    # The job is stored: leave now rather than wait for a HiGHS run past its deadline.
+    exit_process(0)
 
 
 def error_text(message: str, problems: list[dict[str, Any]] | None = None) -> str:

@@ -194,6 +194,8 @@ def run_mip_row(bundle: Path, instance: Instance) -> dict:
 def child(
     kind: str, bundle: str, instance_name: str, processes: int, cluster: str, region_limit: float
 ) -> None:
+    from optimizer.model.mip import exit_process
+
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     instance = INSTANCES[instance_name]
     path = Path(bundle)
@@ -204,6 +206,7 @@ def child(
     else:
         row = run_mip_row(path, instance)
     print(json.dumps(row))
+    exit_process(0)
 
 
 def run_child(

@@ -24,6 +24,7 @@ from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bu
 from optimizer.io import load_scenario
 from optimizer.io.outputs import write_outputs
 from optimizer.io.plan_csv import read_plan_csv
+from optimizer.model.mip import exit_process
 from optimizer.options import ENGINES
 from optimizer.plan import STATUSES, RuleRow, Summary
 from optimizer.regional import bundle_splits, plan_bundle, solve_scenario
@@ -514,5 +515,10 @@ def _keys_revoke(args: argparse.Namespace) -> int:
     return EXIT_OK if keys_revoke(args.db, args.prefix) else EXIT_INPUT
 
 
+def run() -> None:
+    """The `rotation` command: main(), then leave at once (see exit_process)."""
+    exit_process(main())
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()
