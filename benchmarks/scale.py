@@ -26,7 +26,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -64,10 +63,6 @@ ROW_NAMES = {
 MARGIN = 0.9  # share of the wall-time target given to solving; the rest covers load, build, writing
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def solve_budget(wall: float, elapsed: float, teachers: int) -> float:
     """Seconds for solve() after loading: the target less what is spent, less the model build
     (about 0.6 ms per teacher here)."""
@@ -83,6 +78,8 @@ def region_budget(wall: float, regions: int, processes: int, teachers: int) -> f
 
 
 def figures(summary: Any, started: float, load_s: float, extra: dict[str, Any]) -> dict[str, Any]:
+    from optimizer.regional import peak_rss_mb
+
     regions = getattr(summary, "regions", []) or []
     return {
         "load_s": load_s,
@@ -137,7 +134,6 @@ def run_greedy_row(bundle: Path) -> dict:
     """Greedy region by region (a province never sits whole in memory), checked by the checker."""
     from baselines.greedy import greedy_plan
 
-    from optimizer.io import load_scenario
     from optimizer.io.regions import load_region_part, split_bundle
     from optimizer.regional import RegionFigures, RegionOutcome, split_note
     from optimizer.solve import plan_result
@@ -150,7 +146,7 @@ def run_greedy_row(bundle: Path) -> dict:
         load_s += time.monotonic() - started
         for part in parts:
             begun = time.monotonic()
-            scenario = load_region_part(part) if len(parts) > 1 else load_scenario(bundle)
+            scenario = load_region_part(part)
             load_s += time.monotonic() - begun
             result = plan_result(scenario, greedy_plan(scenario))
             tally.add(RegionOutcome(part.region, result, teachers=len(scenario.teachers)))

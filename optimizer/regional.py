@@ -356,12 +356,13 @@ def joint_note(regions: int, reason: tuple[str, str]) -> dict[str, Any]:
 def merge_results(outcomes: list[RegionOutcome], split: dict[str, Any]) -> Result:
     """The regions' results as one result (in region order), for callers that hold it in memory.
     ScenarioError with every region's input problems when any region had some."""
+    ordered = sorted(outcomes, key=lambda o: o.region)
     figures = RegionFigures()
-    for outcome in sorted(outcomes, key=lambda o: o.region):
+    for outcome in ordered:
         figures.add(outcome)
     if figures.problems:
         raise ScenarioError(figures.problems)
-    results = [o.result for o in sorted(outcomes, key=lambda o: o.region) if o.result is not None]
+    results = [o.result for o in ordered if o.result is not None]
     conflicts, relaxations = [], []
     for result in results:
         offset = len(conflicts)

@@ -47,20 +47,18 @@ class RegionOutputs:
         order = sorted(self.regions)
         self._concatenate_csv(order)
         self._concatenate_json("report.json", order, always=True)
-        self._concatenate_json("conflicts.json", order, always=False, renumber=False)
+        self._concatenate_json("conflicts.json", order, always=False)
         self._concatenate_relaxations(order)
         write_json(self.staging / "summary.json", summary)
         self.out.mkdir(parents=True, exist_ok=True)
         for name in TOP_LEVEL:
             (self.out / name).unlink(missing_ok=True)
         shutil.rmtree(self.out / "regions", ignore_errors=True)
-        paths = []
-        for entry in sorted(self.staging.iterdir()):
-            os.replace(entry, self.out / entry.name)
-            if entry.is_file() or entry.name != "regions":
-                paths.append(self.out / entry.name)
+        names = sorted(entry.name for entry in self.staging.iterdir())
+        for name in names:
+            os.replace(self.staging / name, self.out / name)
         self.staging.rmdir()
-        return paths
+        return [self.out / name for name in names if name != "regions"]
 
     def abandon(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -78,7 +76,7 @@ class RegionOutputs:
                         merged.write(header if header.startswith(BOM) else BOM + header)
                     shutil.copyfileobj(part, merged)
 
-    def _concatenate_json(self, name: str, order: list[str], *, always: bool, renumber: bool = False) -> None:
+    def _concatenate_json(self, name: str, order: list[str], *, always: bool) -> None:
         """A JSON list made of the regions' lists, one region in memory at a time."""
         present = [r for r in order if self._region_file(r, name).is_file()]
         if not present and not always:
