@@ -4,6 +4,7 @@ model it cannot state exactly falls back to CP-SAT, and the reported bound says 
 from __future__ import annotations
 
 import pytest
+from ortools.sat.python import cp_model
 
 from optimizer.generate import CountyParams, generate_county
 from optimizer.model.cpsat import build_model
@@ -65,3 +66,18 @@ def test_bound_is_highs_when_cp_sat_stops_at_it() -> None:
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown engine"):
         SolveOptions(engine="gurobi")
+
+
+def test_staged_search_looks_past_the_lp_support_and_keeps_its_bound_valid() -> None:
+    """min 4a + 4b + 7c with 2a + 2b + 3c ≥ 3: the LP takes a and b (cost 6), c's reduced cost
+    is 1. Restricted to the LP's support the best plan is a + b (8); the optimum, c alone (7),
+    needs the column the first stage left out, and no bound may claim more than 7 before."""
+    model = cp_model.CpModel()
+    a, b, c = (model.NewBoolVar(name) for name in "abc")
+    model.Add(2 * a + 2 * b + 3 * c >= 3)
+    model.Minimize(4 * a + 4 * b + 7 * c)
+    reported: list[tuple[float, float | None]] = []
+    run = solve_mip(model, 10, on_improved=lambda _, objective, bound: reported.append((objective, bound)))
+    assert run.status == "optimal" and run.values == (0, 0, 1) and run.objective == 7
+    assert reported[-1][0] == 7 and 8 in [objective for objective, _ in reported]
+    assert all(bound is None or bound <= 7 for _, bound in reported)

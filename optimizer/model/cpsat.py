@@ -32,8 +32,9 @@ def build_model(scenario: Scenario, **builder_options: object) -> ModelBuilder:
 @dataclass(frozen=True)
 class Run:
     """One solve: status is optimal / feasible / infeasible / timeout_no_plan. `bound` is the
-    best lower bound known, from `bound_source` (`cp-sat`, or `highs` for the HiGHS
-    branch-and-bound bound of the same model, never weaker than its LP relaxation)."""
+    best lower bound known, from `bound_source` (`cp-sat`, or `highs` for HiGHS's bound on the
+    same model: its LP relaxation, raised by the restricted MIPs where their reduced-cost
+    argument allows; see `mip.StagedSearch`)."""
 
     status: str
     plan: Plan | None
@@ -111,6 +112,9 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
         if warm.status == "infeasible":
             # HiGHS's word is not the record: CP-SAT decides, with the whole time, below.
             warm = None
+        elif warm.status == "optimal":
+            # Proven on the same model (its bound reaches the plan): nothing left to search.
+            return _warm_finished(builder, warm, time.monotonic() - started)
     hint = options.hint or options.previous_plan
     if warm is not None and warm.values is not None:
         add_value_hint(builder, warm.values)
@@ -147,18 +151,24 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
         return Run("infeasible", None, None, None, seconds, {})
     if warm is not None and warm.values is not None:
         # CP-SAT found nothing in the time left (or nothing as good): the warm start's plan.
-        values = warm.values
-        return _finished(
-            builder,
-            False,
-            warm.objective,
-            None,
-            lambda var: bool(values[var.Index()]),
-            lambda var: values[var.Index()],
-            warm,
-            seconds,
-        )
+        return _warm_finished(builder, warm, seconds)
     return Run("timeout_no_plan", None, None, None, seconds, {})
+
+
+def _warm_finished(builder: ModelBuilder, warm: MipRun, seconds: float) -> Run:
+    """The run's figures for the warm start's plan."""
+    values = warm.values
+    assert values is not None and warm.objective is not None
+    return _finished(
+        builder,
+        False,
+        warm.objective,
+        None,
+        lambda var: bool(values[var.Index()]),
+        lambda var: values[var.Index()],
+        warm,
+        seconds,
+    )
 
 
 MIP_SHARE = 0.8

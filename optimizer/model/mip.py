@@ -1,5 +1,6 @@
-"""The built CP-SAT model read as a MIP and solved by HiGHS: a warm start for CP-SAT and a second,
-usually much tighter, lower bound.
+"""The built CP-SAT model read as a MIP and solved by HiGHS in stages (LP relaxation, then MIPs
+restricted by the LP's reduced costs): a plan within a few hundredths of a percent of the LP
+bound in seconds at county size, often proven optimal, and otherwise a warm start for CP-SAT.
 
 Nothing here knows a rule: the translation reads the built model (variables with their domains,
 linear constraints, at-most-one groups, the objective), so every rule stays in its own module.
@@ -13,6 +14,7 @@ needed.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -42,8 +44,8 @@ class MipRun:
     seconds: float
 
 
-def translate(model: cp_model.CpModel) -> highspy.HighsLp | None:
-    """The model as a HiGHS MIP (rows gathered in bulk), or None when it holds a constraint a
+def translate(model: cp_model.CpModel) -> MipModel | None:
+    """The model as a MIP (rows gathered in bulk), or None when it holds a constraint a
     MIP cannot state as is."""
     proto = model.Proto()
     lower, upper = [], []
@@ -89,23 +91,55 @@ def translate(model: cp_model.CpModel) -> highspy.HighsLp | None:
     cost = np.zeros(len(lower))
     np.add.at(cost, np.array(refs, dtype=np.int64), np.array(list(objective.coeffs), dtype=float))
 
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(lower)
-    lp.num_row_ = len(row_lower)
-    lp.col_cost_ = cost
-    lp.col_lower_ = np.array(lower, dtype=float)
-    lp.col_upper_ = np.array(upper, dtype=float)
-    lp.row_lower_ = np.array(row_lower, dtype=float)
-    lp.row_upper_ = np.array(row_upper, dtype=float)
-    lp.offset_ = float(objective.offset)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_ = len(lower)
-    lp.a_matrix_.num_row_ = len(row_lower)
-    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-    lp.a_matrix_.value_ = np.array(value, dtype=float)
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(lower)
-    return lp
+    return MipModel(
+        cost=cost,
+        lower=np.array(lower, dtype=float),
+        upper=np.array(upper, dtype=float),
+        row_lower=np.array(row_lower, dtype=float),
+        row_upper=np.array(row_upper, dtype=float),
+        starts=np.array(starts, dtype=np.int32),
+        index=np.array(index, dtype=np.int32),
+        value=np.array(value, dtype=float),
+        offset=float(objective.offset),
+    )
+
+
+@dataclass(frozen=True)
+class MipModel:
+    """The translated model as arrays (rows in compressed form), from which each stage of the
+    search makes its own HiGHS model."""
+
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    starts: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
+    offset: float
+
+    def lp(self, *, upper: np.ndarray | None = None, integral: bool = True) -> highspy.HighsLp:
+        """A HiGHS model: the MIP, or its LP relaxation; `upper` replaces the column bounds."""
+        columns, rows = len(self.lower), len(self.row_lower)
+        lp = highspy.HighsLp()
+        lp.num_col_ = columns
+        lp.num_row_ = rows
+        lp.col_cost_ = self.cost
+        lp.col_lower_ = self.lower
+        lp.col_upper_ = self.upper if upper is None else upper
+        lp.row_lower_ = self.row_lower
+        lp.row_upper_ = self.row_upper
+        lp.offset_ = self.offset
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.num_col_ = columns
+        lp.a_matrix_.num_row_ = rows
+        lp.a_matrix_.start_ = self.starts
+        lp.a_matrix_.index_ = self.index
+        lp.a_matrix_.value_ = self.value
+        if integral:
+            lp.integrality_ = [highspy.HighsVarType.kInteger] * columns
+        return lp
 
 
 def _new_highs() -> highspy.Highs:
@@ -129,30 +163,212 @@ Improved = Callable[[tuple[int, ...], float, float | None], None]
 """on_improved(values, objective, bound) for each better solution HiGHS finds (its thread)."""
 
 
-class _Incumbent:
-    """The best solution HiGHS has reported so far, kept from its callbacks (thread-safe)."""
+@dataclass(frozen=True)
+class Relaxation:
+    """The LP relaxation's optimum: a lower bound, and per column its value and reduced cost."""
 
-    def __init__(self, on_improved: Improved | None) -> None:
+    bound: float
+    values: np.ndarray
+    reduced_costs: np.ndarray
+
+
+class StagedSearch:
+    """HiGHS on the translated model in stages, in its own thread, best solution and bound kept
+    thread-safe for the caller.
+
+    1. The LP relaxation: a lower bound (at 5,000 teachers within 0.02 % of the optimum) and
+       each column's reduced cost.
+    2. The MIP restricted to the LP's support (columns used by the LP or with zero reduced cost,
+       about 2 % of them): a first plan in seconds, where the full MIP's own heuristics took tens.
+    3. The MIP restricted to the columns whose reduced cost is at most the gap left after stage 2,
+       started from that plan. A column left out has a reduced cost above the gap, so any solution
+       using it costs more than the plan in hand (LP duality): stage 3's optimum is the model's
+       optimum, proven, and its bound is a bound of the whole model.
+    When the LP cannot be solved in time, or the restricted MIP has no solution, the full MIP
+    runs instead.
+
+    A restricted stage's own dual bound holds only for its columns; solutions using a left-out
+    column cost at least the LP bound plus that column's reduced cost, so the model's bound is
+    the smaller of the two (`cap`).
+    """
+
+    def __init__(
+        self,
+        mip: MipModel,
+        *,
+        seed: int,
+        started: float,
+        time_limit: float,
+        patience: float,
+        on_improved: Improved | None,
+    ) -> None:
+        self.mip = mip
+        self.started = started
+        self.time_limit = time_limit
+        self.patience = patience
         self.lock = threading.Lock()
         self.values: tuple[int, ...] | None = None
         self.objective: float | None = None
         self.bound: float | None = None
+        self.status = "no_solution"
+        self.cap = np.inf
         self.on_improved = on_improved
+        self.highs = _new_highs()
+        self.highs.setOptionValue("threads", 1)
+        self.highs.setOptionValue("random_seed", seed)
+        # The objective is integral (whole cost units): a gap below one unit proves optimality.
+        self.highs.setOptionValue("mip_rel_gap", 0.0)
+        self.highs.setOptionValue("mip_abs_gap", 0.999)
+        self.highs.cbMipImprovingSolution += self._improved
+        self.highs.cbSimplexInterrupt += self._check_deadline
+        self.highs.cbMipInterrupt += self._check_deadline
+        self.highs.cbIpmInterrupt += self._check_deadline
 
-    def improved(self, event: Any) -> None:
+    def deadline(self) -> float:
+        return self.started + (self.time_limit if self.values is not None else self.patience)
+
+    def stop_reporting(self) -> None:
+        """What a run lingering past its deadline finds later is no longer reported."""
+        with self.lock:
+            self.on_improved = None
+
+    def run(self) -> None:
+        relaxation = self._relax()
+        if relaxation is None:
+            if self.status != "infeasible":
+                self._solve_mip(self.mip.upper)
+            return
+        self._note_bound(relaxation.bound)
+        self._restricted(relaxation, SUPPORT_TOLERANCE)
+        if self.status == "optimal":
+            return
+        if self.objective is None:
+            self.cap = np.inf
+            self._solve_mip(self.mip.upper)
+            return
+        margin = 1.0 + RELATIVE_TOLERANCE * (1.0 + abs(relaxation.bound))
+        self._restricted(relaxation, self.objective - relaxation.bound + margin)
+
+    def _relax(self) -> Relaxation | None:
+        """The LP relaxation solved; None when it is infeasible (status set) or ran out of time."""
+        if not self._run(self.mip.lp(integral=False)):
+            return None
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            self.status = "infeasible"
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            return None
+        solution = self.highs.getSolution()
+        return Relaxation(
+            self.highs.getInfo().objective_function_value,
+            np.array(solution.col_value),
+            np.array(solution.col_dual),
+        )
+
+    def _restricted(self, relaxation: Relaxation, threshold: float) -> None:
+        """The MIP with every column at its lower bound whose reduced cost exceeds `threshold`
+        fixed there."""
+        lower = self.mip.lower
+        at_lower = relaxation.values <= lower + SUPPORT_TOLERANCE
+        fixed = at_lower & (relaxation.reduced_costs > threshold)
+        if fixed.any():
+            tolerance = RELATIVE_TOLERANCE * (1.0 + abs(relaxation.bound))
+            self.cap = relaxation.bound + float(relaxation.reduced_costs[fixed].min()) - tolerance
+        else:
+            self.cap = np.inf
+        self._solve_mip(np.where(fixed, lower, self.mip.upper))
+
+    def _solve_mip(self, upper: np.ndarray) -> None:
+        """The model with these column upper bounds, started from the best solution so far."""
+        model = self.mip.lp(upper=upper)
+        start = None
+        if self.values is not None:
+            start = highspy.HighsSolution()
+            start.col_value = list(self.values)
+        if not self._run(model, start):
+            return
+        status = self.highs.getModelStatus()
+        info = self.highs.getInfo()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            if np.isfinite(self.cap):
+                self._note_bound(self.cap)  # every solution uses a left-out column
+            elif self.values is None:
+                self.status = "infeasible"
+            return
+        if status == highspy.HighsModelStatus.kOptimal and info.primal_solution_status == 2:
+            self._note_bound(min(info.objective_function_value, self.cap))
+        else:
+            self._note_bound(min(info.mip_dual_bound, self.cap))
+        with self.lock:
+            known = self.bound is not None and self.objective is not None
+            if known and self.objective <= math.ceil(self.bound - 1e-6):
+                self.status = "optimal"
+
+    def _run(self, model: highspy.HighsLp, start: highspy.HighsSolution | None = None) -> bool:
+        """One HiGHS run within the time left; False when none is left.
+
+        Presolve only for the MIPs: on the whole model it took 7-11 s at 5,000 teachers for a 15 %
+        reduction (the LP without it takes about a second), while a restricted MIP, most of its
+        columns fixed, shrinks to a small model in a fraction of a second."""
+        left = self.deadline() - time.monotonic()
+        if left <= 0:
+            return False
+        self.highs.setOptionValue("time_limit", max(0.1, left))
+        self.highs.setOptionValue("presolve", "on" if len(model.integrality_) else "off")
+        self.highs.passModel(model)
+        if start is not None:
+            self.highs.setSolution(start)
+        self.highs.run()
+        return True
+
+    def _improved(self, event: Any) -> None:
         data = event.data_out
         values = tuple(round(v) for v in data.mip_solution)
         objective = float(round(data.objective_function_value))
         with self.lock:
+            if self.objective is not None and objective >= self.objective:
+                return
             self.values, self.objective = values, objective
-            self.note_bound(data.mip_dual_bound)
+            if self.status != "optimal":
+                self.status = "feasible"
+            self._note_bound_locked(min(data.mip_dual_bound, self.cap))
             bound, report = self.bound, self.on_improved
         if report is not None:
             report(values, objective, bound)
 
-    def note_bound(self, bound: float) -> None:
+    def _check_deadline(self, event: Any) -> None:
+        if (
+            event.data_out is not None
+            and event.callback_type == highspy.cb.HighsCallbackType.kCallbackMipInterrupt
+        ):
+            self._note_bound(min(event.data_out.mip_dual_bound, self.cap))
+        if time.monotonic() > self.deadline():
+            event.interrupt()
+
+    def _note_bound(self, bound: float) -> None:
+        with self.lock:
+            self._note_bound_locked(bound)
+
+    def _note_bound_locked(self, bound: float) -> None:
         if np.isfinite(bound):
             self.bound = bound if self.bound is None else max(self.bound, bound)
+
+    def result(self, seconds: float) -> MipRun:
+        with self.lock:
+            if self.status == "infeasible":
+                return MipRun("infeasible", None, None, None, seconds)
+            if self.values is None:
+                return MipRun("no_solution", None, None, self.bound, seconds)
+            return MipRun(self.status, self.values, self.objective, self.bound, seconds)
+
+
+SUPPORT_TOLERANCE = 1e-6
+"""A column whose LP value or reduced cost is within this of zero is in the LP's support."""
+
+RELATIVE_TOLERANCE = 1e-6
+"""Slack, relative to the LP bound, for the LP's reduced costs and objective when they bound a
+left-out column (HiGHS's own feasibility tolerances are 1e-7)."""
 
 
 def solve_mip(
@@ -163,78 +379,35 @@ def solve_mip(
     patience: float | None = None,
     on_improved: Improved | None = None,
 ) -> MipRun:
-    """HiGHS on the translated model within `time_limit` seconds, one thread, quiet; while it has
-    no solution yet, it may go on up to `patience` seconds (a plan late beats no plan).
+    """The staged HiGHS search (`StagedSearch`) on the translated model within `time_limit`
+    seconds, one thread, quiet; while it has no solution yet, it may go on up to `patience`
+    seconds (a plan late beats no plan).
 
     HiGHS runs in a thread of its own and the caller gets its best solution and bound at the
     deadline: HiGHS checks its time limit and interrupt callbacks only between some phases (at
     4,000 teachers a round of root cuts ran 30 s past the limit). A run still busy at the
     deadline is told to stop at its next check and is left to finish in the background."""
     started = time.monotonic()
-    lp = translate(model)
-    if lp is None:
+    mip = translate(model)
+    if mip is None:
         return MipRun("unsupported", None, None, None, time.monotonic() - started)
-    highs = _new_highs()
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("random_seed", seed)
-    patience = max(time_limit, patience or time_limit)
-    highs.setOptionValue("time_limit", max(0.1, patience - (time.monotonic() - started)))
-    # The objective is integral (whole cost units): a gap below one unit proves optimality.
-    highs.setOptionValue("mip_rel_gap", 0.0)
-    highs.setOptionValue("mip_abs_gap", 0.999)
-    # The built model is already tight: at 5,000 teachers HiGHS's presolve took 7-11 s for a 15 %
-    # reduction, while the root LP without it takes under a second and the first good plan
-    # (0.23 % above the LP bound) came at 10 s instead of 25 s.
-    highs.setOptionValue("presolve", "off")
-    highs.passModel(lp)
-    incumbent = _Incumbent(on_improved)
-
-    def deadline() -> float:
-        return started + (time_limit if incumbent.values is not None else patience)
-
-    def check_deadline(event: Any) -> None:
-        if (
-            event.data_out is not None
-            and event.callback_type == highspy.cb.HighsCallbackType.kCallbackMipInterrupt
-        ):
-            with incumbent.lock:
-                incumbent.note_bound(event.data_out.mip_dual_bound)
-        if time.monotonic() > deadline():
-            event.interrupt()
-
-    highs.cbMipImprovingSolution += incumbent.improved
-    highs.cbSimplexInterrupt += check_deadline
-    highs.cbMipInterrupt += check_deadline
-    highs.cbIpmInterrupt += check_deadline
+    search = StagedSearch(
+        mip,
+        seed=seed,
+        started=started,
+        time_limit=time_limit,
+        patience=max(time_limit, patience or time_limit),
+        on_improved=on_improved,
+    )
     # Not a daemon: a process must not exit while HiGHS's C++ code still runs in the thread
     # (it aborts); it waits until HiGHS, past its deadline, stops at its next check, unless an
     # entry point leaves at once through `exit_process`.
-    runner = threading.Thread(target=highs.run, name=HIGHS_THREAD)
+    runner = threading.Thread(target=search.run, name=HIGHS_THREAD)
     runner.start()
-    while runner.is_alive() and time.monotonic() < deadline() + FINISH_GRACE:
+    while runner.is_alive() and time.monotonic() < search.deadline() + FINISH_GRACE:
         runner.join(timeout=0.1)
-    with incumbent.lock:
-        incumbent.on_improved = None  # what a lingering run finds later is no longer reported
-    seconds = time.monotonic() - started
-    if runner.is_alive():
-        with incumbent.lock:
-            if incumbent.values is None:
-                return MipRun("no_solution", None, None, incumbent.bound, seconds)
-            return MipRun("feasible", incumbent.values, incumbent.objective, incumbent.bound, seconds)
-    status = highs.getModelStatus()
-    info = highs.getInfo()
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return MipRun("infeasible", None, None, None, seconds)
-    incumbent.note_bound(info.mip_dual_bound)
-    if info.primal_solution_status != 2:  # 2: a feasible solution is held
-        return MipRun("no_solution", None, None, incumbent.bound, seconds)
-    return MipRun(
-        "optimal" if status == highspy.HighsModelStatus.kOptimal else "feasible",
-        tuple(round(v) for v in highs.getSolution().col_value),
-        float(round(info.objective_function_value)),
-        incumbent.bound,
-        seconds,
-    )
+    search.stop_reporting()
+    return search.result(time.monotonic() - started)
 
 
 HIGHS_THREAD = "rotation-highs"
