@@ -170,8 +170,12 @@ class ModelBuilder:
         self.at_most(instance, self.total(indices), 0, max_excess=len(indices), weight=weight)
 
     def _pay(self, instance: Instance, shortfall: cp_model.IntVar, weight: float | None) -> None:
-        self.shortfalls[instance.label] = shortfall
-        self.add_cost(self._unit_weight(instance, weight), shortfall)
+        """The shortfall costs its weight per unit. A weightless one is not kept in `shortfalls`:
+        nothing pulls it down, so its value in a solution says nothing (the checker's does)."""
+        unit_weight = self._unit_weight(instance, weight)
+        if round(unit_weight * COST_SCALE):
+            self.shortfalls[instance.label] = shortfall
+        self.add_cost(unit_weight, shortfall)
 
     def add_cost(self, weight: float, expr: LinearExpr) -> None:
         """A soft preference: weight (cost units) × expr, added to the objective."""

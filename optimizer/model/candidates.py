@@ -73,7 +73,8 @@ def enumerate_candidates(scenario: Scenario, gates: Sequence[GateRule]) -> list[
         if required > 0:
             demanding.setdefault((scenario.school_by_id[school_id].region, subject), set()).add(school_id)
     narrow = scenario.policy.is_hard("subject_fit")
-    hard_gates = {g.id for g in gates if scenario.policy.is_hard(g.id)}
+    hard_gates = [g for g in gates if scenario.policy.is_hard(g.id)]
+    elastic_gates = [g for g in gates if not scenario.policy.is_hard(g.id)]
     pins_hard = scenario.policy.is_hard("pins")
     candidates: list[Candidate] = []
     for teacher in scenario.teachers:
@@ -96,13 +97,17 @@ def enumerate_candidates(scenario: Scenario, gates: Sequence[GateRule]) -> list[
             if school.school_id == home:
                 continue
             is_pinned = school.school_id == pinned_to
+            # A hard refusal drops the move unless pinned: the first one ends the checks.
+            if not is_pinned and not all(g.allows_school(scenario, teacher, school) for g in hard_gates):
+                continue
             posts = posts_at(scenario, teacher, school, subjects)
             if is_pinned and not posts:
                 posts = [teacher.role if teacher.is_principal else teacher.subject]
             for post in posts:
-                refused = tuple(g.id for g in gates if not g.allows(scenario, teacher, school, post))
-                if not is_pinned and any(r in hard_gates for r in refused):
+                if not is_pinned and not all(g.allows(scenario, teacher, school, post) for g in hard_gates):
                     continue
+                checked = gates if is_pinned else elastic_gates
+                refused = tuple(g.id for g in checked if not g.allows(scenario, teacher, school, post))
                 candidates.append(
                     Candidate(
                         index=len(candidates),

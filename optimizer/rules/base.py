@@ -69,6 +69,10 @@ class RegionCouplingRule(Rule, Protocol):
 
 
 class GateRule(Rule, Protocol):
+    def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
+        """Whether this rule permits `teacher` some post at `to_school`: a cheap first check, so
+        that the posts of a school the rule refuses outright are never looked at."""
+
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
         """Whether this rule permits `teacher` to fill `post` at `to_school`."""
 

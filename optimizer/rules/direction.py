@@ -24,6 +24,9 @@ class Direction:
     title_en = "direction"
 
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
+        return self.allows_school(scenario, teacher, to_school)
+
+    def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
         from_school = scenario.school_by_id[scenario.home_school(teacher)]
         if teacher.is_principal and scenario.is_rural(from_school) != scenario.is_rural(to_school):
             return True

@@ -45,6 +45,9 @@ class Eligibility:
     title_en = "eligibility"
 
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
+        return self.allows_school(scenario, teacher, to_school)
+
+    def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
         if scenario.is_eligible(teacher):
             return True
         pin = scenario.pin_by_teacher.get(teacher.teacher_id)

@@ -23,8 +23,11 @@ class SubjectFit:
     title_zh = "学科学段对口"
     title_en = "subject fit"
 
+    def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
+        return stage_fits(teacher.stage, to_school.stage)
+
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
-        if not stage_fits(teacher.stage, to_school.stage):
+        if not self.allows_school(scenario, teacher, to_school):
             return False
         if teacher.is_principal:
             return post == teacher.role
