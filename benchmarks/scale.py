@@ -65,8 +65,8 @@ MARGIN = 0.9  # share of the wall-time target given to solving; the rest covers 
 
 def solve_budget(wall: float, elapsed: float, teachers: int) -> float:
     """Seconds for solve() after loading: the target less what is spent, less the model build
-    (about 0.6 ms per teacher here)."""
-    return max(5.0, wall * MARGIN - elapsed - 0.0006 * teachers)
+    (about 1 ms per teacher here)."""
+    return max(5.0, wall * MARGIN - elapsed - 0.001 * teachers)
 
 
 def region_budget(wall: float, regions: int, processes: int, teachers: int) -> float:
