@@ -75,7 +75,8 @@ def submit_job(
     - `overrides`: list of "rule.param=value" (policy.toml's dotted names, as `rotation solve --set`);
     - `time_limit`: seconds, > 0 and at most settings.max_time_limit (default settings.default_time_limit);
     - `seed`: int, 0..2**31-1, fixes the search (default 0);
-    - `engine`: `auto` (HiGHS warm start, then CP-SAT) or `cp-sat` (CP-SAT alone);
+    - `engine`: `auto` (HiGHS in stages, CP-SAT finishing when HiGHS has not proven the plan) or
+      `cp-sat` (CP-SAT alone);
     - `previous_plan_id`: a done job of this scenario or of another in its family (variants share a
       root scenario) to re-plan from: the solve starts from its plan and pays `change_weight` per
       changed move;

@@ -2,8 +2,9 @@
 path and by three references, every row measured on this machine in this run.
 
 Rows per instance:
-- ours: the default path (HiGHS warm start and bound, CP-SAT finishing; independent regions
-  split and solved in parallel, on a LocalCluster for the province);
+- ours: the default path (HiGHS in stages: LP bound, MIPs restricted by reduced costs; CP-SAT
+  finishing when HiGHS has not proven the plan; independent regions split and solved in
+  parallel, on a LocalCluster for the province);
 - greedy: what an HR section does in Excel (benchmarks/baselines/greedy.py);
 - independent MIP: a separate formulation of the same rules in HiGHS, written without the
   project's model code (benchmarks/baselines/independent_mip.py), on the single-region rows;

@@ -81,8 +81,8 @@ def _parser() -> argparse.ArgumentParser:
         "--engine",
         choices=ENGINES,
         default=SolveOptions.engine,
-        help="auto (default): HiGHS warm start and bound, then CP-SAT finishes and proves; "
-        "cp-sat: CP-SAT alone",
+        help="auto (default): HiGHS (LP bound, then MIPs restricted by reduced costs) proves the "
+        "optimum or hands its plan and bound to CP-SAT to finish; cp-sat: CP-SAT alone",
     )
     solve_cmd.add_argument(
         "--cluster",

@@ -26,8 +26,9 @@ class SolveOptions:
     time_limit: float = 60.0
     workers: int = 8
     engine: str = "auto"
-    """`auto`: HiGHS solves the same model as a MIP for part of the time (a warm start and a
-    bound), then CP-SAT finishes and proves from there; `cp-sat`: CP-SAT alone."""
+    """`auto`: HiGHS solves the same model as a MIP for part of the time (LP bound, then MIPs
+    restricted by reduced costs), proving the optimum or handing CP-SAT a plan and a bound to
+    finish from; `cp-sat`: CP-SAT alone."""
     seed: int = 0
     hint: Plan | None = None
     progress: Progress | None = None

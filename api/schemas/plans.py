@@ -109,8 +109,8 @@ class PlanRequest(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Fixes the search.")
     engine: Literal["auto", "cp-sat"] = Field(
         default="auto",
-        description="auto: HiGHS warm start and bound, then CP-SAT finishes and proves; "
-        "cp-sat: CP-SAT alone.",
+        description="auto: HiGHS (LP bound, then MIPs restricted by reduced costs) proves the "
+        "optimum or hands its plan and bound to CP-SAT to finish; cp-sat: CP-SAT alone.",
     )
     previous_plan_id: str | None = Field(
         default=None,

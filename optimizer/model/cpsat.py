@@ -93,8 +93,9 @@ class _SolutionCallback(cp_model.CpSolverSolutionCallback):
 
 def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None = None) -> Run:
     """Solve the built model: with engine `auto`, HiGHS first on the same model (a share of the
-    time) for a warm start and a bound, then CP-SAT from that start; with `cp-sat`, CP-SAT alone
-    from the options' hint. Forced moves and change costs are added to the model first."""
+    time; `mip.StagedSearch`), which often proves the optimum; otherwise its plan is CP-SAT's
+    start and its bound CP-SAT's stopping point. With `cp-sat`, CP-SAT alone from the options'
+    hint. Forced moves and change costs are added to the model first."""
     started = time.monotonic()
     limit = options.time_limit if time_limit is None else time_limit
     for teacher_id in sorted(options.force_moves):
