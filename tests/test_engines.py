@@ -114,3 +114,20 @@ def test_staged_search_proves_cp_sat_optimum_on_random_assignment_models(seed: i
     run = solve_mip(model, 20, on_improved=lambda _, __, bound: reported.append(bound))
     assert run.status == "optimal" and run.objective == solver.ObjectiveValue()
     assert all(bound is None or bound <= solver.ObjectiveValue() + 1e-6 for bound in reported)
+
+
+def test_fixed_columns_leave_the_model_with_their_share_of_each_row() -> None:
+    """x + 2y + 3z with y held at 1 (its lower bound): the row keeps x and z, its bounds lose 2,
+    and the objective's offset gains y's cost."""
+    model = cp_model.CpModel()
+    x, z = model.NewBoolVar("x"), model.NewBoolVar("z")
+    y = model.NewIntVar(1, 3, "y")
+    model.Add(x + 2 * y + 3 * z >= 4)
+    model.Add(x + z <= 1)
+    model.Minimize(5 * x + 7 * y + 11 * z)
+    mip = translate(model)
+    assert mip is not None
+    smaller = mip.without(np.array([False, False, True]))
+    assert list(smaller.cost) == [5, 11] and smaller.offset == 7
+    assert list(smaller.row_lower[:1]) == [2] and list(smaller.starts) == [0, 2, 4]
+    assert list(smaller.index) == [0, 1, 0, 1] and list(smaller.value) == [1, 3, 1, 1]
