@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from api.config import Settings
-from tests.api.test_plans import REGION, create_scenario, idle_client, solved, submit
+from tests.api.test_plans import REGION, create_scenario, idle_client, solved, stayer, submit
 
 Headers = dict[str, str]
 
@@ -40,7 +40,8 @@ def test_a_teacher_left_in_place_is_explained_by_forcing_the_move(
 ) -> None:
     headers = make_key(REGION)
     job_id = solved(client, headers)
-    body = client.get(f"/v1/plans/{job_id}/teachers/T05", params={"lang": "en"}, headers=headers).json()
+    url = f"/v1/plans/{job_id}/teachers/{stayer(client, headers, job_id)}"
+    body = client.get(url, params={"lang": "en"}, headers=headers).json()
     assert body["case"] == "not_chosen" and body["forced"]["status"] == "optimal"
     assert "If forced to move" in body["text"]
 
