@@ -39,7 +39,7 @@ from optimizer.model.mip import exit_process
 from optimizer.plan import Move, Plan, Summary
 from optimizer.policy import Policy
 from optimizer.regional import solve_scenario
-from optimizer.rules import GATES
+from optimizer.rules import gate_rules
 from optimizer.scenario import Scenario
 from optimizer.solve import Result, SolveOptions, plan_result, solve
 
@@ -338,7 +338,7 @@ def recommend_task(
     base = job.base(scenario)
     teacher = scenario.teacher_by_id[teacher_id]
     current = base.plan.move_of(teacher_id)
-    candidates = enumerate_candidates(without_pin(scenario, teacher_id), GATES)
+    candidates = enumerate_candidates(without_pin(scenario, teacher_id), gate_rules())
     destinations = sorted({c.to_school for c in candidates if c.teacher_id == teacher_id})
     others = [school_id for school_id in destinations if current is None or school_id != current.to_school]
     options = replace(job.options(time_limit / max(1, len(others)), workers), hint=base.plan)

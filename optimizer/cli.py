@@ -29,7 +29,7 @@ from optimizer.options import ENGINES
 from optimizer.plan import STATUSES, RuleRow, Summary
 from optimizer.regional import bundle_splits, plan_bundle, solve_scenario
 from optimizer.report import check_plan, hard_violations
-from optimizer.rules import RULES
+from optimizer.rules import all_rules
 from optimizer.rules.shortage import RULE as SHORTAGE
 from optimizer.scenario import Scenario
 from optimizer.solve import Result, SolveOptions, plan_result, solve
@@ -391,7 +391,7 @@ def _check(args: argparse.Namespace) -> int:
     plan = read_plan_csv(args.plan, scenario)
     report = check_plan(scenario, plan)
     broken = hard_violations(report)
-    broken_rules = [rule.id for rule in RULES if any(r.rule == rule.id for r in broken)]
+    broken_rules = [rule.id for rule in all_rules() if any(r.rule == rule.id for r in broken)]
     counts = Counter(r.status for r in report)
     if args.json:
         document = {

@@ -1,14 +1,70 @@
-"""Input problems: an error is a value with a place (file, row, column), reported all at once."""
+"""Problems: an error is a value with a code, a place and a sentence in Chinese and English.
+
+One type for every problem the library reports (input files, policy parameters, overrides,
+generator settings), raised once at the boundary with all problems found (`ScenarioError`) and
+rendered the same way by the CLI, the API and the page.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
+
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem. `code` is stable for programs (`bad_value`, `unknown_column` ...); `file`,
+    `row` (the spreadsheet row, header = 1, or the list index for JSON) and `column` say where;
+    `rule` names the rule whose parameter is wrong, when there is one."""
+
+    code: str
+    zh: str
+    en: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    rule: str | None = None
+
+    def message(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def place(self, lang: str = "en") -> str:
+        parts = [self.file] if self.file else []
+        if lang == "zh":
+            parts += [f"第 {self.row} 行"] if self.row is not None else []
+            parts += [f"“{self.column}”列"] if self.column else []
+            return ",".join(parts)
+        parts += [f"row {self.row}"] if self.row is not None else []
+        parts += [f"column {self.column}"] if self.column else []
+        return ", ".join(parts)
+
+    def text(self, lang: str = "en") -> str:
+        place = self.place(lang)
+        separator = ":" if lang == "zh" else ": "
+        return f"{place}{separator}{self.message(lang)}" if place else self.message(lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The documented shape: place, `message` in the caller's language, both texts and code."""
+        return {
+            "code": self.code,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "rule": self.rule,
+            "message": self.message(lang),
+            "message_zh": self.zh,
+            "message_en": self.en,
+        }
 
 
 @dataclass(frozen=True)
 class InputProblem:
-    """One problem in the input. `row` is the spreadsheet row (header = 1) or the list index for JSON."""
+    """Deprecated shape (file, row, column, English message): being replaced by `Problem`."""
 
     file: str
     row: int | None
@@ -23,16 +79,16 @@ class InputProblem:
             place += f", column {self.column}"
         return f"{place}: {self.message}"
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"file": self.file, "row": self.row, "column": self.column, "message": self.message}
 
 
 class ScenarioError(Exception):
     """Raised once, at the boundary, with every problem found; nothing is half-loaded."""
 
-    def __init__(self, problems: list[InputProblem]) -> None:
+    def __init__(self, problems: list[Problem] | list[InputProblem] | list[Problem | InputProblem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"error": "invalid_scenario", "problems": [p.to_dict() for p in self.problems]}
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"error": "invalid_scenario", "problems": [p.to_dict(lang) for p in self.problems]}

@@ -37,7 +37,7 @@ from optimizer.io.regions import (
 from optimizer.options import SolveOptions
 from optimizer.plan import Plan, Summary
 from optimizer.policy import Policy, merge_policy
-from optimizer.rules import RULES
+from optimizer.rules import all_rules
 from optimizer.scenario import Scenario
 from optimizer.solve import Result, solve
 
@@ -74,9 +74,8 @@ class RegionOutcome:
 def joint_reason(policy: Policy) -> tuple[str, str] | None:
     """Why regions under this policy must be planned together (zh, en), or None when they can be
     planned apart. Each rule that can couple regions says so itself."""
-    for rule in RULES:
-        couples = getattr(rule, "couples_regions", None)
-        reason = couples(policy) if couples is not None else None
+    for rule in all_rules():
+        reason = rule.couples_regions(policy)
         if reason is not None:
             return reason
     return None

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow, Summary
-from optimizer.rules import RULES
+from optimizer.rules import all_rules
 from optimizer.rules.principal_rotation import RULE as PRINCIPAL_ROTATION
 from optimizer.rules.shortage import RULE as SHORTAGE
 from optimizer.rules.title_priority import RULE as TITLE_PRIORITY
@@ -18,7 +18,7 @@ from optimizer.scenario import Scenario
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> list[RuleRow]:
-    return [row for rule in RULES for row in rule.check(scenario, plan)]
+    return [row for rule in all_rules() for row in rule.check(scenario, plan)]
 
 
 def plan_cost(report: list[RuleRow] | tuple[RuleRow, ...]) -> float:

@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from optimizer.policy import AREA_LIST_PARAMS, AREAS, DEFAULT_RULES, FRACTION_PARAMS, MODES
-from optimizer.rules import RULE_BY_ID
+from optimizer.rules import all_rules
 from optimizer.subjects import SUBJECT_NAMES_ZH, SUBJECTS
 
 HERE = Path(__file__).resolve().parent
@@ -144,8 +144,8 @@ def messages() -> dict[str, dict[str, str]]:
     """Every label of the page in zh and en: messages.json, plus the rule titles and subject names
     the optimizer already has (one source for the page and the reports)."""
     table: dict[str, dict[str, str]] = json.loads((HERE / "messages.json").read_text(encoding="utf-8"))
-    for rule_id, rule in RULE_BY_ID.items():
-        table[f"rule.{rule_id}"] = {"zh": rule.title_zh, "en": rule.title_en}
+    for rule in all_rules():
+        table[f"rule.{rule.id}"] = {"zh": rule.title_zh, "en": rule.title_en}
     for code in SUBJECTS:
         table[f"subject.{code}"] = {"zh": SUBJECT_NAMES_ZH[code], "en": SUBJECT_NAMES_EN[code]}
     return table

@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+from optimizer.instance import Instance
 from optimizer.model.cpsat import HardInstanceOracle, Infeasible
 from optimizer.options import SolveOptions
-from optimizer.rules import RULE_BY_ID
-from optimizer.rules.base import Instance
+from optimizer.rules import rule_by_id
 from optimizer.scenario import Scenario
 
 FILTER_ROUND_SECONDS = 1.0
@@ -146,8 +146,8 @@ def _drop_if_still_infeasible(
 def _titles(conflict: Conflict) -> tuple[str, str]:
     """The plain summary: which rules collide (relaxations add the numbers when they can)."""
     rules = list(dict.fromkeys(i.rule for i in conflict.instances))
-    zh = "、".join(RULE_BY_ID[r].title_zh for r in rules)
-    en = ", ".join(RULE_BY_ID[r].title_en for r in rules)
+    zh = "、".join(rule_by_id(r).title_zh for r in rules)
+    en = ", ".join(rule_by_id(r).title_en for r in rules)
     count = len(conflict.instances)
     return (
         f"{count} 项刚性规则({zh})不能同时满足",

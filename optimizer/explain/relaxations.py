@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from optimizer.explain.conflicts import Conflict
+from optimizer.instance import Change, Instance
 from optimizer.model.cpsat import build_model, run
 from optimizer.options import SolveOptions
 from optimizer.plan import Plan
 from optimizer.report import check_plan, hard_violations, plan_cost
-from optimizer.rules import RULE_BY_ID
-from optimizer.rules.base import Change, Instance
+from optimizer.rules import rule_by_id
 from optimizer.scenario import Scenario
 
 MAX_ALTERNATIVES = 3
@@ -137,11 +137,9 @@ def _relax(
 def _change_for(scenario: Scenario, broken: list[Instance], witness: Plan) -> Change:
     change = Change()
     for rule_id in dict.fromkeys(i.rule for i in broken):
-        rule = RULE_BY_ID[rule_id]
+        rule = rule_by_id(rule_id)
         members = [i for i in broken if i.rule == rule_id]
-        relax = getattr(rule, "relax", None)
-        part = relax(scenario, members, witness) if relax is not None else None
-        change = _merge(change, part or _elastic([rule_id]))
+        change = _merge(change, rule.relax(scenario, members, witness) or _elastic([rule_id]))
     return change
 
 
@@ -149,7 +147,7 @@ def _elastic(rule_ids: list[str]) -> Change:
     """The fallback: the rule becomes elastic (may be broken at its weight)."""
     return Change(
         overrides=tuple(f"{r}.mode=elastic" for r in rule_ids),
-        sentence_zh="、".join(f"将“{RULE_BY_ID[r].title_zh}”改为弹性规则" for r in rule_ids),
+        sentence_zh="、".join(f"将“{rule_by_id(r).title_zh}”改为弹性规则" for r in rule_ids),
         sentence_en="; ".join(f"make {r} elastic" for r in rule_ids),
     )
 

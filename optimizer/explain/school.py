@@ -13,7 +13,7 @@ from typing import Any
 from optimizer.errors import InputProblem, ScenarioError
 from optimizer.plan import Plan, RuleRow
 from optimizer.report import check_plan
-from optimizer.rules import RULE_BY_ID
+from optimizer.rules import rule_by_id
 from optimizer.scenario import Scenario, School
 from optimizer.schools import SchoolBalance, school_balance
 from optimizer.subjects import SUBJECT_NAMES_ZH
@@ -144,7 +144,7 @@ class SchoolExplanation:
         lines += [f"  {m.text('zh')}" for m in self.moves_out]
         lines.append("涉及本校的规则:" if self.rows else "没有涉及本校的规则实例。")
         for r in self.rows:
-            title = RULE_BY_ID[r.rule].title_zh
+            title = rule_by_id(r.rule).title_zh
             lines.append(f"  [{STATUS_ZH[r.status]}] {title}:{r.sentence_zh}")
         return lines
 
@@ -174,7 +174,7 @@ class SchoolExplanation:
         lines += [f"  {m.text('en')}" for m in self.moves_out]
         lines.append("Rule instances about this school:" if self.rows else "No rule instance concerns it.")
         for r in self.rows:
-            lines.append(f"  [{r.status}] {RULE_BY_ID[r.rule].title_en}: {r.sentence_en}")
+            lines.append(f"  [{r.status}] {rule_by_id(r.rule).title_en}: {r.sentence_en}")
         return lines
 
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from optimizer.errors import InputProblem, ScenarioError
 from optimizer.explain.school import number, post_name, school_label
+from optimizer.instance import Instance
 from optimizer.model.candidates import Candidate, enumerate_candidates, posts_at
 from optimizer.plan import Move, RuleRow
 from optimizer.report import with_reasons
-from optimizer.rules import GATES, RULE_BY_ID, RULES
-from optimizer.rules.base import Instance
+from optimizer.rules import all_rules, gate_rules, rule_by_id
 from optimizer.scenario import Eligibility, Pin, Scenario, Teacher
 from optimizer.solve import Result, SolveOptions, solve
 
@@ -46,11 +46,11 @@ class RuleCost:
     delta: float
 
     def to_dict(self) -> dict[str, Any]:
-        rule = RULE_BY_ID[self.rule]
+        rule = rule_by_id(self.rule)
         return {"rule": self.rule, "title_zh": rule.title_zh, "title_en": rule.title_en, "delta": self.delta}
 
     def text(self, lang: str) -> str:
-        rule = RULE_BY_ID[self.rule]
+        rule = rule_by_id(self.rule)
         return f"{rule.title_zh if lang == 'zh' else rule.title_en} {signed(self.delta)}"
 
 
@@ -241,7 +241,7 @@ class TeacherExplanation:
             "move": None if self.move is None else _move_dict(self.move),
             "move_commute_km": self.move_km,
             "reasons": [
-                {"rule": r, "title_zh": RULE_BY_ID[r].title_zh, "title_en": RULE_BY_ID[r].title_en}
+                {"rule": r, "title_zh": rule_by_id(r).title_zh, "title_en": rule_by_id(r).title_en}
                 for r in self.reasons
             ],
             "post_need": None if self.post_need is None else self.post_need.to_dict(),
@@ -272,7 +272,7 @@ class TeacherExplanation:
                 f"期限 {m.term_years} 年。"
             )
             if self.reasons:
-                lines.append("所依据的规则:" + "、".join(RULE_BY_ID[r].title_zh for r in self.reasons) + "。")
+                lines.append("所依据的规则:" + "、".join(rule_by_id(r).title_zh for r in self.reasons) + "。")
             if self.post_need is not None:
                 need = self.post_need
                 state = f"缺 {need.shortage} 人" if need.shortage else "不缺员"
@@ -326,7 +326,7 @@ class TeacherExplanation:
                 f"for {m.term_years} years."
             )
             if self.reasons:
-                lines.append("Rules served: " + ", ".join(RULE_BY_ID[r].title_en for r in self.reasons) + ".")
+                lines.append("Rules served: " + ", ".join(rule_by_id(r).title_en for r in self.reasons) + ".")
             if self.post_need is not None:
                 need = self.post_need
                 state = f"{need.shortage} short" if need.shortage else "not short"
@@ -373,7 +373,7 @@ class TeacherExplanation:
         parts = []
         if b.without_post:
             parts.append(f"{b.without_post} 所没有其任教学科({subjects},{STAGE_ZH[self.stage]})的需求岗位")
-        parts += [f"{n} 所因「{RULE_BY_ID[rule].title_zh}」不能调入" for rule, n in b.refused]
+        parts += [f"{n} 所因「{rule_by_id(rule).title_zh}」不能调入" for rule, n in b.refused]
         text = f"{b.region}其他 {b.schools} 所学校中," + ",".join(parts) + ",没有可去的岗位。"
         if not b.from_sending:
             text += "其所在学校不是派出学校(乡村学校或薄弱校),只能按超编→缺编或政策允许的方向交流。"
@@ -384,7 +384,7 @@ class TeacherExplanation:
         if b.without_post:
             subjects = ", ".join(self.subjects)
             parts.append(f"{b.without_post} without a post in their subjects ({subjects}, {self.stage})")
-        parts += [f"{n} closed by the {RULE_BY_ID[rule].title_en} rule" for rule, n in b.refused]
+        parts += [f"{n} closed by the {rule_by_id(rule).title_en} rule" for rule, n in b.refused]
         schools = f"{b.schools} other school{'' if b.schools == 1 else 's'} in {b.region}"
         text = f"no post to go to among the {schools}: " + "; ".join(parts) + "."
         if not b.from_sending:
@@ -447,7 +447,7 @@ def explain_teacher(
     # Without the teacher's own pin: the alternatives are where they could go had HR not pinned them.
     candidates = [
         c
-        for c in enumerate_candidates(without_pin(scenario, teacher_id), GATES)
+        for c in enumerate_candidates(without_pin(scenario, teacher_id), gate_rules())
         if c.teacher_id == teacher_id
     ]
     if move is not None:
@@ -548,7 +548,7 @@ def solve_what_if(scenario: Scenario, base: Result, teacher_id: str, options: So
 def _rule_costs(base: tuple[RuleRow, ...], other: tuple[RuleRow, ...]) -> tuple[RuleCost, ...]:
     """Per-rule cost differences (other − base), largest growth first, zero ones left out."""
     before, after = _cost_by_rule(base), _cost_by_rule(other)
-    costs = [RuleCost(rule.id, after[rule.id] - before[rule.id]) for rule in RULES]
+    costs = [RuleCost(rule.id, after[rule.id] - before[rule.id]) for rule in all_rules()]
     return tuple(sorted((c for c in costs if abs(c.delta) > COST_TOLERANCE), key=lambda c: -c.delta))
 
 
@@ -563,7 +563,7 @@ def _blocked(scenario: Scenario, teacher: Teacher) -> Blocked:
     """Why no candidate exists: each other school of the region lacks a post, or a hard gate refuses."""
     home = scenario.school_by_id[scenario.home_school(teacher)]
     others = [s for s in scenario.schools if s.region == home.region and s.school_id != home.school_id]
-    hard_gates = [g for g in GATES if scenario.policy.is_hard(g.id)]
+    hard_gates = [g for g in gate_rules() if scenario.policy.is_hard(g.id)]
     refused: Counter[str] = Counter()
     without_post = 0
     for school in others:

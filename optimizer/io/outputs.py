@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from optimizer.io.plan_csv import ROLE_NAMES_ZH, write_plan_csv
-from optimizer.rules import RULE_BY_ID
+from optimizer.rules import rule_by_id
 from optimizer.scenario import Scenario
 from optimizer.schools import school_balance
 from optimizer.solve import Result
@@ -260,5 +260,7 @@ def _post_zh(post: str) -> str:
 
 
 def _rule_zh(rule_id: str) -> str:
-    rule = RULE_BY_ID.get(rule_id)
-    return rule.title_zh if rule is not None else rule_id
+    try:
+        return rule_by_id(rule_id).title_zh
+    except KeyError:
+        return rule_id

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 
 from ortools.sat.python import cp_model
 
+from optimizer.instance import Instance
 from optimizer.model.candidates import Candidate
-from optimizer.rules.base import Instance
 from optimizer.scenario import Scenario
 
 COST_SCALE = 100

@@ -11,9 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from optimizer.rules.base import GateRule
 from optimizer.scenario import Scenario, School, Teacher
+
+
+class Gate(Protocol):
+    """What candidate generation asks of a gate rule (`optimizer.rules.base.GateRule` has it)."""
+
+    id: str
+
+    def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool: ...
+
+    def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ def may_leave(scenario: Scenario, teacher: Teacher) -> bool:
     return relaxable and not scenario.policy.is_hard("eligibility")
 
 
-def enumerate_candidates(scenario: Scenario, gates: Sequence[GateRule]) -> list[Candidate]:
+def enumerate_candidates(scenario: Scenario, gates: Sequence[Gate]) -> list[Candidate]:
     schools_by_region: dict[str, list[School]] = {}
     for school in scenario.schools:
         schools_by_region.setdefault(school.region, []).append(school)

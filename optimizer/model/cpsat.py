@@ -16,14 +16,14 @@ from optimizer.model.candidates import enumerate_candidates
 from optimizer.model.mip import MipRun, solve_mip
 from optimizer.options import SolveOptions
 from optimizer.plan import Move, Plan
-from optimizer.rules import GATES, RULES
+from optimizer.rules import all_rules, gate_rules
 from optimizer.scenario import Scenario
 
 
 def build_model(scenario: Scenario, **builder_options: object) -> ModelBuilder:
     """Candidates, then every rule adds itself, then the objective."""
-    builder = ModelBuilder(scenario, enumerate_candidates(scenario, GATES), **builder_options)  # type: ignore[arg-type]
-    for rule in RULES:
+    builder = ModelBuilder(scenario, enumerate_candidates(scenario, gate_rules()), **builder_options)  # type: ignore[arg-type]
+    for rule in all_rules():
         rule.build(builder)
     builder.finish()
     return builder
@@ -134,8 +134,10 @@ def run(builder: ModelBuilder, options: SolveOptions, time_limit: float | None =
             )
     status = solver.Solve(builder.model, callback)
     seconds = time.monotonic() - started
-    warm_is_better = warm is not None and warm.objective is not None and (
-        status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or warm.objective < solver.ObjectiveValue()
+    warm_is_better = (
+        warm is not None
+        and warm.objective is not None
+        and (status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or warm.objective < solver.ObjectiveValue())
     )
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not warm_is_better:
         return _finished(

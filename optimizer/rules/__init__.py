@@ -1,48 +1,79 @@
-"""The policy rules of SPEC.md, one module each, in the order of SPEC's table.
+"""The policy rules of SPEC.md, one module each, and the registry everything else reads them from.
 
-Every rule has `id`, `title_zh`, `title_en`, `build(builder)` and `check(scenario, plan)`;
-the gate rules also have `allows(...)`, used to generate candidate moves.
+Each module in `RULE_MODULES` has a `RULE` (an `optimizer.rules.base.Rule`): its parameters, how it
+builds itself into the model, how it checks a plan, the reasons a move serves it, its relaxations
+and its sentences. Nothing outside this package names a rule: policy defaults, the report, the
+page's form and the API's schema iterate over `all_rules()`. The order is SPEC's table; the model is
+built in this order, so it is part of what makes a plan reproducible.
+
+A rule that is not shipped (a county's own, or one a test writes) joins with `register`.
 """
 
 from __future__ import annotations
 
-from optimizer.rules import (
-    backbone_presence,
-    backbone_share,
-    capacity,
-    degree_balance,
-    direction,
-    eligibility,
-    new_teacher_bundle,
-    pins,
-    preferences,
-    principal_rotation,
-    rotation_quota,
-    shortage,
-    staffing_balance,
-    subject_fit,
-    term,
-    title_priority,
-)
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
 from optimizer.rules.base import GateRule, Rule
 
-RULES: tuple[Rule, ...] = (
-    eligibility.RULE,
-    rotation_quota.RULE,
-    backbone_share.RULE,
-    direction.RULE,
-    subject_fit.RULE,
-    shortage.RULE,
-    capacity.RULE,
-    staffing_balance.RULE,
-    backbone_presence.RULE,
-    degree_balance.RULE,
-    principal_rotation.RULE,
-    new_teacher_bundle.RULE,
-    title_priority.RULE,
-    preferences.RULE,
-    pins.RULE,
-    term.RULE,
+RULE_MODULES = (
+    "eligibility",
+    "rotation_quota",
+    "backbone_share",
+    "direction",
+    "subject_fit",
+    "shortage",
+    "capacity",
+    "staffing_balance",
+    "backbone_presence",
+    "degree_balance",
+    "principal_rotation",
+    "new_teacher_bundle",
+    "title_priority",
+    "preferences",
+    "pins",
+    "term",
 )
-GATES: tuple[GateRule, ...] = (eligibility.RULE, direction.RULE, subject_fit.RULE)
-RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+_registered: list[Rule] = []
+
+
+@cache
+def _shipped() -> tuple[Rule, ...]:
+    return tuple(importlib.import_module(f"optimizer.rules.{name}").RULE for name in RULE_MODULES)
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, shipped ones in SPEC's order, then registered ones in the order they joined."""
+    return (*_shipped(), *_registered)
+
+
+def gate_rules() -> tuple[GateRule, ...]:
+    """The rules that decide which (teacher, school, post) moves may exist at all."""
+    return tuple(rule for rule in all_rules() if isinstance(rule, GateRule))
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    for rule in all_rules():
+        if rule.id == rule_id:
+            return rule
+    raise KeyError(rule_id)
+
+
+def rule_ids() -> tuple[str, ...]:
+    return tuple(rule.id for rule in all_rules())
+
+
+@contextmanager
+def register(rule: Rule) -> Iterator[Rule]:
+    """Add a rule for the duration of the block (in this process): it takes part in policies,
+    models, checks, reports, the page's form and the API's schema like a shipped one."""
+    if rule.id in rule_ids():
+        raise ValueError(f"a rule with id {rule.id!r} exists already")
+    _registered.append(rule)
+    try:
+        yield rule
+    finally:
+        _registered.remove(rule)

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Change, Instance, row
+from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario, School
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class BackbonePresence:
+class BackbonePresence(Rule):
     id = "backbone_presence"
     title_zh = "薄弱校骨干配备"
     title_en = "backbone presence"

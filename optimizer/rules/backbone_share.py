@@ -9,10 +9,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import as_fraction, ceil_share
-from optimizer.rules.base import Change, Instance, floor_decimal, row
+from optimizer.rules.base import Rule, floor_decimal, row
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class BackboneShare:
+class BackboneShare(Rule):
     id = "backbone_share"
     title_zh = "骨干教师比例"
     title_en = "backbone share"

@@ -8,11 +8,11 @@ so a pair the model can never choose is exactly a move the checker rejects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from math import ceil, floor
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.plan import Plan, RuleRow
 from optimizer.scenario import Scenario, School, Teacher
 
@@ -21,60 +21,45 @@ if TYPE_CHECKING:
     from optimizer.policy import Policy
 
 
-@dataclass(frozen=True)
-class Instance:
-    """One rule instance, e.g. rotation_quota for region 东区: at least 15 teachers.
+class Rule:
+    """A policy rule. Subclasses set `id`, the titles and `params`, and implement `build` and
+    `check`; the other methods have the answer of a rule that does not take part in them."""
 
-    `label` is stable and unique in a scenario; conflict sets and relaxations name instances by it.
-    `target` is the number the instance demands (a minimum, a cap), in `unit`.
-    """
-
-    rule: str
-    scope: str
-    key: str
-    target: float | None
-    unit: str
-    sentence_zh: str
-    sentence_en: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.rule}[{self.scope}={self.key}]"
-
-
-class Rule(Protocol):
     id: str
     title_zh: str
     title_en: str
 
     def build(self, builder: ModelBuilder) -> None:
         """Add the rule to the model: hard via builder.require_*, elastic with its weight."""
+        raise NotImplementedError
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         """Report rows for a finished plan, computed without the solver."""
+        raise NotImplementedError
 
-
-class RelaxableRule(Rule, Protocol):
     def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
         """The parameter change under which `witness` (a plan that breaks these instances of the
-        rule and holds every other hard rule) satisfies the rule; None if no parameter fits."""
-
-
-class RegionCouplingRule(Rule, Protocol):
-    """A rule that, with some parameters, ties regions together (e.g. a city-wide quota): the
-    regions of a scenario are then planned jointly instead of apart."""
+        rule and holds every other hard rule) satisfies the rule; None if no parameter fits (the
+        rule then becomes elastic)."""
+        return None
 
     def couples_regions(self, policy: Policy) -> tuple[str, str] | None:
-        """Why regions under this policy cannot be planned apart (zh, en), or None."""
+        """Why regions under this policy cannot be planned apart (zh, en), or None: a rule that,
+        with some parameters, ties regions together (a city-wide quota) says so here."""
+        return None
 
 
-class GateRule(Rule, Protocol):
+class GateRule(Rule):
+    """A rule that decides which (teacher, school, post) moves may exist at all."""
+
     def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
         """Whether this rule permits `teacher` some post at `to_school`: a cheap first check, so
         that the posts of a school the rule refuses outright are never looked at."""
+        raise NotImplementedError
 
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
         """Whether this rule permits `teacher` to fill `post` at `to_school`."""
+        raise NotImplementedError
 
 
 def row(
@@ -210,18 +195,6 @@ def teacher_moves_row(
         en=instance.sentence_en + (f"; moves to {move.to_school}" if move else "; does not rotate this year"),
         involved=(teacher_id,),
     )
-
-
-@dataclass(frozen=True)
-class Change:
-    """A change to a scenario that relaxes a rule: policy overrides (`rule.param=value`), school
-    fields to set (school_id, field, value), and HR pins to drop; with a zh + en sentence."""
-
-    overrides: tuple[str, ...] = ()
-    school_fields: tuple[tuple[str, str, int], ...] = ()
-    drop_pins: tuple[str, ...] = ()
-    sentence_zh: str = ""
-    sentence_en: str = ""
 
 
 def floor_decimal(value: float | Fraction, places: int = 4) -> float:

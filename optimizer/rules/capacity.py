@@ -13,10 +13,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import ceil_share, floor_share
-from optimizer.rules.base import Change, Instance, ceil_decimal, floor_decimal, row
+from optimizer.rules.base import Rule, ceil_decimal, floor_decimal, row
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 ROLE_ZH = {"principal": "校长", "vice_principal": "副校长"}
 
 
-class Capacity:
+class Capacity(Rule):
     id = "capacity"
     title_zh = "学校承载"
     title_en = "capacity"

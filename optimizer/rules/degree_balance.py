@@ -20,10 +20,11 @@ from fractions import Fraction
 from math import ceil
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import as_fraction
-from optimizer.rules.base import Change, Instance, ceil_decimal, row
+from optimizer.rules.base import Rule, ceil_decimal, row
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Counts:
+class Counts(Rule):
     """Headcount and degree holders of one area of a region."""
 
     everyone: int

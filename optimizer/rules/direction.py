@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Change, Instance, gate_build, gate_check
+from optimizer.rules.base import GateRule, gate_build, gate_check
 from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class Direction:
+class Direction(GateRule):
     id = "direction"
     title_zh = "交流方向"
     title_en = "direction"

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Instance
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, gate_check, row
+from optimizer.rules.base import GateRule, gate_check, row
 from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ REASON_EN = {
 }
 
 
-class Eligibility:
+class Eligibility(GateRule):
     id = "eligibility"
     title_zh = "交流条件"
     title_en = "eligibility"

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Instance
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class NewTeacherBundle:
+class NewTeacherBundle(Rule):
     id = "new_teacher_bundle"
     title_zh = "新教师城乡捆绑"
     title_en = "new teacher rural service"

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Change, Instance, row
+from optimizer.rules.base import Rule, row
 from optimizer.scenario import Pin, Scenario
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class Pins:
+class Pins(Rule):
     id = "pins"
     title_zh = "人事指定"
     title_en = "HR pins"

@@ -14,16 +14,17 @@ from __future__ import annotations
 from itertools import product
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Instance
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class Preferences:
+class Preferences(Rule):
     id = "preferences"
     title_zh = "意愿与距离"
     title_en = "preferences"

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Instance
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import as_fraction, ceil_share
-from optimizer.rules.base import Instance, row, teacher_moves_row
+from optimizer.rules.base import Rule, row, teacher_moves_row
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario, Teacher
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class PrincipalRotation:
+class PrincipalRotation(Rule):
     id = "principal_rotation"
     title_zh = "校长轮岗"
     title_en = "principal rotation"

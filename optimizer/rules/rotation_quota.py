@@ -11,10 +11,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import Policy, ceil_share
-from optimizer.rules.base import Change, Instance, floor_decimal, row
+from optimizer.rules.base import Rule, floor_decimal, row
 from optimizer.scenario import Scenario, School
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def pct(fraction: float) -> str:
     return f"{fraction * 100:g}%"
 
 
-class RotationQuota:
+class RotationQuota(Rule):
     id = "rotation_quota"
     title_zh = "交流比例"
     title_en = "rotation quota"

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Instance
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, row
+from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario
 from optimizer.subjects import SUBJECT_NAMES_ZH
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class Shortage:
+class Shortage(Rule):
     id = "shortage"
     title_zh = "学科缺员补充"
     title_en = "subject shortage"

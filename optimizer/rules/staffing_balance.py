@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Change, Instance, row
+from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario, School
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class StaffingBalance:
+class StaffingBalance(Rule):
     id = "staffing_balance"
     title_zh = "编制平衡"
     title_en = "staffing balance"

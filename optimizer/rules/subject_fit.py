@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import gate_build, gate_check
+from optimizer.rules.base import GateRule, gate_build, gate_check
 from optimizer.scenario import Scenario, School, Teacher, stage_fits
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class SubjectFit:
+class SubjectFit(GateRule):
     id = "subject_fit"
     title_zh = "学科学段对口"
     title_en = "subject fit"

@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import row
+from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class Term:
+class Term(Rule):
     id = "term"
     title_zh = "交流期限"
     title_en = "rotation term"

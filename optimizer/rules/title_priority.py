@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Instance
 from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Instance, teacher_moves_row
+from optimizer.rules.base import Rule, teacher_moves_row
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class TitlePriority:
+class TitlePriority(Rule):
     id = "title_priority"
     title_zh = "职称评审优先"
     title_en = "senior title priority"

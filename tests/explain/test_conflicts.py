@@ -167,7 +167,7 @@ def test_conflicting_quotas_relaxations_name_the_parameters() -> None:
 
 
 def test_apply_change_drops_pins_and_sets_school_fields() -> None:
-    from optimizer.rules.base import Change
+    from optimizer.instance import Change
 
     sc = pin_into_a_closed_school()
     changed = apply_change(sc, Change(school_fields=(("R1", "max_incoming", 3),), drop_pins=("T05",)))
