@@ -1,0 +1,54 @@
+"""degree_balance: the urban share of degree holders is at most `ratio_max` times the rural share."""
+
+from __future__ import annotations
+
+from optimizer.scenario import Scenario
+from tests.rules.results import only_row
+from tests.tiny import scenario, school, solve_checked, teacher
+
+
+def degree_county(*overrides: str) -> Scenario:
+    schools = [school("U1", establishment=20), school("R1", "rural", establishment=12, lat=30.2)]
+    teachers = [teacher(f"T{i}", "U1") for i in range(20)]
+    teachers += [teacher(f"R{i}", "R1", degree="associate") for i in range(4)]
+    teachers += [teacher(f"D{i}", "R1") for i in range(4)]
+    demand = {("R1", "math"): 12}
+    return scenario(
+        schools,
+        teachers,
+        demand,
+        overrides=[
+            "backbone_share.share=0",
+            "shortage.weight=0",
+            "preferences.distance_weight=0",
+            "rotation_quota.rate=0",
+            "backbone_presence.min_per_school=0",
+            *overrides,
+        ],
+    )
+
+
+def test_degree_balance_hard_moves_degree_holders_to_rural_schools():
+    # Urban: 100 % degree holders; rural: 4 of 8 = 50 %, ratio 2. At most 10 of 20 may leave U1:
+    # rural 14 of 18 = 77.8 %, ratio 1.286 > 1.05, so the hard rule collides with the cap.
+    result = solve_checked(
+        degree_county("degree_balance.mode=hard", "capacity.max_departure_share=0.5"), expect="infeasible"
+    )
+    assert {i.rule for c in result.conflicts for i in c.instances} >= {"degree_balance"}
+
+
+def test_degree_balance_hard_met_when_reachable():
+    result = solve_checked(
+        degree_county(
+            "degree_balance.mode=hard", "degree_balance.ratio_max=1.3", "capacity.max_departure_share=0.5"
+        )
+    )
+    row = only_row(result, "degree_balance", "东区")
+    assert row.status == "met" and row.achieved <= 1.3
+
+
+def test_degree_balance_elastic_reports_missing_degree_holders():
+    result = solve_checked(degree_county())
+    row = only_row(result, "degree_balance", "东区")
+    assert row.status == "violated" and row.shortfall >= 1
+    assert row.achieved > 1.05

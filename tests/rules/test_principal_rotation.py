@@ -1,0 +1,49 @@
+"""principal_rotation: principals and vice-principals due to rotate do, and at least
+`young_rural_share` of the rural principals are under `young_age`."""
+
+from __future__ import annotations
+
+from optimizer.scenario import Pin, Scenario
+from tests.rules.results import destinations, only_row, rows
+from tests.tiny import scenario, school, solve_checked, teacher
+
+
+def leaders_county(*overrides: str, rural_principal_age: int = 50) -> Scenario:
+    schools = [school("U1"), school("R1", "rural", lat=30.2)]
+    teachers = [teacher(f"T{i}", "U1") for i in range(10)]
+    teachers.append(teacher("P_U", "U1", role="principal", terms_at_school=2, birth_year=1985, gender="M"))
+    teachers.append(
+        teacher(
+            "P_R",
+            "R1",
+            role="principal",
+            terms_at_school=2,
+            gender="M",
+            birth_year=2025 - rural_principal_age,
+        )
+    )
+    demand = {("R1", "math"): 1}
+    return scenario(schools, teachers, demand, overrides=["backbone_share.share=0", *overrides])
+
+
+def test_principal_rotation_hard_swaps_the_principals():
+    result = solve_checked(leaders_county("principal_rotation.mode=hard"))
+    assert destinations(result)["P_U"] == "R1" and destinations(result)["P_R"] == "U1"
+    young = only_row(result, "principal_rotation", "东区")
+    assert young.status == "met" and young.achieved == 1
+
+
+def test_principal_rotation_elastic_reports_a_leader_who_cannot_move():
+    result = solve_checked(leaders_county())
+    assert all(r.status == "met" for r in rows(result, "principal_rotation"))
+    stuck = solve_checked(
+        scenario(
+            list(leaders_county().schools),
+            list(leaders_county().teachers),
+            leaders_county().demand,
+            pins=[Pin("P_R", "stay")],
+            overrides=["backbone_share.share=0"],
+        )
+    )
+    row = only_row(stuck, "principal_rotation", "P_U")
+    assert (row.shortfall, row.cost) == (1, 200)
