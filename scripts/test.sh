@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Sets everything up, then runs the linter and the whole test suite (slow cases included) on SQLite,
-# then the service tests (tests/api) again on a throwaway PostgreSQL cluster when one can be
-# installed and started here (scripts/postgres.sh); when it cannot, says so and passes on SQLite.
+# Sets everything up, then runs the linter, the type checker and the whole test suite (slow cases
+# included) on SQLite, then the service tests (tests/api) again on a throwaway PostgreSQL cluster
+# when one can be installed and started here (scripts/postgres.sh); when it cannot, says so and
+# passes on SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check optimizer api tests benchmarks
+.venv/bin/mypy optimizer api
 # The web page's browser tests (tests/web) drive Debian's Chromium; where it cannot be installed
 # they are skipped, and pytest says so.
 if [ ! -x /usr/bin/chromium ]; then
