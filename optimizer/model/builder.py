@@ -18,7 +18,8 @@ from optimizer.model.candidates import Candidate
 from optimizer.scenario import Scenario
 
 COST_SCALE = 100
-LinearExpr = cp_model.LinearExprT
+# An integer linear expression over the model's variables; a sum over no moves is the int 0.
+LinearExpr = cp_model.LinearExpr | int
 
 
 class ModelBuilder:
@@ -39,7 +40,7 @@ class ModelBuilder:
         self.scenario = scenario
         self.candidates = list(candidates)
         self.model = cp_model.CpModel()
-        self.x = [self.model.NewBoolVar(f"x{c.index}") for c in self.candidates]
+        self.x = [self.model.new_bool_var(f"x{c.index}") for c in self.candidates]
         self.track_instances = track_instances
         self.elastic_labels = set(elastic_labels)
         self.elastic_weight = elastic_weight
@@ -90,8 +91,8 @@ class ModelBuilder:
 
     def int_var(self, low: int, high: int, equal_to: LinearExpr) -> cp_model.IntVar:
         """A bounded integer variable constrained to equal `equal_to`."""
-        variable = self.model.NewIntVar(low, high, "")
-        self.model.Add(variable == equal_to)
+        variable = self.model.new_int_var(low, high, "")
+        self.model.add(variable == equal_to)
         self._bounds[variable.Index()] = (low, high)
         return variable
 
@@ -99,8 +100,8 @@ class ModelBuilder:
         """a × b (exact) for two variables made by `int_var`."""
         (a_low, a_high), (b_low, b_high) = self._bounds[a.Index()], self._bounds[b.Index()]
         corners = [x * y for x in (a_low, a_high) for y in (b_low, b_high)]
-        result = self.model.NewIntVar(min(corners), max(corners), "")
-        self.model.AddMultiplicationEquality(result, [a, b])
+        result = self.model.new_int_var(min(corners), max(corners), "")
+        self.model.add_multiplication_equality(result, [a, b])
         return result
 
     # -- instances ---------------------------------------------------------------------------
@@ -112,7 +113,7 @@ class ModelBuilder:
         self.instances[instance.label] = instance
         hard = self.scenario.policy.is_hard(instance.rule) and instance.label not in self.elastic_labels
         if hard and self.track_instances:
-            literal = self.model.NewBoolVar(f"assume[{instance.label}]")
+            literal = self.model.new_bool_var(f"assume[{instance.label}]")
             self.assumptions[instance.label] = literal
             return True, literal
         return hard, None
@@ -135,13 +136,13 @@ class ModelBuilder:
         """expr ≥ target; elastic: expr + unit × shortfall ≥ target, shortfall paid per unit."""
         hard, literal = self._register(instance)
         if hard:
-            constraint = self.model.Add(expr >= target)
+            constraint = self.model.add(expr >= target)
             if literal is not None:
                 constraint.OnlyEnforceIf(literal)
             return
         upper = max(0, target) if max_shortfall is None else max(0, max_shortfall)
-        shortfall = self.model.NewIntVar(0, upper, f"short[{instance.label}]")
-        self.model.Add(expr + unit * shortfall >= target)
+        shortfall = self.model.new_int_var(0, upper, f"short[{instance.label}]")
+        self.model.add(expr + unit * shortfall >= target)
         self._pay(instance, shortfall, weight)
 
     def at_most(
@@ -157,12 +158,12 @@ class ModelBuilder:
         """expr ≤ limit; elastic: expr − unit × excess ≤ limit, the excess paid per unit."""
         hard, literal = self._register(instance)
         if hard:
-            constraint = self.model.Add(expr <= limit)
+            constraint = self.model.add(expr <= limit)
             if literal is not None:
                 constraint.OnlyEnforceIf(literal)
             return
-        excess = self.model.NewIntVar(0, max(0, max_excess), f"excess[{instance.label}]")
-        self.model.Add(expr - unit * excess <= limit)
+        excess = self.model.new_int_var(0, max(0, max_excess), f"excess[{instance.label}]")
+        self.model.add(expr - unit * excess <= limit)
         self._pay(instance, excess, weight)
 
     def forbid(self, instance: Instance, indices: Sequence[int], weight: float | None = None) -> None:
@@ -187,8 +188,8 @@ class ModelBuilder:
         """One move per teacher at most; then the objective."""
         for indices in self.by_teacher.values():
             if len(indices) > 1:
-                self.model.AddAtMostOne(self.x[i] for i in indices)
-        self.model.Minimize(self.cost())
+                self.model.add_at_most_one(self.x[i] for i in indices)
+        self.model.minimize(self.cost())
 
     def cost(self) -> LinearExpr:
         """The objective: every cost term, in integer cost units."""
