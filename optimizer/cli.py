@@ -24,15 +24,16 @@ from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bu
 from optimizer.io import load_scenario
 from optimizer.io.outputs import write_outputs
 from optimizer.io.plan_csv import read_plan_csv
-from optimizer.model.mip import exit_process
-from optimizer.options import ENGINES
+from optimizer.options import ENGINES, EngineSettings, Listeners, ModelEdits
 from optimizer.plan import STATUSES, RuleRow, Summary
+from optimizer.process_exit import exit_process
 from optimizer.regional import bundle_splits, plan_bundle, solve_scenario
 from optimizer.report import check_plan, hard_violations
-from optimizer.rules import all_rules
+from optimizer.rules import all_rules, is_eligible
 from optimizer.rules.shortage import RULE as SHORTAGE
 from optimizer.scenario import Scenario
-from optimizer.solve import Result, SolveOptions, plan_result, solve
+from optimizer.result import Result
+from optimizer.solve import plan_result, solve
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -72,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     solve_cmd.add_argument(
         "--workers",
         type=int,
-        default=SolveOptions.workers,
+        default=EngineSettings.workers,
         metavar="N",
         help="CP-SAT search workers (default %(default)s: the full portfolio, even on 2 cores)",
     )
@@ -80,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     solve_cmd.add_argument(
         "--engine",
         choices=ENGINES,
-        default=SolveOptions.engine,
+        default=EngineSettings.engine,
         help="auto (default): HiGHS (LP bound, then MIPs restricted by reduced costs) proves the "
         "optimum or hands its plan and bound to CP-SAT to finish; cp-sat: CP-SAT alone",
     )
@@ -238,17 +239,23 @@ def _load(bundle: Path, overrides: Sequence[str]) -> Scenario:
 
 
 def _solve(args: argparse.Namespace) -> int:
-    options = SolveOptions(
+    settings = EngineSettings(
         time_limit=args.time_limit, workers=args.workers, seed=args.seed, engine=args.engine
     )
     overrides = tuple(args.set)
     if args.bundle.is_dir() and args.hint is None and bundle_splits(args.bundle, overrides):
-        return _solve_by_region(args, options, overrides)
+        return _solve_by_region(args, settings, overrides)
     scenario = _load(args.bundle, args.set)
     hint = read_plan_csv(args.hint, scenario) if args.hint else None
     progress = None if args.quiet else _ProgressLine()
-    options = replace(options, hint=hint, progress=progress)
-    result = solve_scenario(scenario, options, cluster=args.cluster, processes=args.processes)
+    result = solve_scenario(
+        scenario,
+        settings,
+        edits=ModelEdits(hint=hint),
+        listeners=Listeners(progress=progress),
+        cluster=args.cluster,
+        processes=args.processes,
+    )
     if progress is not None:
         progress.close()
     paths = write_outputs(result, scenario, args.out)
@@ -265,13 +272,13 @@ def _solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _solve_by_region(args: argparse.Namespace, options: SolveOptions, overrides: tuple[str, ...]) -> int:
+def _solve_by_region(args: argparse.Namespace, settings: EngineSettings, overrides: tuple[str, ...]) -> int:
     """Independent regions of a bundle folder: split, solved in parallel, written as they finish."""
     progress = None if args.quiet else _RegionProgressLine()
     summary = plan_bundle(
         args.bundle,
         args.out,
-        options,
+        settings,
         overrides=overrides,
         cluster=args.cluster,
         processes=args.processes,
@@ -417,7 +424,7 @@ def _explain(args: argparse.Namespace) -> int:
         teacher_of(scenario, args.teacher)
     else:
         school_of(scenario, args.school)
-    options = SolveOptions(time_limit=args.time_limit)
+    settings = EngineSettings(time_limit=args.time_limit)
     if args.plan is not None:
         result = plan_result(scenario, read_plan_csv(args.plan, scenario))
         broken = hard_violations(result.report)
@@ -427,7 +434,7 @@ def _explain(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     else:
-        result = solve(scenario, options)
+        result = solve(scenario, settings)
     if result.summary.status == "infeasible":
         _print_conflicts(result, args.lang)
         return EXIT_HARD
@@ -436,7 +443,7 @@ def _explain(args: argparse.Namespace) -> int:
         return EXIT_TIMEOUT
     if args.teacher is not None:
         explanation: TeacherExplanation | SchoolExplanation = explain_teacher(
-            scenario, args.teacher, result, options
+            scenario, args.teacher, result, settings
         )
     else:
         explanation = explain_school(scenario, args.school, result.plan)
@@ -454,7 +461,7 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"teachers: {len(scenario.teachers)}")
     print(f"schools: {len(scenario.schools)}")
     print(f"regions: {len(scenario.regions)}")
-    print(f"eligible: {sum(scenario.is_eligible(t) for t in scenario.teachers)}")
+    print(f"eligible: {sum(is_eligible(scenario, t) for t in scenario.teachers)}")
     print(f"shortage total: {shortage}")
     return EXIT_OK
 

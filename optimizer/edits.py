@@ -13,12 +13,13 @@ a problem, not a silent cascade.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io.build import LIST_SEPARATORS
 from optimizer.io.document import POLICY_KEY, load_document, scenario_to_document
+from optimizer.io.problems import bad_value, not_an_object, unknown_reference
 from optimizer.io.tables import TABLES
 from optimizer.policy import apply_override
 from optimizer.scenario import Scenario
@@ -38,46 +39,59 @@ ROW_LISTS = ("add_teachers", "add_schools", "set_demand", "add_pins")
 
 @dataclass(frozen=True)
 class Edits:
-    """Edits in the order they are applied: teachers, pins, schools, demand, then the policy.
-
-    overrides: `rule.param=value` (or `year=2026`), as the CLI's --set.
-    add_* rows: objects with the table's columns, as in SPEC's JSON document.
-    update_* rows: the id plus the fields to change; the other fields keep their values.
-    set_demand: {school_id, subject, required}, replacing that school's demand in the subject.
-    add_pins: {teacher_id, action, school_id}, replacing the teacher's pin if there is one.
-    withdraw: teachers who withdraw from rotation this year; each gets a `stay` pin.
-    """
+    """Small edits of a scenario, applied in order: teachers, pins, schools, demand, then the policy."""
 
     overrides: tuple[str, ...] = ()
+    """`rule.param=value` (or `year=2026`), policy.toml's dotted names."""
     add_teachers: tuple[Row, ...] = ()
+    """New rows of teachers.csv, as in SPEC's JSON document."""
     remove_teachers: tuple[str, ...] = ()
+    """Teacher ids; their pins go too."""
     update_teachers: tuple[Row, ...] = ()
+    """`teacher_id` plus the fields to change; the other fields keep their values."""
     add_schools: tuple[Row, ...] = ()
+    """New rows of schools.csv."""
     remove_schools: tuple[str, ...] = ()
+    """School ids; refused while teachers or pins still refer to them."""
     update_schools: tuple[Row, ...] = ()
+    """`school_id` plus the fields to change (e.g. `max_incoming`: 0)."""
     set_demand: tuple[Row, ...] = ()
+    """`{school_id, subject, required}`, replacing or adding that school's demand in the subject."""
     add_pins: tuple[Row, ...] = ()
+    """`{teacher_id, action, school_id}`, replacing the teacher's pin if there is one."""
     remove_pins: tuple[str, ...] = ()
+    """Teacher ids whose pin is dropped."""
     withdraw: tuple[str, ...] = ()
+    """Teachers who withdraw from rotation this year: each gets a `stay` pin."""
 
     @classmethod
     def from_dict(cls, data: Any) -> Edits:
         """Check the shape of a JSON object of edits; raise ScenarioError with every problem."""
         if not isinstance(data, Mapping):
-            raise ScenarioError([InputProblem("edits", None, None, "expected an object of edits")])
+            zh, en = "应为由各项修改组成的对象", "expected an object of edits"
+            raise ScenarioError([Problem(code="bad_shape", zh=zh, en=en, file="edits")])
         names = [f.name for f in fields(cls)]
-        problems: list[InputProblem] = []
+        problems: list[Problem] = []
         for key in data:
             if key not in names:
-                message = f"unknown edit; expected one of {', '.join(names)}"
-                problems.append(InputProblem("edits", None, str(key), message))
+                problems.append(
+                    Problem(
+                        code="unknown_key",
+                        zh=f"未知的修改;应为以下之一:{'、'.join(names)}",
+                        en=f"unknown edit; expected one of {', '.join(names)}",
+                        file="edits",
+                        column=str(key),
+                    )
+                )
         values: dict[str, tuple[Any, ...]] = {}
         for name in names:
             items = data.get(name)
             if items is None:
                 continue
             if not isinstance(items, list | tuple):
-                problems.append(InputProblem(f"edits.{name}", None, None, "expected a list"))
+                problems.append(
+                    Problem(code="bad_shape", zh="应为列表", en="expected a list", file=f"edits.{name}")
+                )
                 continue
             values[name] = tuple(_item(name, index, item, problems) for index, item in enumerate(items))
         if problems:
@@ -94,26 +108,36 @@ class Edits:
         return result
 
 
-def _item(name: str, index: int, item: Any, problems: list[InputProblem]) -> Any:
+def _item(name: str, index: int, item: Any, problems: list[Problem]) -> Any:
     """One list item, checked for its kind; problems name the edit list and the item's index."""
     file = f"edits.{name}"
     if name == "overrides":
         if not isinstance(item, str) or "=" not in item:
-            problems.append(InputProblem(file, index, None, f"expected rule.param=value, got {item!r}"))
+            problems.append(
+                bad_value(file, index, None, "“规则.参数=取值”的形式", "rule.param=value", repr(item))
+            )
         return item
     if name in ID_LISTS:
         key = _text(item)
         if key is None:
             column = ID_LISTS[name]
-            problems.append(InputProblem(file, index, column, f"expected a {column}, got {item!r}"))
+            problems.append(bad_value(file, index, column, f"一个 {column}", f"a {column}", repr(item)))
         return key
     if not isinstance(item, Mapping):
-        problems.append(InputProblem(file, index, None, f"expected an object, got {item!r}"))
+        problems.append(not_an_object(file, index, item))
         return item
     id_column = UPDATE_LISTS.get(name)
     if id_column is not None and _text(item.get(id_column)) is None:
-        message = f"the {id_column} of the row to update is required"
-        problems.append(InputProblem(file, index, id_column, message))
+        problems.append(
+            Problem(
+                code="blank_value",
+                zh=f"须填写要更新的行的 {id_column}",
+                en=f"the {id_column} of the row to update is required",
+                file=file,
+                row=index,
+                column=id_column,
+            )
+        )
     return dict(item)
 
 
@@ -151,11 +175,11 @@ class _Editor:
             table: [_Entry(values, table, index) for index, values in enumerate(self.document[table])]
             for table in TABLES
         }
-        self.problems: list[InputProblem] = []
+        self.problems: list[Problem] = []
         self.override_names: list[str] = []
 
-    def problem(self, edit: str, index: int, column: str | None, message: str) -> None:
-        self.problems.append(InputProblem(f"edits.{edit}", index, column, message))
+    def problem(self, code: str, edit: str, index: int, column: str, zh: str, en: str) -> None:
+        self.problems.append(Problem(code=code, zh=zh, en=en, file=f"edits.{edit}", row=index, column=column))
 
     def find(self, table: str, column: str, key: str | None) -> _Entry | None:
         return next((e for e in self.tables[table] if key is not None and e.key(column) == key), None)
@@ -170,7 +194,11 @@ class _Editor:
             key = _text(values.get(column))
             entry = self.find(table, column, key)
             if entry is None:
-                self.problem(edit, index, column, f"unknown {column} {key!r}; nothing to update")
+                zh, en = (
+                    f"未知的 {column} {key!r},没有可更新的行",
+                    f"unknown {column} {key!r}; nothing to update",
+                )
+                self.problem("unknown_reference", edit, index, column, zh, en)
                 continue
             for name, value in values.items():
                 if name != column:
@@ -181,7 +209,15 @@ class _Editor:
         for index, values in enumerate(rows):
             key = _text(values.get(column))
             if self.find(table, column, key) is not None:
-                self.problem(edit, index, column, f"{column} {key!r} already exists; use update_{table}")
+                zh = f"{column} {key!r} 已存在;请用 update_{table}"
+                self.problem(
+                    "duplicate_id",
+                    edit,
+                    index,
+                    column,
+                    zh,
+                    f"{column} {key!r} already exists; use update_{table}",
+                )
                 continue
             self.tables[table].append(_Entry(dict(values), f"edits.{edit}", index))
 
@@ -189,7 +225,9 @@ class _Editor:
         """A teacher goes with their pin; a spouse still naming them is a problem."""
         for index, teacher_id in _first_of_each(ids):
             if self.find("teachers", "teacher_id", teacher_id) is None:
-                self.problem("remove_teachers", index, "teacher_id", f"unknown teacher {teacher_id!r}")
+                self.problems.append(
+                    unknown_reference("edits.remove_teachers", index, "teacher_id", "teacher", teacher_id)
+                )
                 continue
             spouses = [
                 e.key("teacher_id")
@@ -197,11 +235,15 @@ class _Editor:
                 if e.key("spouse_id") == teacher_id and e.key("teacher_id") not in ids
             ]
             if spouses:
-                message = (
+                zh = (
+                    f"{teacher_id!r} 是 {'、'.join(map(repr, spouses))} 的配偶;"
+                    "请先清空其 spouse_id(update_teachers),或一并移除"
+                )
+                en = (
                     f"{teacher_id!r} is the spouse of {', '.join(map(repr, spouses))}; "
                     "clear their spouse_id (update_teachers) or remove them too"
                 )
-                self.problem("remove_teachers", index, "teacher_id", message)
+                self.problem("still_referenced", "remove_teachers", index, "teacher_id", zh, en)
                 continue
             self.drop("teachers", "teacher_id", teacher_id)
             self.drop("pins", "teacher_id", teacher_id)
@@ -210,37 +252,45 @@ class _Editor:
         """A school goes with its demand rows; teachers or pins still referring to it are a problem."""
         for index, school_id in _first_of_each(ids):
             if self.find("schools", "school_id", school_id) is None:
-                self.problem("remove_schools", index, "school_id", f"unknown school {school_id!r}")
+                self.problems.append(
+                    unknown_reference("edits.remove_schools", index, "school_id", "school", school_id)
+                )
                 continue
             references = self.school_references(school_id)
             if references:
-                message = f"school {school_id!r} is still referred to: {'; '.join(references)}"
-                self.problem("remove_schools", index, "school_id", message + "; move or update them first")
+                zh = f"学校 {school_id!r} 仍被引用:{';'.join(zh for zh, _ in references)};请先调走或更新它们"
+                en = f"school {school_id!r} is still referred to: {'; '.join(en for _, en in references)}"
+                en += "; move or update them first"
+                self.problem("still_referenced", "remove_schools", index, "school_id", zh, en)
                 continue
             self.drop("schools", "school_id", school_id)
             self.drop("demand", "school_id", school_id)
 
-    def school_references(self, school_id: str) -> list[str]:
+    def school_references(self, school_id: str) -> list[tuple[str, str]]:
+        """What still refers to the school, as (zh, en) phrases naming the teachers."""
         teachers = self.tables["teachers"]
         found = {
-            "teach there (school_id)": [e for e in teachers if e.key("school_id") == school_id],
-            "rotate from it (on_rotation_from)": [
+            ("在该校任教(school_id)", "teach there (school_id)"): [
+                e for e in teachers if e.key("school_id") == school_id
+            ],
+            ("从该校出去交流(on_rotation_from)", "rotate from it (on_rotation_from)"): [
                 e for e in teachers if e.key("on_rotation_from") == school_id
             ],
-            "prefer it (preferred_schools)": [
+            ("志愿填报了该校(preferred_schools)", "prefer it (preferred_schools)"): [
                 e for e in teachers if school_id in _listed(e.values.get("preferred_schools"))
             ],
-            "are pinned to move there (pins)": [
+            ("被人事指定调往该校(pins)", "are pinned to move there (pins)"): [
                 e
                 for e in self.tables["pins"]
                 if e.key("school_id") == school_id and e.values.get("action") == "move_to"
             ],
         }
-        return [
-            f"teachers {_names([e.key('teacher_id') for e in entries])} {what}"
-            for what, entries in found.items()
-            if entries
-        ]
+        references = []
+        for (what_zh, what_en), entries in found.items():
+            if entries:
+                names_zh, names_en = _names([e.key("teacher_id") for e in entries])
+                references.append((f"教师 {names_zh} {what_zh}", f"teachers {names_en} {what_en}"))
+        return references
 
     # Demand and pins.
 
@@ -251,8 +301,9 @@ class _Editor:
         for index, values in enumerate(rows):
             key = _demand_key(values)
             if None not in key and key in seen:
-                message = f"({key[0]}, {key[1]}) is set twice, first at row {seen[key]}"
-                self.problem("set_demand", index, "subject", message)
+                zh = f"({key[0]},{key[1]})设置了两次,首次在第 {seen[key]} 行"
+                en = f"({key[0]}, {key[1]}) is set twice, first at row {seen[key]}"
+                self.problem("duplicate_id", "set_demand", index, "subject", zh, en)
                 continue
             seen[key] = index
             entry = _Entry(dict(values), "edits.set_demand", index)
@@ -265,7 +316,8 @@ class _Editor:
     def remove_pins(self, ids: tuple[str, ...]) -> None:
         for index, teacher_id in _first_of_each(ids):
             if self.find("pins", "teacher_id", teacher_id) is None:
-                self.problem("remove_pins", index, "teacher_id", f"no pin for teacher {teacher_id!r}")
+                zh, en = f"教师 {teacher_id!r} 没有人事指定", f"no pin for teacher {teacher_id!r}"
+                self.problem("unknown_reference", "remove_pins", index, "teacher_id", zh, en)
             else:
                 self.drop("pins", "teacher_id", teacher_id)
 
@@ -276,8 +328,9 @@ class _Editor:
         for index, values in pins:
             teacher_id = _text(values.get("teacher_id"))
             if teacher_id is not None and teacher_id in seen:
-                message = f"teacher {teacher_id!r} is listed twice, first at row {seen[teacher_id]}"
-                self.problem(edit, index, "teacher_id", message)
+                zh = f"教师 {teacher_id!r} 出现了两次,首次在第 {seen[teacher_id]} 行"
+                en = f"teacher {teacher_id!r} is listed twice, first at row {seen[teacher_id]}"
+                self.problem("duplicate_id", edit, index, "teacher_id", zh, en)
                 continue
             if teacher_id is not None:
                 seen[teacher_id] = index
@@ -290,10 +343,13 @@ class _Editor:
         stays = []
         for index, teacher_id in _first_of_each(ids):
             if self.find("teachers", "teacher_id", teacher_id) is None:
-                self.problem("withdraw", index, "teacher_id", f"unknown teacher {teacher_id!r}")
+                self.problems.append(
+                    unknown_reference("edits.withdraw", index, "teacher_id", "teacher", teacher_id)
+                )
             elif teacher_id in added:
-                message = f"teacher {teacher_id!r} withdraws, but add_pins row {added[teacher_id]} pins them"
-                self.problem("withdraw", index, "teacher_id", message)
+                zh = f"教师 {teacher_id!r} 退出交流,但 add_pins 第 {added[teacher_id]} 行又为其设了人事指定"
+                en = f"teacher {teacher_id!r} withdraws, but add_pins row {added[teacher_id]} pins them"
+                self.problem("conflicting_edits", "withdraw", index, "teacher_id", zh, en)
             else:
                 stays.append((index, {"teacher_id": teacher_id, "action": "stay"}))
         self.set_pins("withdraw", stays)
@@ -303,9 +359,9 @@ class _Editor:
     def override(self, assignments: tuple[str, ...]) -> None:
         policy = self.document[POLICY_KEY]
         for index, assignment in enumerate(assignments):
-            found: list[InputProblem] = []
+            found: list[Problem] = []
             apply_override(policy, assignment, found)
-            self.problems += [InputProblem("edits.overrides", index, p.column, p.message) for p in found]
+            self.problems += [replace(p, file="edits.overrides", row=index) for p in found]
             self.override_names.append(assignment.partition("=")[0].strip())
 
     # Loading.
@@ -323,15 +379,15 @@ class _Editor:
         assert scenario is not None
         return scenario
 
-    def locate(self, problem: InputProblem) -> InputProblem:
+    def locate(self, problem: Problem) -> Problem:
         """The loader's problem, placed at the edit that made the row or the parameter."""
         if problem.file == POLICY_KEY and problem.column:
             name = problem.column.removeprefix("rules.")
             for index, override in reversed(list(enumerate(self.override_names))):
                 if override == name or override.startswith(name + "."):
-                    return InputProblem("edits.overrides", index, override, problem.message)
+                    return replace(problem, file="edits.overrides", row=index, column=override)
             return problem
-        entries = self.tables.get(problem.file)
+        entries = self.tables.get(problem.file or "")
         if entries is None or problem.row is None or not 0 <= problem.row < len(entries):
             return problem
         entry = entries[problem.row]
@@ -340,7 +396,7 @@ class _Editor:
             file, row = entry.edited_by[problem.column]
         elif entry.edited_by:
             file, row = list(entry.edited_by.values())[-1]
-        return InputProblem(file, row, problem.column, problem.message)
+        return replace(problem, file=file, row=row)
 
 
 def apply_edits(scenario: Scenario, edits: Edits) -> Scenario:
@@ -384,14 +440,17 @@ def _demand_key(values: Row) -> tuple[str | None, str | None]:
     return _text(values.get("school_id")), subject_code(subject) if isinstance(subject, str) else None
 
 
-def _names(ids: list[str | None], limit: int = 5) -> str:
-    shown = ", ".join(repr(i) for i in ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+def _names(ids: list[str | None], limit: int = 5) -> tuple[str, str]:
+    """The first `limit` ids and how many more, in Chinese and in English."""
+    more = len(ids) - limit
+    zh = "、".join(repr(i) for i in ids[:limit]) + (f" 等(另有 {more} 人)" if more > 0 else "")
+    en = ", ".join(repr(i) for i in ids[:limit]) + (f" and {more} more" if more > 0 else "")
+    return zh, en
 
 
 FILE_ORDER = ("edits", *(f"edits.{f.name}" for f in fields(Edits)), *TABLES, POLICY_KEY)
 
 
-def _problem_order(problem: InputProblem) -> tuple[int, int]:
+def _problem_order(problem: Problem) -> tuple[int, int]:
     rank = FILE_ORDER.index(problem.file) if problem.file in FILE_ORDER else len(FILE_ORDER)
     return rank, -1 if problem.row is None else problem.row

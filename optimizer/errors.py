@@ -31,6 +31,9 @@ class Problem:
         return self.zh if lang == "zh" else self.en
 
     def place(self, lang: str = "en") -> str:
+        """Where, as the user finds it; a name alone (a generator setting) is its own place."""
+        if self.file is None and self.row is None:
+            return self.column or ""
         parts = [self.file] if self.file else []
         if lang == "zh":
             parts += [f"第 {self.row} 行"] if self.row is not None else []

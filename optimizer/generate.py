@@ -30,7 +30,8 @@ from optimizer.io import write_bundle
 from optimizer.io.bundle import csv_header, csv_rows, file_name, write_policy
 from optimizer.io.regions import region_scenario_name
 from optimizer.io.tables import TABLES
-from optimizer.policy import Policy, ceil_share, policy_from_dict
+from optimizer.policy import Policy, ceil_share
+from optimizer.rules import is_eligible, is_receiving, is_sending, policy_from_dict
 from optimizer.scenario import Pin, Scenario, School, Teacher, stage_fits
 
 # Subject mix of classroom teachers by stage (relative weights, from typical staffing norms).
@@ -508,8 +509,8 @@ class _RegionBuilder:
     def build(self, n_schools: int, n_teachers: int) -> _RegionResult:
         schools, sizes = self._schools(n_schools, n_teachers)
         probe = Scenario((), tuple(schools), {}, (), self.policy)
-        sending = {s.school_id for s in schools if probe.is_sending(s)}
-        receiving = [s for s in schools if probe.is_receiving(s)]
+        sending = {s.school_id for s in schools if is_sending(probe, s)}
+        receiving = [s for s in schools if is_receiving(probe, s)]
         teachers = [t for s in schools for t in self._staff(s, sizes[s.school_id])]
         teachers = self._mark_backbone(teachers, schools)
         teachers = self._mark_exempt(teachers)
@@ -518,7 +519,7 @@ class _RegionBuilder:
         teachers = self._pair_spouses(teachers, schools)
         start = Scenario(tuple(teachers), tuple(schools), {}, (), self.policy)
         # eligibility is fixed from here on (volunteering, demand and 编制 do not change it)
-        eligible = {t.teacher_id for t in teachers if start.is_eligible(t)}
+        eligible = {t.teacher_id for t in teachers if is_eligible(start, t)}
         teachers = self._mark_volunteers(start, eligible, teachers, sending, receiving)
         start = Scenario(tuple(teachers), tuple(schools), {}, (), self.policy)
         demand, units = self._demand(start, eligible, sending, receiving)

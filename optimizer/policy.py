@@ -1,8 +1,10 @@
-"""Rule parameters: SPEC's defaults, validation, and dotted overrides (`rotation_quota.rate=0.15`).
+"""The policy value and how a policy.toml-shaped table becomes one: defaults, checks, overrides.
 
-A policy is the plan year plus one parameter table per rule id. Whatever a scenario leaves out
-takes the default below. Rates and shares are fractions 0..1; weights are the elastic cost of one
-unit of shortfall and must be non-negative.
+A policy is the plan year plus one parameter table per rule id. The rules' own declarations
+(`RuleParams`, one per rule module) say which parameters exist, their defaults and what a valid
+value is; whatever a scenario leaves out takes the default. This module knows no rule: the
+registry (`optimizer.rules`) hands it the declarations. Rates and shares are fractions 0..1;
+weights are the elastic cost of one unit of shortfall and must be non-negative.
 """
 
 from __future__ import annotations
@@ -10,87 +12,16 @@ from __future__ import annotations
 import copy
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from optimizer.errors import InputProblem, ScenarioError
-from optimizer.subjects import subject_code
+from optimizer.errors import Problem, ScenarioError
+from optimizer.params import Param
 
-MODES = ("hard", "elastic")
-
-DEFAULT_RULES: dict[str, dict[str, Any]] = {
-    "eligibility": {
-        "mode": "hard",
-        "weight": 1000,
-        "min_years_at_school": 6,
-        "principal_terms": 2,
-        "retirement_age": {"M": 60, "F": 55},
-        "retirement_exempt_years": 5,
-        "cooldown_years": 3,
-    },
-    "rotation_quota": {
-        "mode": "hard",
-        "weight": 1000,
-        "rate": 0.10,
-        "scope": "region",
-        "sending_areas": ["urban", "town"],
-    },
-    "backbone_share": {"mode": "hard", "weight": 1000, "share": 0.20},
-    "direction": {"mode": "hard", "weight": 500, "receiving_areas": ["rural"], "allow": []},
-    "subject_fit": {"mode": "hard", "weight": 1000},
-    "shortage": {
-        "mode": "elastic",
-        "weight": 100,
-        "priority": {
-            "music": 3,
-            "pe": 3,
-            "art": 3,
-            "english": 2,
-            "it": 2,
-            "science": 2,
-            "psychology": 2,
-        },
-    },
-    "capacity": {
-        "mode": "hard",
-        "weight": 500,
-        "max_departure_share": 0.20,
-        "min_backbone_retained": 0.50,
-    },
-    "staffing_balance": {"mode": "elastic", "weight": 50, "tolerance": 0},
-    "backbone_presence": {"mode": "elastic", "weight": 200, "min_per_school": 1},
-    "degree_balance": {"mode": "elastic", "weight": 200, "ratio_max": 1.05},
-    "principal_rotation": {
-        "mode": "elastic",
-        "weight": 200,
-        "young_rural_share": 0.50,
-        "young_age": 45,
-    },
-    "new_teacher_bundle": {"mode": "elastic", "weight": 100},
-    "title_priority": {"mode": "elastic", "weight": 20},
-    "preferences": {
-        "mode": "elastic",
-        "volunteer_weight": 10,
-        "preference_weight": 5,
-        "distance_weight": 1,
-        "spouse_max_km": 30,
-        "spouse_weight": 20,
-    },
-    "pins": {"mode": "hard", "weight": 1000},
-    "term": {"term_years": 3},
-}
 DEFAULT_YEAR = 2025
-
-FRACTION_PARAMS = {
-    ("rotation_quota", "rate"),
-    ("backbone_share", "share"),
-    ("capacity", "max_departure_share"),
-    ("capacity", "min_backbone_retained"),
-    ("principal_rotation", "young_rural_share"),
-}
-AREA_LIST_PARAMS = {("rotation_quota", "sending_areas"), ("direction", "receiving_areas")}
-AREAS = ("urban", "town", "rural")
+OVERRIDES = "overrides"
+"""Where problems of `rule.param=value` assignments are reported (the CLI's --set, the API's field)."""
 
 
 def as_fraction(value: float | int) -> Fraction:
@@ -109,11 +40,29 @@ def floor_share(share: float, count: int) -> int:
 
 
 @dataclass(frozen=True)
+class RuleParams:
+    """A rule's declared parameters, as the rule module states them."""
+
+    rule: str
+    title_zh: str
+    title_en: str
+    params: tuple[Param, ...]
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: copy.deepcopy(p.default) for p in self.params}
+
+
+@dataclass(frozen=True)
 class Policy:
-    """The plan year and the full parameter table of every rule (defaults filled in)."""
+    """The plan year and the full parameter table of every rule (defaults filled in), with the
+    declarations it was checked against (so overrides are checked the same way)."""
 
     year: int
     rules: Mapping[str, Mapping[str, Any]]
+    declarations: tuple[RuleParams, ...] = field(default=(), compare=False, repr=False)
 
     def rule(self, rule_id: str) -> Mapping[str, Any]:
         return self.rules[rule_id]
@@ -137,16 +86,12 @@ class Policy:
     def with_overrides(self, assignments: Iterable[str]) -> Policy:
         """A copy with `rule.param=value` assignments applied (values parsed as TOML)."""
         raw = self.to_dict()
-        problems: list[InputProblem] = []
+        problems: list[Problem] = []
         for assignment in assignments:
             apply_override(raw, assignment, problems)
         if problems:
             raise ScenarioError(problems)
-        return policy_from_dict(raw, source="--set")
-
-
-def default_policy() -> Policy:
-    return policy_from_dict({})
+        return checked_policy(raw, self.declarations, source=OVERRIDES)
 
 
 def parse_override_value(text: str) -> Any:
@@ -157,12 +102,22 @@ def parse_override_value(text: str) -> Any:
         return text
 
 
-def apply_override(raw: dict[str, Any], assignment: str, problems: list[InputProblem]) -> None:
+def _not_an_assignment(name: str) -> Problem:
+    return Problem(
+        "bad_override",
+        "应为“规则.参数=取值”的形式",
+        "expected rule.param=value",
+        file=OVERRIDES,
+        column=name,
+    )
+
+
+def apply_override(raw: dict[str, Any], assignment: str, problems: list[Problem]) -> None:
     """Apply one `rule.param=value` (or `year=2026`) to a policy dict, collecting problems."""
     name, sep, text = assignment.partition("=")
     name = name.strip()
     if not sep:
-        problems.append(InputProblem("--set", None, name, "expected rule.param=value"))
+        problems.append(_not_an_assignment(name))
         return
     value = parse_override_value(text.strip())
     if name == "year":
@@ -170,127 +125,172 @@ def apply_override(raw: dict[str, Any], assignment: str, problems: list[InputPro
         return
     path = name.split(".")
     if len(path) < 2:
-        problems.append(InputProblem("--set", None, name, "expected rule.param=value"))
+        problems.append(_not_an_assignment(name))
         return
     table = raw.setdefault("rules", {})
     for key in path[:-1]:
         table = table.setdefault(key, {})
         if not isinstance(table, dict):
-            problems.append(InputProblem("--set", None, name, f"{key} is a value, not a table of parameters"))
+            problems.append(
+                Problem(
+                    "bad_override",
+                    f"{key} 是一个取值,不是参数表",
+                    f"{key} is a value, not a table of parameters",
+                    file=OVERRIDES,
+                    column=name,
+                    rule=path[0],
+                )
+            )
             return
     table[path[-1]] = value
 
 
-def policy_from_dict(raw: Mapping[str, Any], source: str = "policy.toml") -> Policy:
-    """Merge a policy.toml-shaped dict onto the defaults; raise ScenarioError on any problem."""
-    problems: list[InputProblem] = []
-    policy = merge_policy(raw, source, problems)
+def checked_policy(
+    raw: Mapping[str, Any], declarations: tuple[RuleParams, ...], source: str = "policy.toml"
+) -> Policy:
+    """Merge a policy.toml-shaped dict onto the declared defaults; raise ScenarioError on any problem."""
+    problems: list[Problem] = []
+    policy = merged_policy(raw, declarations, source, problems)
     if problems:
         raise ScenarioError(problems)
     return policy
 
 
-def merge_policy(raw: Mapping[str, Any], source: str, problems: list[InputProblem]) -> Policy:
-    """Like policy_from_dict, but appends problems to `problems` (for all-at-once reports)."""
+def merged_policy(
+    raw: Mapping[str, Any], declarations: tuple[RuleParams, ...], source: str, problems: list[Problem]
+) -> Policy:
+    """Like checked_policy, but appends problems to `problems` (for all-at-once reports)."""
     year = raw.get("year", DEFAULT_YEAR)
     if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
-        problems.append(InputProblem(source, None, "year", f"expected a year 1990..2100, got {year!r}"))
+        problems.append(
+            Problem(
+                "bad_value",
+                f"应为 1990..2100 之间的年份,实际为 {year!r}",
+                f"expected a year 1990..2100, got {year!r}",
+                file=source,
+                column="year",
+            )
+        )
         year = DEFAULT_YEAR
     for key in raw:
         if key not in ("year", "rules", "name"):
             problems.append(
-                InputProblem(source, None, key, "unknown top-level key; expected year or [rules.*]")
+                Problem(
+                    "unknown_key",
+                    "未知的顶层键;应为 year 或 [rules.*]",
+                    "unknown top-level key; expected year or [rules.*]",
+                    file=source,
+                    column=key,
+                )
             )
-    rules = copy.deepcopy(DEFAULT_RULES)
+    declared = {d.rule: d for d in declarations}
+    rules = {d.rule: d.defaults() for d in declarations}
     given = raw.get("rules", {})
     if not isinstance(given, Mapping):
-        problems.append(InputProblem(source, None, "rules", "expected a table of rules"))
+        problems.append(
+            Problem("bad_value", "应为规则表", "expected a table of rules", file=source, column="rules")
+        )
         given = {}
     for rule_id, params in given.items():
-        if rule_id not in rules:
+        where = f"rules.{rule_id}"
+        if rule_id not in declared:
+            known = ", ".join(declared)
             problems.append(
-                InputProblem(
-                    source,
-                    None,
-                    f"rules.{rule_id}",
-                    f"unknown rule; expected one of {', '.join(DEFAULT_RULES)}",
+                Problem(
+                    "unknown_rule",
+                    f"未知的规则;应为以下之一:{known}",
+                    f"unknown rule; expected one of {known}",
+                    file=source,
+                    column=where,
                 )
             )
             continue
         if not isinstance(params, Mapping):
-            problems.append(InputProblem(source, None, f"rules.{rule_id}", "expected a table"))
+            problems.append(
+                Problem(
+                    "bad_value", "应为参数表", "expected a table", file=source, column=where, rule=rule_id
+                )
+            )
             continue
         for name, value in params.items():
-            _check_param(rule_id, name, value, source, problems)
-            if (
-                name in rules[rule_id]
-                and isinstance(rules[rule_id][name], dict)
-                and isinstance(value, Mapping)
-            ):
-                if rule_id == "shortage" and name == "priority":
-                    rules[rule_id][name] = {subject_code(k) or k: v for k, v in value.items()}
-                else:
-                    rules[rule_id][name].update(value)
-            else:
-                rules[rule_id][name] = value
-    return Policy(year=year, rules=rules)
+            param = declared[rule_id].param(name)
+            problem = _param_problem(declared[rule_id], param, name, value, source)
+            if problem is not None:
+                problems.append(problem)
+            elif param is not None:
+                rules[rule_id][name] = param.merged(rules[rule_id][name], value)
+    return Policy(year=year, rules=rules, declarations=declarations)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _param_problem(
+    declared: RuleParams, param: Param | None, name: str, value: Any, source: str
+) -> Problem | None:
+    where = f"rules.{declared.rule}.{name}"
+    if param is None:
+        known = ", ".join(p.name for p in declared.params)
+        return Problem(
+            "unknown_parameter",
+            f"未知的参数;应为以下之一:{known}",
+            f"unknown parameter; expected one of {known}",
+            file=source,
+            column=where,
+            rule=declared.rule,
+        )
+    if param.accepts(value):
+        return None
+    zh, en = param.expected()
+    return Problem(
+        "bad_value",
+        f"{param.label_zh}应为{zh},实际为 {value!r}",
+        f"expected {en}, got {value!r}",
+        file=source,
+        column=where,
+        rule=declared.rule,
+    )
 
 
-def _check_param(rule_id: str, name: str, value: Any, source: str, problems: list[InputProblem]) -> None:
-    where = f"rules.{rule_id}.{name}"
-    default = DEFAULT_RULES[rule_id].get(name)
+def policy_json_schema(declarations: tuple[RuleParams, ...]) -> dict[str, Any]:
+    """The JSON schema of policy.toml's shape (as the API takes it), from the declarations."""
+    rules = {
+        d.rule: {
+            "type": "object",
+            "title": d.title_en,
+            "description": f"{d.title_zh} · {d.title_en}",
+            "properties": {p.name: p.json_schema() for p in d.params},
+            "additionalProperties": False,
+        }
+        for d in declarations
+    }
+    return {
+        "type": "object",
+        "title": "Policy",
+        "description": "policy.toml as an object: the plan year and, per rule, the parameters that differ "
+        "from the defaults (every rule and parameter is listed with its default).",
+        "properties": {
+            "year": {"type": "integer", "minimum": 1990, "maximum": 2100, "default": DEFAULT_YEAR},
+            "name": {"type": "string"},
+            "rules": {"type": "object", "properties": rules, "additionalProperties": False},
+        },
+        "additionalProperties": False,
+    }
 
-    def bad(expected: str) -> None:
-        problems.append(InputProblem(source, None, where, f"expected {expected}, got {value!r}"))
 
-    if name not in DEFAULT_RULES[rule_id]:
-        known = ", ".join(DEFAULT_RULES[rule_id])
-        problems.append(InputProblem(source, None, where, f"unknown parameter; expected one of {known}"))
-    elif name == "mode":
-        if value not in MODES:
-            bad("hard or elastic")
-    elif (rule_id, name) in FRACTION_PARAMS:
-        if not _is_number(value) or not 0 <= value <= 1:
-            bad("a fraction between 0 and 1")
-    elif (rule_id, name) in AREA_LIST_PARAMS:
-        if not isinstance(value, list) or any(a not in AREAS for a in value):
-            bad("a list of areas among urban, town, rural")
-    elif rule_id == "rotation_quota" and name == "scope":
-        if value not in ("region", "school", "city"):
-            bad("region, school or city")
-    elif rule_id == "direction" and name == "allow":
-        if not isinstance(value, list) or any(
-            not isinstance(pair, list) or len(pair) != 2 or any(a not in AREAS for a in pair)
-            for pair in value
-        ):
-            bad('a list of [from_area, to_area] pairs such as [["rural", "urban"]]')
-    elif name == "retirement_age":
-        if not isinstance(value, Mapping) or any(
-            k not in ("M", "F") or not isinstance(v, int) or not 40 <= v <= 75 for k, v in value.items()
-        ):
-            bad("a table { M = 60, F = 55 } of ages 40..75")
-    elif name == "priority":
-        if not isinstance(value, Mapping) or any(
-            subject_code(str(k)) is None or not _is_number(v) or v < 0 for k, v in value.items()
-        ):
-            bad("a table of subject = non-negative number (subject codes or Chinese names)")
-    elif name == "term_years":
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 3:
-            bad("an integer 1..3")
-    elif name == "ratio_max":
-        if not _is_number(value) or value <= 0:
-            bad("a positive number")
-    elif isinstance(default, int | float):
-        if not _is_number(value) or value < 0:
-            bad("a non-negative number")
-        elif (
-            isinstance(default, int)
-            and name != "weight"
-            and not name.endswith("_weight")
-            and (not float(value).is_integer())
-        ):
-            bad("a non-negative integer")
+def override_json_schema(declarations: tuple[RuleParams, ...]) -> dict[str, Any]:
+    """The JSON schema of one `rule.param=value` override: the names come from the declarations
+    (a table parameter takes one more dotted key: `shortage.priority.music=3`)."""
+    names = ["year"] + [
+        f"{d.rule}\\.{p.name}" + ("(\\.[A-Za-z_\\u4e00-\\u9fff]+)?" if p.kind.endswith("_table") else "")
+        for d in declarations
+        for p in d.params
+    ]
+    example = next(
+        (f"{d.rule}.{p.name}={p.default}" for d in declarations for p in d.params if p.kind == "fraction"),
+        "year=2026",
+    )
+    return {
+        "type": "string",
+        "maxLength": 500,
+        "pattern": f"^({'|'.join(names)})\\s*=.+$",
+        "description": "A policy change as policy.toml's dotted name and a TOML value.",
+        "examples": [example],
+    }

@@ -23,7 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io.bundle import POLICY_FILE, read_policy
 from optimizer.io.outputs import write_outputs
 from optimizer.io.region_outputs import RegionOutputs
@@ -34,12 +34,13 @@ from optimizer.io.regions import (
     regions_of_bundle,
     split_bundle,
 )
-from optimizer.options import SolveOptions
+from optimizer.options import DiagnosisBudget, EngineSettings, Listeners, ModelEdits
 from optimizer.plan import Plan, Summary
-from optimizer.policy import Policy, merge_policy
-from optimizer.rules import all_rules
+from optimizer.policy import Policy
+from optimizer.rules import all_rules, merge_policy
 from optimizer.scenario import Scenario
-from optimizer.solve import Result, solve
+from optimizer.result import Result
+from optimizer.solve import solve
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class RegionOutcome:
 
     region: str
     result: Result | None
-    problems: tuple[InputProblem, ...] = ()
+    problems: tuple[Problem, ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)
     teachers: int = 0
     load_seconds: float = 0.0
@@ -97,7 +98,9 @@ def tasks_of_parts(parts: Iterable[RegionPart]) -> Iterator[RegionTask]:
         yield RegionTask(part.region, files=files, teachers=part.teachers, render=True)
 
 
-def solve_region(task: RegionTask, options: SolveOptions) -> RegionOutcome:
+def solve_region(
+    task: RegionTask, settings: EngineSettings, edits: ModelEdits, diagnosis: DiagnosisBudget
+) -> RegionOutcome:
     """Runs on a worker: load the region (when given as files), solve it, report."""
     started = time.monotonic()
     scenario = task.scenario
@@ -115,7 +118,7 @@ def solve_region(task: RegionTask, options: SolveOptions) -> RegionOutcome:
             except ScenarioError as error:
                 return RegionOutcome(task.region, None, tuple(error.problems), teachers=task.teachers)
         loaded = time.monotonic()
-        result = solve(scenario, options)
+        result = solve(scenario, settings, edits=edits, diagnosis=diagnosis)
         files = {}
         if task.render:
             written = write_outputs(result, scenario, scratch / "out")
@@ -155,7 +158,9 @@ class Pool(Protocol):
     name: str
     slots: int
 
-    def submit(self, task: RegionTask, options: SolveOptions) -> Any: ...
+    def submit(
+        self, task: RegionTask, settings: EngineSettings, edits: ModelEdits, diagnosis: DiagnosisBudget
+    ) -> Any: ...
 
     def completed(self, futures: list[Any]) -> Iterator[Any]: ...
 
@@ -170,8 +175,10 @@ class LocalPool:
         self.name = f"local process pool ({self.slots})"
         self._executor = ProcessPoolExecutor(max_workers=self.slots, mp_context=get_context("spawn"))
 
-    def submit(self, task: RegionTask, options: SolveOptions) -> Future[RegionOutcome]:
-        return self._executor.submit(solve_region, task, options)
+    def submit(
+        self, task: RegionTask, settings: EngineSettings, edits: ModelEdits, diagnosis: DiagnosisBudget
+    ) -> Future[RegionOutcome]:
+        return self._executor.submit(solve_region, task, settings, edits, diagnosis)
 
     def completed(self, futures: list[Any]) -> Iterator[Any]:
         return as_completed(futures)
@@ -199,8 +206,10 @@ class DaskPool:
         self.slots = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
         self.name = f"Dask cluster {self._client.scheduler.address} ({self.slots} slots)"
 
-    def submit(self, task: RegionTask, options: SolveOptions) -> Any:
-        return self._client.submit(solve_region, task, options, pure=False)
+    def submit(
+        self, task: RegionTask, settings: EngineSettings, edits: ModelEdits, diagnosis: DiagnosisBudget
+    ) -> Any:
+        return self._client.submit(solve_region, task, settings, edits, diagnosis, pure=False)
 
     def completed(self, futures: list[Any]) -> Iterator[Any]:
         from distributed import as_completed as dask_completed
@@ -231,14 +240,15 @@ RegionProgress = Callable[[int, int, float | None], None]
 def run_regions(
     tasks: Iterable[RegionTask],
     total: int,
-    options: SolveOptions,
     pool: Pool,
+    settings: EngineSettings,
+    edits: ModelEdits,
+    diagnosis: DiagnosisBudget,
     progress: RegionProgress | None = None,
 ) -> Iterator[RegionOutcome]:
-    """Solve every task on the pool, at most twice its slots in flight (so a province's parts are
-    not all read at once); yields outcomes as regions finish. Callbacks stay here: workers get
-    the options without them."""
-    quiet = replace(options, progress=None, on_solution=None)
+    """Solve every task on the pool with the same settings, edits and diagnosis budget, at most
+    twice its slots in flight (so a province's parts are not all read at once); yields outcomes
+    as regions finish. Workers get no listeners: `progress` here counts regions."""
     pending = iter(tasks)
     in_flight: list[Any] = []
     done = 0
@@ -249,7 +259,7 @@ def run_regions(
             task = next(pending, None)
             if task is None:
                 return
-            in_flight.append(pool.submit(task, quiet))
+            in_flight.append(pool.submit(task, settings, edits, diagnosis))
 
     fill()
     while in_flight:
@@ -275,7 +285,7 @@ class RegionFigures:
     """Per-region lines of summary.json and the running totals of a merged summary."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
-    problems: list[InputProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     def add(self, outcome: RegionOutcome) -> None:
         self.problems.extend(outcome.problems)
@@ -379,24 +389,30 @@ def merge_results(outcomes: list[RegionOutcome], split: dict[str, Any]) -> Resul
 
 def solve_scenario(
     scenario: Scenario,
-    options: SolveOptions,
+    settings: EngineSettings,
     *,
+    edits: ModelEdits | None = None,
+    listeners: Listeners | None = None,
+    diagnosis: DiagnosisBudget | None = None,
     cluster: str | None = None,
     processes: int | None = None,
     progress: RegionProgress | None = None,
 ) -> Result:
     """Plan a scenario: region by region in parallel when its regions are independent and there
-    are several, else jointly in this process; the summary says which and why."""
+    are several, else jointly in this process (where `listeners` hear the engines); the summary
+    says which and why."""
+    edits = edits or ModelEdits()
+    diagnosis = diagnosis or DiagnosisBudget()
     regions = len(scenario.regions)
     reason = joint_reason(scenario.policy) if regions > 1 else None
     if regions < 2 or reason is not None:
-        result = solve(scenario, options)
+        result = solve(scenario, settings, edits=edits, listeners=listeners, diagnosis=diagnosis)
         split = joint_note(regions, reason) if reason else {"mode": "single", "regions": regions}
         return replace(result, summary=replace(result.summary, split=split))
     tasks = tasks_of(scenario)
     pool = open_pool(cluster, processes)
     try:
-        outcomes = list(run_regions(tasks, len(tasks), options, pool, progress))
+        outcomes = list(run_regions(tasks, len(tasks), pool, settings, edits, diagnosis, progress))
         return merge_results(outcomes, split_note(len(tasks), pool.name))
     finally:
         pool.close()
@@ -411,8 +427,9 @@ def bundle_splits(bundle: str | Path, overrides: tuple[str, ...] = ()) -> bool:
 def plan_bundle(
     bundle: str | Path,
     out_dir: str | Path,
-    options: SolveOptions,
+    settings: EngineSettings,
     *,
+    diagnosis: DiagnosisBudget | None = None,
     overrides: tuple[str, ...] = (),
     cluster: str | None = None,
     processes: int | None = None,
@@ -430,7 +447,10 @@ def plan_bundle(
         pool = open_pool(cluster, processes)
         try:
             tasks = (replace(task, overrides=overrides) for task in tasks_of_parts(parts))
-            for outcome in run_regions(tasks, len(parts), options, pool, progress):
+            outcomes = run_regions(
+                tasks, len(parts), pool, settings, ModelEdits(), diagnosis or DiagnosisBudget(), progress
+            )
+            for outcome in outcomes:
                 figures.add(outcome)
                 if outcome.files:
                     outputs.add(outcome.region, outcome.files)
@@ -449,7 +469,7 @@ def plan_bundle(
 def bundle_policy(bundle: str | Path, overrides: tuple[str, ...] = ()) -> tuple[Policy, str]:
     """The bundle's policy with `overrides`, and the scenario's name (policy.toml's `name`, else
     the folder's)."""
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
     raw = read_policy(Path(bundle) / POLICY_FILE, problems)
     policy = merge_policy(raw, POLICY_FILE, problems)
     if problems:

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from math import asin, cos, radians, sin, sqrt
+from typing import Any
 
 from optimizer.policy import Policy
 from optimizer.subjects import SUBJECT_NAMES_ZH, SUBJECTS, subject_code  # noqa: F401  (re-exported)
@@ -108,8 +109,8 @@ class Pin:
 
 
 @dataclass(frozen=True)
-class Eligibility:
-    """Why a teacher may or may not be moved out this year; `reason` is a stable code."""
+class Standing:
+    """Whether a teacher may be moved out this year and why; `reason` is a stable code."""
 
     eligible: bool
     reason: str
@@ -189,15 +190,6 @@ class Scenario:
         required = self.demand.get((school_id, subject), 0)
         return max(0, required - self.subject_headcount[(school_id, subject)])
 
-    def is_sending(self, school: School) -> bool:
-        """Sending schools: `sending_areas` (urban, town) that are not weak."""
-        areas = self.policy.rule("rotation_quota")["sending_areas"]
-        return school.area in areas and not school.is_weak
-
-    def is_receiving(self, school: School) -> bool:
-        """Receiving schools: `receiving_areas` (rural) and every weak school."""
-        return school.area in self.policy.rule("direction")["receiving_areas"] or school.is_weak
-
     def is_rural(self, school: School) -> bool:
         return school.area == "rural"
 
@@ -205,85 +197,10 @@ class Scenario:
         return len(self.staff_at[school_id])
 
     @cached_property
-    def eligibility(self) -> dict[str, Eligibility]:
-        """Eligibility of every teacher under the `eligibility` rule's parameters."""
-        return {t.teacher_id: self._eligibility_of(t) for t in self.teachers}
-
-    def _eligibility_of(self, teacher: Teacher) -> Eligibility:
-        params = self.policy.rule("eligibility")
-        year = self.policy.year
-        if teacher.on_rotation_from and not self.returns_this_year(teacher):
-            return Eligibility(
-                False,
-                "on_rotation",
-                f"正在交流轮岗(派出学校 {teacher.on_rotation_from})",
-                f"currently on rotation from {teacher.on_rotation_from}",
-            )
-        if self.returns_this_year(teacher):
-            return Eligibility(
-                False,
-                "returning",
-                "本年度轮岗期满返回原校",
-                "returns to the sending school this year at the end of the term",
-            )
-        if teacher.exempt_reason:
-            return Eligibility(
-                False,
-                "exempt",
-                f"免于交流:{teacher.exempt_reason}",
-                f"exempt: {teacher.exempt_reason}",
-            )
-        retirement_age = int(params["retirement_age"][teacher.gender])
-        exempt_from = retirement_age - int(params["retirement_exempt_years"])
-        age = self.age(teacher)
-        if age >= exempt_from:
-            return Eligibility(
-                False,
-                "near_retirement",
-                f"年龄 {age} 岁,距退休年龄 {retirement_age} 岁不足 {params['retirement_exempt_years']} 年",
-                f"age {age}, within {params['retirement_exempt_years']} years of retirement "
-                f"age {retirement_age}",
-            )
-        cooldown = int(params["cooldown_years"])
-        if teacher.last_rotated_year is not None and year - teacher.last_rotated_year < cooldown:
-            return Eligibility(
-                False,
-                "cooldown",
-                f"{teacher.last_rotated_year} 年已交流,未满 {cooldown} 年",
-                f"rotated in {teacher.last_rotated_year}, less than {cooldown} years ago",
-            )
-        if teacher.is_principal:
-            terms = int(params["principal_terms"])
-            if teacher.terms_at_school < terms:
-                return Eligibility(
-                    False,
-                    "too_few_terms",
-                    f"在本校任职 {teacher.terms_at_school} 届,未满 {terms} 届",
-                    f"{teacher.terms_at_school} terms at this school, fewer than {terms}",
-                )
-            return Eligibility(
-                True,
-                "eligible",
-                f"在本校任职 {teacher.terms_at_school} 届",
-                f"{teacher.terms_at_school} terms at this school",
-            )
-        min_years = int(params["min_years_at_school"])
-        if teacher.years_at_school < min_years:
-            return Eligibility(
-                False,
-                "too_few_years",
-                f"在本校任教 {teacher.years_at_school} 年,未满 {min_years} 年",
-                f"{teacher.years_at_school} years at this school, fewer than {min_years}",
-            )
-        return Eligibility(
-            True,
-            "eligible",
-            f"在本校任教 {teacher.years_at_school} 年",
-            f"{teacher.years_at_school} years at this school",
-        )
-
-    def is_eligible(self, teacher: Teacher) -> bool:
-        return self.eligibility[teacher.teacher_id].eligible
+    def derived(self) -> dict[str, Any]:
+        """Facts a rule derives once per scenario (who is eligible ...), kept under its rule id by
+        the rule that owns them, so the scenario stays free of rule logic."""
+        return {}
 
     def owes_rural_service(self, teacher: Teacher) -> bool:
         """新教师城乡捆绑 / 公费师范生: must serve in a rural school and is not in one now."""

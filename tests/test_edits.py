@@ -186,6 +186,15 @@ def test_badly_shaped_edits_report_every_problem() -> None:
         ("edits.remove_schools", 0, "school_id"),
         ("edits.withdraw", None, None),
     ]
+    assert [p.code for p in error.value.problems] == [
+        "unknown_key",
+        "bad_value",
+        "bad_shape",
+        "blank_value",
+        "bad_value",
+        "bad_shape",
+    ]
+    assert error.value.problems[1].zh == "应为“规则.参数=取值”的形式,实际为 'no equals sign'"
     with pytest.raises(ScenarioError):
         Edits.from_dict(["not", "an", "object"])
 
@@ -227,10 +236,13 @@ def test_removing_a_school_that_still_has_teachers_is_a_problem() -> None:
         ("edits.remove_schools", 1, "school_id"),
         ("edits.remove_schools", 2, "school_id"),
     ]
-    assert "'R1a' teach there" in problems[0].message
-    assert "'T3' are pinned to move there" in problems[0].message
-    assert "'R2a' teach there" in problems[1].message
-    assert "unknown school" in problems[2].message
+    assert "'R1a' teach there" in problems[0].en
+    assert "'T3' are pinned to move there" in problems[0].en
+    assert "'R2a' teach there" in problems[1].en
+    assert "unknown school" in problems[2].en
+    assert [p.code for p in problems] == ["still_referenced", "still_referenced", "unknown_reference"]
+    assert "教师 'R1a' 在该校任教(school_id)" in problems[0].zh
+    assert "教师 'T3' 被人事指定调往该校(pins)" in problems[0].zh
 
 
 def test_removing_one_spouse_alone_is_a_problem_both_together_is_not() -> None:

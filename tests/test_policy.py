@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from optimizer.errors import ScenarioError
-from optimizer.policy import ceil_share, default_policy, floor_share
+from optimizer.policy import ceil_share, floor_share
+from optimizer.rules import default_policy
 
 
 def test_rounding_conventions() -> None:

@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 
-from optimizer.model.cpsat import HardInstanceOracle
-from optimizer.policy import default_policy
+from optimizer.diagnosis.oracle import HardInstanceOracle
+from optimizer.options import EngineSettings
 from optimizer.report import hard_violations, plan_cost
+from optimizer.rules import default_policy
 from optimizer.scenario import Pin, Scenario, School, Teacher
-from optimizer.solve import Result, SolveOptions, solve
+from optimizer.result import Result
+from optimizer.solve import solve
 
 YEAR = 2025
 
@@ -77,7 +79,7 @@ def solve_checked(sc: Scenario, expect: str | None = "optimal", time_limit: floa
     `expect` None accepts either a plan or an infeasibility answer, and checks whichever comes;
     "plan" accepts an optimal or a feasible plan (a model too large to prove in `time_limit`).
     """
-    result = solve(sc, SolveOptions(time_limit=time_limit, seed=1))
+    result = solve(sc, EngineSettings(time_limit=time_limit, seed=1))
     status = result.summary.status
     allowed = {None: ("optimal", "infeasible"), "plan": ("optimal", "feasible")}.get(expect, (expect,))
     assert status in allowed, (result.summary, result.conflicts)
@@ -105,6 +107,6 @@ def solve_checked(sc: Scenario, expect: str | None = "optimal", time_limit: floa
 
 def hard_subset_feasible(sc: Scenario, labels: list[str]) -> bool:
     """Whether the model is feasible when only the hard instances in `labels` are enforced."""
-    answer = HardInstanceOracle(sc, SolveOptions()).check(labels, time_limit=20)
+    answer = HardInstanceOracle(sc, EngineSettings()).check(labels, time_limit=20)
     assert answer is not None
     return answer

@@ -22,15 +22,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from optimizer.policy import AREA_LIST_PARAMS, AREAS, DEFAULT_RULES, FRACTION_PARAMS, MODES
-from optimizer.rules import all_rules
+from optimizer.params import AREAS, Param
+from optimizer.rules import declarations
 from optimizer.subjects import SUBJECT_NAMES_ZH, SUBJECTS
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("zh", "en")
 LANG_COOKIE = "rotation_lang"
-CHOICES: dict[tuple[str, str], tuple[str, ...]] = {("rotation_quota", "scope"): ("region", "school")}
-PAIR_PARAMS = {("direction", "allow")}
 SECURITY_HEADERS = {
     # Scripts and data only from this server: the page shows uploaded names and ids as text only.
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -43,16 +41,33 @@ SECURITY_HEADERS = {
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
+FORM_KINDS = {
+    "mode": "mode",
+    "choice": "choice",
+    "fraction": "fraction",
+    "areas": "areas",
+    "area_pairs": "pairs",
+    "integer": "integer",
+    "weight": "number",
+    "number": "number",
+    "positive": "number",
+}
+"""The form's input for each kind of declared parameter (tables become one input per key)."""
+
+
 @dataclass(frozen=True)
-class Param:
+class FormInput:
     """One input of the tune form. `name` is the dotted name inside the rule (`rate`,
-    `priority.music`), so the override is `<rule>.<name>=<value>`; `kind` picks the input."""
+    `priority.music`), so the override is `<rule>.<name>=<value>`; `kind` picks the input; `label`,
+    `unit` and `group` (the table an input belongs to, shown once above its inputs) are label keys."""
 
     name: str
     kind: str
     default: Any
     label: str
     choices: tuple[str, ...] = ()
+    unit: str = ""
+    group: str = ""
 
     def default_parts(self) -> list[tuple[str, str]]:
         """The default as the form shows it, as (label key, "") or ("", literal text) parts, so
@@ -75,49 +90,53 @@ class Param:
 @dataclass(frozen=True)
 class RuleForm:
     rule: str
-    params: tuple[Param, ...]
+    params: tuple[FormInput, ...]
 
 
-def param_kind(rule: str, name: str, default: Any) -> str:
-    """mode, fraction (shown in %), areas, pairs, choice, integer or number, as policy.py checks them."""
-    if name == "mode":
-        return "mode"
-    if (rule, name) in FRACTION_PARAMS:
-        return "fraction"
-    if (rule, name) in AREA_LIST_PARAMS:
-        return "areas"
-    if (rule, name) in PAIR_PARAMS:
-        return "pairs"
-    if (rule, name) in CHOICES:
-        return "choice"
-    is_weight = name == "weight" or name.endswith("_weight")
-    return "integer" if isinstance(default, int) and not is_weight else "number"
+def form_inputs(rule: str, param: Param) -> list[FormInput]:
+    """The inputs of one declared parameter: a table gives one input per key (per subject)."""
+    label = f"param.{rule}.{param.name}"
+    unit = f"unit.{rule}.{param.name}" if param.unit_zh else ""
+    if param.kind == "subject_table":
+        return [
+            FormInput(f"{param.name}.{s}", "number", param.default.get(s, 1), f"subject.{s}", group=label)
+            for s in SUBJECTS
+        ]
+    if param.kind == "integer_table":
+        return [
+            FormInput(f"{param.name}.{o.key}", "integer", param.default[o.key], f"{label}.{o.key}", unit=unit)
+            for o in param.options
+        ]
+    choices = AREAS if param.kind == "areas" else param.choices
+    return [FormInput(param.name, FORM_KINDS[param.kind], param.default, label, choices, unit)]
 
 
 def rule_forms() -> list[RuleForm]:
-    """Every rule of DEFAULT_RULES with its parameters, mode and weight first; a table parameter
-    (retirement ages, subject priorities) becomes one input per key."""
+    """Every rule with its declared parameters, mode and weight first."""
     forms = []
-    for rule, defaults in DEFAULT_RULES.items():
-        params: list[Param] = []
-        for name in sorted(defaults, key=lambda n: (n != "mode", n != "weight")):
-            default = defaults[name]
-            if name == "priority":
-                params += [
-                    Param(f"priority.{s}", "number", default.get(s, 1), f"subject.{s}") for s in SUBJECTS
-                ]
-            elif isinstance(default, dict):
-                params += [
-                    Param(f"{name}.{key}", "integer", value, f"param.{rule}.{name}.{key}")
-                    for key, value in default.items()
-                ]
-            else:
-                kind = param_kind(rule, name, default)
-                label = f"param.{name}" if name in ("mode", "weight") else f"param.{rule}.{name}"
-                choices = {"mode": MODES, "areas": AREAS}.get(kind, CHOICES.get((rule, name), ()))
-                params.append(Param(name, kind, default, label, choices))
-        forms.append(RuleForm(rule, tuple(params)))
+    for declared in declarations():
+        ordered = sorted(declared.params, key=lambda p: (p.name != "mode", p.name != "weight"))
+        inputs = [field for param in ordered for field in form_inputs(declared.rule, param)]
+        forms.append(RuleForm(declared.rule, tuple(inputs)))
     return forms
+
+
+def rule_labels() -> dict[str, dict[str, str]]:
+    """The labels the rules declare: titles, parameters, table keys, units and choices."""
+    table: dict[str, dict[str, str]] = {}
+    for declared in declarations():
+        table[f"rule.{declared.rule}"] = {"zh": declared.title_zh, "en": declared.title_en}
+        for param in declared.params:
+            key = f"param.{declared.rule}.{param.name}"
+            table[key] = {"zh": param.label_zh, "en": param.label_en}
+            if param.unit_zh:
+                table[f"unit.{declared.rule}.{param.name}"] = {"zh": param.unit_zh, "en": param.unit_en}
+            for option in param.options:
+                if param.kind == "integer_table":
+                    table[f"{key}.{option.key}"] = {"zh": option.label_zh, "en": option.label_en}
+                else:
+                    table.setdefault(f"choice.{option.key}", {"zh": option.label_zh, "en": option.label_en})
+    return table
 
 
 SUBJECT_NAMES_EN = {
@@ -140,12 +159,17 @@ SUBJECT_NAMES_EN = {
 
 
 @cache
-def messages() -> dict[str, dict[str, str]]:
-    """Every label of the page in zh and en: messages.json, plus the rule titles and subject names
-    the optimizer already has (one source for the page and the reports)."""
+def page_messages() -> dict[str, dict[str, str]]:
+    """The page's own labels (messages.json), read once."""
     table: dict[str, dict[str, str]] = json.loads((HERE / "messages.json").read_text(encoding="utf-8"))
-    for rule in all_rules():
-        table[f"rule.{rule.id}"] = {"zh": rule.title_zh, "en": rule.title_en}
+    return table
+
+
+def messages() -> dict[str, dict[str, str]]:
+    """Every label of the page in zh and en: messages.json, plus what the rules declare (titles,
+    parameter labels, units, choices; asked each time, so a rule registered later shows) and the
+    subject names (one source for the page and the reports)."""
+    table = {**page_messages(), **rule_labels()}
     for code in SUBJECTS:
         table[f"subject.{code}"] = {"zh": SUBJECT_NAMES_ZH[code], "en": SUBJECT_NAMES_EN[code]}
     return table

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import ScenarioError
+from optimizer.io.problems import unknown_reference
 from optimizer.plan import Plan, RuleRow
 from optimizer.report import check_plan
 from optimizer.rules import rule_by_id
@@ -27,8 +28,10 @@ def school_of(scenario: Scenario, school_id: str) -> School:
     """The school, or an input error naming the unknown id (the CLI prints it, exit 1)."""
     school = scenario.school_by_id.get(school_id)
     if school is None:
-        message = f"unknown school {school_id!r}; not in schools.csv"
-        raise ScenarioError([InputProblem("schools.csv", None, "school_id", message)])
+        problem = unknown_reference(
+            "schools.csv", None, "school_id", "school", school_id, source="schools.csv"
+        )
+        raise ScenarioError([problem])
     return school
 
 

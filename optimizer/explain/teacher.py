@@ -13,15 +13,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import ScenarioError
 from optimizer.explain.school import number, post_name, school_label
 from optimizer.instance import Instance
+from optimizer.io.problems import unknown_reference
 from optimizer.model.candidates import Candidate, enumerate_candidates, posts_at
+from optimizer.options import DiagnosisBudget, EngineSettings, ModelEdits
 from optimizer.plan import Move, RuleRow
 from optimizer.report import with_reasons
-from optimizer.rules import all_rules, gate_rules, rule_by_id
-from optimizer.scenario import Eligibility, Pin, Scenario, Teacher
-from optimizer.solve import Result, SolveOptions, solve
+from optimizer.result import Result
+from optimizer.rules import all_rules, gate_rules, is_sending, rule_by_id, standing
+from optimizer.scenario import Pin, Scenario, Standing, Teacher
+from optimizer.solve import solve
 
 RESOLVED_ALTERNATIVES = 3
 """Alternatives re-solved (nearest first): each costs a full solve."""
@@ -33,8 +36,10 @@ def teacher_of(scenario: Scenario, teacher_id: str) -> Teacher:
     """The teacher, or an input error naming the unknown id (the CLI prints it, exit 1)."""
     teacher = scenario.teacher_by_id.get(teacher_id)
     if teacher is None:
-        message = f"unknown teacher {teacher_id!r}; not in teachers.csv"
-        raise ScenarioError([InputProblem("teachers.csv", None, "teacher_id", message)])
+        problem = unknown_reference(
+            "teachers.csv", None, "teacher_id", "teacher", teacher_id, source="teachers.csv"
+        )
+        raise ScenarioError([problem])
     return teacher
 
 
@@ -208,7 +213,7 @@ class TeacherExplanation:
     stage: str
     age: int
     case: str
-    eligibility: Eligibility
+    eligibility: Standing
     base_status: str
     base_objective: float | None
     move: Move | None = None
@@ -413,16 +418,19 @@ def explain_teacher(
     scenario: Scenario,
     teacher_id: str,
     result: Result,
-    options: SolveOptions | None = None,
+    settings: EngineSettings | None = None,
+    diagnosis: DiagnosisBudget | None = None,
     *,
     resolved_alternatives: int = RESOLVED_ALTERNATIVES,
 ) -> TeacherExplanation:
-    """Explain `result`'s plan for one teacher; what-ifs re-solve with `options` (their time
-    limit and seed), started from the plan since they differ from it by one teacher."""
+    """Explain `result`'s plan for one teacher; what-ifs re-solve with `settings` (their time
+    limit and seed) and `diagnosis` (when one is infeasible), started from the plan since they
+    differ from it by one teacher."""
     teacher = teacher_of(scenario, teacher_id)
-    options = replace(options or SolveOptions(), hint=result.plan, progress=None)
+    settings = settings or EngineSettings()
+    diagnosis = diagnosis or DiagnosisBudget()
     home = scenario.home_school(teacher)
-    eligibility = scenario.eligibility[teacher_id]
+    eligibility = standing(scenario, scenario.teacher_by_id[teacher_id])
 
     def explained(case: str, **fields: Any) -> TeacherExplanation:
         return TeacherExplanation(
@@ -459,15 +467,14 @@ def explain_teacher(
             reasons=tuple(move.reason.split(";")) if move.reason else (),
             post_need=_post_need(scenario, move),
             alternatives=_alternatives(
-                scenario, teacher, move, candidates, result, options, resolved_alternatives
+                scenario, teacher, move, candidates, result, settings, diagnosis, resolved_alternatives
             ),
         )
     if not candidates:
         if not eligibility.eligible:
             return explained("ineligible")
         return explained("no_candidate", blocked=_blocked(scenario, teacher))
-    forced_options = replace(options, force_moves=options.force_moves | {teacher_id})
-    forced = solve_what_if(scenario, result, teacher_id, forced_options)
+    forced = solve_what_if(scenario, result, teacher_id, settings, diagnosis, force_move=True)
     return explained("not_chosen" if eligibility.eligible else "ineligible", forced=forced)
 
 
@@ -496,7 +503,8 @@ def _alternatives(
     move: Move,
     candidates: list[Candidate],
     base: Result,
-    options: SolveOptions,
+    settings: EngineSettings,
+    diagnosis: DiagnosisBudget,
     resolved: int,
 ) -> tuple[Alternative, ...]:
     """Every other candidate destination, nearest first; the first `resolved` re-solved with
@@ -515,7 +523,7 @@ def _alternatives(
         what_if = None
         if rank < resolved:
             pinned = pinned_to(scenario, teacher.teacher_id, school_id)
-            what_if = solve_what_if(pinned, base, teacher.teacher_id, options)
+            what_if = solve_what_if(pinned, base, teacher.teacher_id, settings, diagnosis)
         alternatives.append(
             Alternative(
                 to_school=school_id,
@@ -528,8 +536,20 @@ def _alternatives(
     return tuple(alternatives)
 
 
-def solve_what_if(scenario: Scenario, base: Result, teacher_id: str, options: SolveOptions) -> WhatIf:
-    result = solve(scenario, options)
+def solve_what_if(
+    scenario: Scenario,
+    base: Result,
+    teacher_id: str,
+    settings: EngineSettings,
+    diagnosis: DiagnosisBudget,
+    *,
+    force_move: bool = False,
+) -> WhatIf:
+    """`scenario` (the base's with one change for the teacher) re-solved from the base's plan;
+    `force_move`: the teacher must move."""
+    forced = frozenset({teacher_id}) if force_move else frozenset()
+    edits = ModelEdits(hint=base.plan, force_moves=forced)
+    result = solve(scenario, settings, edits=edits, diagnosis=diagnosis)
     objective, base_objective = result.summary.objective, base.summary.objective
     delta = None if objective is None or base_objective is None else objective - base_objective
     has_plan = result.summary.status in ("optimal", "feasible")
@@ -567,11 +587,11 @@ def _blocked(scenario: Scenario, teacher: Teacher) -> Blocked:
     refused: Counter[str] = Counter()
     without_post = 0
     for school in others:
-        posts = posts_at(scenario, teacher, school)
+        posts = posts_at(scenario, gate_rules(), teacher, school)
         if not posts:
             without_post += 1
             continue
         closing = (g.id for g in hard_gates if any(not g.allows(scenario, teacher, school, p) for p in posts))
         refused[next(closing)] += 1
     counts = tuple((g.id, refused[g.id]) for g in hard_gates if refused[g.id])
-    return Blocked(home.region, len(others), without_post, counts, scenario.is_sending(home))
+    return Blocked(home.region, len(others), without_post, counts, is_sending(scenario, home))

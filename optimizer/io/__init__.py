@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io.bundle import load_bundle, write_bundle
 from optimizer.io.document import load_document, scenario_to_document
+from optimizer.io.problems import missing_path
 from optimizer.io.workbook import load_workbook, write_workbook
 from optimizer.scenario import Scenario
 
@@ -31,11 +32,12 @@ def load_scenario(path: str | Path) -> Scenario:
     if path.is_dir():
         return load_bundle(path)
     if not path.exists():
-        raise ScenarioError([InputProblem(str(path), None, None, "no such file or folder")])
+        raise ScenarioError([missing_path(str(path), "path")])
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return load_workbook(path)
     if suffix == ".json":
         return load_document(path)
-    message = f"expected a bundle folder, an .xlsx workbook or a .json document, got {suffix!r}"
-    raise ScenarioError([InputProblem(str(path), None, None, message)])
+    zh = f"应为场景文件夹、.xlsx 工作簿或 .json 文档,实际为 {suffix!r}"
+    en = f"expected a bundle folder, an .xlsx workbook or a .json document, got {suffix!r}"
+    raise ScenarioError([Problem(code="unsupported_file", zh=zh, en=en, file=str(path))])

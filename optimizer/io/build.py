@@ -15,9 +15,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import Problem, ScenarioError
+from optimizer.io.problems import (
+    bad_value,
+    blank_value,
+    duplicate,
+    empty_table,
+    missing_column,
+    missing_table,
+    unknown_column,
+    unknown_reference,
+)
 from optimizer.io.tables import REQUIRED_TABLES, TABLES, RawTable, is_blank
-from optimizer.policy import DEFAULT_YEAR, merge_policy
+from optimizer.policy import DEFAULT_YEAR
+from optimizer.rules import merge_policy
 from optimizer.scenario import (
     AREAS,
     DEGREES,
@@ -43,11 +54,13 @@ ParsedRow = tuple[int, Values]
 
 
 class BadValue(ValueError):
-    """A cell parser's complaint: what was expected and, for lists, which item was wrong."""
+    """A cell parser's complaint: what was expected, in Chinese and English, and, for lists,
+    which item was wrong."""
 
-    def __init__(self, expected: str, got: str | None = None) -> None:
-        super().__init__(expected)
-        self.expected = expected
+    def __init__(self, expected_zh: str, expected_en: str, got: str | None = None) -> None:
+        super().__init__(expected_en)
+        self.expected_zh = expected_zh
+        self.expected_en = expected_en
         self.got = got
 
 
@@ -69,7 +82,7 @@ class Column:
 
 def text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise BadValue("text")
+        raise BadValue("文本", "text")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -91,17 +104,20 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def integer(low: int = 0, high: int | None = None, expected: str = "") -> Parser:
-    """Whole numbers in low..high; Excel's 2019.0 counts as 2019."""
-    if not expected:
-        expected = "a non-negative integer" if high is None else f"an integer {low}..{high}"
+def integer(low: int = 0, high: int | None = None, expected: tuple[str, str] | None = None) -> Parser:
+    """Whole numbers in low..high; Excel's 2019.0 counts as 2019. `expected`: (zh, en)."""
+    if expected is None:
+        if high is None:
+            expected = ("非负整数", "a non-negative integer")
+        else:
+            expected = (f"介于 {low}..{high} 的整数", f"an integer {low}..{high}")
 
     def parse(value: Any) -> int:
         number = _number(value)
         if number is None or not number.is_integer() or number < low:
-            raise BadValue(expected)
+            raise BadValue(*expected)
         if high is not None and number > high:
-            raise BadValue(expected)
+            raise BadValue(*expected)
         return int(number)
 
     return parse
@@ -111,7 +127,7 @@ def real(low: float, high: float) -> Parser:
     def parse(value: Any) -> float:
         number = _number(value)
         if number is None or not low <= number <= high:
-            raise BadValue(f"a number {low:g}..{high:g}")
+            raise BadValue(f"介于 {low:g}..{high:g} 的数", f"a number {low:g}..{high:g}")
         return number
 
     return parse
@@ -123,7 +139,7 @@ def flag(value: Any) -> bool:
         return value.strip() == "1"
     if isinstance(value, bool | int | float) and value in (0, 1):
         return bool(value)
-    raise BadValue("0 or 1")
+    raise BadValue("取值 0 或 1", "0 or 1")
 
 
 def choice(options: Sequence[str]) -> Parser:
@@ -133,7 +149,7 @@ def choice(options: Sequence[str]) -> Parser:
     def parse(value: Any) -> str:
         key = value.strip().lower() if isinstance(value, str) else None
         if key not in by_lower:
-            raise BadValue(f"one of {', '.join(options)}")
+            raise BadValue(f"以下之一:{'、'.join(options)}", f"one of {', '.join(options)}")
         return by_lower[key]
 
     return parse
@@ -142,7 +158,10 @@ def choice(options: Sequence[str]) -> Parser:
 def subject(value: Any) -> str:
     code = subject_code(value) if isinstance(value, str) else None
     if code is None:
-        raise BadValue(f"a subject ({', '.join(SUBJECTS)}) or its Chinese name (语文, 数学, ...)")
+        raise BadValue(
+            f"学科代码({'、'.join(SUBJECTS)})或学科中文名(语文、数学……)",
+            f"a subject ({', '.join(SUBJECTS)}) or its Chinese name (语文, 数学, ...)",
+        )
     return code
 
 
@@ -158,7 +177,11 @@ def list_of(item: Parser) -> Parser:
             try:
                 parsed.append(item(raw))
             except BadValue as bad:
-                raise BadValue(f"a ';'-separated list of {bad.expected}", f"{raw!r}") from None
+                raise BadValue(
+                    f"以“;”分隔的列表,每项为{bad.expected_zh}",
+                    f"a ';'-separated list of {bad.expected_en}",
+                    f"{raw!r}",
+                ) from None
         return tuple(parsed)
 
     return parse
@@ -171,8 +194,11 @@ YEARS = integer(0, MAX_YEARS)
 
 def teacher_columns(year: int) -> tuple[Column, ...]:
     first, last = year - MAX_AGE, year - MIN_AGE
-    birth = f"a birth year {first}..{last} (age {MIN_AGE}..{MAX_AGE} in {year})"
-    rotated = f"a year not after the plan year {year}"
+    birth = (
+        f"出生年份 {first}..{last}({year} 年时 {MIN_AGE}..{MAX_AGE} 岁)",
+        f"a birth year {first}..{last} (age {MIN_AGE}..{MAX_AGE} in {year})",
+    )
+    rotated = (f"不晚于规划年份 {year} 的年份", f"a year not after the plan year {year}")
     return (
         Column("teacher_id", text, required=True),
         Column("school_id", text, required=True),
@@ -190,7 +216,7 @@ def teacher_columns(year: int) -> tuple[Column, ...]:
         Column("terms_at_school", integer(0, 20), default=0),
         Column("rural_years", YEARS, default=0),
         Column("weak_years", YEARS, default=0),
-        Column("new_teacher_period", integer(0, 2, "0, 1 or 2"), default=0),
+        Column("new_teacher_period", integer(0, 2, ("取值 0、1 或 2", "0, 1 or 2")), default=0),
         Column("funded_graduate_owed_years", YEARS, default=0),
         Column("exempt_reason", text, default=""),
         Column("volunteer", flag, default=False),
@@ -236,7 +262,7 @@ def build_scenario(
     policy_source: str,
     name: str = "",
     source: str = "",
-    problems: Iterable[InputProblem] = (),
+    problems: Iterable[Problem] = (),
 ) -> Scenario:
     """Parse and validate every table and the policy; raise ScenarioError with all problems.
 
@@ -249,14 +275,14 @@ def build_scenario(
     raw = {key: tables.get(key) or RawTable.missing(key) for key in TABLES}
     for key in REQUIRED_TABLES:
         if not raw[key].found:
-            found.append(InputProblem(raw[key].label, None, None, MISSING_TABLE))
+            found.append(missing_table(raw[key].label, REQUIRED_TABLES))
     schools = _parse_table(raw["schools"], SCHOOL_COLUMNS, found)
     teachers = _parse_table(raw["teachers"], teacher_columns(policy.year), found)
     demand = _parse_table(raw["demand"], DEMAND_COLUMNS, found)
     pins = _parse_table(raw["pins"], PIN_COLUMNS, found)
     for key, rows in (("teachers", teachers), ("schools", schools)):
         if raw[key].found and not rows:
-            found.append(InputProblem(raw[key].label, None, None, "no rows; at least one needed"))
+            found.append(empty_table(raw[key].label))
     school_ids = _unique(schools, raw["schools"], "school_id", found)
     teacher_ids = _unique(teachers, raw["teachers"], "teacher_id", found)
     _unique(pins, raw["pins"], "teacher_id", found)
@@ -265,8 +291,7 @@ def build_scenario(
     _check_pins(pins, teacher_ids, school_ids, raw, found)
     scenario_name = policy_raw.get("name") or name
     if not isinstance(scenario_name, str):
-        message = f"expected text, got {scenario_name!r}"
-        found.append(InputProblem(policy_source, None, "name", message))
+        found.append(bad_value(policy_source, None, "name", "文本", "text", repr(scenario_name)))
     if found:
         labels = [raw[key].label for key in TABLES] + [policy_source]
         raise ScenarioError(sorted(found, key=lambda p: _problem_order(p, labels)))
@@ -281,10 +306,7 @@ def build_scenario(
     )
 
 
-MISSING_TABLE = f"not found; {', '.join(REQUIRED_TABLES)} are required"
-
-
-def header_problems(table: str, raw: RawTable) -> list[InputProblem]:
+def header_problems(table: str, raw: RawTable) -> list[Problem]:
     """What `build_scenario` finds wrong with a table's header alone (a required column missing,
     an unknown one), for readers that stream the rows instead of building a RawTable of them."""
     columns = {
@@ -293,18 +315,18 @@ def header_problems(table: str, raw: RawTable) -> list[InputProblem]:
         "demand": DEMAND_COLUMNS,
         "pins": PIN_COLUMNS,
     }[table]
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
     _check_header(raw, {column.name: column for column in columns}, problems)
     return problems
 
 
-def _problem_order(problem: InputProblem, labels: list[str]) -> tuple[int, int]:
+def _problem_order(problem: Problem, labels: list[str]) -> tuple[int, int]:
     """Files in reading order (teachers, schools, demand, pins, policy), then rows."""
     rank = labels.index(problem.file) if problem.file in labels else -1
     return rank, -1 if problem.row is None else problem.row
 
 
-def _parse_table(table: RawTable, columns: Sequence[Column], problems: list[InputProblem]) -> list[ParsedRow]:
+def _parse_table(table: RawTable, columns: Sequence[Column], problems: list[Problem]) -> list[ParsedRow]:
     """Every row's parsed values; a cell that fails is left out of its row and reported."""
     by_name = {column.name: column for column in columns}
     if table.columns is not None:
@@ -326,24 +348,19 @@ def _parse_table(table: RawTable, columns: Sequence[Column], problems: list[Inpu
     return parsed
 
 
-def _check_header(table: RawTable, by_name: Mapping[str, Column], problems: list[InputProblem]) -> None:
+def _check_header(table: RawTable, by_name: Mapping[str, Column], problems: list[Problem]) -> None:
     assert table.columns is not None
     for column in by_name.values():
         if column.required and column.name not in table.columns:
-            problems.append(
-                InputProblem(table.label, table.header_row, column.name, "missing required column")
-            )
+            problems.append(missing_column(table.label, table.header_row, column.name))
     for name in table.columns:
         if name not in by_name:
             problems.append(_unknown_column(table, table.header_row, name, by_name))
 
 
-def _unknown_column(
-    table: RawTable, row: int | None, name: str, by_name: Mapping[str, Column]
-) -> InputProblem:
+def _unknown_column(table: RawTable, row: int | None, name: str, by_name: Mapping[str, Column]) -> Problem:
     close = difflib.get_close_matches(name, list(by_name), n=1)
-    hint = f"did you mean {close[0]}?" if close else f"expected one of {', '.join(by_name)}"
-    return InputProblem(table.label, row, name, f"unknown column; {hint}")
+    return unknown_column(table.label, row, name, list(by_name), close[0] if close else None)
 
 
 def _parse_cell(
@@ -352,19 +369,19 @@ def _parse_cell(
     column: Column,
     raw: Any,
     values: Values,
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> None:
     if is_blank(raw):
         if column.required:
-            problems.append(InputProblem(label, row, column.name, "a value is required, got blank"))
+            problems.append(blank_value(label, row, column.name))
         else:
             values[column.name] = column.default
         return
     try:
         values[column.name] = column.parse(raw)
     except BadValue as bad:
-        message = f"expected {bad.expected}, got {bad.got or repr(raw)}"
-        problems.append(InputProblem(label, row, column.name, message))
+        got = bad.got or repr(raw)
+        problems.append(bad_value(label, row, column.name, bad.expected_zh, bad.expected_en, got))
 
 
 # Cross-references. Each check runs on the values that parsed, so one bad cell reports once.
@@ -383,7 +400,7 @@ class Ids:
         return self.complete and ref is not None and ref not in self.rows
 
 
-def _unique(rows: list[ParsedRow], table: RawTable, id_column: str, problems: list[InputProblem]) -> Ids:
+def _unique(rows: list[ParsedRow], table: RawTable, id_column: str, problems: list[Problem]) -> Ids:
     """The first row of every id; a repeated id is a problem at the repeat."""
     first: dict[str, tuple[int, Values]] = {}
     for row, values in rows:
@@ -391,8 +408,7 @@ def _unique(rows: list[ParsedRow], table: RawTable, id_column: str, problems: li
         if key is None:
             continue
         if key in first:
-            message = f"duplicate {id_column} {key!r}, first at row {first[key][0]}"
-            problems.append(InputProblem(table.label, row, id_column, message))
+            problems.append(duplicate(table.label, row, id_column, f"{id_column} {key!r}", first[key][0]))
         else:
             first[key] = (row, values)
     complete = table.found and (table.columns is None or id_column in table.columns)
@@ -404,83 +420,97 @@ def _check_teachers(
     teacher_ids: Ids,
     school_ids: Ids,
     raw: Mapping[str, RawTable],
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> None:
     label, schools_label = raw["teachers"].label, raw["schools"].label
-
-    def problem(row: int, column: str, message: str) -> None:
-        problems.append(InputProblem(label, row, column, message))
-
     for row, values in teachers:
         school_id = values.get("school_id")
         if school_ids.lacks(school_id):
-            problem(row, "school_id", f"unknown school_id {school_id!r}; not in {schools_label}")
+            problems.append(
+                unknown_reference(label, row, "school_id", "school_id", school_id, source=schools_label)
+            )
         elif school_id in school_ids.rows:
-            _check_stage(values, school_id, school_ids.rows[school_id].get("stage"), row, problem)
+            _check_stage(values, school_id, school_ids.rows[school_id].get("stage"), label, row, problems)
         rotating_from = values.get("on_rotation_from")
         if school_ids.lacks(rotating_from):
-            problem(row, "on_rotation_from", f"unknown school {rotating_from!r}")
+            problems.append(unknown_reference(label, row, "on_rotation_from", "school", rotating_from))
         elif rotating_from is not None and rotating_from == school_id:
-            problem(row, "on_rotation_from", "is the current school; leave it blank")
+            problems.append(
+                Problem(
+                    code="self_reference",
+                    zh="就是当前学校;请留空",
+                    en="is the current school; leave it blank",
+                    file=label,
+                    row=row,
+                    column="on_rotation_from",
+                )
+            )
         unknown = [s for s in values.get("preferred_schools", ()) if school_ids.lacks(s)]
         if unknown:
-            problem(row, "preferred_schools", f"unknown school {', '.join(map(repr, unknown))}")
-        _check_spouse(values, teacher_ids.rows, row, problem)
+            problems.append(unknown_reference(label, row, "preferred_schools", "school", *unknown))
+        _check_spouse(values, teacher_ids.rows, label, row, problems)
 
 
 def _check_stage(
-    values: Values,
-    school_id: str,
-    stage: str | None,
-    row: int,
-    problem: Callable[[int, str, str], None],
+    values: Values, school_id: str, stage: str | None, label: str, row: int, problems: list[Problem]
 ) -> None:
     teacher_stage = values.get("stage")
     if teacher_stage is None or stage is None or stage_fits(teacher_stage, stage):
         return
-    message = f"a {teacher_stage} teacher cannot teach at {school_id!r}, a {stage} school"
-    problem(row, "stage", message)
+    problems.append(
+        Problem(
+            code="stage_mismatch",
+            zh=f"学段为 {teacher_stage} 的教师不能在 {school_id!r}({stage} 学校)任教",
+            en=f"a {teacher_stage} teacher cannot teach at {school_id!r}, a {stage} school",
+            file=label,
+            row=row,
+            column="stage",
+        )
+    )
 
 
 def _check_spouse(
-    values: Values,
-    teachers: Mapping[str, Values],
-    row: int,
-    problem: Callable[[int, str, str], None],
+    values: Values, teachers: Mapping[str, Values], label: str, row: int, problems: list[Problem]
 ) -> None:
     """Spouses name each other: A -> B requires B -> A."""
     teacher_id, spouse_id = values.get("teacher_id"), values.get("spouse_id")
     if spouse_id is None or teacher_id is None:
         return
     if spouse_id == teacher_id:
-        problem(row, "spouse_id", "a teacher cannot be their own spouse")
+        zh, en = "教师不能是自己的配偶", "a teacher cannot be their own spouse"
+        problems.append(Problem(code="self_reference", zh=zh, en=en, file=label, row=row, column="spouse_id"))
     elif spouse_id not in teachers:
-        problem(row, "spouse_id", f"unknown teacher {spouse_id!r}")
+        problems.append(unknown_reference(label, row, "spouse_id", "teacher", spouse_id))
     elif "spouse_id" in teachers[spouse_id] and teachers[spouse_id]["spouse_id"] != teacher_id:
         back = teachers[spouse_id]["spouse_id"]
-        named = "a blank spouse_id" if back is None else f"spouse_id {back!r}"
-        problem(row, "spouse_id", f"not mutual: {spouse_id!r} has {named}, not {teacher_id!r}")
+        named_zh = "spouse_id 为空" if back is None else f"spouse_id 为 {back!r}"
+        named_en = "a blank spouse_id" if back is None else f"spouse_id {back!r}"
+        zh = f"配偶关系不对应:{spouse_id!r} 的 {named_zh},而不是 {teacher_id!r}"
+        en = f"not mutual: {spouse_id!r} has {named_en}, not {teacher_id!r}"
+        problems.append(
+            Problem(code="spouse_not_mutual", zh=zh, en=en, file=label, row=row, column="spouse_id")
+        )
 
 
 def _check_demand(
     demand: list[ParsedRow],
     school_ids: Ids,
     raw: Mapping[str, RawTable],
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> None:
     label, schools_label = raw["demand"].label, raw["schools"].label
     first_row: dict[tuple[str, str], int] = {}
     for row, values in demand:
         school_id, subject_id = values.get("school_id"), values.get("subject")
         if school_ids.lacks(school_id):
-            message = f"unknown school_id {school_id!r}; not in {schools_label}"
-            problems.append(InputProblem(label, row, "school_id", message))
+            problems.append(
+                unknown_reference(label, row, "school_id", "school_id", school_id, source=schools_label)
+            )
         if school_id is None or subject_id is None:
             continue
         key = (school_id, subject_id)
         if key in first_row:
-            message = f"duplicate ({school_id}, {subject_id}), first at row {first_row[key]}"
-            problems.append(InputProblem(label, row, "subject", message))
+            problems.append(duplicate(label, row, "subject", f"({school_id}, {subject_id})", first_row[key]))
         else:
             first_row[key] = row
 
@@ -490,21 +520,33 @@ def _check_pins(
     teacher_ids: Ids,
     school_ids: Ids,
     raw: Mapping[str, RawTable],
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> None:
     label, teachers_label = raw["pins"].label, raw["teachers"].label
 
-    def problem(row: int, column: str, message: str) -> None:
-        problems.append(InputProblem(label, row, column, message))
+    def school_problem(row: int, code: str, zh: str, en: str) -> None:
+        problems.append(Problem(code=code, zh=zh, en=en, file=label, row=row, column="school_id"))
 
     for row, values in pins:
         teacher_id, action = values.get("teacher_id"), values.get("action")
         school_id = values.get("school_id")
         if teacher_ids.lacks(teacher_id):
-            problem(row, "teacher_id", f"unknown teacher {teacher_id!r}; not in {teachers_label}")
+            problems.append(
+                unknown_reference(label, row, "teacher_id", "teacher", teacher_id, source=teachers_label)
+            )
         if action == "move_to" and school_id is None and "school_id" in values:
-            problem(row, "school_id", "a move_to pin needs the school_id to move to")
+            school_problem(
+                row,
+                "blank_value",
+                "move_to 人事指定须填写调往的 school_id",
+                "a move_to pin needs the school_id to move to",
+            )
         elif action == "move_to" and school_ids.lacks(school_id):
-            problem(row, "school_id", f"unknown school_id {school_id!r}")
+            problems.append(unknown_reference(label, row, "school_id", "school_id", school_id))
         elif action == "stay" and school_id is not None:
-            problem(row, "school_id", "a stay pin takes no school_id; leave it blank")
+            school_problem(
+                row,
+                "unexpected_value",
+                "stay 人事指定不填 school_id;请留空",
+                "a stay pin takes no school_id; leave it blank",
+            )

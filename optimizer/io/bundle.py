@@ -17,8 +17,9 @@ from typing import Any
 
 import tomli_w
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io.build import build_scenario
+from optimizer.io.problems import bad_encoding, missing_path, unreadable_csv
 from optimizer.io.tables import COLUMNS, TABLES, RawTable, scenario_records, table_from_grid
 from optimizer.policy import Policy
 from optimizer.scenario import Scenario
@@ -38,8 +39,8 @@ def load_bundle(folder: str | Path, *, name: str | None = None) -> Scenario:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ScenarioError([InputProblem(str(folder), None, None, "no such folder")])
-    problems: list[InputProblem] = []
+        raise ScenarioError([missing_path(str(folder), "folder")])
+    problems: list[Problem] = []
     tables = {table: _read_csv(folder / file_name(table), problems) for table in TABLES}
     policy_raw = read_policy(folder / POLICY_FILE, problems)
     return build_scenario(
@@ -102,18 +103,18 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _read_text(path: Path, problems: list[InputProblem]) -> str | None:
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
     data = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    problems.append(InputProblem(path.name, None, None, "cannot decode; save it as UTF-8"))
+    problems.append(bad_encoding(path.name))
     return None
 
 
-def _read_csv(path: Path, problems: list[InputProblem]) -> RawTable:
+def _read_csv(path: Path, problems: list[Problem]) -> RawTable:
     if not path.is_file():
         return RawTable.missing(path.name)
     content = _read_text(path, problems)
@@ -122,11 +123,11 @@ def _read_csv(path: Path, problems: list[InputProblem]) -> RawTable:
     try:
         return table_from_grid(path.name, list(csv.reader(io.StringIO(content))), problems)
     except csv.Error as error:
-        problems.append(InputProblem(path.name, None, None, f"not a readable CSV file: {error}"))
+        problems.append(unreadable_csv(path.name, error))
         return RawTable(path.name)
 
 
-def read_policy(path: Path, problems: list[InputProblem]) -> dict[str, Any]:
+def read_policy(path: Path, problems: list[Problem]) -> dict[str, Any]:
     """policy.toml as a dict; absent means all defaults, a syntax error is a problem at its line."""
     if not path.is_file():
         return {}
@@ -138,5 +139,6 @@ def read_policy(path: Path, problems: list[InputProblem]) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"at line (\d+)", str(error))
         row = int(line.group(1)) if line else None
-        problems.append(InputProblem(path.name, row, None, f"TOML syntax error: {error}"))
+        zh, en = f"TOML 语法错误:{error}", f"TOML syntax error: {error}"
+        problems.append(Problem(code="syntax_error", zh=zh, en=en, file=path.name, row=row))
         return {}

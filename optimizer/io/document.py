@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io.build import build_scenario
+from optimizer.io.problems import not_an_object
 from optimizer.io.tables import TABLES, RawTable, scenario_records
 from optimizer.scenario import Scenario
 
@@ -34,17 +35,27 @@ def load_document(doc: Mapping[str, Any] | str | Path) -> Scenario:
         doc = _read_path(path)
     if isinstance(doc, str):
         doc = _parse_json(doc, label)
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
     if not isinstance(doc, Mapping):
-        raise ScenarioError([InputProblem(label, None, None, "expected a JSON object")])
+        raise ScenarioError(
+            [Problem(code="bad_shape", zh="应为 JSON 对象", en="expected a JSON object", file=label)]
+        )
     for key in doc:
         if key not in TOP_LEVEL_KEYS:
-            message = f"unknown key; expected {', '.join(TOP_LEVEL_KEYS)}"
-            problems.append(InputProblem(label, None, str(key), message))
+            problems.append(
+                Problem(
+                    code="unknown_key",
+                    zh=f"未知的键;应为以下之一:{'、'.join(TOP_LEVEL_KEYS)}",
+                    en=f"unknown key; expected {', '.join(TOP_LEVEL_KEYS)}",
+                    file=label,
+                    column=str(key),
+                )
+            )
     tables = {table: _table(doc, table, problems) for table in TABLES}
     policy_raw = doc.get(POLICY_KEY, {})
     if not isinstance(policy_raw, Mapping):
-        problems.append(InputProblem(POLICY_KEY, None, None, "expected an object like policy.toml"))
+        zh, en = "应为与 policy.toml 结构相同的对象", "expected an object like policy.toml"
+        problems.append(Problem(code="bad_shape", zh=zh, en=en, file=POLICY_KEY))
         policy_raw = {}
     doc_name = doc.get("name")
     return build_scenario(
@@ -75,30 +86,35 @@ def _read_path(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        problem = InputProblem(path.name, None, None, f"cannot read: {error}")
-        raise ScenarioError([problem]) from None
+        zh, en = f"无法读取:{error}", f"cannot read: {error}"
+        raise ScenarioError([Problem(code="unreadable_file", zh=zh, en=en, file=path.name)]) from None
 
 
 def _parse_json(content: str, label: str) -> Any:
     try:
         return json.loads(content)
     except json.JSONDecodeError as error:
-        message = f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        raise ScenarioError([InputProblem(label, error.lineno, None, message)]) from None
+        zh = f"JSON 格式错误:{error.msg}(第 {error.lineno} 行,第 {error.colno} 列)"
+        en = f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        raise ScenarioError(
+            [Problem(code="syntax_error", zh=zh, en=en, file=label, row=error.lineno)]
+        ) from None
 
 
-def _table(doc: Mapping[str, Any], table: str, problems: list[InputProblem]) -> RawTable:
+def _table(doc: Mapping[str, Any], table: str, problems: list[Problem]) -> RawTable:
     """A list of objects as a RawTable; rows are the 0-based indexes."""
     if table not in doc:
         return RawTable.missing(table)
     items = doc[table]
     if not isinstance(items, list):
-        problems.append(InputProblem(table, None, None, "expected a list of objects"))
+        problems.append(
+            Problem(code="bad_shape", zh="应为对象列表", en="expected a list of objects", file=table)
+        )
         return RawTable(table)
     rows = []
     for index, item in enumerate(items):
         if isinstance(item, Mapping):
             rows.append((index, item))
         else:
-            problems.append(InputProblem(table, index, None, f"expected an object, got {item!r}"))
+            problems.append(not_an_object(table, index, item))
     return RawTable(table, tuple(rows))

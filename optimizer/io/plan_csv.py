@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import Problem, ScenarioError
+from optimizer.io.problems import (
+    bad_encoding,
+    bad_value,
+    blank_value,
+    missing_path,
+    unknown_reference,
+    unreadable_csv,
+)
 from optimizer.io.tables import is_blank, table_from_grid
 from optimizer.plan import Move, Plan
 from optimizer.scenario import Scenario
@@ -41,19 +49,20 @@ def read_plan_csv(path: str | Path, scenario: Scenario) -> Plan:
     path = Path(path)
     label = path.name
     if not path.is_file():
-        raise ScenarioError([InputProblem(str(path), None, None, "no such file")])
-    problems: list[InputProblem] = []
+        raise ScenarioError([missing_path(str(path), "file")])
+    problems: list[Problem] = []
     text = _decode(path.read_bytes())
     if text is None:
-        raise ScenarioError([InputProblem(label, None, None, "cannot decode; save it as UTF-8")])
+        raise ScenarioError([bad_encoding(label)])
     try:
         table = table_from_grid(label, list(csv.reader(io.StringIO(text))), problems)
     except csv.Error as error:
-        raise ScenarioError([InputProblem(label, None, None, f"not a readable CSV file: {error}")]) from None
+        raise ScenarioError([unreadable_csv(label, error)]) from None
     columns = table.columns or ()
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    expected = f"missing column; a plan has columns {', '.join(PLAN_COLUMNS)} (term_years, reason optional)"
-    problems += [InputProblem(label, 1, c, expected) for c in missing]
+    zh = f"缺少此列;方案的列为 {'、'.join(PLAN_COLUMNS)}(term_years、reason 可省略)"
+    en = f"missing column; a plan has columns {', '.join(PLAN_COLUMNS)} (term_years, reason optional)"
+    problems += [Problem(code="missing_column", zh=zh, en=en, file=label, row=1, column=c) for c in missing]
     if missing:
         raise ScenarioError(problems)
 
@@ -62,8 +71,17 @@ def read_plan_csv(path: str | Path, scenario: Scenario) -> Plan:
     for row_number, cells in table.rows:
         move = _move(scenario, label, row_number, cells, problems)
         if move.teacher_id in first_row:
-            message = f"teacher {move.teacher_id} is listed twice (first in row {first_row[move.teacher_id]})"
-            problems.append(InputProblem(label, row_number, "teacher_id", message))
+            first = first_row[move.teacher_id]
+            problems.append(
+                Problem(
+                    code="duplicate_id",
+                    zh=f"教师 {move.teacher_id} 出现了两次(首次在第 {first} 行)",
+                    en=f"teacher {move.teacher_id} is listed twice (first in row {first})",
+                    file=label,
+                    row=row_number,
+                    column="teacher_id",
+                )
+            )
         elif move.teacher_id:
             first_row[move.teacher_id] = row_number
         moves.append(move)
@@ -73,49 +91,64 @@ def read_plan_csv(path: str | Path, scenario: Scenario) -> Plan:
 
 
 def _move(
-    scenario: Scenario, label: str, row_number: int, cells: Mapping[str, Any], problems: list[InputProblem]
+    scenario: Scenario, label: str, row_number: int, cells: Mapping[str, Any], problems: list[Problem]
 ) -> Move:
     """One row as a move; its problems are appended to `problems`."""
 
-    def problem(column: str, message: str) -> None:
-        problems.append(InputProblem(label, row_number, column, message))
+    def problem(code: str, column: str, zh: str, en: str) -> None:
+        problems.append(Problem(code=code, zh=zh, en=en, file=label, row=row_number, column=column))
 
     values = {c: "" if is_blank(cells.get(c)) else str(cells[c]).strip() for c in PLAN_COLUMNS}
     for column in REQUIRED_COLUMNS:
         if not values[column]:
-            problem(column, "required")
+            problems.append(blank_value(label, row_number, column))
     teacher_id, from_school, to_school = values["teacher_id"], values["from_school"], values["to_school"]
     teacher = scenario.teacher_by_id.get(teacher_id)
     if teacher_id and teacher is None:
-        problem("teacher_id", f"unknown teacher {teacher_id!r}; not in teachers.csv")
+        problems.append(
+            unknown_reference(label, row_number, "teacher_id", "teacher", teacher_id, source="teachers.csv")
+        )
     if teacher is not None and from_school and from_school != scenario.home_school(teacher):
         home = scenario.home_school(teacher)
-        problem("from_school", f"teacher {teacher_id} belongs to {home} this year, not {from_school}")
+        zh = f"教师 {teacher_id} 今年属于 {home},而不是 {from_school}"
+        en = f"teacher {teacher_id} belongs to {home} this year, not {from_school}"
+        problem("wrong_school", "from_school", zh, en)
     if to_school and to_school not in scenario.school_by_id:
-        problem("to_school", f"unknown school {to_school!r}; not in schools.csv")
+        problems.append(
+            unknown_reference(label, row_number, "to_school", "school", to_school, source="schools.csv")
+        )
     elif to_school and to_school == from_school:
-        problem("to_school", "the same as from_school; a move goes to another school")
+        zh = "与 from_school 相同;交流须去往另一所学校"
+        problem("self_reference", "to_school", zh, "the same as from_school; a move goes to another school")
 
     raw_subject = values["subject"]
     role = teacher.role if teacher is not None else "teacher"
     if role in ROLE_NAMES_ZH:
         post = role
         if raw_subject not in ("", role, ROLE_NAMES_ZH[role]):
-            expected = f"{role} or {ROLE_NAMES_ZH[role]}, or leave it blank"
-            problem("subject", f"teacher {teacher_id} is a {role} and fills that post; write {expected}")
+            name_zh = ROLE_NAMES_ZH[role]
+            zh = f"教师 {teacher_id} 是{name_zh},填补的就是该岗位;请填写 {role} 或 {name_zh},或留空"
+            en = (
+                f"teacher {teacher_id} is a {role} and fills that post; "
+                f"write {role} or {name_zh}, or leave it blank"
+            )
+            problem("wrong_post", "subject", zh, en)
     else:
         post = subject_code(raw_subject) or raw_subject
         if raw_subject and subject_code(raw_subject) is None:
-            problem(
-                "subject", f"unknown subject {raw_subject!r}; expected a subject code or its Chinese name"
-            )
+            zh = f"未知的学科 {raw_subject!r};应为学科代码或学科中文名"
+            en = f"unknown subject {raw_subject!r}; expected a subject code or its Chinese name"
+            problem("bad_value", "subject", zh, en)
 
     term_years = int(scenario.policy.rule("term")["term_years"])
     if values["term_years"]:
         try:
             term_years = int(values["term_years"])
         except ValueError:
-            problem("term_years", f"expected a whole number of years, got {values['term_years']!r}")
+            got = repr(values["term_years"])
+            problems.append(
+                bad_value(label, row_number, "term_years", "整数年数", "a whole number of years", got)
+            )
     return Move(teacher_id, from_school, to_school, post, term_years, values["reason"])
 
 

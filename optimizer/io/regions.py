@@ -19,7 +19,6 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-import re
 import shutil
 from array import array
 from collections import defaultdict
@@ -27,11 +26,22 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from optimizer.errors import InputProblem, ScenarioError
-from optimizer.io.build import LIST_SEPARATORS, MISSING_TABLE, header_problems
+from optimizer.errors import Problem, ScenarioError
+from optimizer.io.build import LIST_SEPARATORS, header_problems
 from optimizer.io.bundle import POLICY_FILE, csv_text, file_name, load_bundle, read_policy
+from optimizer.io.problems import (
+    bad_encoding,
+    blank_value,
+    duplicate,
+    empty_table,
+    missing_path,
+    missing_table,
+    renumbered,
+    unknown_reference,
+    unreadable_csv,
+)
 from optimizer.io.tables import REQUIRED_TABLES, TABLES, header_name, is_blank, table_from_grid
-from optimizer.policy import merge_policy
+from optimizer.rules import merge_policy
 from optimizer.scenario import Scenario
 
 SOURCE_ROWS = "source_rows.json"
@@ -65,7 +75,7 @@ def regions_of_bundle(bundle: str | Path) -> list[str]:
     """The bundle's regions, sorted as `Scenario.regions`; reads schools.csv only. Problems of
     single rows (a blank region, a repeated id) are left to the split and the loader; only a
     schools.csv that cannot be read by region raises ScenarioError."""
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
     schools = _read_schools(Path(bundle), problems)
     if schools is None:
         raise ScenarioError(_ordered(problems))
@@ -81,10 +91,10 @@ def split_bundle(bundle: str | Path, work_dir: str | Path) -> list[RegionPart]:
     """
     bundle, work_dir = Path(bundle), Path(work_dir)
     if not bundle.is_dir():
-        raise ScenarioError([InputProblem(str(bundle), None, None, "no such folder")])
+        raise ScenarioError([missing_path(str(bundle), "folder")])
     if work_dir.exists() and any(work_dir.iterdir()):
         raise FileExistsError(f"{work_dir} is not empty; split_bundle writes into an empty folder")
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
     merge_policy(read_policy(bundle / POLICY_FILE, problems), POLICY_FILE, problems)
     schools = _read_schools(bundle, problems)
     if schools is None:
@@ -155,9 +165,9 @@ def iter_region_scenarios(scenario: Scenario) -> Iterator[Scenario]:
 
 def _crossings_in_memory(
     scenario: Scenario, region_of_school: dict[str, str], region_of_teacher: dict[str, str]
-) -> list[InputProblem]:
+) -> list[Problem]:
     """`split_bundle`'s checks of what ties regions together, on a loaded scenario."""
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
 
     def check(table: str, index: int, column: str, what: str, ref: str | None, region: str) -> None:
         by_id = region_of_teacher if what == "spouse" else region_of_school
@@ -180,7 +190,7 @@ def _crossings_in_memory(
         first_school.setdefault(school.region, index)
     for region, index in first_school.items():
         if region not in staffed:
-            problems.append(InputProblem("schools", index, "region", _no_teachers(region, "teachers")))
+            problems.append(_no_teachers("schools", index, region, "teachers"))
     return problems
 
 
@@ -199,7 +209,7 @@ class _Schools:
 
     def crossing(
         self, file: str, row: int, column: str, what: str, ref: str, other: int, region: int
-    ) -> InputProblem:
+    ) -> Problem:
         return _crossing(file, row, column, what, ref, self.regions[other], self.regions[region])
 
 
@@ -207,7 +217,7 @@ class _Table:
     """A CSV file read a record at a time: its header, then its rows with cells by column name.
     An undecodable file has no header and no rows (the decoding problem is reported)."""
 
-    def __init__(self, bundle: Path, table: str, problems: list[InputProblem]) -> None:
+    def __init__(self, bundle: Path, table: str, problems: list[Problem]) -> None:
         self.label = file_name(table)
         self.problems = problems
         self.count = 0  # rows read so far
@@ -215,7 +225,7 @@ class _Table:
         self.position: dict[str, int] = {}
         encoding = _encoding(bundle / self.label)
         if encoding is None:
-            problems.append(InputProblem(self.label, None, None, "cannot decode; save it as UTF-8"))
+            problems.append(bad_encoding(self.label))
             self._records: Iterator[tuple[int, Cells]] = iter(())
             return
         self._records = _records(bundle / self.label, encoding, problems)
@@ -238,34 +248,31 @@ class _Table:
         index = self.position.get(column)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
-    def problem(self, row: int, column: str, message: str) -> None:
-        self.problems.append(InputProblem(self.label, row, column, message))
-
     def required(self, row: int, cells: Cells, column: str) -> str:
         """The cell's text; a blank is reported as the loader reports it."""
         value = self.cell(cells, column)
         if not value:
-            self.problem(row, column, "a value is required, got blank")
+            self.problems.append(blank_value(self.label, row, column))
         return value
 
 
-def _open(bundle: Path, table: str, problems: list[InputProblem]) -> _Table | None:
+def _open(bundle: Path, table: str, problems: list[Problem]) -> _Table | None:
     """The table's reader; None when its file is absent, a problem unless the table is optional."""
     if not (bundle / file_name(table)).is_file():
         if table in REQUIRED_TABLES:
-            problems.append(InputProblem(file_name(table), None, None, MISSING_TABLE))
+            problems.append(missing_table(file_name(table), REQUIRED_TABLES))
         return None
     return _Table(bundle, table, problems)
 
 
-def _read_schools(bundle: Path, problems: list[InputProblem]) -> _Schools | None:
+def _read_schools(bundle: Path, problems: list[Problem]) -> _Schools | None:
     """schools.csv, or None (with the problems) when its rows cannot be told apart by region."""
     table = _open(bundle, "schools", problems)
     if table is None or not table.has("school_id", "region"):
         return None
     rows = list(table.rows())
     if not rows:
-        problems.append(InputProblem(table.label, None, None, "no rows; at least one needed"))
+        problems.append(empty_table(table.label))
         return None
     first_row: dict[str, int] = {}
     row_region: dict[int, str] = {}
@@ -273,8 +280,9 @@ def _read_schools(bundle: Path, problems: list[InputProblem]) -> _Schools | None
         region = table.required(row, cells, "region")
         school_id = table.cell(cells, "school_id")
         if school_id in first_row:
-            message = f"duplicate school_id {school_id!r}, first at row {first_row[school_id]}"
-            table.problem(row, "school_id", message)
+            problems.append(
+                duplicate(table.label, row, "school_id", f"school_id {school_id!r}", first_row[school_id])
+            )
         elif school_id:
             first_row[school_id] = row
         if region:
@@ -287,7 +295,7 @@ def _read_schools(bundle: Path, problems: list[InputProblem]) -> _Schools | None
 
 
 def _split_teachers(
-    bundle: Path, schools: _Schools, parts: _PartWriter, problems: list[InputProblem]
+    bundle: Path, schools: _Schools, parts: _PartWriter, problems: list[Problem]
 ) -> dict[str, int] | None:
     """Route teachers by their school's region. Returns teacher_id -> row × (regions + 1) + region
     (one int per teacher: the region for pins, the row for a later duplicate; region `regions`
@@ -304,10 +312,12 @@ def _split_teachers(
         school_id = table.required(row, cells, "school_id")
         region = schools.by_id.get(school_id)
         if school_id and region is None:
-            table.problem(row, "school_id", f"unknown school_id {school_id!r}; not in schools.csv")
+            problems.append(
+                unknown_reference(table.label, row, "school_id", "school_id", school_id, source="schools.csv")
+            )
         if teacher_id in seen:
             first = seen[teacher_id] // (unrouted + 1)
-            table.problem(row, "teacher_id", f"duplicate teacher_id {teacher_id!r}, first at row {first}")
+            problems.append(duplicate(table.label, row, "teacher_id", f"teacher_id {teacher_id!r}", first))
         elif teacher_id:
             seen[teacher_id] = row * (unrouted + 1) + (unrouted if region is None else region)
         if region is None:
@@ -329,11 +339,11 @@ def _split_teachers(
         if other not in (region, unrouted):
             problems.append(schools.crossing(table.label, row, "spouse_id", "spouse", spouse, other, region))
     if table.count == 0:
-        problems.append(InputProblem(table.label, None, None, "no rows; at least one needed"))
+        problems.append(empty_table(table.label))
     return seen
 
 
-def _split_demand(bundle: Path, schools: _Schools, parts: _PartWriter, problems: list[InputProblem]) -> None:
+def _split_demand(bundle: Path, schools: _Schools, parts: _PartWriter, problems: list[Problem]) -> None:
     table = _open(bundle, "demand", problems)
     if table is None or not table.has("school_id"):
         return
@@ -342,7 +352,9 @@ def _split_demand(bundle: Path, schools: _Schools, parts: _PartWriter, problems:
         school_id = table.required(row, cells, "school_id")
         region = schools.by_id.get(school_id)
         if school_id and region is None:
-            table.problem(row, "school_id", f"unknown school_id {school_id!r}; not in schools.csv")
+            problems.append(
+                unknown_reference(table.label, row, "school_id", "school_id", school_id, source="schools.csv")
+            )
         return region
 
     parts.write("demand", table.header, _routed(table, route))
@@ -353,7 +365,7 @@ def _split_pins(
     schools: _Schools,
     teachers: dict[str, int],
     parts: _PartWriter,
-    problems: list[InputProblem],
+    problems: list[Problem],
 ) -> None:
     """Pins go to their teacher's region; a move_to into another region is a problem."""
     table = _open(bundle, "pins", problems)
@@ -364,7 +376,11 @@ def _split_pins(
     def route(row: int, cells: Cells) -> int | None:
         teacher_id = table.required(row, cells, "teacher_id")
         if teacher_id and teacher_id not in teachers:
-            table.problem(row, "teacher_id", f"unknown teacher {teacher_id!r}; not in teachers.csv")
+            problems.append(
+                unknown_reference(
+                    table.label, row, "teacher_id", "teacher", teacher_id, source="teachers.csv"
+                )
+            )
         region = teachers[teacher_id] % (unrouted + 1) if teacher_id in teachers else unrouted
         if region == unrouted:
             return None  # reported above, or at the teacher's row
@@ -379,15 +395,17 @@ def _split_pins(
     parts.write("pins", table.header, _routed(table, route))
 
 
-def _check_regions_have_teachers(schools: _Schools, parts: _PartWriter, problems: list[InputProblem]) -> None:
+def _check_regions_have_teachers(schools: _Schools, parts: _PartWriter, problems: list[Problem]) -> None:
     """A region without teachers would be a part the loader refuses ("no rows"): say so once."""
     first_row: dict[int, int] = {}
     for row, region in schools.region_of.items():
         first_row.setdefault(region, row)
     for region, rows in enumerate(parts.source_rows["teachers"]):
         if not rows:
-            message = _no_teachers(schools.regions[region], file_name("teachers"))
-            problems.append(InputProblem(file_name("schools"), first_row[region], "region", message))
+            region_name = schools.regions[region]
+            problems.append(
+                _no_teachers(file_name("schools"), first_row[region], region_name, file_name("teachers"))
+            )
 
 
 def _routed(table: _Table, route: Callable[[int, Cells], int | None]) -> Iterator[tuple[int, int, Cells]]:
@@ -398,7 +416,7 @@ def _routed(table: _Table, route: Callable[[int, Cells], int | None]) -> Iterato
             yield row, region, cells
 
 
-def _records(path: Path, encoding: str, problems: list[InputProblem]) -> Iterator[tuple[int, Cells]]:
+def _records(path: Path, encoding: str, problems: list[Problem]) -> Iterator[tuple[int, Cells]]:
     """(row number, cells) of the header (row 1) and every non-blank row, numbered and split as
     `bundle.py` does (lines end at \\n only), without holding the file."""
     try:
@@ -407,7 +425,7 @@ def _records(path: Path, encoding: str, problems: list[InputProblem]) -> Iterato
                 if row == 1 or not is_blank("".join(cells)):  # blank rows are skipped, as by the loader
                     yield row, cells
     except csv.Error as error:
-        problems.append(InputProblem(path.name, None, None, f"not a readable CSV file: {error}"))
+        problems.append(unreadable_csv(path.name, error))
 
 
 def _encoding(path: Path) -> str | None:
@@ -484,12 +502,10 @@ class _PartWriter:
 
 # --- problems ----------------------------------------------------------------------------
 
-FIRST_AT_ROW = re.compile(r"first at row (\d+)")
 
-
-def _original_problem(problem: InputProblem, source_rows: dict[str, list[int]]) -> InputProblem:
-    """A part's problem at the original file's row; rows named in the message are mapped too."""
-    table = problem.file.removesuffix(".csv")
+def _original_problem(problem: Problem, source_rows: dict[str, list[int]]) -> Problem:
+    """A part's problem at the original file's row; rows named in its texts are mapped too."""
+    table = (problem.file or "").removesuffix(".csv")
     if table not in source_rows:
         return problem  # policy.toml is copied whole: its rows are the original's
     rows = source_rows[table]
@@ -497,24 +513,38 @@ def _original_problem(problem: InputProblem, source_rows: dict[str, list[int]]) 
     def original(row: int) -> int:
         return rows[row - 2] if 2 <= row < len(rows) + 2 else row  # the header is row 1 in both
 
-    message = FIRST_AT_ROW.sub(lambda m: f"first at row {original(int(m.group(1)))}", problem.message)
-    row = None if problem.row is None else original(problem.row)
-    return replace(problem, row=row, message=message)
+    return renumbered(problem, original)
 
 
-def _crossing(file: str, row: int, column: str, what: str, ref: str, other: str, region: str) -> InputProblem:
-    message = f"{what} {ref!r} is in region {other!r}, not {region!r}; each region is planned on its own"
-    return InputProblem(file, row, column, message)
+CROSSING_ZH = {"school": "学校", "spouse": "配偶"}
 
 
-def _no_teachers(region: str, teachers: str) -> str:
-    return f"region {region!r} has schools but no teachers in {teachers}; each region is planned on its own"
+def _crossing(file: str, row: int, column: str, what: str, ref: str, other: str, region: str) -> Problem:
+    return Problem(
+        code="cross_region",
+        zh=f"{CROSSING_ZH[what]} {ref!r} 在区域 {other!r},而不在 {region!r};每个区域单独规划",
+        en=f"{what} {ref!r} is in region {other!r}, not {region!r}; each region is planned on its own",
+        file=file,
+        row=row,
+        column=column,
+    )
 
 
-def _ordered(problems: Sequence[InputProblem]) -> list[InputProblem]:
+def _no_teachers(file: str, row: int, region: str, teachers: str) -> Problem:
+    return Problem(
+        code="region_without_teachers",
+        zh=f"区域 {region!r} 有学校,但 {teachers} 中没有它的教师;每个区域单独规划",
+        en=f"region {region!r} has schools but no teachers in {teachers}; each region is planned on its own",
+        file=file,
+        row=row,
+        column="region",
+    )
+
+
+def _ordered(problems: Sequence[Problem]) -> list[Problem]:
     """In the loader's order: teachers, schools, demand, pins, policy, then by row."""
 
-    def key(problem: InputProblem) -> tuple[int, int]:
+    def key(problem: Problem) -> tuple[int, int]:
         rank = FILE_ORDER.index(problem.file) if problem.file in FILE_ORDER else -1
         return rank, -1 if problem.row is None else problem.row
 

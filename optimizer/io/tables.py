@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from optimizer.errors import InputProblem
+from optimizer.errors import Problem
 from optimizer.scenario import Pin, Scenario, School, Teacher
 
 TABLES = ("teachers", "schools", "demand", "pins")
@@ -62,7 +62,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[InputProblem]) -> RawTable:
+def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[Problem]) -> RawTable:
     """A table from spreadsheet rows (CSV or xlsx): first row the header, blank rows skipped.
 
     Header names are stripped and lower-cased. A repeated header, or a value under a blank
@@ -73,7 +73,16 @@ def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[In
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
         if name in positions:
-            problems.append(InputProblem(label, 1, name, "duplicate column; keep one of them"))
+            problems.append(
+                Problem(
+                    code="duplicate_column",
+                    zh="列名重复;请只保留其中一列",
+                    en="duplicate column; keep one of them",
+                    file=label,
+                    row=1,
+                    column=name,
+                )
+            )
         elif name:
             positions[name] = index
     rows: list[Row] = []
@@ -83,11 +92,13 @@ def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[In
         for index, cell in enumerate(line):
             if not is_blank(cell) and (index >= len(header) or not header[index]):
                 problems.append(
-                    InputProblem(
-                        label,
-                        row_number,
-                        column_letter(index),
-                        f"value {cell!r} in a column without a header; name the column or clear it",
+                    Problem(
+                        code="value_without_header",
+                        zh=f"值 {cell!r} 所在的列没有列名;请填写列名或清空该值",
+                        en=f"value {cell!r} in a column without a header; name the column or clear it",
+                        file=label,
+                        row=row_number,
+                        column=column_letter(index),
                     )
                 )
         cells = {name: line[i] if i < len(line) else None for name, i in positions.items()}

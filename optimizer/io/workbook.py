@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io.build import build_scenario
+from optimizer.io.problems import missing_column, unknown_column
 from optimizer.io.tables import (
     COLUMNS,
     TABLES,
@@ -41,11 +43,11 @@ def load_workbook(path: str | Path) -> Scenario:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException) as error:
-        problem = InputProblem(path.name, None, None, f"not a readable .xlsx workbook: {error}")
-        raise ScenarioError([problem]) from None
+        zh, en = f"不是可读的 .xlsx 工作簿:{error}", f"not a readable .xlsx workbook: {error}"
+        raise ScenarioError([Problem(code="unreadable_file", zh=zh, en=en, file=path.name)]) from None
     try:
         sheets = {sheet.title.strip().lower(): sheet for sheet in book.worksheets}
-        problems: list[InputProblem] = []
+        problems: list[Problem] = []
         tables = {
             table: table_from_grid(table, _cells(sheets[table]), problems)
             if table in sheets
@@ -118,9 +120,7 @@ def _flatten(key: str, value: Any) -> list[tuple[str, Any]]:
     return [(key, value)]
 
 
-def _read_policy(
-    sheet: Worksheet | None, problems: list[InputProblem]
-) -> tuple[dict[str, Any], dict[str, int]]:
+def _read_policy(sheet: Worksheet | None, problems: list[Problem]) -> tuple[dict[str, Any], dict[str, int]]:
     """The policy dict and, for locating problems, `rules.<key>` -> sheet row."""
     raw: dict[str, Any] = {}
     key_rows: dict[str, int] = {}
@@ -130,14 +130,15 @@ def _read_policy(
     assert table.columns is not None
     for column in POLICY_COLUMNS:
         if column not in table.columns:
-            problems.append(InputProblem(POLICY_SHEET, 1, column, "missing required column"))
+            problems.append(missing_column(POLICY_SHEET, 1, column))
     for column in table.columns:
         if column not in POLICY_COLUMNS:
-            problems.append(InputProblem(POLICY_SHEET, 1, column, "unknown column; expected key"))
+            problems.append(unknown_column(POLICY_SHEET, 1, column, POLICY_COLUMNS, None))
     for row, cells in table.rows:
         key, value = cells.get("key"), cells.get("value")
         if is_blank(key) or is_blank(value):
-            problems.append(InputProblem(POLICY_SHEET, row, None, "expected a key and a value"))
+            zh, en = "需要同时填写 key 和 value", "expected a key and a value"
+            problems.append(Problem(code="blank_value", zh=zh, en=en, file=POLICY_SHEET, row=row))
             continue
         key = str(key).strip().removeprefix("rules.")
         if key == "name":
@@ -146,8 +147,16 @@ def _read_policy(
             apply_override(raw, f"{key}={_toml_text(value)}", problems)
             key_rows[key if key == "year" else f"rules.{key}"] = row
         else:
-            message = f"expected year, name or rule.parameter, got {key!r}"
-            problems.append(InputProblem(POLICY_SHEET, row, "key", message))
+            problems.append(
+                Problem(
+                    code="unknown_key",
+                    zh=f"应为 year、name 或 规则.参数,实际为 {key!r}",
+                    en=f"expected year, name or rule.parameter, got {key!r}",
+                    file=POLICY_SHEET,
+                    row=row,
+                    column="key",
+                )
+            )
     return raw, key_rows
 
 
@@ -160,11 +169,11 @@ def _toml_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _locate(problem: InputProblem, key_rows: Mapping[str, int]) -> InputProblem:
+def _locate(problem: Problem, key_rows: Mapping[str, int]) -> Problem:
     """Give a policy problem the sheet row of its key (`rules.shortage.priority` -> its rows)."""
     if problem.file != POLICY_SHEET or problem.row is not None or not problem.column:
         return problem
     for key, row in key_rows.items():
         if key == problem.column or key.startswith(problem.column + "."):
-            return InputProblem(problem.file, row, problem.column, problem.message)
+            return replace(problem, row=row)
     return problem

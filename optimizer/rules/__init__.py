@@ -7,16 +7,27 @@ page's form and the API's schema iterate over `all_rules()`. The order is SPEC's
 built in this order, so it is part of what makes a plan reproducible.
 
 A rule that is not shipped (a county's own, or one a test writes) joins with `register`.
+
+SPEC's derived notions that the rest of the program asks about — whether a teacher may be moved
+out this year (`standing`, `is_eligible`), sending and receiving schools (`is_sending`,
+`is_receiving`) — are answered here by the rule that owns each, so nothing outside this package
+reads a rule's parameters.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
+from optimizer.errors import Problem
+from optimizer.policy import Policy, RuleParams, checked_policy, merged_policy
 from optimizer.rules.base import GateRule, Rule
+from optimizer.rules.direction import is_receiving
+from optimizer.rules.eligibility import is_eligible, standing
+from optimizer.rules.rotation_quota import is_sending
 
 RULE_MODULES = (
     "eligibility",
@@ -36,6 +47,24 @@ RULE_MODULES = (
     "pins",
     "term",
 )
+
+__all__ = [
+    "GateRule",
+    "Rule",
+    "all_rules",
+    "declarations",
+    "default_policy",
+    "gate_rules",
+    "is_eligible",
+    "is_receiving",
+    "is_sending",
+    "merge_policy",
+    "policy_from_dict",
+    "register",
+    "rule_by_id",
+    "rule_ids",
+    "standing",
+]
 
 _registered: list[Rule] = []
 
@@ -64,6 +93,25 @@ def rule_by_id(rule_id: str) -> Rule:
 
 def rule_ids() -> tuple[str, ...]:
     return tuple(rule.id for rule in all_rules())
+
+
+def declarations() -> tuple[RuleParams, ...]:
+    """Every rule's declared parameters, in the registry's order."""
+    return tuple(rule.declaration() for rule in all_rules())
+
+
+def default_policy() -> Policy:
+    return checked_policy({}, declarations())
+
+
+def policy_from_dict(raw: Mapping[str, Any], source: str = "policy.toml") -> Policy:
+    """A policy.toml-shaped dict merged onto the rules' defaults; ScenarioError on any problem."""
+    return checked_policy(raw, declarations(), source)
+
+
+def merge_policy(raw: Mapping[str, Any], source: str, problems: list[Problem]) -> Policy:
+    """Like policy_from_dict, but appends problems to `problems` (for all-at-once reports)."""
+    return merged_policy(raw, declarations(), source, problems)
 
 
 @contextmanager

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
+from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
 from optimizer.rules.base import Rule, row
+from optimizer.rules.direction import is_receiving
 from optimizer.scenario import Scenario, School
 
 if TYPE_CHECKING:
@@ -20,9 +22,22 @@ class BackbonePresence(Rule):
     id = "backbone_presence"
     title_zh = "薄弱校骨干配备"
     title_en = "backbone presence"
+    params = (
+        mode_param("elastic"),
+        weight_param(200),
+        Param(
+            "min_per_school",
+            1,
+            "integer",
+            "乡村、薄弱校骨干不少于",
+            "Backbone per rural / weak school at least",
+            "人",
+            "teachers",
+        ),
+    )
 
     def schools(self, scenario: Scenario) -> list[School]:
-        return [s for s in scenario.schools if scenario.is_receiving(s)]
+        return [s for s in scenario.schools if is_receiving(scenario, s)]
 
     def build(self, builder: ModelBuilder) -> None:
         scenario = builder.scenario

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
-from optimizer.plan import Plan, RuleRow
+from optimizer.params import Param, mode_param, weight_param
+from optimizer.plan import Move, Plan, RuleRow
 from optimizer.policy import as_fraction, ceil_share
 from optimizer.rules.base import Rule, floor_decimal, row
 from optimizer.rules.rotation_quota import pct
-from optimizer.scenario import Scenario
+from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
@@ -25,6 +26,14 @@ class BackboneShare(Rule):
     id = "backbone_share"
     title_zh = "骨干教师比例"
     title_en = "backbone share"
+    params = (
+        mode_param("hard"),
+        weight_param(1000),
+        Param("share", 0.20, "fraction", "交流教师中骨干占比不低于", "Backbone share of rotating at least"),
+    )
+
+    def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
+        return teacher.is_backbone
 
     def build(self, builder: ModelBuilder) -> None:
         scenario = builder.scenario

@@ -13,12 +13,14 @@ from math import ceil, floor
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
-from optimizer.plan import Plan, RuleRow
+from optimizer.outcome import Outcome
+from optimizer.params import Param
+from optimizer.plan import Move, Plan, RuleRow
+from optimizer.policy import Policy, RuleParams
 from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
-    from optimizer.policy import Policy
 
 
 class Rule:
@@ -28,6 +30,11 @@ class Rule:
     id: str
     title_zh: str
     title_en: str
+    params: tuple[Param, ...] = ()
+    """Its parameters in policy.toml's `[rules.<id>]`: defaults, checks, labels, form hints."""
+
+    def declaration(self) -> RuleParams:
+        return RuleParams(self.id, self.title_zh, self.title_en, self.params)
 
     def build(self, builder: ModelBuilder) -> None:
         """Add the rule to the model: hard via builder.require_*, elastic with its weight."""
@@ -36,6 +43,17 @@ class Rule:
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         """Report rows for a finished plan, computed without the solver."""
         raise NotImplementedError
+
+    decisive: bool = False
+    """A move this rule serves is there because of it (an HR decision): its reason comes first."""
+
+    def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
+        """Whether `move` of `teacher` serves this rule: the plan lists the rule among its reasons."""
+        return False
+
+    def figures(self, scenario: Scenario, outcome: Outcome) -> dict[str, float]:
+        """The summary's figures this rule states (named as `Summary`'s fields), for a plan's outcome."""
+        return {}
 
     def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
         """The parameter change under which `witness` (a plan that breaks these instances of the
@@ -60,6 +78,21 @@ class GateRule(Rule):
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
         """Whether this rule permits `teacher` to fill `post` at `to_school`."""
         raise NotImplementedError
+
+    def may_leave(self, scenario: Scenario, teacher: Teacher) -> bool:
+        """False when this rule, in its present mode, leaves `teacher` no move at all: candidate
+        generation then skips the teacher before looking at any school."""
+        return True
+
+    def destinations(self, scenario: Scenario, teacher: Teacher, schools: list[School]) -> list[School]:
+        """The schools of `schools` (the teacher's region, in order) this rule could let the
+        teacher go to, narrowed cheaply before each school is asked; a pinned school stays."""
+        return schools
+
+    def extra_posts(self, scenario: Scenario, teacher: Teacher, school: School) -> list[str]:
+        """Posts at `school` beyond the teacher's own demanded subjects that this rule opens
+        (at its cost)."""
+        return []
 
 
 def row(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
+from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import ceil_share, floor_share
 from optimizer.rules.base import Rule, ceil_decimal, floor_decimal, row
@@ -32,6 +33,12 @@ class Capacity(Rule):
     id = "capacity"
     title_zh = "学校承载"
     title_en = "capacity"
+    params = (
+        mode_param("hard"),
+        weight_param(500),
+        Param("max_departure_share", 0.20, "fraction", "每校调出不超过", "Departures per school at most"),
+        Param("min_backbone_retained", 0.50, "fraction", "派出校保留骨干不少于", "Backbone kept at least"),
+    )
 
     def departure_cap(self, scenario: Scenario, school_id: str) -> int:
         share = scenario.policy.rule(self.id)["max_departure_share"]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
+from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import as_fraction
 from optimizer.rules.base import Rule, ceil_decimal, row
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Counts(Rule):
+class Counts:
     """Headcount and degree holders of one area of a region."""
 
     everyone: int
@@ -44,10 +45,21 @@ def max_product(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(x * y for x in a for y in b)
 
 
-class DegreeBalance:
+class DegreeBalance(Rule):
     id = "degree_balance"
     title_zh = "学历结构均衡"
     title_en = "degree balance"
+    params = (
+        mode_param("elastic"),
+        weight_param(200),
+        Param(
+            "ratio_max",
+            1.05,
+            "positive",
+            "城乡本科占比之比不超过",
+            "Urban / rural degree-share ratio at most",
+        ),
+    )
 
     def ratio(self, scenario: Scenario) -> tuple[int, int]:
         """(p, q) with ratio_max = p/q."""

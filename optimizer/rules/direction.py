@@ -11,18 +11,40 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
+from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
 from optimizer.rules.base import GateRule, gate_build, gate_check
+from optimizer.rules.rotation_quota import is_sending
 from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
+RULE_ID = "direction"
+
+
+def is_receiving(scenario: Scenario, school: School) -> bool:
+    """Receiving schools: those in `receiving_areas` (rural) and every weak school."""
+    return school.area in scenario.policy.rule(RULE_ID)["receiving_areas"] or school.is_weak
+
+
 class Direction(GateRule):
-    id = "direction"
+    id = RULE_ID
     title_zh = "交流方向"
     title_en = "direction"
+    params = (
+        mode_param("hard"),
+        weight_param(500),
+        Param(
+            "receiving_areas",
+            ["rural"],
+            "areas",
+            "接收学校所在区域(另加薄弱校)",
+            "Receiving areas (plus weak schools)",
+        ),
+        Param("allow", [], "area_pairs", "另行允许的方向", "Extra allowed directions"),
+    )
 
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
         return self.allows_school(scenario, teacher, to_school)
@@ -31,7 +53,7 @@ class Direction(GateRule):
         from_school = scenario.school_by_id[scenario.home_school(teacher)]
         if teacher.is_principal and scenario.is_rural(from_school) != scenario.is_rural(to_school):
             return True
-        if scenario.is_sending(from_school) and scenario.is_receiving(to_school):
+        if is_sending(scenario, from_school) and is_receiving(scenario, to_school):
             return True
         if self.overstaffed(scenario, from_school) and self.understaffed(scenario, to_school):
             return True

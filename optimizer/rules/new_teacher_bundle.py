@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Instance
-from optimizer.plan import Plan, RuleRow
+from optimizer.params import mode_param, weight_param
+from optimizer.plan import Move, Plan, RuleRow
 from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario, Teacher
 
@@ -22,6 +23,10 @@ class NewTeacherBundle(Rule):
     id = "new_teacher_bundle"
     title_zh = "新教师城乡捆绑"
     title_en = "new teacher rural service"
+    params = (mode_param("elastic"), weight_param(100))
+
+    def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
+        return scenario.owes_rural_service(teacher)
 
     def due(self, scenario: Scenario) -> list[Teacher]:
         return [t for t in scenario.teachers if scenario.owes_rural_service(t)]

@@ -8,18 +8,46 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
-from optimizer.plan import Plan, RuleRow
-from optimizer.rules.base import Rule, row
-from optimizer.scenario import Pin, Scenario
+from optimizer.params import mode_param, weight_param
+from optimizer.plan import Move, Plan, RuleRow
+from optimizer.rules.base import GateRule, row
+from optimizer.scenario import Pin, Scenario, School, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
-class Pins(Rule):
+class Pins(GateRule):
+    """A gate only in where it sends a pinned teacher: with pins hard, the pinned school is the
+    teacher's one destination; it refuses no single move (its instances do the rest)."""
+
     id = "pins"
     title_zh = "人事指定"
     title_en = "HR pins"
+    params = (mode_param("hard"), weight_param(1000))
+
+    decisive = True
+
+    def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
+        pin = scenario.pin_by_teacher.get(teacher.teacher_id)
+        return pin is not None and pin.action == "move_to"
+
+    def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
+        return True
+
+    def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
+        return True
+
+    def destinations(self, scenario: Scenario, teacher: Teacher, schools: list[School]) -> list[School]:
+        pin = scenario.pin_by_teacher.get(teacher.teacher_id)
+        if (
+            pin is None
+            or pin.action != "move_to"
+            or pin.school_id is None
+            or not scenario.policy.is_hard(self.id)
+        ):
+            return schools
+        return [scenario.school_by_id[pin.school_id]]
 
     def instance(self, pin: Pin) -> Instance:
         if pin.action == "move_to":

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 
 from optimizer.instance import Instance
 from optimizer.outcome import Outcome
-from optimizer.plan import Plan, RuleRow
+from optimizer.params import Param, mode_param, weight_param
+from optimizer.plan import Move, Plan, RuleRow
 from optimizer.rules.base import Rule, row
+from optimizer.rules.eligibility import is_eligible
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
@@ -28,12 +30,23 @@ class Preferences(Rule):
     id = "preferences"
     title_zh = "意愿与距离"
     title_en = "preferences"
+    params = (
+        mode_param("elastic"),
+        weight_param(10, "volunteer_weight", "自愿报名权重", "Volunteer weight"),
+        weight_param(5, "preference_weight", "志愿顺位权重", "Preference rank weight"),
+        weight_param(1, "distance_weight", "每公里通勤权重", "Weight per km of commute"),
+        Param("spouse_max_km", 30, "integer", "夫妻相距不超过", "Spouses at most apart", "公里", "km"),
+        weight_param(20, "spouse_weight", "夫妻分隔权重", "Couple split weight"),
+    )
+
+    def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
+        return teacher.volunteer or move.to_school in teacher.preferred_schools
 
     def param(self, scenario: Scenario, name: str) -> float:
         return float(scenario.policy.rule(self.id)[name])
 
     def volunteers(self, scenario: Scenario) -> list[Teacher]:
-        return [t for t in scenario.teachers if t.volunteer and scenario.is_eligible(t)]
+        return [t for t in scenario.teachers if t.volunteer and is_eligible(scenario, t)]
 
     def rank(self, teacher: Teacher, school_id: str) -> int:
         prefs = teacher.preferred_schools

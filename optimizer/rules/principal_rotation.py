@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 from optimizer.instance import Instance
 from optimizer.outcome import Outcome
-from optimizer.plan import Plan, RuleRow
+from optimizer.params import Param, mode_param, weight_param
+from optimizer.plan import Move, Plan, RuleRow
 from optimizer.policy import as_fraction, ceil_share
 from optimizer.rules.base import Rule, row, teacher_moves_row
+from optimizer.rules.eligibility import is_eligible
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario, Teacher
 
@@ -26,6 +28,20 @@ class PrincipalRotation(Rule):
     id = "principal_rotation"
     title_zh = "校长轮岗"
     title_en = "principal rotation"
+    params = (
+        mode_param("elastic"),
+        weight_param(200),
+        Param(
+            "young_rural_share", 0.50, "fraction", "乡村年轻校长占比不低于", "Young rural principals at least"
+        ),
+        Param("young_age", 45, "integer", "“年轻”指年龄不超过", "Young means aged at most", "岁", "years"),
+    )
+
+    def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
+        due = scenario.derived.get(self.id)
+        if due is None:
+            due = scenario.derived[self.id] = {t.teacher_id for t in self.due(scenario)}
+        return teacher.teacher_id in due
 
     def due(self, scenario: Scenario) -> list[Teacher]:
         """Leaders who have served the required terms and are eligible."""
@@ -33,7 +49,7 @@ class PrincipalRotation(Rule):
         return [
             t
             for t in scenario.teachers
-            if t.is_principal and t.terms_at_school >= terms and scenario.is_eligible(t)
+            if t.is_principal and t.terms_at_school >= terms and is_eligible(scenario, t)
         ]
 
     def is_young(self, scenario: Scenario, teacher: Teacher) -> bool:

@@ -13,17 +13,25 @@ from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
-from optimizer.plan import Plan, RuleRow
+from optimizer.params import Option, Param, mode_param, weight_param
+from optimizer.plan import Move, Plan, RuleRow
 from optimizer.policy import Policy, ceil_share
 from optimizer.rules.base import Rule, floor_decimal, row
-from optimizer.scenario import Scenario, School
+from optimizer.rules.eligibility import is_eligible
+from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
+RULE_ID = "rotation_quota"
 CITY_KEY = "全市"
 """The key of the city-wide quota instance (scope `city`)."""
+
+
+def is_sending(scenario: Scenario, school: School) -> bool:
+    """Sending schools: those in `sending_areas` (urban, town) that are not weak."""
+    return school.area in scenario.policy.rule(RULE_ID)["sending_areas"] and not school.is_weak
 
 
 def pct(fraction: float) -> str:
@@ -31,15 +39,39 @@ def pct(fraction: float) -> str:
 
 
 class RotationQuota(Rule):
-    id = "rotation_quota"
+    id = RULE_ID
     title_zh = "交流比例"
     title_en = "rotation quota"
+    params = (
+        mode_param("hard"),
+        weight_param(1000),
+        Param("rate", 0.10, "fraction", "交流比例不低于", "Rotation rate at least"),
+        Param(
+            "scope",
+            "region",
+            "choice",
+            "比例计算范围",
+            "Counted per",
+            options=(
+                Option("region", "按区域", "per region"),
+                Option("school", "按学校", "per school"),
+                Option("city", "全市统一", "city-wide"),
+            ),
+            hint_zh="按区域、按派出学校或全市统一计算",
+            hint_en="per region, per sending school, or once across the city",
+        ),
+        Param("sending_areas", ["urban", "town"], "areas", "派出学校所在区域", "Sending areas"),
+    )
+
+    def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
+        return is_sending(scenario, scenario.school_by_id[move.from_school])
 
     def groups(self, scenario: Scenario) -> list[tuple[str, str, list[School], int]]:
         """(scope, key, sending schools, eligible teachers) for every quota instance."""
-        sending = [s for s in scenario.schools if scenario.is_sending(s)]
+        sending = [s for s in scenario.schools if is_sending(scenario, s)]
         eligible = {
-            s.school_id: sum(scenario.is_eligible(t) for t in scenario.staff_at[s.school_id]) for s in sending
+            s.school_id: sum(is_eligible(scenario, t) for t in scenario.staff_at[s.school_id])
+            for s in sending
         }
         scope = scenario.policy.rule(self.id)["scope"]
         if scope == "school":

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from optimizer.instance import Instance
 from optimizer.outcome import Outcome
-from optimizer.plan import Plan, RuleRow
+from optimizer.params import Param, mode_param, weight_param
+from optimizer.plan import Move, Plan, RuleRow
 from optimizer.rules.base import Rule, row
-from optimizer.scenario import Scenario
+from optimizer.rules.direction import is_receiving
+from optimizer.scenario import Scenario, Teacher
 from optimizer.subjects import SUBJECT_NAMES_ZH
 
 if TYPE_CHECKING:
@@ -24,6 +26,22 @@ class Shortage(Rule):
     id = "shortage"
     title_zh = "学科缺员补充"
     title_en = "subject shortage"
+    params = (
+        mode_param("elastic"),
+        weight_param(100),
+        Param(
+            "priority",
+            {"music": 3, "pe": 3, "art": 3, "english": 2, "it": 2, "science": 2, "psychology": 2},
+            "subject_table",
+            "学科优先级(缺一个岗位的代价 = 权重 × 优先级)",
+            "Subject priority (an unfilled post costs weight × priority)",
+            hint_zh="未列出的学科优先级为 1",
+            hint_en="subjects not listed have priority 1",
+        ),
+    )
+
+    def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
+        return scenario.shortage(move.to_school, move.subject) > 0
 
     def posts(self, scenario: Scenario) -> list[tuple[str, str, int, int]]:
         """(school, subject, required, shortage before moves) at every receiving school."""
@@ -31,9 +49,26 @@ class Shortage(Rule):
         for (school_id, subject), required in sorted(scenario.demand.items()):
             school = scenario.school_by_id[school_id]
             short = scenario.shortage(school_id, subject)
-            if short > 0 and scenario.is_receiving(school):
+            if short > 0 and is_receiving(scenario, school):
                 result.append((school_id, subject, required, short))
         return result
+
+    def figures(self, scenario: Scenario, outcome: Outcome) -> dict[str, float]:
+        """Shortage posts before the plan and filled by it, also weighted by subject priority."""
+        posts = self.posts(scenario)
+        total = sum(short for _, _, _, short in posts)
+        left = {
+            (school_id, subject): max(0, required - outcome.subject_after(school_id, subject))
+            for school_id, subject, required, _ in posts
+        }
+        weighted_total = sum(self.unit_weight(scenario, subject) * short for _, subject, _, short in posts)
+        weighted_left = sum(self.unit_weight(scenario, subject) * n for (_, subject), n in left.items())
+        return {
+            "shortage_filled": max(0, total - sum(left.values())),
+            "shortage_total": total,
+            "shortage_weighted_filled": max(0.0, weighted_total - weighted_left),
+            "shortage_weighted_total": weighted_total,
+        }
 
     def unit_weight(self, scenario: Scenario, subject: str) -> float:
         priority = scenario.policy.rule(self.id)["priority"].get(subject, 1)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
+from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
 from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario, School
@@ -24,6 +25,11 @@ class StaffingBalance(Rule):
     id = "staffing_balance"
     title_zh = "编制平衡"
     title_en = "staffing balance"
+    params = (
+        mode_param("elastic"),
+        weight_param(50),
+        Param("tolerance", 0, "integer", "编制允许偏差", "Tolerance", "人", "staff"),
+    )
 
     def bounds(self, scenario: Scenario, school: School) -> tuple[int | None, int]:
         """(lowest allowed headcount or None, highest allowed headcount) after the moves."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.params import mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
 from optimizer.rules.base import GateRule, gate_build, gate_check
 from optimizer.scenario import Scenario, School, Teacher, stage_fits
@@ -22,6 +23,7 @@ class SubjectFit(GateRule):
     id = "subject_fit"
     title_zh = "学科学段对口"
     title_en = "subject fit"
+    params = (mode_param("hard"), weight_param(1000))
 
     def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
         return stage_fits(teacher.stage, to_school.stage)
@@ -32,6 +34,41 @@ class SubjectFit(GateRule):
         if teacher.is_principal:
             return post == teacher.role
         return post in teacher.subjects
+
+    def destinations(self, scenario: Scenario, teacher: Teacher, schools: list[School]) -> list[School]:
+        """With the rule hard, a classroom teacher can only go where one of their subjects is in
+        demand: looking only there skips most (teacher, school) pairs of a large county."""
+        if teacher.is_principal or not scenario.policy.is_hard(self.id) or not schools:
+            return schools
+        region = schools[0].region
+        by_subject = self._demanding(scenario)
+        wanted = set().union(*(by_subject.get((region, s), set()) for s in teacher.subjects))
+        pin = scenario.pin_by_teacher.get(teacher.teacher_id)
+        pinned_to = pin.school_id if pin is not None and pin.action == "move_to" else None
+        wanted.add(pinned_to or scenario.home_school(teacher))
+        return [school for school in schools if school.school_id in wanted]
+
+    def _demanding(self, scenario: Scenario) -> dict[tuple[str, str], set[str]]:
+        """(region, subject) -> the schools demanding that subject (computed once per scenario)."""
+        demanding = scenario.derived.get(self.id)
+        if demanding is None:
+            demanding = scenario.derived[self.id] = {}
+            for (school_id, subject), required in scenario.demand.items():
+                if required > 0:
+                    region = scenario.school_by_id[school_id].region
+                    demanding.setdefault((region, subject), set()).add(school_id)
+        return demanding
+
+    def extra_posts(self, scenario: Scenario, teacher: Teacher, school: School) -> list[str]:
+        """With the rule elastic, subjects in shortage at `school` are offered to anyone (at the
+        rule's cost)."""
+        if teacher.is_principal or scenario.policy.is_hard(self.id):
+            return []
+        return [
+            subject
+            for (school_id, subject) in scenario.demand
+            if school_id == school.school_id and scenario.shortage(school_id, subject) > 0
+        ]
 
     def build(self, builder: ModelBuilder) -> None:
         gate_build(

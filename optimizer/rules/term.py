@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from optimizer.params import Param
 from optimizer.plan import Plan, RuleRow
 from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario
@@ -21,6 +22,7 @@ class Term(Rule):
     id = "term"
     title_zh = "交流期限"
     title_en = "rotation term"
+    params = (Param("term_years", 3, "integer", "交流期限", "Term", "年", "years", minimum=1, maximum=3),)
 
     def build(self, builder: ModelBuilder) -> None:
         """Nothing to add: returns are settled in the scenario, the term is stamped on moves."""

@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Instance
-from optimizer.plan import Plan, RuleRow
+from optimizer.params import mode_param, weight_param
+from optimizer.plan import Move, Plan, RuleRow
 from optimizer.rules.base import Rule, teacher_moves_row
+from optimizer.rules.eligibility import is_eligible
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
@@ -20,12 +22,19 @@ class TitlePriority(Rule):
     id = "title_priority"
     title_zh = "职称评审优先"
     title_en = "senior title priority"
+    params = (mode_param("elastic"), weight_param(20))
+
+    def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
+        due = scenario.derived.get(self.id)
+        if due is None:
+            due = scenario.derived[self.id] = {t.teacher_id for t in self.due(scenario)}
+        return teacher.teacher_id in due
 
     def due(self, scenario: Scenario) -> list[Teacher]:
         return [
             t
             for t in scenario.teachers
-            if t.plans_senior_title and t.rural_years < 1 and t.weak_years < 3 and scenario.is_eligible(t)
+            if t.plans_senior_title and t.rural_years < 1 and t.weak_years < 3 and is_eligible(scenario, t)
         ]
 
     def instance(self, teacher: Teacher) -> Instance:

@@ -1,7 +1,8 @@
 """Bad inputs: each problem names its file, row and column, and all are reported at once.
 
 Every malformed bundle is the good bundle of `bundle_edits` with one edit, and must produce
-exactly one problem. Rows are spreadsheet rows (header = 1) for CSV and xlsx, indexes for JSON.
+exactly one problem, of a known code, said in Chinese and in English. Rows are spreadsheet rows
+(header = 1) for CSV and xlsx, indexes for JSON.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from bundle_edits import (
     write,
 )
 
-from optimizer.errors import InputProblem, ScenarioError
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io import load_bundle, load_document, load_workbook, scenario_to_document, write_workbook
 from optimizer.scenario import Scenario
 
@@ -35,143 +36,224 @@ T, S, D, P, POLICY = "teachers.csv", "schools.csv", "demand.csv", "pins.csv", "p
 Place = tuple[str, int | None, str | None]
 
 
-def case(case_id: str, edits: Edit | list[Edit], place: Place, keyword: str) -> Any:
-    return pytest.param(edits if isinstance(edits, list) else [edits], place, keyword, id=case_id)
+def case(case_id: str, edits: Edit | list[Edit], place: Place, keyword: str, code: str) -> Any:
+    return pytest.param(edits if isinstance(edits, list) else [edits], place, keyword, code, id=case_id)
 
 
 CASES = [
     # files and columns
-    case("missing_teachers_file", drop_file(T), (T, None, None), "not found"),
-    case("missing_schools_file", drop_file(S), (S, None, None), "not found"),
-    case("missing_id_column", drop_column(S, "school_id"), (S, 1, "school_id"), "missing"),
-    case("missing_demand_file", drop_file(D), (D, None, None), "not found"),
-    case("missing_column", drop_column(T, "gender"), (T, 1, "gender"), "missing required column"),
+    case("missing_teachers_file", drop_file(T), (T, None, None), "not found", "missing_table"),
+    case("missing_schools_file", drop_file(S), (S, None, None), "not found", "missing_table"),
+    case("missing_id_column", drop_column(S, "school_id"), (S, 1, "school_id"), "missing", "missing_column"),
+    case("missing_demand_file", drop_file(D), (D, None, None), "not found", "missing_table"),
+    case(
+        "missing_column",
+        drop_column(T, "gender"),
+        (T, 1, "gender"),
+        "missing required column",
+        "missing_column",
+    ),
     case(
         "missing_school_column",
         drop_column(S, "establishment"),
         (S, 1, "establishment"),
         "missing required column",
+        "missing_column",
     ),
     case(
         "unknown_column",
         rename_column(T, "volunteer", "volunter"),
         (T, 1, "volunter"),
         "did you mean volunteer",
+        "unknown_column",
     ),
     case(
         "duplicate_column",
         rename_column(T, "name", "teacher_id"),
         (T, 1, "teacher_id"),
         "duplicate column",
+        "duplicate_column",
     ),
-    case("value_without_header", append_cell(T, 2, "x"), (T, 2, "W"), "without a header"),
-    case("no_teachers", [keep_rows(T, 0), drop_file(P)], (T, None, None), "at least one needed"),
-    case("blank_required", set_cell(T, 6, "school_id", ""), (T, 6, "school_id"), "required"),
+    case(
+        "value_without_header",
+        append_cell(T, 2, "x"),
+        (T, 2, "W"),
+        "without a header",
+        "value_without_header",
+    ),
+    case(
+        "no_teachers", [keep_rows(T, 0), drop_file(P)], (T, None, None), "at least one needed", "empty_table"
+    ),
+    case("blank_required", set_cell(T, 6, "school_id", ""), (T, 6, "school_id"), "required", "blank_value"),
     # duplicates
-    case("duplicate_teacher", set_cell(T, 6, "teacher_id", "T06"), (T, 7, "teacher_id"), "row 6"),
+    case(
+        "duplicate_teacher",
+        set_cell(T, 6, "teacher_id", "T06"),
+        (T, 7, "teacher_id"),
+        "row 6",
+        "duplicate_id",
+    ),
     case(
         "duplicate_school",
         append_row(S, "S3,另一校,county_a,rural,0,primary,10,,,,"),
         (S, 5, "school_id"),
         "duplicate school_id",
+        "duplicate_id",
     ),
-    case("duplicate_demand", append_row(D, "S3,music,1"), (D, 6, "subject"), "duplicate"),
-    case("duplicate_pin", append_row(P, "T07,stay,"), (P, 4, "teacher_id"), "duplicate teacher_id"),
+    case("duplicate_demand", append_row(D, "S3,music,1"), (D, 6, "subject"), "duplicate", "duplicate_id"),
+    case(
+        "duplicate_pin",
+        append_row(P, "T07,stay,"),
+        (P, 4, "teacher_id"),
+        "duplicate teacher_id",
+        "duplicate_id",
+    ),
     # references
-    case("unknown_school", set_cell(T, 6, "school_id", "S9"), (T, 6, "school_id"), "'S9'"),
-    case("demand_school", set_cell(D, 5, "school_id", "S9"), (D, 5, "school_id"), "unknown"),
-    case("pin_school", set_cell(P, 2, "school_id", "S9"), (P, 2, "school_id"), "unknown"),
+    case(
+        "unknown_school", set_cell(T, 6, "school_id", "S9"), (T, 6, "school_id"), "'S9'", "unknown_reference"
+    ),
+    case(
+        "demand_school",
+        set_cell(D, 5, "school_id", "S9"),
+        (D, 5, "school_id"),
+        "unknown",
+        "unknown_reference",
+    ),
+    case(
+        "pin_school", set_cell(P, 2, "school_id", "S9"), (P, 2, "school_id"), "unknown", "unknown_reference"
+    ),
     case(
         "rotation_school",
         set_cell(T, 9, "on_rotation_from", "S9"),
         (T, 9, "on_rotation_from"),
         "unknown school",
+        "unknown_reference",
     ),
     case(
         "rotation_from_self",
         set_cell(T, 9, "on_rotation_from", "S3"),
         (T, 9, "on_rotation_from"),
         "current school",
+        "self_reference",
     ),
     case(
         "preferred_school",
         set_cell(T, 4, "preferred_schools", "S3;S8"),
         (T, 4, "preferred_schools"),
         "'S8'",
+        "unknown_reference",
     ),
-    case("pin_teacher", set_cell(P, 3, "teacher_id", "T99"), (P, 3, "teacher_id"), "unknown"),
-    case("spouse_self", set_cell(T, 4, "spouse_id", "T03"), (T, 4, "spouse_id"), "own spouse"),
-    case("spouse_unknown", set_cell(T, 4, "spouse_id", "T99"), (T, 4, "spouse_id"), "unknown"),
+    case(
+        "pin_teacher",
+        set_cell(P, 3, "teacher_id", "T99"),
+        (P, 3, "teacher_id"),
+        "unknown",
+        "unknown_reference",
+    ),
+    case(
+        "spouse_self", set_cell(T, 4, "spouse_id", "T03"), (T, 4, "spouse_id"), "own spouse", "self_reference"
+    ),
+    case(
+        "spouse_unknown",
+        set_cell(T, 4, "spouse_id", "T99"),
+        (T, 4, "spouse_id"),
+        "unknown",
+        "unknown_reference",
+    ),
     case(
         "spouse_not_mutual",
         [set_cell(T, 3, "spouse_id", "T03"), set_cell(T, 4, "spouse_id", "T02")],
         (T, 2, "spouse_id"),
         "not mutual",
+        "spouse_not_mutual",
     ),
     case(
         "move_to_without_school",
         set_cell(P, 2, "school_id", ""),
         (P, 2, "school_id"),
         "needs the school_id",
+        "blank_value",
     ),
-    case("stay_with_school", set_cell(P, 3, "school_id", "S2"), (P, 3, "school_id"), "stay"),
+    case(
+        "stay_with_school", set_cell(P, 3, "school_id", "S2"), (P, 3, "school_id"), "stay", "unexpected_value"
+    ),
     # subjects and stages
-    case("unknown_subject", set_cell(T, 8, "subject", "舞蹈"), (T, 8, "subject"), "a subject"),
+    case("unknown_subject", set_cell(T, 8, "subject", "舞蹈"), (T, 8, "subject"), "a subject", "bad_value"),
     case(
         "unknown_other_subject",
         set_cell(T, 4, "other_subjects", "美术;书法"),
         (T, 4, "other_subjects"),
         "'书法'",
+        "bad_value",
     ),
-    case("demand_subject", set_cell(D, 2, "subject", "dance"), (D, 2, "subject"), "a subject"),
-    case("stage_mismatch", set_cell(T, 8, "stage", "junior"), (T, 8, "stage"), "primary school"),
+    case("demand_subject", set_cell(D, 2, "subject", "dance"), (D, 2, "subject"), "a subject", "bad_value"),
+    case(
+        "stage_mismatch",
+        set_cell(T, 8, "stage", "junior"),
+        (T, 8, "stage"),
+        "primary school",
+        "stage_mismatch",
+    ),
     # enums
-    case("gender", set_cell(T, 2, "gender", "X"), (T, 2, "gender"), "F, M"),
-    case("teacher_stage", set_cell(T, 6, "stage", "high"), (T, 6, "stage"), "primary, junior"),
-    case("degree", set_cell(T, 2, "degree", "phd"), (T, 2, "degree"), "bachelor"),
-    case("role", set_cell(T, 5, "role", "director"), (T, 5, "role"), "vice_principal"),
-    case("area", set_cell(S, 2, "area", "city"), (S, 2, "area"), "urban, town, rural"),
-    case("school_stage", set_cell(S, 4, "stage", "senior"), (S, 4, "stage"), "nine_year"),
-    case("pin_action", set_cell(P, 3, "action", "leave"), (P, 3, "action"), "move_to, stay"),
+    case("gender", set_cell(T, 2, "gender", "X"), (T, 2, "gender"), "F, M", "bad_value"),
+    case("teacher_stage", set_cell(T, 6, "stage", "high"), (T, 6, "stage"), "primary, junior", "bad_value"),
+    case("degree", set_cell(T, 2, "degree", "phd"), (T, 2, "degree"), "bachelor", "bad_value"),
+    case("role", set_cell(T, 5, "role", "director"), (T, 5, "role"), "vice_principal", "bad_value"),
+    case("area", set_cell(S, 2, "area", "city"), (S, 2, "area"), "urban, town, rural", "bad_value"),
+    case("school_stage", set_cell(S, 4, "stage", "senior"), (S, 4, "stage"), "nine_year", "bad_value"),
+    case("pin_action", set_cell(P, 3, "action", "leave"), (P, 3, "action"), "move_to, stay", "bad_value"),
     # numbers and flags
-    case("negative_years", set_cell(T, 2, "years_at_school", "-1"), (T, 2, "years_at_school"), "0"),
-    case("negative_terms", set_cell(T, 5, "terms_at_school", "-1"), (T, 5, "terms_at_school"), "0"),
+    case(
+        "negative_years", set_cell(T, 2, "years_at_school", "-1"), (T, 2, "years_at_school"), "0", "bad_value"
+    ),
+    case(
+        "negative_terms", set_cell(T, 5, "terms_at_school", "-1"), (T, 5, "terms_at_school"), "0", "bad_value"
+    ),
     case(
         "negative_establishment",
         set_cell(S, 2, "establishment", "-5"),
         (S, 2, "establishment"),
         "non-negative",
+        "bad_value",
     ),
     case(
         "negative_max_incoming",
         set_cell(S, 4, "max_incoming", "-1"),
         (S, 4, "max_incoming"),
         "non-negative",
+        "bad_value",
     ),
-    case("negative_required", set_cell(D, 3, "required", "-1"), (D, 3, "required"), "non-negative"),
-    case("birth_year_range", set_cell(T, 2, "birth_year", "1900"), (T, 2, "birth_year"), "1955"),
-    case("birth_year_text", set_cell(T, 2, "birth_year", "1980年"), (T, 2, "birth_year"), "year"),
+    case(
+        "negative_required", set_cell(D, 3, "required", "-1"), (D, 3, "required"), "non-negative", "bad_value"
+    ),
+    case("birth_year_range", set_cell(T, 2, "birth_year", "1900"), (T, 2, "birth_year"), "1955", "bad_value"),
+    case(
+        "birth_year_text", set_cell(T, 2, "birth_year", "1980年"), (T, 2, "birth_year"), "year", "bad_value"
+    ),
     case(
         "fractional_years",
         set_cell(T, 3, "years_at_school", "7.5"),
         (T, 3, "years_at_school"),
         "integer",
+        "bad_value",
     ),
-    case("flag_value", set_cell(T, 2, "is_backbone", "2"), (T, 2, "is_backbone"), "0 or 1"),
-    case("flag_text", set_cell(T, 3, "volunteer", "yes"), (T, 3, "volunteer"), "0 or 1"),
+    case("flag_value", set_cell(T, 2, "is_backbone", "2"), (T, 2, "is_backbone"), "0 or 1", "bad_value"),
+    case("flag_text", set_cell(T, 3, "volunteer", "yes"), (T, 3, "volunteer"), "0 or 1", "bad_value"),
     case(
         "rotated_in_future",
         set_cell(T, 4, "last_rotated_year", "2027"),
         (T, 4, "last_rotated_year"),
         "not after the plan year 2025",
+        "bad_value",
     ),
-    case("school_lat", set_cell(S, 2, "lat", "95"), (S, 2, "lat"), "-90..90"),
-    case("home_lon", set_cell(T, 3, "home_lon", "200"), (T, 3, "home_lon"), "-180..180"),
+    case("school_lat", set_cell(S, 2, "lat", "95"), (S, 2, "lat"), "-90..90", "bad_value"),
+    case("home_lon", set_cell(T, 3, "home_lon", "200"), (T, 3, "home_lon"), "-180..180", "bad_value"),
     case(
         "new_teacher_period",
         set_cell(T, 6, "new_teacher_period", "3"),
         (T, 6, "new_teacher_period"),
         "0, 1 or 2",
+        "bad_value",
     ),
     # policy
     case(
@@ -179,47 +261,78 @@ CASES = [
         replace_policy("rate = 0.15", "rate = 1.5"),
         (POLICY, None, "rules.rotation_quota.rate"),
         "between 0 and 1",
+        "bad_value",
     ),
     case(
         "policy_rule",
         add_policy('\n[rules.bogus]\nmode = "hard"\n'),
         (POLICY, None, "rules.bogus"),
         "unknown rule",
+        "unknown_rule",
     ),
     case(
         "policy_mode",
         add_policy('\n[rules.capacity]\nmode = "soft"\n'),
         (POLICY, None, "rules.capacity.mode"),
         "hard or elastic",
+        "bad_value",
     ),
-    case("policy_year", replace_policy("2025", "1800"), (POLICY, None, "year"), "1990..2100"),
+    case("policy_year", replace_policy("2025", "1800"), (POLICY, None, "year"), "1990..2100", "bad_value"),
     case(
         "policy_syntax",
         replace_policy('scope = "school"', "scope = school"),
         (POLICY, 5, None),
         "TOML syntax",
+        "syntax_error",
     ),
 ]
 
 
-def problems_of(load: Any, *args: Any) -> list[InputProblem]:
+def problems_of(load: Any, *args: Any) -> list[Problem]:
     with pytest.raises(ScenarioError) as caught:
         load(*args)
     return caught.value.problems
 
 
-def places(problems: list[InputProblem]) -> list[Place]:
+def places(problems: list[Problem]) -> list[Place]:
     return [(p.file, p.row, p.column) for p in problems]
 
 
-@pytest.mark.parametrize(("edits", "place", "keyword"), CASES)
-def test_malformed_bundle(tmp_path: Path, edits: list[Edit], place: Place, keyword: str) -> None:
+def assert_said_in_both_languages(problems: list[Problem]) -> None:
+    for problem in problems:
+        assert problem.code and problem.zh and problem.en, problem
+        assert problem.code.isidentifier() and problem.code.islower(), problem.code
+
+
+@pytest.mark.parametrize(("edits", "place", "keyword", "code"), CASES)
+def test_malformed_bundle(tmp_path: Path, edits: list[Edit], place: Place, keyword: str, code: str) -> None:
     bundle = good_bundle()
     for edit in edits:
         edit(bundle)
     problems = problems_of(load_bundle, write(bundle, tmp_path / "bad"))
     assert places(problems) == [place], problems
-    assert keyword in problems[0].message
+    assert keyword in problems[0].en
+    assert problems[0].code == code
+    assert_said_in_both_languages(problems)
+
+
+def test_problems_in_chinese(tmp_path: Path) -> None:
+    bundle = good_bundle()
+    for edit in (
+        set_cell(T, 2, "gender", "X"),
+        set_cell(T, 6, "teacher_id", "T06"),
+        set_cell(T, 6, "school_id", "S9"),
+        rename_column(T, "volunteer", "volunter"),
+    ):
+        edit(bundle)
+    problems = problems_of(load_bundle, write(bundle, tmp_path / "bad"))
+    assert [p.text("zh") for p in problems] == [
+        "teachers.csv,第 1 行,“volunter”列:未知的列;是否应为 volunteer?",
+        "teachers.csv,第 2 行,“gender”列:应为以下之一:F、M,实际为 'X'",
+        "teachers.csv,第 6 行,“school_id”列:schools.csv 中没有 school_id 'S9'",
+        "teachers.csv,第 7 行,“teacher_id”列:teacher_id 'T06' 重复,首次出现在第 6 行",
+    ]
+    assert [p.code for p in problems] == ["unknown_column", "bad_value", "unknown_reference", "duplicate_id"]
 
 
 def test_bundle_reports_every_problem_at_once(tmp_path: Path) -> None:
@@ -246,6 +359,7 @@ def test_bundle_reports_every_problem_at_once(tmp_path: Path) -> None:
         (POLICY, None, "rules.rotation_quota.rate"),
     ]
     assert str(problems[0]) == "teachers.csv, row 2, column gender: expected one of F, M, got 'X'"
+    assert_said_in_both_languages(problems)
 
 
 def _edit_sheet(path: Path, sheet: str, row: int, column: str, value: Any) -> None:
@@ -288,7 +402,8 @@ def test_workbook_missing_sheet_and_unreadable_file(scenario: Scenario, tmp_path
     garbage = tmp_path / "garbage.xlsx"
     garbage.write_text("not a zip", encoding="utf-8")
     [problem] = problems_of(load_workbook, garbage)
-    assert (problem.file, "not a readable") == ("garbage.xlsx", problem.message[:14])
+    assert (problem.file, "not a readable") == ("garbage.xlsx", problem.en[:14])
+    assert problem.code == "unreadable_file" and problem.zh.startswith("不是可读的 .xlsx 工作簿")
 
 
 def test_document_reports_list_indexes(scenario: Scenario) -> None:
@@ -314,7 +429,8 @@ def test_document_reports_list_indexes(scenario: Scenario) -> None:
         ("pins", 0, "school_id"),
         ("policy", None, "rules.rotation_quota.rate"),
     ]
-    assert "'dance'" in problems[1].message
+    assert "'dance'" in problems[1].en and "'dance'" in problems[1].zh
+    assert_said_in_both_languages(problems)
 
 
 def test_document_missing_list_and_bad_json(scenario: Scenario) -> None:
@@ -324,4 +440,5 @@ def test_document_missing_list_and_bad_json(scenario: Scenario) -> None:
     assert places(problems_of(load_document, "[]")) == [("document", None, None)]
     [problem] = problems_of(load_document, '{"teachers": [\n  {"teacher_id": }]}')
     assert (problem.file, problem.row) == ("document", 2)
-    assert "invalid JSON" in problem.message
+    assert "invalid JSON" in problem.en
+    assert problem.code == "syntax_error" and problem.zh.startswith("JSON 格式错误:")

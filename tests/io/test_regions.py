@@ -106,7 +106,8 @@ def test_bad_cells_in_a_part_are_reported_at_the_original_rows(bundle: Path, tmp
         (T, second, "gender"),
         (D, len(demand) + 1, "subject"),
     ]
-    assert f"first at row {repeated}" in error.value.problems[2].message
+    assert f"first at row {repeated}" in error.value.problems[2].en
+    assert f"首次出现在第 {repeated} 行" in error.value.problems[2].zh
     for other in (parts[0], parts[2]):
         load_region_part(other)  # the other regions are sound
 
@@ -142,10 +143,13 @@ def test_the_split_reports_every_unroutable_or_crossing_row_and_leaves_nothing(
         (D, 2, "school_id"),
         (P, 2, "teacher_id"),
     ]
-    messages = [p.message for p in error.value.problems]
+    messages = [p.en for p in error.value.problems]
     assert "unknown school_id 'S999'" in messages[0]
     assert f"in region {regions[2]!r}" in messages[1] and f"in region {regions[2]!r}" in messages[2]
     assert f"first at row {min(here[3], there[2])}" in messages[3]
+    codes = [p.code for p in error.value.problems]
+    assert codes[:4] == ["unknown_reference", "cross_region", "cross_region", "duplicate_id"]
+    assert f"在区域 {regions[2]!r}" in error.value.problems[1].zh
     assert not work_dir.exists()
 
 
@@ -157,7 +161,7 @@ def test_a_wrong_header_is_reported_before_any_row(bundle: Path, tmp_path: Path)
     with pytest.raises(ScenarioError) as error:
         split_bundle(bundle, tmp_path / "parts")
     assert problems_of(error) == [(T, 1, "school_id"), (T, 1, "school")]
-    assert "did you mean school_id" in error.value.problems[1].message
+    assert "did you mean school_id" in error.value.problems[1].en
     assert list((tmp_path / "parts").iterdir()) == []  # an empty folder given stays empty
 
 
@@ -169,7 +173,8 @@ def test_a_region_without_teachers_is_reported(bundle: Path, tmp_path: Path) -> 
     assert (problem.file, problem.column) == (
         S,
         "region",
-    ) and "'空县' has schools but no teachers" in problem.message
+    ) and "'空县' has schools but no teachers" in problem.en
+    assert problem.code == "region_without_teachers" and "区域 '空县' 有学校" in problem.zh
 
 
 def test_split_needs_an_empty_work_dir(bundle: Path, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from api.config import Settings
 from api.main import create_app
 from api.web.routes import HERE, messages, rule_forms
-from optimizer.policy import DEFAULT_RULES, MODES
+from optimizer.rules import declarations
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted((HERE / "static" / "js").glob("*.js"))
@@ -51,7 +51,7 @@ def test_every_label_the_page_uses_exists(client: TestClient) -> None:
     used |= {f"plan_status.{s}" for s in ("optimal", "feasible", "infeasible", "timeout_no_plan")}
     used |= {f"report_status.{s}" for s in ("met", "violated", "not_applicable")}
     used |= {f"report.glance_{s}" for s in ("met", "violated", "not_applicable")}
-    used |= {f"choice.{mode}" for mode in MODES} | {f"rule.{rule}" for rule in DEFAULT_RULES}
+    used |= {f"choice.{mode}" for mode in ("hard", "elastic")} | {f"rule.{d.rule}" for d in declarations()}
     assert len(used) > 150
     missing = sorted(used - set(messages()))
     assert not missing, missing
@@ -72,20 +72,23 @@ def test_the_page_is_chinese_by_default_and_english_by_cookie(client: TestClient
 
 def test_the_tune_form_has_an_input_for_every_policy_parameter(client: TestClient) -> None:
     formed = {(form.rule, param.name) for form in rule_forms() for param in form.params}
-    for rule, defaults in DEFAULT_RULES.items():
-        for name, default in defaults.items():
-            if name == "priority":
-                assert {(rule, f"priority.{s}") for s in default} <= formed
-            elif isinstance(default, dict):
-                assert {(rule, f"{name}.{key}") for key in default} <= formed
+    for declared in declarations():
+        for param in declared.params:
+            if param.kind == "subject_table":
+                assert {(declared.rule, f"{param.name}.{s}") for s in param.default} <= formed
+            elif param.kind == "integer_table":
+                assert {(declared.rule, f"{param.name}.{key}") for key in param.default} <= formed
             else:
-                assert (rule, name) in formed
+                assert (declared.rule, param.name) in formed
     html = client.get("/").text
     assert html.count('class="param"') == len(formed)
     rate = next(p for f in rule_forms() if f.rule == "rotation_quota" for p in f.params if p.name == "rate")
     assert (rate.kind, rate.default_parts()) == ("fraction", [("", "10%")])
     areas = next(p for f in rule_forms() if f.rule == "rotation_quota" for p in f.params if p.kind == "areas")
     assert areas.default_parts() == [("area.urban", ""), ("", " / "), ("area.town", "")]
+    scope = next(p for f in rule_forms() if f.rule == "rotation_quota" for p in f.params if p.name == "scope")
+    assert scope.choices == ("region", "school", "city")  # every scope the policy accepts
+    assert all(f"choice.{c}" in messages() for c in scope.choices)
 
 
 def test_static_files_are_served_and_shipped_as_package_data(client: TestClient) -> None:

@@ -1,0 +1,166 @@
+"""The input problems several readers report alike, each built here once with its code and both
+texts, so that a CSV bundle, a workbook, a JSON document, a split bundle, a plan.csv and a set of
+edits say the same thing the same way."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from optimizer.errors import Problem
+
+NOUNS_ZH = {"school": "学校", "teacher": "教师"}
+PATHS = {
+    "file": ("文件不存在", "no such file"),
+    "folder": ("文件夹不存在", "no such folder"),
+    "path": ("文件或文件夹不存在", "no such file or folder"),
+}
+FIRST_AT_ROW_EN = re.compile(r"(first at row )(\d+)")
+FIRST_AT_ROW_ZH = re.compile(r"(首次出现在第 )(\d+)")
+
+
+def missing_path(path: str, kind: str) -> Problem:
+    """`path` does not exist; kind is file, folder or path (either)."""
+    zh, en = PATHS[kind]
+    return Problem(code="missing_file", zh=zh, en=en, file=path)
+
+
+def bad_encoding(file: str) -> Problem:
+    return Problem(
+        code="bad_encoding",
+        zh="无法解码;请另存为 UTF-8 编码",
+        en="cannot decode; save it as UTF-8",
+        file=file,
+    )
+
+
+def unreadable_csv(file: str, error: Exception) -> Problem:
+    return Problem(
+        code="unreadable_file",
+        zh=f"不是可读的 CSV 文件:{error}",
+        en=f"not a readable CSV file: {error}",
+        file=file,
+    )
+
+
+def missing_table(label: str, required: Sequence[str]) -> Problem:
+    """A required table (file, sheet or JSON list) is absent."""
+    return Problem(
+        code="missing_table",
+        zh=f"未找到;{'、'.join(required)} 是必需的",
+        en=f"not found; {', '.join(required)} are required",
+        file=label,
+    )
+
+
+def empty_table(label: str) -> Problem:
+    return Problem(
+        code="empty_table",
+        zh="没有数据行;至少需要一行",
+        en="no rows; at least one needed",
+        file=label,
+    )
+
+
+def missing_column(label: str, row: int | None, column: str) -> Problem:
+    return Problem(
+        code="missing_column",
+        zh="缺少必需的列",
+        en="missing required column",
+        file=label,
+        row=row,
+        column=column,
+    )
+
+
+def unknown_column(
+    label: str, row: int | None, column: str, known: Sequence[str], close: str | None
+) -> Problem:
+    """A column the table does not have; `close` is the known name it was probably meant to be."""
+    if close:
+        zh, en = f"未知的列;是否应为 {close}?", f"unknown column; did you mean {close}?"
+    else:
+        zh, en = (
+            f"未知的列;应为以下之一:{'、'.join(known)}",
+            f"unknown column; expected one of {', '.join(known)}",
+        )
+    return Problem(code="unknown_column", zh=zh, en=en, file=label, row=row, column=column)
+
+
+def blank_value(label: str, row: int | None, column: str) -> Problem:
+    return Problem(
+        code="blank_value",
+        zh="必须填写,不能为空",
+        en="a value is required, got blank",
+        file=label,
+        row=row,
+        column=column,
+    )
+
+
+def bad_value(
+    label: str, row: int | None, column: str | None, expected_zh: str, expected_en: str, got: str
+) -> Problem:
+    """A value that does not parse: what was expected (in both languages) and what was given."""
+    return Problem(
+        code="bad_value",
+        zh=f"应为{expected_zh},实际为 {got}",
+        en=f"expected {expected_en}, got {got}",
+        file=label,
+        row=row,
+        column=column,
+    )
+
+
+def not_an_object(label: str, row: int | None, item: object) -> Problem:
+    """A JSON list item that should have been an object."""
+    return Problem(
+        code="bad_shape",
+        zh=f"应为对象,实际为 {item!r}",
+        en=f"expected an object, got {item!r}",
+        file=label,
+        row=row,
+    )
+
+
+def duplicate(label: str, row: int, column: str, what: str, first_row: int) -> Problem:
+    """`what` (an id, or a key such as `(S3, music)`) was given before, at `first_row`."""
+    return Problem(
+        code="duplicate_id",
+        zh=f"{what} 重复,首次出现在第 {first_row} 行",
+        en=f"duplicate {what}, first at row {first_row}",
+        file=label,
+        row=row,
+        column=column,
+    )
+
+
+def renumbered(problem: Problem, original: Callable[[int], int]) -> Problem:
+    """The problem with its row, and the rows its texts name (`first at row N`), mapped by
+    `original`: for a problem found in a part of a file and reported against the whole file."""
+
+    def text(pattern: re.Pattern[str], value: str) -> str:
+        return pattern.sub(lambda m: f"{m.group(1)}{original(int(m.group(2)))}", value)
+
+    row = None if problem.row is None else original(problem.row)
+    return replace(
+        problem, row=row, zh=text(FIRST_AT_ROW_ZH, problem.zh), en=text(FIRST_AT_ROW_EN, problem.en)
+    )
+
+
+def unknown_reference(
+    label: str, row: int | None, column: str, what: str, *refs: str, source: str | None = None
+) -> Problem:
+    """A reference to something that does not exist: `what` is school, teacher or a column name
+    (school_id); `source` is where it was looked for, when the message should say so."""
+    noun_zh, shown_zh, shown_en = (
+        NOUNS_ZH.get(what, f" {what}"),
+        "、".join(map(repr, refs)),
+        ", ".join(map(repr, refs)),
+    )
+    if source:
+        zh, en = f"{source} 中没有{noun_zh} {shown_zh}", f"unknown {what} {shown_en}; not in {source}"
+    else:
+        zh, en = f"未知的{noun_zh} {shown_zh}", f"unknown {what} {shown_en}"
+    return Problem(code="unknown_reference", zh=zh, en=en, file=label, row=row, column=column)
