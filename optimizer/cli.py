@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from optimizer.errors import ScenarioError
+from optimizer.errors import LANGS, Problem, ScenarioError
 from optimizer.explain.school import SchoolExplanation, explain_school, school_of
 from optimizer.explain.teacher import TeacherExplanation, explain_teacher, teacher_of
 from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bundle
@@ -29,10 +29,9 @@ from optimizer.plan import STATUSES, RuleRow, Summary
 from optimizer.process_exit import exit_process
 from optimizer.regional import bundle_splits, plan_bundle, solve_scenario
 from optimizer.report import check_plan, hard_violations
-from optimizer.rules import all_rules, is_eligible
-from optimizer.rules.shortage import RULE as SHORTAGE
-from optimizer.scenario import Scenario
 from optimizer.result import Result
+from optimizer.rules import all_rules, example, is_eligible, shortage_posts
+from optimizer.scenario import Scenario
 from optimizer.solve import plan_result, solve
 
 EXIT_OK = 0
@@ -47,10 +46,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except ScenarioError as error:
-        print(f"input error: {len(error.problems)} problem(s)", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        _print_problems(error.problems, args.lang)
         return EXIT_INPUT
+
+
+def _print_problems(problems: Sequence[Problem], lang: str | None) -> None:
+    """Every input problem on stderr, in the --lang language, or in both (Chinese first)."""
+    langs = [lang] if lang else list(LANGS)
+    heading = {"zh": f"输入有误:共 {len(problems)} 个问题", "en": f"input error: {len(problems)} problem(s)"}
+    for each in langs:
+        print(heading[each], file=sys.stderr)
+    for problem in problems:
+        for each in langs:
+            print(f"  {problem.text(each)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 input error, 2 hard rules violated or in conflict, "
         "3 time out without a plan.",
     )
+    parser.set_defaults(lang=None)  # the service commands report no input problems: no --lang
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     solve_cmd = commands.add_parser("solve", help="plan this year's rotation and write the plan files")
@@ -143,6 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     validate_cmd.add_argument(
         "bundle", type=Path, metavar="BUNDLE", help="scenario folder, .xlsx workbook or .json document"
     )
+    _add_lang(validate_cmd)
     validate_cmd.set_defaults(run=_validate)
 
     generate_cmd = commands.add_parser("generate", help="write a generated county as a scenario bundle")
@@ -176,6 +186,7 @@ def _parser() -> argparse.ArgumentParser:
         help="processes building regions at once (default: one per CPU); the files do not depend on it",
     )
     generate_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="bundle folder to write")
+    _add_lang(generate_cmd)
     generate_cmd.set_defaults(run=_generate)
 
     serve_cmd = commands.add_parser("serve", help="start the HTTP service (the JSON API under /v1)")
@@ -221,12 +232,14 @@ def _add_set(command: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="RULE.PARAM=VALUE",
-        help="override a policy parameter, e.g. rotation_quota.rate=0.15 (repeatable)",
+        help=f"override a policy parameter, e.g. {example()} (repeatable)",
     )
 
 
 def _add_lang(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--lang", choices=("zh", "en"), help="language of rule sentences (default: both)")
+    command.add_argument(
+        "--lang", choices=LANGS, help="language of rule sentences and input problems (default: both)"
+    )
 
 
 def _load(bundle: Path, overrides: Sequence[str]) -> Scenario:
@@ -456,7 +469,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.bundle)
-    shortage = sum(short for _, _, _, short in SHORTAGE.posts(scenario))
+    shortage = sum(short for _, _, _, short in shortage_posts(scenario))
     print(f"scenario: {scenario.name}  year {scenario.policy.year}")
     print(f"teachers: {len(scenario.teachers)}")
     print(f"schools: {len(scenario.schools)}")
@@ -477,15 +490,11 @@ def _generate(args: argparse.Namespace) -> int:
         "year": args.year,
         "name": args.name,
     }
-    try:
-        params = replace(
-            base,
-            **{key: value for key, value in given.items() if value is not None},
-            overrides=(*base.overrides, *args.set),
-        )
-    except ValueError as error:
-        print(f"generate: {error}", file=sys.stderr)
-        return EXIT_INPUT
+    params = replace(
+        base,
+        **{key: value for key, value in given.items() if value is not None},
+        overrides=(*base.overrides, *args.set),
+    )
     size = write_generated_bundle(params, args.out, workers=args.workers)
     print(f"wrote {args.out}: {size.teachers} teachers, {size.schools} schools, {size.regions} regions")
     return EXIT_OK

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from optimizer.outcome import Outcome
 from optimizer.plan import Move, Plan, Summary
 from optimizer.report import check_plan
-from optimizer.rules.shortage import RULE as SHORTAGE
+from optimizer.rules import shortage_posts
 from optimizer.scenario import Scenario
 
 
@@ -150,7 +150,7 @@ def _figures(entry: PlanEntry) -> PlanFigures:
     outcome = Outcome(scenario, plan)
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
-    for school_id, subject, required, short in SHORTAGE.posts(scenario):
+    for school_id, subject, required, short in shortage_posts(scenario):
         before[subject] += short
         after[subject] += max(0, required - outcome.subject_after(school_id, subject))
     rural = [s for s in scenario.schools if scenario.is_rural(s)]

@@ -283,14 +283,19 @@ def override_json_schema(declarations: tuple[RuleParams, ...]) -> dict[str, Any]
         for d in declarations
         for p in d.params
     ]
-    example = next(
-        (f"{d.rule}.{p.name}={p.default}" for d in declarations for p in d.params if p.kind == "fraction"),
-        "year=2026",
-    )
     return {
         "type": "string",
         "maxLength": 500,
         "pattern": f"^({'|'.join(names)})\\s*=.+$",
         "description": "A policy change as policy.toml's dotted name and a TOML value.",
-        "examples": [example],
+        "examples": [example_override(declarations)],
     }
+
+
+def example_override(declarations: tuple[RuleParams, ...]) -> str:
+    """An override to show in help texts and examples: the first rate or share, raised by half."""
+    for d in declarations:
+        for p in d.params:
+            if p.kind == "fraction":
+                return f"{d.rule}.{p.name}={min(1.0, round(p.default * 1.5, 4)):g}"
+    return "year=2026"

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan, RuleRow, Summary
-from optimizer.rules import all_rules
+from optimizer.rules import all_rules, figures
 from optimizer.scenario import Scenario
 
 
@@ -42,9 +42,6 @@ def summarize(
 ) -> Summary:
     """The summary's figures: the solve's, the plan's, and those the rules state (`Rule.figures`)."""
     outcome = Outcome(scenario, plan)
-    figures: dict[str, float] = {}
-    for rule in all_rules():
-        figures.update(rule.figures(scenario, outcome))
     return Summary(
         status=status,
         objective=objective,
@@ -56,7 +53,7 @@ def summarize(
         backbone_rotating=sum(t.is_backbone for t, _ in outcome.moves),
         variables=variables,
         hard_violations=len(hard_violations(report)),
-        **figures,  # type: ignore[arg-type]
+        **figures(scenario, plan),  # type: ignore[arg-type]
     )
 
 

@@ -12,11 +12,13 @@ import pytest
 from benchmarks.baselines.greedy import greedy_plan
 from benchmarks.baselines.independent_mip import IndependentResult, solve_independent
 from optimizer.generate import CountyParams, conflicting_quotas, generate_county
+from optimizer.options import DiagnosisBudget, EngineSettings
 from optimizer.plan import RuleRow
-from optimizer.policy import DEFAULT_RULES
 from optimizer.report import check_plan, hard_violations, plan_cost
+from optimizer.result import Result
+from optimizer.rules import default_policy
 from optimizer.scenario import Pin, Scenario
-from optimizer.solve import Result, SolveOptions, solve
+from optimizer.solve import solve
 from tests.tiny import YEAR, scenario, school, teacher
 
 SUBJECTS = ("math", "chinese", "music", "pe", "english")
@@ -121,7 +123,8 @@ def generated(seed: int, overrides: tuple[str, ...] = ()) -> Scenario:
 
 
 def ours(sc: Scenario) -> Result:
-    return solve(sc, SolveOptions(time_limit=30, seed=1, conflict_time_limit=5, max_conflicts=1))
+    diagnosis = DiagnosisBudget(time_limit=5, max_conflicts=1)
+    return solve(sc, EngineSettings(time_limit=30, seed=1), diagnosis=diagnosis)
 
 
 def independent(sc: Scenario) -> IndependentResult:
@@ -214,7 +217,7 @@ def test_greedy_keeps_gates_and_caps_and_never_beats_the_optimum(seed: int) -> N
     is at least the optimum."""
     sc = random_county(seed, hard_share=0.0 if seed % 2 else 0.3)
     if seed % 2:
-        defaults = [f"{rule}.mode={DEFAULT_RULES[rule]['mode']}" for rule in RULES]
+        defaults = [f"{rule}.mode={default_policy().mode(rule)}" for rule in RULES]
         sc = replace(sc, policy=sc.policy.with_overrides(defaults))
     mip = independent(sc)
     if mip.status != "optimal":

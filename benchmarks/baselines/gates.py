@@ -1,16 +1,53 @@
-"""SPEC's three gate rules as plain predicates on one move, written from SPEC.md for the baselines
-(not imported from `optimizer.rules`, so that the independent MIP stays independent)."""
+"""SPEC's three gate rules as plain predicates on one move, and the notions they rest on (who is
+eligible, sending and receiving schools), written from SPEC.md for the baselines (not imported
+from `optimizer.rules`, so that the independent MIP stays independent)."""
 
 from __future__ import annotations
 
 from optimizer.scenario import Scenario, School, Teacher, stage_fits
 
 GATES = ("eligibility", "direction", "subject_fit")
+RELAXABLE = ("too_few_years", "too_few_terms", "cooldown")
+"""Reasons an elastic eligibility rule may override; the others never yield a move."""
+
+
+def ineligible_reason(scenario: Scenario, teacher: Teacher) -> str | None:
+    """Why SPEC's eligibility rule keeps `teacher` home this year, or None when eligible."""
+    params = scenario.policy.rule("eligibility")
+    year = scenario.policy.year
+    if teacher.on_rotation_from:
+        return "returning" if scenario.returns_this_year(teacher) else "on_rotation"
+    if teacher.exempt_reason:
+        return "exempt"
+    retirement_age = int(params["retirement_age"][teacher.gender])
+    if year - teacher.birth_year >= retirement_age - int(params["retirement_exempt_years"]):
+        return "near_retirement"
+    if teacher.last_rotated_year is not None and year - teacher.last_rotated_year < int(
+        params["cooldown_years"]
+    ):
+        return "cooldown"
+    if teacher.is_principal:
+        return "too_few_terms" if teacher.terms_at_school < int(params["principal_terms"]) else None
+    return "too_few_years" if teacher.years_at_school < int(params["min_years_at_school"]) else None
+
+
+def is_eligible(scenario: Scenario, teacher: Teacher) -> bool:
+    return ineligible_reason(scenario, teacher) is None
+
+
+def is_sending(scenario: Scenario, school: School) -> bool:
+    """Urban and town schools (`sending_areas`) that are not weak."""
+    return school.area in scenario.policy.rule("rotation_quota")["sending_areas"] and not school.is_weak
+
+
+def is_receiving(scenario: Scenario, school: School) -> bool:
+    """Rural schools (`receiving_areas`) and every weak school."""
+    return school.area in scenario.policy.rule("direction")["receiving_areas"] or school.is_weak
 
 
 def eligibility_allows(scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
     """Eligible, or HR pinned this very move, or owes rural service and goes to a rural school."""
-    if scenario.is_eligible(teacher):
+    if is_eligible(scenario, teacher):
         return True
     pin = scenario.pin_by_teacher.get(teacher.teacher_id)
     if pin is not None and pin.action == "move_to" and pin.school_id == to_school.school_id:
@@ -31,7 +68,7 @@ def direction_allows(scenario: Scenario, teacher: Teacher, from_school: School, 
     understaffed (headcount vs establishment before the moves), or an allowed area pair."""
     if teacher.is_principal and (from_school.area == "rural") != (to_school.area == "rural"):
         return True
-    if scenario.is_sending(from_school) and scenario.is_receiving(to_school):
+    if is_sending(scenario, from_school) and is_receiving(scenario, to_school):
         return True
     if overstaffed(scenario, from_school) and understaffed(scenario, to_school):
         return True

@@ -47,7 +47,14 @@ from optimizer.plan import Move, Plan
 from optimizer.policy import ceil_share, floor_share
 from optimizer.scenario import SCHOOL_STAGES, Scenario, School, Teacher, stage_fits
 
-from .gates import direction_allows, eligibility_allows, subject_fit_allows
+from .gates import (
+    direction_allows,
+    eligibility_allows,
+    is_eligible,
+    is_receiving,
+    is_sending,
+    subject_fit_allows,
+)
 
 UNLIMITED = 10**9
 
@@ -187,11 +194,11 @@ def pool_members(scenario: Scenario) -> dict[str, list[Teacher]]:
     for teacher in scenario.teachers:
         if teacher.role != "teacher" or teacher.teacher_id in scenario.pin_by_teacher:
             continue
-        if not (scenario.is_eligible(teacher) or scenario.owes_rural_service(teacher)):
+        if not (is_eligible(scenario, teacher) or scenario.owes_rural_service(teacher)):
             continue
         home = scenario.school_by_id[scenario.home_school(teacher)]
         overstaffed = scenario.headcount(home.school_id) > home.establishment
-        if scenario.is_sending(home) or overstaffed or home.area in allow_from:
+        if is_sending(scenario, home) or overstaffed or home.area in allow_from:
             members[home.region].append(teacher)
     for teachers in members.values():
         teachers.sort(key=seniority)
@@ -255,7 +262,7 @@ def fits(scenario: Scenario, ledger: Ledger, teacher: Teacher, school: School) -
         scenario, teacher, home, school
     ):
         return False
-    if scenario.is_receiving(home):
+    if is_receiving(scenario, home):
         required = scenario.demand.get((home_id, teacher.subject), 0)
         return ledger.subject_count(home_id, teacher.subject) > required
     return True
@@ -284,7 +291,7 @@ def fill_shortages(scenario: Scenario, ledger: Ledger, region: str) -> None:
     priorities = scenario.policy.rule("shortage")["priority"]
     posts = []
     for school_id, subject, required in ledger.demand_in[region]:
-        if not scenario.is_receiving(scenario.school_by_id[school_id]):
+        if not is_receiving(scenario, scenario.school_by_id[school_id]):
             continue
         short = required - ledger.subject_count(school_id, subject)
         if short > 0:
@@ -315,7 +322,7 @@ def exchange_leaders(scenario: Scenario, ledger: Ledger, region: str) -> None:
         for t in scenario.staff_at[school.school_id]
         if t.is_principal
         and t.terms_at_school >= terms
-        and scenario.is_eligible(t)
+        and is_eligible(scenario, t)
         and t.teacher_id not in scenario.pin_by_teacher
     ]
     due.sort(key=lambda t: (-t.terms_at_school, *seniority(t)))
@@ -340,7 +347,7 @@ def exchange_leaders(scenario: Scenario, ledger: Ledger, region: str) -> None:
                         t
                         for t in scenario.staff_at[school.school_id]
                         if t.role == leader.role
-                        and scenario.is_eligible(t)
+                        and is_eligible(scenario, t)
                         and t.teacher_id not in scenario.pin_by_teacher
                         and stage_fits(t.stage, home.stage)
                         and ledger.may_leave(t)
@@ -428,8 +435,8 @@ def top_up(
 def quota_groups(scenario: Scenario, ledger: Ledger, region: str) -> list[tuple[list[str], int]]:
     """(sending schools, teachers who must rotate from them) of the region."""
     rate = scenario.policy.rule("rotation_quota")["rate"]
-    sending = [s.school_id for s in ledger.schools_in[region] if scenario.is_sending(s)]
-    eligible = {sid: sum(scenario.is_eligible(t) for t in scenario.staff_at[sid]) for sid in sending}
+    sending = [s.school_id for s in ledger.schools_in[region] if is_sending(scenario, s)]
+    eligible = {sid: sum(is_eligible(scenario, t) for t in scenario.staff_at[sid]) for sid in sending}
     if scenario.policy.rule("rotation_quota")["scope"] == "school":
         return [([sid], ceil_share(rate, eligible[sid])) for sid in sending]
     return [(sending, ceil_share(rate, sum(eligible.values())))]
@@ -447,7 +454,7 @@ def meet_quota(scenario: Scenario, ledger: Ledger, region: str) -> None:
 def meet_backbone_share(scenario: Scenario, ledger: Ledger, region: str) -> None:
     """Add backbone movers; while none can be added, drop the last-added classroom move the quota
     can spare (it may free the room a backbone teacher needs) and try again."""
-    sending = [s.school_id for s in ledger.schools_in[region] if scenario.is_sending(s)]
+    sending = [s.school_id for s in ledger.schools_in[region] if is_sending(scenario, s)]
     while True:
         top_up(
             scenario,

@@ -50,12 +50,21 @@ from optimizer.plan import Move, Plan
 from optimizer.policy import as_fraction, ceil_share, floor_share
 from optimizer.scenario import Scenario, School, Teacher
 
-from .gates import GATES, direction_allows, eligibility_allows, subject_fit_allows
+from .gates import (
+    GATES,
+    RELAXABLE,
+    direction_allows,
+    eligibility_allows,
+    ineligible_reason,
+    is_eligible,
+    is_receiving,
+    is_sending,
+    subject_fit_allows,
+)
 
 COST_SCALE = 100
 """Objective coefficients are round(weight × COST_SCALE): integer cost units, as the project's."""
 LEADER_POSTS = ("principal", "vice_principal")
-RELAXABLE = ("too_few_years", "too_few_terms", "cooldown")
 INF = highspy.kHighsInf
 
 
@@ -201,12 +210,12 @@ class Mip:
 
 
 def may_leave(scenario: Scenario, teacher: Teacher) -> bool:
-    eligibility = scenario.eligibility[teacher.teacher_id]
-    if eligibility.eligible or teacher.teacher_id in scenario.pin_by_teacher:
+    reason = ineligible_reason(scenario, teacher)
+    if reason is None or teacher.teacher_id in scenario.pin_by_teacher:
         return True
     if scenario.owes_rural_service(teacher):
         return True
-    return eligibility.reason in RELAXABLE and not scenario.policy.is_hard("eligibility")
+    return reason in RELAXABLE and not scenario.policy.is_hard("eligibility")
 
 
 def candidates(scenario: Scenario) -> tuple[list[Candidate], list[tuple[str, ...]]]:
@@ -313,13 +322,13 @@ class Formulation:
         """Departures from sending schools ≥ ⌈rate × their eligible teachers⌉, per region or school."""
         sc = self.scenario
         rate = self.policy.rule("rotation_quota")["rate"]
-        sending = [s for s in sc.schools if sc.is_sending(s)]
+        sending = [s for s in sc.schools if is_sending(sc, s)]
         if self.policy.rule("rotation_quota")["scope"] == "school":
             groups = [[s] for s in sending]
         else:
             groups = [[s for s in sending if s.region == region] for region in sc.regions]
         for group in groups:
-            eligible = sum(sc.is_eligible(t) for s in group for t in sc.staff_at[s.school_id])
+            eligible = sum(is_eligible(sc, t) for s in group for t in sc.staff_at[s.school_id])
             leaving = Lin().add_all(self.cols(i for s in group for i in self.out_of[s.school_id]))
             self.mip.at_least("rotation_quota", "quota", leaving, ceil_share(rate, eligible))
 
@@ -349,7 +358,7 @@ class Formulation:
             if move.teacher.role == "teacher":
                 out_of_subject[(move.from_school, move.teacher.subject)].append(i)
         for (school_id, subject), required in sorted(sc.demand.items()):
-            if sc.shortage(school_id, subject) <= 0 or not sc.is_receiving(sc.school_by_id[school_id]):
+            if sc.shortage(school_id, subject) <= 0 or not is_receiving(sc, sc.school_by_id[school_id]):
                 continue
             after = Lin(const=sc.subject_headcount[(school_id, subject)])
             after.add_all(self.cols(into_post[(school_id, subject)]))
@@ -410,7 +419,7 @@ class Formulation:
         sc = self.scenario
         minimum = int(self.policy.rule("backbone_presence")["min_per_school"])
         for school in sc.schools:
-            if not sc.is_receiving(school):
+            if not is_receiving(sc, school):
                 continue
             sid = school.school_id
             after = Lin(const=sum(t.is_backbone for t in sc.staff_at[sid]))
@@ -459,7 +468,7 @@ class Formulation:
         sc = self.scenario
         terms = int(self.policy.rule("eligibility")["principal_terms"])
         for t in sc.teachers:
-            if t.is_principal and t.terms_at_school >= terms and sc.is_eligible(t):
+            if t.is_principal and t.terms_at_school >= terms and is_eligible(sc, t):
                 self.mip.at_least("principal_rotation", t.teacher_id, self.moved(t.teacher_id), 1)
         params = self.policy.rule("principal_rotation")
         share = as_fraction(params["young_rural_share"])
@@ -507,7 +516,7 @@ class Formulation:
         """An eligible teacher planning a senior title without rural / weak-school years moves."""
         sc = self.scenario
         for t in sc.teachers:
-            if t.plans_senior_title and t.rural_years < 1 and t.weak_years < 3 and sc.is_eligible(t):
+            if t.plans_senior_title and t.rural_years < 1 and t.weak_years < 3 and is_eligible(sc, t):
                 self.mip.at_least("title_priority", t.teacher_id, self.moved(t.teacher_id), 1)
 
     def preferences(self) -> None:
@@ -518,7 +527,7 @@ class Formulation:
         hard = self.policy.is_hard("preferences")
         volunteer = round(float(params["volunteer_weight"]) * COST_SCALE)
         for t in sc.teachers:
-            if t.volunteer and sc.is_eligible(t) and volunteer:
+            if t.volunteer and is_eligible(sc, t) and volunteer:
                 mip.offset += volunteer
                 for column in self.cols(self.by_teacher.get(t.teacher_id, [])):
                     mip.cost[column] -= volunteer

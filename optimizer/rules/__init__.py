@@ -10,8 +10,9 @@ A rule that is not shipped (a county's own, or one a test writes) joins with `re
 
 SPEC's derived notions that the rest of the program asks about — whether a teacher may be moved
 out this year (`standing`, `is_eligible`), sending and receiving schools (`is_sending`,
-`is_receiving`) — are answered here by the rule that owns each, so nothing outside this package
-reads a rule's parameters.
+`is_receiving`), the shortage posts (`shortage_posts`), a plan's figures (`figures`) — are
+answered here by the rule that owns each, so nothing outside this package reads a rule's
+parameters.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from functools import cache
 from typing import Any
 
 from optimizer.errors import Problem
-from optimizer.policy import Policy, RuleParams, checked_policy, merged_policy
+from optimizer.outcome import Outcome
+from optimizer.plan import Plan
+from optimizer.policy import Policy, RuleParams, checked_policy, example_override, merged_policy
 from optimizer.rules.base import GateRule, Rule
 from optimizer.rules.direction import is_receiving
 from optimizer.rules.eligibility import is_eligible, standing
 from optimizer.rules.rotation_quota import is_sending
+from optimizer.rules.shortage import RULE as _SHORTAGE
+from optimizer.scenario import Scenario
 
 RULE_MODULES = (
     "eligibility",
@@ -54,6 +59,8 @@ __all__ = [
     "all_rules",
     "declarations",
     "default_policy",
+    "example",
+    "figures",
     "gate_rules",
     "is_eligible",
     "is_receiving",
@@ -63,6 +70,7 @@ __all__ = [
     "register",
     "rule_by_id",
     "rule_ids",
+    "shortage_posts",
     "standing",
 ]
 
@@ -93,6 +101,25 @@ def rule_by_id(rule_id: str) -> Rule:
 
 def rule_ids() -> tuple[str, ...]:
     return tuple(rule.id for rule in all_rules())
+
+
+def shortage_posts(scenario: Scenario) -> list[tuple[str, str, int, int]]:
+    """(school, subject, required, shortage before moves) at every receiving school."""
+    return _SHORTAGE.posts(scenario)
+
+
+def figures(scenario: Scenario, plan: Plan) -> dict[str, float]:
+    """The summary's figures every rule states for `plan` (`Rule.figures`)."""
+    outcome = Outcome(scenario, plan)
+    stated: dict[str, float] = {}
+    for rule in all_rules():
+        stated.update(rule.figures(scenario, outcome))
+    return stated
+
+
+def example() -> str:
+    """An override for help texts and examples, e.g. `rotation_quota.rate=0.15`."""
+    return example_override(declarations())
 
 
 def declarations() -> tuple[RuleParams, ...]:
