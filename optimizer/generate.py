@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io import write_bundle
 from optimizer.io.bundle import csv_header, csv_rows, file_name, write_policy
 from optimizer.io.regions import region_scenario_name
@@ -217,17 +218,23 @@ class CountyParams:
     overrides: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        problems = []
+        """Every setting out of its range, at once: ScenarioError with one problem per setting."""
+        problems: list[Problem] = []
         if self.seed < 0:
-            problems.append("seed must be ≥ 0")
+            problems.append(_bad_setting("seed", "必须 ≥ 0", "must be ≥ 0"))
         if self.regions < 1:
-            problems.append("regions must be ≥ 1")
+            problems.append(_bad_setting("regions", "必须 ≥ 1", "must be ≥ 1"))
         if not 8 <= self.schools / max(self.regions, 1) <= 400:
-            problems.append("schools per region must be 8..400")
+            problems.append(_bad_setting("schools", "每个区域须有 8..400 所", "must be 8..400 per region"))
         if self.teachers < 12 * self.schools:
-            problems.append("teachers must be at least 12 per school on average")
+            zh, en = "平均每所学校至少 12 名教师", "must be at least 12 per school on average"
+            problems.append(_bad_setting("teachers", zh, en))
         if self.urban_share <= 0 or self.urban_share + self.town_share > 0.7:
-            problems.append("urban_share must be > 0 and urban_share + town_share ≤ 0.7")
+            zh, en = (
+                "必须 > 0,且 urban_share + town_share ≤ 0.7",
+                "must be > 0 and urban_share + town_share ≤ 0.7",
+            )
+            problems.append(_bad_setting("urban_share", zh, en))
         rates = {
             "town_share": self.town_share,
             "weak_share": self.weak_share,
@@ -242,11 +249,40 @@ class CountyParams:
             "on_rotation_rate": self.on_rotation_rate,
             "housing_limited_share": self.housing_limited_share,
         }
-        problems += [f"{k} must be a fraction 0..1" for k, v in rates.items() if not 0 <= v <= 1]
-        if self.shortage_ratio < 0 or self.pins_per_region < 0:
-            problems.append("shortage_ratio and pins_per_region must be ≥ 0")
+        problems += [
+            _bad_setting(name, "必须是 0..1 之间的比例", "must be a fraction 0..1")
+            for name, value in rates.items()
+            if not 0 <= value <= 1
+        ]
+        problems += [
+            _bad_setting(name, "必须 ≥ 0", "must be ≥ 0")
+            for name, value in (
+                ("shortage_ratio", self.shortage_ratio),
+                ("pins_per_region", self.pins_per_region),
+            )
+            if value < 0
+        ]
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ScenarioError(problems)
+
+
+def _bad_setting(name: str, zh: str, en: str) -> Problem:
+    """A generator setting out of its range; the setting's name is the place."""
+    return Problem(code="bad_value", zh=zh, en=en, column=name)
+
+
+def _unknown_preset(setting: str, given: object, known: Sequence[object]) -> ScenarioError:
+    shown = [str(option) for option in known]
+    return ScenarioError(
+        [
+            Problem(
+                code="unknown_preset",
+                zh=f"没有预设 {given!r};应为以下之一:{'、'.join(shown)}",
+                en=f"no preset {given!r}; expected one of {', '.join(shown)}",
+                column=setting,
+            )
+        ]
+    )
 
 
 def demo_county() -> CountyParams:
@@ -292,7 +328,7 @@ def benchmark(teachers: int) -> CountyParams:
         return CountyParams(seed=3001, teachers=3000, schools=80, name="benchmark-3k")
     if teachers == 10000:
         return CountyParams(seed=10000, regions=4, teachers=10000, schools=260, name="benchmark-10k")
-    raise ValueError(f"no benchmark of {teachers} teachers; expected 3000 or 10000")
+    raise _unknown_preset("teachers", teachers, (3000, 10000))
 
 
 def scale(name: str) -> CountyParams:
@@ -306,7 +342,7 @@ def scale(name: str) -> CountyParams:
         "province-400k": (400000, 100, 400_000, 10_800),
     }
     if name not in sizes:
-        raise ValueError(f"no scale preset {name!r}; expected one of {', '.join(sizes)}")
+        raise _unknown_preset("preset", name, list(sizes))
     seed, regions, teachers, schools = sizes[name]
     return CountyParams(seed=seed, regions=regions, teachers=teachers, schools=schools, name=name)
 
@@ -324,9 +360,9 @@ SHIPPED_PRESETS = ("demo-county", "county-3k", "conflicting-quotas")
 
 
 def preset(name: str) -> CountyParams:
-    """The parameters of a named preset; ValueError names the known ones."""
+    """The parameters of a named preset; ScenarioError names the known ones."""
     if name not in PRESETS:
-        raise ValueError(f"unknown preset {name!r}; expected one of {', '.join(PRESETS)}")
+        raise _unknown_preset("preset", name, list(PRESETS))
     return PRESETS[name]
 
 

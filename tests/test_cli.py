@@ -63,6 +63,16 @@ def test_validate_bad_bundle_lists_every_problem(bundle: Path, capsys: pytest.Ca
     assert "teachers.csv, row 5, column gender" in err
 
 
+    lines = err.splitlines()
+    assert lines[:2] == ["输入有误:共 2 个问题", "input error: 2 problem(s)"]
+    assert lines[2].startswith("  teachers.csv,第 3 行,“birth_year”列:应为出生年份")  # Chinese first
+    assert lines[3].startswith("  teachers.csv, row 3, column birth_year: expected a birth year")
+
+    assert main(["validate", str(bundle), "--lang", "zh"]) == 1
+
+    err = capsys.readouterr().err
+    assert "teachers.csv,第 5 行,“gender”列:应为以下之一:F、M,实际为 'X'" in err
+    assert "row 5" not in err and "input error" not in err
 def test_solve_writes_the_plan_files(
     bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -168,9 +178,11 @@ def test_check_bad_plan_file_is_an_input_error(
     plan = tmp_path / "hand.csv"
     plan.write_text("teacher_id,from_school,to_school,subject\nNOPE,U1,R1,math\n", encoding="utf-8")
 
-    assert main(["check", str(bundle), str(plan)]) == 1
+    assert main(["check", str(bundle), str(plan), "--lang", "en"]) == 1
 
-    assert "hand.csv, row 2, column teacher_id" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "hand.csv, row 2, column teacher_id: unknown teacher 'NOPE'; not in teachers.csv" in err
+    assert "第 2 行" not in err
 
 
 def test_generate_writes_a_bundle_that_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -198,4 +210,7 @@ def test_generate_writes_a_bundle_that_validates(tmp_path: Path, capsys: pytest.
 def test_generate_rejects_impossible_parameters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", "--teachers", "10", "--schools", "8", "--out", str(tmp_path / "x")]) == 1
 
-    assert "at least 12 per school" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "  teachers: must be at least 12 per school on average" in err
+    assert "  teachers:平均每所学校至少 12 名教师" in err
+    assert not (tmp_path / "x").exists()

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from optimizer.errors import ScenarioError
 from optimizer.generate import (
     PRESETS,
     PRIMARY_SUBJECTS,
@@ -303,8 +304,27 @@ def test_school_numbers_in_chinese_numerals(number: int, numeral: str) -> None:
     [{"seed": -1}, {"schools": 4}, {"teachers": 100}, {"urban_share": 0.6}, {"weak_share": 1.5}],
 )
 def test_bad_parameters_are_refused(changes: dict[str, object]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ScenarioError) as error:
         CountyParams(**changes)  # type: ignore[arg-type]
+    [problem] = error.value.problems
+    assert (problem.code, problem.column) == ("bad_value", *changes)
+    assert problem.zh and problem.en
+
+
+def test_every_bad_parameter_is_reported_at_once() -> None:
+    with pytest.raises(ScenarioError) as error:
+        CountyParams(seed=-1, spouse_rate=2.0, pins_per_region=-1)
+    assert [p.column for p in error.value.problems] == ["seed", "spouse_rate", "pins_per_region"]
+    assert [p.text("zh") for p in error.value.problems][1] == "spouse_rate:必须是 0..1 之间的比例"
+    assert str(error.value.problems[1]) == "spouse_rate: must be a fraction 0..1"
+
+
+def test_an_unknown_preset_is_an_input_problem() -> None:
+    with pytest.raises(ScenarioError) as error:
+        preset("county-7k")
+    [problem] = error.value.problems
+    assert (problem.code, problem.column) == ("unknown_preset", "preset")
+    assert "demo-county" in problem.en and "demo-county" in problem.zh
 
 
 def test_conflicting_quotas_cannot_meet_quota_under_the_departure_caps() -> None:
