@@ -24,6 +24,7 @@ from optimizer.io.problems import (
 )
 from optimizer.io.tables import is_blank, table_from_grid
 from optimizer.plan import Move, Plan
+from optimizer.rules import term_years
 from optimizer.scenario import Scenario
 from optimizer.subjects import subject_code
 
@@ -140,16 +141,16 @@ def _move(
             en = f"unknown subject {raw_subject!r}; expected a subject code or its Chinese name"
             problem("bad_value", "subject", zh, en)
 
-    term_years = int(scenario.policy.rule("term")["term_years"])
+    term = term_years(scenario)
     if values["term_years"]:
         try:
-            term_years = int(values["term_years"])
+            term = int(values["term_years"])
         except ValueError:
             got = repr(values["term_years"])
             problems.append(
                 bad_value(label, row_number, "term_years", "整数年数", "a whole number of years", got)
             )
-    return Move(teacher_id, from_school, to_school, post, term_years, values["reason"])
+    return Move(teacher_id, from_school, to_school, post, term, values["reason"])
 
 
 def _decode(data: bytes) -> str | None:

@@ -44,6 +44,8 @@ class ModelBuilder:
         self.track_instances = track_instances
         self.elastic_labels = set(elastic_labels)
         self.elastic_weight = elastic_weight
+        self.term_years: list[int] = []
+        """The term (years) of each candidate move, stamped by the rule that sets terms."""
         self.instances: dict[str, Instance] = {}
         self.assumptions: dict[str, cp_model.IntVar] = {}
         self.shortfalls: dict[str, cp_model.IntVar] = {}

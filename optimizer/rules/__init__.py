@@ -10,9 +10,9 @@ A rule that is not shipped (a county's own, or one a test writes) joins with `re
 
 SPEC's derived notions that the rest of the program asks about — whether a teacher may be moved
 out this year (`standing`, `is_eligible`), sending and receiving schools (`is_sending`,
-`is_receiving`), the shortage posts (`shortage_posts`), a plan's figures (`figures`) — are
-answered here by the rule that owns each, so nothing outside this package reads a rule's
-parameters.
+`is_receiving`), the term a move gets (`term_years`), the shortage posts (`shortage_posts`), a
+plan's figures (`figures`) — are answered here by the rule that owns each, so nothing outside
+this package reads a rule's parameters.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from optimizer.rules.direction import is_receiving
 from optimizer.rules.eligibility import is_eligible, standing
 from optimizer.rules.rotation_quota import is_sending
 from optimizer.rules.shortage import RULE as _SHORTAGE
+from optimizer.rules.term import term_years
 from optimizer.scenario import Scenario
 
 RULE_MODULES = (
@@ -72,6 +73,7 @@ __all__ = [
     "rule_ids",
     "shortage_posts",
     "standing",
+    "term_years",
 ]
 
 _registered: list[Rule] = []

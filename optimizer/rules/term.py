@@ -1,8 +1,8 @@
 """term: a rotation lasts `term_years` (1-3); teachers whose term ends this year free their post at
 the receiving school and return to the sending school. Source: national 2014 opinion.
 
-The return is applied before planning (Scenario.home_school), so this rule adds nothing to the
-model; it reports the term every move gets and the returns it assumed.
+The return is applied before planning (Scenario.home_school), so this rule adds no constraint; it
+stamps the term on every candidate move and reports the terms and the returns it assumed.
 """
 
 from __future__ import annotations
@@ -18,30 +18,39 @@ if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
+RULE_ID = "term"
+
+
+def term_years(scenario: Scenario) -> int:
+    """The term a move gets: `term_years` of this rule."""
+    return int(scenario.policy.rule(RULE_ID)["term_years"])
+
+
 class Term(Rule):
-    id = "term"
+    id = RULE_ID
     title_zh = "交流期限"
     title_en = "rotation term"
     params = (Param("term_years", 3, "integer", "交流期限", "Term", "年", "years", minimum=1, maximum=3),)
 
     def build(self, builder: ModelBuilder) -> None:
-        """Nothing to add: returns are settled in the scenario, the term is stamped on moves."""
+        """No constraint (returns are settled in the scenario): every move gets the term."""
+        builder.term_years = [term_years(builder.scenario)] * len(builder.candidates)
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
-        term_years = int(scenario.policy.rule(self.id)["term_years"])
-        wrong = tuple(m.teacher_id for m in plan.moves if m.term_years != term_years)
+        term = term_years(scenario)
+        wrong = tuple(m.teacher_id for m in plan.moves if m.term_years != term)
         rows = [
             row(
                 self.id,
                 scenario,
                 "plan",
                 "all",
-                target=term_years,
-                achieved=term_years,
+                target=term,
+                achieved=term,
                 shortfall=len(wrong),
                 involved=wrong,
-                zh=f"交流期限 {term_years} 年" + (f";{len(wrong)} 人期限不符" if wrong else ""),
-                en=f"rotation term {term_years} years"
+                zh=f"交流期限 {term} 年" + (f";{len(wrong)} 人期限不符" if wrong else ""),
+                en=f"rotation term {term} years"
                 + (f"; {len(wrong)} moves with another term" if wrong else ""),
             )
         ]
