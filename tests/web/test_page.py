@@ -114,12 +114,19 @@ def test_upload_shows_every_problem_then_the_workbook_is_listed(
     problems = page.locator("#upload-problems")
     problems.wait_for()
     assert "发现 2 个问题" in problems.locator("h2").inner_text()
-    texts = problems.locator("tbody tr").all_inner_texts()
-    rows = [[cell.strip() for cell in row.split("\t")] for row in texts]
-    assert ["teachers", "3", "gender", "expected one of F, M, got 'X'"] in rows
-    assert ["schools", "2", "area", "expected one of urban, town, rural, got 'city'"] in rows
+
+    def rows() -> list[list[str]]:
+        texts = problems.locator("tbody tr").all_inner_texts()
+        return [[cell.strip() for cell in row.split("\t")] for row in texts]
+
+    assert ["teachers", "3", "gender", "应为以下之一:F、M,实际为 'X'"] in rows()
+    assert ["schools", "2", "area", "应为以下之一:urban、town、rural,实际为 'city'"] in rows()
     assert page.locator("#scenario-empty").is_visible()
     shot(page, "validation-errors")
+    page.click("[data-lang=en]")  # the problems follow the page's language
+    assert ["teachers", "3", "gender", "expected one of F, M, got 'X'"] in rows()
+    assert ["schools", "2", "area", "expected one of urban, town, rural, got 'city'"] in rows()
+    page.click("[data-lang=zh]")
 
     page.set_input_files("#upload-files", str(workbooks["good"]))
     page.fill("#upload-name", "青山县 2025")

@@ -1,7 +1,7 @@
 // The page's only data source: the /v1 API, called with the signed-in key (X-API-Key). The key
 // stays in this tab's sessionStorage; the server never sees it outside API calls.
 
-import { has, t } from "./i18n.js";
+import { has, lang, t } from "./i18n.js";
 
 const KEY = "rotation.key";
 let onUnauthorized = () => {};
@@ -13,7 +13,7 @@ export class ApiError extends Error {
     this.body = body ?? {};
   }
 
-  /** Input problems (file, row, column, message) of a 422 about a scenario, if any. */
+  /** Input problems of a 422 about a scenario (file, row, column, message and message_zh / _en), if any. */
   get problems() {
     return this.status === 422 && this.body.error === "invalid_scenario" ? this.body.problems ?? [] : [];
   }
@@ -110,7 +110,8 @@ export function errorText(error) {
   if (typeof error.body.error === "string" && ![0, 401].includes(error.status)) detail = error.body.error;
   if (Array.isArray(error.body.problems) && error.body.problems.length) {
     detail = error.body.problems
-      .map((p) => [p.location?.join("."), p.file, p.column, p.message].filter(Boolean).join(": "))
+      .map((p) => [p.location?.join("."), p.file, p.column, p[`message_${lang()}`] ?? p.message])
+      .map((parts) => parts.filter(Boolean).join(": "))
       .join("; ");
   }
   return detail ? `${label} (${detail})` : label;

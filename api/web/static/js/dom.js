@@ -64,15 +64,20 @@ export function flash(i18n, args = {}, kind = "ok") {
   flashTimer = setTimeout(() => (el.hidden = true), 6000);
 }
 
-/** The rows of a problems table: file, row, column and what was expected. */
+/** The rows of a problems table: file, row, column and what was expected, the last in the page's
+ * language (and switching with it) when the API sends both texts. */
 export function fillProblems(tbody, problems) {
   replaceChildren(
     tbody,
     problems.map((p) =>
       h("tr", {}, h("td", { text: p.file ?? "" }), h("td", { class: "num", text: p.row ?? "–" }),
-        h("td", { text: p.column ?? "–" }), h("td", { text: p.message ?? "" })),
+        h("td", { text: p.column ?? "–" }), h("td", problemMessage(p))),
     ),
   );
+}
+
+function problemMessage(p) {
+  return p.message_zh && p.message_en ? { zh: p.message_zh, en: p.message_en } : { text: p.message ?? "" };
 }
 
 export function number(value, digits = 0) {
