@@ -429,7 +429,7 @@ def _check_teachers(
             problems.append(
                 unknown_reference(label, row, "school_id", "school_id", school_id, source=schools_label)
             )
-        elif school_id in school_ids.rows:
+        elif school_id is not None and school_id in school_ids.rows:
             _check_stage(values, school_id, school_ids.rows[school_id].get("stage"), label, row, problems)
         rotating_from = values.get("on_rotation_from")
         if school_ids.lacks(rotating_from):

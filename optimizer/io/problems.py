@@ -150,7 +150,7 @@ def renumbered(problem: Problem, original: Callable[[int], int]) -> Problem:
 
 
 def unknown_reference(
-    label: str, row: int | None, column: str, what: str, *refs: str, source: str | None = None
+    label: str, row: int | None, column: str, what: str, *refs: object, source: str | None = None
 ) -> Problem:
     """A reference to something that does not exist: `what` is school, teacher or a column name
     (school_id); `source` is where it was looked for, when the message should say so."""
