@@ -9,7 +9,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.schemas.scenarios import EXAMPLE_DOCUMENT, Problem, ScenarioDocument
+from api.policy_schema import OVERRIDE_REF, overrides_description
+from api.schemas.errors import ErrorBody
+from api.schemas.scenarios import EXAMPLE_DOCUMENT, ScenarioDocument
+from optimizer.rules import example
 
 JOB_ID = "9d1c2b3a4e5f60718293a4b5c6d7e8f9"
 SCENARIO_ID = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
@@ -56,7 +59,7 @@ EXAMPLE_ROW = {
     "cost": 0.0,
 }
 EXAMPLE_REQUEST = {
-    "overrides": ["rotation_quota.rate=0.15"],
+    "overrides": [example()],
     "time_limit": 60.0,
     "seed": 0,
     "previous_plan_id": None,
@@ -76,9 +79,52 @@ EXAMPLE_JOB = {
 }
 
 
-class PlanRequest(BaseModel):
+Overrides = Annotated[
+    list[Annotated[str, Field(max_length=500), OVERRIDE_REF]],
+    Field(max_length=200, description=overrides_description()),
+]
+Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+ChangeWeight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Label = Annotated[str, Field(max_length=200)]
+
+
+class JobRequest(BaseModel):
+    """What a plan job solves with, stored with the job (every default filled in): policy
+    overrides, a time limit within the server's cap, the seed and engine, and for a re-plan the
+    plan it starts from. The one request model: every route that queues a job builds it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    overrides: Overrides = []
+    time_limit: Seconds | None = Field(
+        default=None, description="Seconds; at most the server's cap (default: the server's)."
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Fixes the search.")
+    engine: Literal["auto", "cp-sat"] = Field(
+        default="auto",
+        description="auto: HiGHS (LP bound, then MIPs restricted by reduced costs) proves the "
+        "optimum or hands its plan and bound to CP-SAT to finish; cp-sat: CP-SAT alone.",
+    )
+    previous_plan_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Re-plan: start from this finished plan of the scenario (or of a variant of it).",
+    )
+    change_weight: ChangeWeight | None = Field(
+        default=None, description="Re-plan: cost of each move that differs from the previous plan."
+    )
+    label: Label = Field(default="", description="Free text shown with the job.")
+
+    @model_validator(mode="after")
+    def change_weight_needs_a_previous_plan(self) -> JobRequest:
+        if self.change_weight is not None and self.previous_plan_id is None:
+            raise ValueError("change_weight applies to a re-plan; give previous_plan_id too")
+        return self
+
+
+class PlanRequest(JobRequest):
     """A solve request: a stored scenario (`scenario_id`) or an inline SPEC document (`scenario`,
-    stored first), with policy overrides and a time limit within the server's cap."""
+    stored first), with the job's fields."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -98,29 +144,6 @@ class PlanRequest(BaseModel):
 
     scenario_id: str | None = Field(default=None, max_length=64, description="A stored scenario.")
     scenario: ScenarioDocument | None = Field(default=None, description="Or an inline scenario document.")
-    overrides: list[Annotated[str, Field(max_length=500)]] = Field(
-        default_factory=list,
-        max_length=200,
-        description='Policy changes as policy.toml\'s dotted names: "rotation_quota.rate=0.15".',
-    )
-    time_limit: float | None = Field(
-        default=None, gt=0, description="Seconds; at most the server's cap (default: the server's)."
-    )
-    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Fixes the search.")
-    engine: Literal["auto", "cp-sat"] = Field(
-        default="auto",
-        description="auto: HiGHS (LP bound, then MIPs restricted by reduced costs) proves the "
-        "optimum or hands its plan and bound to CP-SAT to finish; cp-sat: CP-SAT alone.",
-    )
-    previous_plan_id: str | None = Field(
-        default=None,
-        max_length=64,
-        description="Re-plan: start from this finished plan of the scenario (or of a variant of it).",
-    )
-    change_weight: float | None = Field(
-        default=None, ge=0, description="Re-plan: cost of each move that differs from the previous plan."
-    )
-    label: str = Field(default="", max_length=200, description="Free text shown with the job.")
 
     @model_validator(mode="after")
     def one_scenario(self) -> PlanRequest:
@@ -145,24 +168,6 @@ class Progress(BaseModel):
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
-
-
-class JobError(BaseModel):
-    """Why a job failed; input problems (a bad scenario or override) each with file, row, column."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "message": "the scenario or its overrides are invalid",
-                    "problems": [{"file": "overrides", "row": None, "column": "year", "message": "..."}],
-                }
-            ]
-        }
-    )
-
-    message: str
-    problems: list[Problem]
 
 
 class PlanSummary(BaseModel):
@@ -279,7 +284,7 @@ class PlanDocument(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
-    error: JobError | None
+    error: ErrorBody | None = Field(description="Why the job failed, as every error answer says it.")
     summary: PlanSummary | None = None
     moves: list[MoveRow] | None = None
     report: list[ReportRow] | None = None

@@ -7,9 +7,11 @@ client gets every problem with its table, row and column, the same messages as t
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.policy_schema import POLICY_REF, example_policy
 
 
 def _teacher(teacher_id: str, school_id: str, subject: str, **fields: Any) -> dict[str, Any]:
@@ -78,7 +80,7 @@ EXAMPLE_DOCUMENT: dict[str, Any] = {
         {"school_id": "S02", "subject": "music", "required": 1},
     ],
     "pins": [],
-    "policy": {"year": 2025, "rules": {"rotation_quota": {"rate": 0.15}}},
+    "policy": example_policy(),
 }
 
 EXAMPLE_SUMMARY: dict[str, Any] = {
@@ -104,7 +106,7 @@ class ScenarioDocument(BaseModel):
     schools: list[dict[str, Any]] | None = Field(default=None, description="Rows of schools.csv.")
     demand: list[dict[str, Any]] | None = Field(default=None, description="Rows of demand.csv.")
     pins: list[dict[str, Any]] | None = Field(default=None, description="Rows of pins.csv (HR decisions).")
-    policy: dict[str, Any] | None = Field(
+    policy: Annotated[dict[str, Any] | None, POLICY_REF] = Field(
         default=None, description="policy.toml as an object; omitted = defaults."
     )
 
@@ -156,48 +158,3 @@ class ShippedScenario(BaseModel):
     bundle: Literal["demo-county", "conflicting-quotas"] = Field(
         default="demo-county", description="A folder of `scenarios/`; both are in region 青山县."
     )
-
-
-class Problem(BaseModel):
-    """One input problem: the file (or JSON list), the spreadsheet row (header = 1) or list
-    index, the column, and what was expected."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-
-class InvalidScenario(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "error": "invalid_scenario",
-                    "problems": [
-                        {
-                            "file": "teachers.csv",
-                            "row": 3,
-                            "column": "gender",
-                            "message": "expected one of F, M, got 'X'",
-                        },
-                        {
-                            "file": "schools.csv",
-                            "row": 7,
-                            "column": "area",
-                            "message": "expected one of urban, town, rural, got 'city'",
-                        },
-                    ],
-                }
-            ]
-        }
-    )
-
-    error: str
-    problems: list[Problem]
-
-
-class ErrorBody(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"error": "no scenario 3f2a9c0e"}]})
-
-    error: str

@@ -1,22 +1,25 @@
 """Request and response bodies of the what-if routes: variants, batches, comparisons, re-plans.
 
-Edit rows stay plain objects: `apply_edits` validates the edited scenario like an upload, so a
-client gets every problem at once, named by the edit ("edits.add_teachers", row = item index).
+Edits stay a plain object here, documented by the library's `Edits` value: `Edits.from_dict` checks
+it and `apply_edits` validates the edited scenario like an upload, so a client gets every problem
+at once, named by the edit ("edits.add_teachers", row = item index).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from api.schemas.plans import MoveRow
+from api.schemas.plans import ChangeWeight, Label, MoveRow, Overrides, Seconds
 from api.schemas.scenarios import EXAMPLE_SUMMARY, ScenarioSummary
+from optimizer.edits import Edits
+from optimizer.rules import example
 
 EXAMPLE_ID = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
 EXAMPLE_PLAN_ID = "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f"
 EXAMPLE_EDITS: dict[str, Any] = {
-    "overrides": ["rotation_quota.rate=0.15"],
+    "overrides": [example()],
     "withdraw": ["T002"],
     "set_demand": [{"school_id": "S02", "subject": "music", "required": 2}],
 }
@@ -30,32 +33,19 @@ EXAMPLE_MOVE: dict[str, Any] = {
 }
 
 
-class EditsBody(BaseModel):
-    """Small edits of a scenario, applied in order: teachers, pins, schools, demand, policy."""
+def edits_schema() -> dict[str, Any]:
+    """The JSON schema of the library's `Edits` (its fields and their docstrings), so an edit kind
+    added there is documented here without a second edit."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_EDITS]})
+    class Body(BaseModel):
+        model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+        edits: Edits
 
-    overrides: list[str] = Field(default=[], description="`rule.param=value`, as the CLI's --set.")
-    add_teachers: list[dict[str, Any]] = Field(default=[], description="New rows of teachers.csv.")
-    remove_teachers: list[str] = Field(default=[], description="Teacher ids; their pins go too.")
-    update_teachers: list[dict[str, Any]] = Field(
-        default=[], description="`teacher_id` plus the fields to change."
-    )
-    add_schools: list[dict[str, Any]] = Field(default=[], description="New rows of schools.csv.")
-    remove_schools: list[str] = Field(
-        default=[], description="School ids; refused while teachers or pins still refer to them."
-    )
-    update_schools: list[dict[str, Any]] = Field(
-        default=[], description="`school_id` plus the fields to change (e.g. `max_incoming`: 0)."
-    )
-    set_demand: list[dict[str, Any]] = Field(
-        default=[], description="`{school_id, subject, required}`, replacing or adding that demand."
-    )
-    add_pins: list[dict[str, Any]] = Field(
-        default=[], description="`{teacher_id, action, school_id}`, replacing the teacher's pin."
-    )
-    remove_pins: list[str] = Field(default=[], description="Teacher ids whose pin is dropped.")
-    withdraw: list[str] = Field(default=[], description="Teachers who withdraw: they stay this year.")
+    schema: dict[str, Any] = Body.model_json_schema()["$defs"]["Edits"]
+    return schema
+
+
+EditsObject = Annotated[dict[str, Any], WithJsonSchema(edits_schema())]
 
 
 class VariantCreate(BaseModel):
@@ -63,10 +53,10 @@ class VariantCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"label": "quota 15 %", "edits": EXAMPLE_EDITS}]}
     )
 
-    label: str | None = Field(
-        default=None, max_length=200, description="The variant's name; default: the parent's + ' (variant)'."
+    label: Label | None = Field(
+        default=None, description="The variant's name; default: the parent's + ' (variant)'."
     )
-    edits: EditsBody = Field(default_factory=EditsBody)
+    edits: EditsObject = Field(default_factory=dict)
 
 
 class VariantSummary(ScenarioSummary):
@@ -97,8 +87,8 @@ class BatchCreate(BaseModel):
     )
 
     scenario_ids: list[str] = Field(min_length=1, max_length=50, description="Scenarios to solve.")
-    time_limit: float | None = Field(default=None, gt=0, description="Seconds per solve, within the cap.")
-    overrides: list[str] = Field(default=[], description="`rule.param=value` applied to every solve.")
+    time_limit: Seconds | None = Field(default=None, description="Seconds per solve, within the cap.")
+    overrides: Overrides = []
 
 
 class BatchJob(BaseModel):
@@ -312,10 +302,10 @@ class ReplanRequest(BaseModel):
         },
     )
 
-    edits: EditsBody = Field(default_factory=EditsBody)
-    change_weight: float = Field(default=50.0, ge=0, description="Cost of each move that differs.")
-    time_limit: float | None = Field(default=None, gt=0, description="Seconds; default: the plan's own.")
-    label: str | None = Field(default=None, max_length=200, description="Name of the edited scenario.")
+    edits: EditsObject = Field(default_factory=dict)
+    change_weight: ChangeWeight = Field(default=50.0, description="Cost of each move that differs.")
+    time_limit: Seconds | None = Field(default=None, description="Seconds; default: the plan's own.")
+    label: Label | None = Field(default=None, description="Name of the edited scenario.")
 
 
 class ReplanAccepted(BaseModel):

@@ -18,9 +18,10 @@ from api.config import Settings
 from api.main import create_app
 from api.web.routes import messages, rule_forms
 from optimizer.errors import ScenarioError
+from optimizer.options import EngineSettings
 from optimizer.report import check_plan
 from optimizer.rules import all_rules, default_policy, policy_from_dict, register, rule_ids
-from optimizer.solve import SolveOptions, solve
+from optimizer.solve import solve
 from tests.tiny import two_school_county
 
 COUNTY_CAP = '''
@@ -91,15 +92,15 @@ def test_a_registered_rule_has_policy_defaults_and_checked_parameters(county_cap
 
 def test_a_registered_rule_is_built_into_the_model_and_checked(county_cap: ModuleType) -> None:
     county = two_school_county(urban_teachers=10, rural_need=2)  # two posts to fill, a cap of one
-    capped = solve(county, SolveOptions(time_limit=20, seed=1))
+    capped = solve(county, EngineSettings(time_limit=20, seed=1))
     assert len(capped.plan.moves) == 1
     row = next(r for r in capped.report if r.rule == "county_cap")
     assert (row.target, row.achieved, row.status, row.mode) == (1, 1, "met", "hard")
     two = replace(county, policy=county.policy.with_overrides(["county_cap.max_moves=2"]))
-    assert len(solve(two, SolveOptions(time_limit=20, seed=1)).plan.moves) == 2
+    assert len(solve(two, EngineSettings(time_limit=20, seed=1)).plan.moves) == 2
     broken = next(
         r
-        for r in check_plan(county, solve(two, SolveOptions(time_limit=20, seed=1)).plan)
+        for r in check_plan(county, solve(two, EngineSettings(time_limit=20, seed=1)).plan)
         if r.rule == "county_cap"
     )
     assert (broken.status, broken.shortfall) == ("violated", 1)
