@@ -245,7 +245,7 @@ class Capacity(Rule):
         outcome = Outcome(scenario, witness)
         params = scenario.policy.rule(self.id)
         overrides, fields, zh, en = [], [], [], []
-        kinds = {i.key.split("/", 1)[1]: [] for i in instances}
+        kinds: dict[str, list[str]] = {i.key.split("/", 1)[1]: [] for i in instances}
         for instance in instances:
             kinds[instance.key.split("/", 1)[1]].append(instance.key.split("/", 1)[0])
         if any(kind in ROLE_ZH for kind in kinds):

@@ -29,7 +29,7 @@ from optimizer.rules.base import Rule, ceil_decimal, row
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
-    from optimizer.model.builder import ModelBuilder
+    from optimizer.model.builder import LinearExpr, ModelBuilder
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,15 @@ class DegreeBalance(Rule):
             rural = self.counts(scenario, scenario.staff_at, region, "rural")
             if urban.everyone == 0 or rural.everyone == 0:
                 continue
-            (du_n, du_b), (un_range, ub_range) = self.changes(builder, region, "urban", exact)
-            (dr_n, dr_b), (rn_range, rb_range) = self.changes(builder, region, "rural", exact)
+            (du_n, du_b), (un_range, ub_range) = self.changes(builder, region, "urban")
+            (dr_n, dr_b), (rn_range, rb_range) = self.changes(builder, region, "rural")
+            products: LinearExpr = 0
+            if exact:
+                # Bounded variables stand for the changes, whose products CP-SAT needs (elastic
+                # mode keeps plain sums: one dense row in the model, not five).
+                du_n, du_b = builder.int_var(*un_range, du_n), builder.int_var(*ub_range, du_b)
+                dr_n, dr_b = builder.int_var(*rn_range, dr_n), builder.int_var(*rb_range, dr_b)
+                products = q * builder.product(du_b, dr_n) - p * builder.product(dr_b, du_n)
             excess = self.excess(scenario, urban, rural) + (
                 q * urban.holders * dr_n
                 + q * rural.everyone * du_b
@@ -141,7 +148,7 @@ class DegreeBalance(Rule):
                 + p * urban.everyone * -rb_range[0]
             )
             if exact:
-                excess += q * builder.product(du_b, dr_n) - p * builder.product(dr_b, du_n)
+                excess += products
                 worst += q * max_product(ub_range, rn_range) + p * max_product(
                     rb_range, (-un_range[1], -un_range[0])
                 )
@@ -155,10 +162,9 @@ class DegreeBalance(Rule):
             )
 
     def changes(
-        self, builder: ModelBuilder, region: str, area: str, exact: bool
-    ) -> tuple[tuple[object, object], tuple[tuple[int, int], tuple[int, int]]]:
-        """(headcount change, degree-holder change) of an area — bounded integer variables when
-        `exact` needs their product, else plain sums (one dense row in the model, not five) —
+        self, builder: ModelBuilder, region: str, area: str
+    ) -> tuple[tuple[LinearExpr, LinearExpr], tuple[tuple[int, int], tuple[int, int]]]:
+        """(headcount change, degree-holder change) of an area, sums over the candidate moves,
         and the (low, high) range of each."""
         scenario = builder.scenario
         ids = {s.school_id for s in scenario.schools if s.region == region and s.area == area}
@@ -169,12 +175,7 @@ class DegreeBalance(Rule):
         headcount = builder.total(c.index for c in arrive) - builder.total(c.index for c in leave)
         holders = builder.total(degree_in) - builder.total(degree_out)
         ranges = ((-len(leave), len(arrive)), (-len(degree_out), len(degree_in)))
-        if not exact:
-            return (headcount, holders), ranges
-        return (
-            builder.int_var(*ranges[0], headcount),
-            builder.int_var(*ranges[1], holders),
-        ), ranges
+        return (headcount, holders), ranges
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         outcome = Outcome(scenario, plan)

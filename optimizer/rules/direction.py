@@ -91,7 +91,7 @@ class Direction(GateRule):
     def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
         """Allow the area pairs of the witness plan's moves against the direction (双向交流)."""
         allowed = [list(pair) for pair in scenario.policy.rule(self.id)["allow"]]
-        added = []
+        added: list[list[str]] = []
         for move in witness.moves:
             teacher = scenario.teacher_by_id[move.teacher_id]
             to_school = scenario.school_by_id[move.to_school]

@@ -23,7 +23,7 @@ from optimizer.rules.eligibility import is_eligible
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
-    from optimizer.model.builder import ModelBuilder
+    from optimizer.model.builder import LinearExpr, ModelBuilder
 
 
 class Preferences(Rule):
@@ -122,7 +122,7 @@ class Preferences(Rule):
         """split ≥ [a ends at p] + [b ends at q] − 1 for every far pair of final places."""
         scenario, model = builder.scenario, builder.model
 
-        def places(teacher: Teacher) -> list[tuple[str, object]]:
+        def places(teacher: Teacher) -> list[tuple[str, LinearExpr]]:
             stay = 1 - builder.moved(teacher.teacher_id)
             moves = [
                 (builder.candidates[i].to_school, builder.x[i])
@@ -137,9 +137,9 @@ class Preferences(Rule):
         ]
         if not far_pairs:
             return
-        split = model.NewBoolVar(f"split[{a.teacher_id}+{b.teacher_id}]")
+        split = model.new_bool_var(f"split[{a.teacher_id}+{b.teacher_id}]")
         for at_a, at_b in far_pairs:
-            model.Add(split >= at_a + at_b - 1)
+            model.add(split >= at_a + at_b - 1)
         instance = self.couple_instance(a, b)
         if scenario.policy.is_hard(self.id):
             builder.at_most(instance, split, 0, max_excess=1)
