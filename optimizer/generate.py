@@ -22,7 +22,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -513,6 +513,13 @@ class _Place:
     lon: float
 
 
+class _Home(TypedDict):
+    """Where a teacher lives: Teacher's home fields."""
+
+    home_lat: float
+    home_lon: float
+
+
 @dataclass(frozen=True)
 class _RegionResult:
     schools: list[School]
@@ -776,7 +783,7 @@ class _RegionBuilder:
             last = GIVEN_ANY[int(rng.integers(len(GIVEN_ANY)))] + last
         return first + last
 
-    def _home(self, school: School) -> dict[str, float]:
+    def _home(self, school: School) -> _Home:
         """Near the school; 40 % of village teachers live in the county town and commute."""
         assert school.lat is not None and school.lon is not None
         commutes = school.area == "rural" and self.rng.random() < 0.4

@@ -74,7 +74,7 @@ def write_workbook(scenario: Scenario, path: str | Path) -> Path:
     """Write every sheet, the policy with every parameter spelled out (an HR template)."""
     path = Path(path)
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with
     for table, records in scenario_records(scenario).items():
         sheet = book.create_sheet(table)
         sheet.append(COLUMNS[table])
