@@ -35,13 +35,15 @@ from optimizer.explain.teacher import (
 )
 from optimizer.io import load_document
 from optimizer.model.candidates import enumerate_candidates
-from optimizer.model.mip import exit_process
+from optimizer.options import DiagnosisBudget, EngineSettings, Listeners, ModelEdits
 from optimizer.plan import Move, Plan, Summary
 from optimizer.policy import Policy
+from optimizer.process_exit import exit_process
 from optimizer.regional import solve_scenario
+from optimizer.result import Result
 from optimizer.rules import gate_rules
 from optimizer.scenario import Scenario
-from optimizer.solve import Result, SolveOptions, plan_result, solve
+from optimizer.solve import plan_result, solve
 
 log = logging.getLogger("rotation.worker")
 
@@ -197,24 +199,25 @@ def run_job(database_url: str, job_id: str, cpsat_workers: int, cluster: str | N
             previous_moves = previous.result["moves"] if previous is not None and previous.result else None
         scenario = job_scenario(document, request)
         reporter = Reporter(database, job_id, attempt)
-        options = SolveOptions(
+        settings = EngineSettings(
             time_limit=float(request["time_limit"]),
             workers=cpsat_workers,
             seed=int(request.get("seed", 0)),
-            engine=str(request.get("engine", SolveOptions.engine)),
+            engine=str(request.get("engine", EngineSettings.engine)),
+        )
+        edits = ModelEdits(
             # A job resumed after a restart starts from the best plan its last run found.
             hint=plan_of(best["moves"]) if best else None,
-            progress=reporter.progress,
-            on_solution=reporter.on_solution,
             previous_plan=plan_of(previous_moves) if previous_moves is not None else None,
         )
         if request.get("change_weight") is not None:
-            options = replace(options, change_weight=float(request["change_weight"]))
+            edits = replace(edits, change_weight=float(request["change_weight"]))
+        listeners = Listeners(progress=reporter.progress, on_solution=reporter.on_solution)
         try:
             result = (
-                solve(scenario, options)
+                solve(scenario, settings, edits=edits, listeners=listeners)
                 if cluster is None
-                else solve_scenario(scenario, options, cluster=cluster)
+                else solve_scenario(scenario, settings, edits=edits, listeners=listeners, cluster=cluster)
             )
         finally:
             reporter.close()
@@ -310,22 +313,22 @@ class SolvedJob:
             return replace(base, summary=replace(base.summary, status="optimal"))
         return base
 
-    def options(self, time_limit: float, workers: int) -> SolveOptions:
-        """Each re-solve, conflict search included, within `time_limit` seconds."""
-        return SolveOptions(
-            time_limit=time_limit,
-            workers=workers,
-            seed=int(self.request.get("seed", 0)),
-            conflict_time_limit=time_limit,
-            max_conflicts=1,
-        )
+    def settings(self, time_limit: float, workers: int) -> EngineSettings:
+        """Each re-solve within `time_limit` seconds, with the job's seed."""
+        return EngineSettings(time_limit=time_limit, workers=workers, seed=int(self.request.get("seed", 0)))
+
+
+def what_if_diagnosis(time_limit: float) -> DiagnosisBudget:
+    """A re-solve's conflict search, when it has no plan: one set, within the re-solve's time."""
+    return DiagnosisBudget(time_limit=time_limit, max_conflicts=1)
 
 
 def explain_teacher_task(job: SolvedJob, teacher_id: str, time_limit: float, workers: int) -> dict[str, Any]:
     """explain_teacher's answer; `time_limit` bounds all its re-solves together."""
     scenario = job.scenario()
-    options = job.options(time_limit / RESOLVED_ALTERNATIVES, workers)
-    return explain_teacher(scenario, teacher_id, job.base(scenario), options).to_dict()
+    limit = time_limit / RESOLVED_ALTERNATIVES
+    settings, diagnosis = job.settings(limit, workers), what_if_diagnosis(limit)
+    return explain_teacher(scenario, teacher_id, job.base(scenario), settings, diagnosis).to_dict()
 
 
 def recommend_task(
@@ -341,11 +344,13 @@ def recommend_task(
     candidates = enumerate_candidates(without_pin(scenario, teacher_id), gate_rules())
     destinations = sorted({c.to_school for c in candidates if c.teacher_id == teacher_id})
     others = [school_id for school_id in destinations if current is None or school_id != current.to_school]
-    options = replace(job.options(time_limit / max(1, len(others)), workers), hint=base.plan)
+    limit = time_limit / max(1, len(others))
+    settings, diagnosis = job.settings(limit, workers), what_if_diagnosis(limit)
     objective = base.summary.objective
     ranked = []
     for school_id in others:
-        what_if = solve_what_if(pinned_to(scenario, teacher_id, school_id), base, teacher_id, options)
+        pinned = pinned_to(scenario, teacher_id, school_id)
+        what_if = solve_what_if(pinned, base, teacher_id, settings, diagnosis)
         ranked.append(_recommendation(scenario, teacher_id, school_id, what_if, objective, current=False))
     if current is not None:
         unchanged = WhatIf(base.summary.status, objective, 0.0, (), current, "", ())

@@ -13,12 +13,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from optimizer.explain import relaxations
-from optimizer.explain.conflicts import find_conflicts
+from optimizer.diagnosis import relaxations
+from optimizer.diagnosis.conflicts import find_conflicts
+from optimizer.diagnosis.oracle import HardInstanceOracle
 from optimizer.generate import benchmark, generate_county
 from optimizer.io import load_scenario
-from optimizer.model.cpsat import HardInstanceOracle
-from optimizer.options import SolveOptions
+from optimizer.options import DiagnosisBudget, EngineSettings
 from optimizer.scenario import Scenario
 
 COLLIDING = (
@@ -33,17 +33,17 @@ def infeasible_3k() -> Scenario:
     return generate_county(replace(benchmark(3000), overrides=COLLIDING, pins_per_region=0))
 
 
-def measure(name: str, scenario: Scenario, options: SolveOptions) -> None:
+def measure(name: str, scenario: Scenario, settings: EngineSettings, budget: DiagnosisBudget) -> None:
     started = time.monotonic()
-    oracle = HardInstanceOracle(scenario, options)
+    oracle = HardInstanceOracle(scenario, settings)
     built = time.monotonic() - started
     started = time.monotonic()
-    answer = oracle.check(oracle.labels, options.conflict_time_limit)
+    answer = oracle.check(oracle.labels, budget.time_limit)
     print(f"{name}: {len(scenario.teachers)} teachers, {len(oracle.labels)} hard instances")
     print(f"  all hard instances together: feasible={answer} in {time.monotonic() - started:.2f} s")
 
     started = time.monotonic()
-    conflicts = find_conflicts(scenario, options)
+    conflicts = find_conflicts(scenario, settings, budget)
     conflict_seconds = time.monotonic() - started
     for number, conflict in enumerate(conflicts, start=1):
         print(
@@ -53,7 +53,7 @@ def measure(name: str, scenario: Scenario, options: SolveOptions) -> None:
     print(f"  all conflicts: {conflict_seconds:.2f} s (model build {built:.2f} s)")
 
     started = time.monotonic()
-    explained, proposals = relaxations.propose(scenario, conflicts, options)
+    explained, proposals = relaxations.propose(scenario, conflicts, settings, budget)
     print(f"  relaxations: {len(proposals)} in {time.monotonic() - started:.2f} s")
     for proposal in proposals:
         print(
@@ -64,10 +64,10 @@ def measure(name: str, scenario: Scenario, options: SolveOptions) -> None:
 
 
 def main() -> None:
-    options = SolveOptions(time_limit=30, conflict_time_limit=30)
+    settings, budget = EngineSettings(time_limit=30), DiagnosisBudget(time_limit=30)
     root = Path(__file__).resolve().parent.parent
-    measure("conflicting-quotas", load_scenario(root / "scenarios" / "conflicting-quotas"), options)
-    measure("infeasible 3k county", infeasible_3k(), options)
+    measure("conflicting-quotas", load_scenario(root / "scenarios" / "conflicting-quotas"), settings, budget)
+    measure("infeasible 3k county", infeasible_3k(), settings, budget)
 
 
 if __name__ == "__main__":

@@ -105,8 +105,9 @@ def run_solver_row(
 ) -> dict:
     """ours / cpsat: split by region when the bundle has several, else solve in this process."""
     from optimizer.io import load_scenario
+    from optimizer.options import EngineSettings, Listeners
     from optimizer.regional import bundle_splits, plan_bundle
-    from optimizer.solve import SolveOptions, solve
+    from optimizer.solve import solve
 
     started = time.monotonic()
     engine = "auto" if kind == "ours" else "cp-sat"
@@ -114,9 +115,9 @@ def run_solver_row(
         limit = region_limit or region_budget(
             instance.wall_target, instance.regions, processes, instance.teachers
         )
-        options = SolveOptions(time_limit=limit, engine=engine)
+        settings = EngineSettings(time_limit=limit, engine=engine)
         with tempfile.TemporaryDirectory() as out:
-            summary = plan_bundle(bundle, out, options, cluster=cluster, processes=processes)
+            summary = plan_bundle(bundle, out, settings, cluster=cluster, processes=processes)
         return figures(summary, started, 0.0, {"region_limit_s": limit})
     scenario = load_scenario(bundle)
     load_s = time.monotonic() - started
@@ -127,7 +128,8 @@ def run_solver_row(
             trajectory.append((time.monotonic() - started, objective))
 
     limit = solve_budget(instance.wall_target, load_s, len(scenario.teachers))
-    result = solve(scenario, SolveOptions(time_limit=limit, engine=engine, progress=progress))
+    settings = EngineSettings(time_limit=limit, engine=engine)
+    result = solve(scenario, settings, listeners=Listeners(progress=progress))
     return figures(result.summary, started, load_s, {"trajectory": trajectory})
 
 
@@ -191,7 +193,7 @@ def run_mip_row(bundle: Path, instance: Instance) -> dict:
 def child(
     kind: str, bundle: str, instance_name: str, processes: int, cluster: str, region_limit: float
 ) -> None:
-    from optimizer.model.mip import exit_process
+    from optimizer.process_exit import exit_process
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     instance = INSTANCES[instance_name]

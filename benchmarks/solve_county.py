@@ -25,12 +25,13 @@ CONFIGS = {"ours (8 workers)": 8, "baseline (CP-SAT default: 1 per core)": 0}
 def run_one(size: int, workers: int, time_limit: float) -> dict:
     """Generate, build, solve in this process; return the figures."""
     from optimizer.generate import benchmark, generate_county
-    from optimizer.solve import SolveOptions, solve
+    from optimizer.options import EngineSettings
+    from optimizer.solve import solve
 
     started = time.monotonic()
     scenario = generate_county(benchmark(size))
     generate_seconds = time.monotonic() - started
-    result = solve(scenario, SolveOptions(time_limit=time_limit, workers=workers, seed=0))
+    result = solve(scenario, EngineSettings(time_limit=time_limit, workers=workers, seed=0))
     summary = result.summary
     return {
         "teachers": len(scenario.teachers),

@@ -1,4 +1,6 @@
-"""Solve settings shared by the solver adapter and the explanations."""
+"""What a solve is told, in four small values, each handed to the layer that uses it: the engine
+settings and the listeners to the engines, the model edits to assembly, the diagnosis budget to
+the conflict and relaxation search."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from dataclasses import dataclass
 
 from optimizer.plan import Plan
 
+ENGINES = ("auto", "cp-sat")
+
 Progress = Callable[[float, float | None, float | None], None]
 """progress(elapsed seconds, best objective or None, best bound or None)."""
 SolutionListener = Callable[[Plan, float, float], None]
@@ -14,14 +18,11 @@ SolutionListener = Callable[[Plan, float, float], None]
 
 
 @dataclass(frozen=True)
-class SolveOptions:
+class EngineSettings:
     """time_limit in seconds; workers = CP-SAT search workers. The default 8 runs CP-SAT's full
     portfolio (LP-based workers included) even on 2 cores: with 2 workers the bound of the
-    demo county stalled far from the optimum that 8 workers prove in about 10 s.
-    seed fixes the search; hint is a plan to start from (AddHint); progress is called on every
-    new solution and bound improvement. conflict_time_limit bounds the search for conflict sets
-    and relaxations when the hard rules collide; max_conflicts is how many disjoint conflict sets
-    to look for."""
+    demo county stalled far from the optimum that 8 workers prove in about 10 s. seed fixes the
+    search."""
 
     time_limit: float = 60.0
     workers: int = 8
@@ -30,22 +31,44 @@ class SolveOptions:
     restricted by reduced costs), proving the optimum or handing CP-SAT a plan and a bound to
     finish from; `cp-sat`: CP-SAT alone."""
     seed: int = 0
-    hint: Plan | None = None
-    progress: Progress | None = None
-    on_solution: SolutionListener | None = None
-    conflict_time_limit: float = 30.0
-    max_conflicts: int = 3
-    force_moves: frozenset[str] = frozenset()
-    """What-if for why-not explanations: these teachers must move (anywhere they may go)."""
-    previous_plan: Plan | None = None
-    """Re-planning: the plan to stay close to; it is also the search's starting point."""
-    change_weight: float = 50.0
-    """Cost of each move that differs from `previous_plan` (added, dropped or redirected); the
-    objective then includes these costs, the checker's rule costs do not."""
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine {self.engine!r}; expected one of {', '.join(ENGINES)}")
 
 
-ENGINES = ("auto", "cp-sat")
+@dataclass(frozen=True)
+class Listeners:
+    """Called as the engines go: `progress` on every new solution and bound improvement,
+    `on_solution` with each better plan."""
+
+    progress: Progress | None = None
+    on_solution: SolutionListener | None = None
+
+    @property
+    def any(self) -> bool:
+        return self.progress is not None or self.on_solution is not None
+
+
+@dataclass(frozen=True)
+class ModelEdits:
+    """Changes to the assembled model beyond the rules."""
+
+    hint: Plan | None = None
+    """A plan to start the search from."""
+    force_moves: frozenset[str] = frozenset()
+    """What-if for why-not explanations: these teachers must move (anywhere they may go)."""
+    previous_plan: Plan | None = None
+    """Re-planning: the plan to stay close to; it is also the search's start when there is no hint."""
+    change_weight: float = 50.0
+    """Cost of each move that differs from `previous_plan` (added, dropped or redirected); the
+    objective then includes these costs, the checker's rule costs do not."""
+
+
+@dataclass(frozen=True)
+class DiagnosisBudget:
+    """When the hard rules collide: seconds for the conflict sets, and again for the
+    relaxations; how many disjoint conflict sets to look for."""
+
+    time_limit: float = 30.0
+    max_conflicts: int = 3

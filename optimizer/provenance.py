@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from optimizer.io.document import scenario_to_document
-from optimizer.options import SolveOptions
+from optimizer.options import EngineSettings, ModelEdits
 from optimizer.scenario import Scenario
 
 
@@ -20,17 +20,17 @@ def input_hash(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def solve_settings(options: SolveOptions) -> dict[str, Any]:
+def solve_settings(settings: EngineSettings, edits: ModelEdits) -> dict[str, Any]:
     """The settings that decide the result (same input, same settings, --workers 1: same plan)."""
     return {
-        "time_limit": options.time_limit,
-        "workers": options.workers,
-        "engine": options.engine,
-        "seed": options.seed,
-        "hint": options.hint is not None,
-        "previous_plan": options.previous_plan is not None,
-        "change_weight": options.change_weight if options.previous_plan is not None else None,
-        "force_moves": sorted(options.force_moves),
+        "time_limit": settings.time_limit,
+        "workers": settings.workers,
+        "engine": settings.engine,
+        "seed": settings.seed,
+        "hint": edits.hint is not None,
+        "previous_plan": edits.previous_plan is not None,
+        "change_weight": edits.change_weight if edits.previous_plan is not None else None,
+        "force_moves": sorted(edits.force_moves),
     }
 
 

@@ -37,9 +37,9 @@ from optimizer.io.regions import (
 from optimizer.options import DiagnosisBudget, EngineSettings, Listeners, ModelEdits
 from optimizer.plan import Plan, Summary
 from optimizer.policy import Policy
+from optimizer.result import Conflict, Relaxation, Result
 from optimizer.rules import all_rules, merge_policy
 from optimizer.scenario import Scenario
-from optimizer.result import Result
 from optimizer.solve import solve
 
 
@@ -204,7 +204,9 @@ class DaskPool:
             self._client = Client(address)
         workers = self._client.scheduler_info().get("workers", {})
         self.slots = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
-        self.name = f"Dask cluster {self._client.scheduler.address} ({self.slots} slots)"
+        scheduler = self._client.scheduler
+        assert scheduler is not None  # a connected client has one
+        self.name = f"Dask cluster {scheduler.address} ({self.slots} slots)"
 
     def submit(
         self, task: RegionTask, settings: EngineSettings, edits: ModelEdits, diagnosis: DiagnosisBudget
@@ -372,7 +374,8 @@ def merge_results(outcomes: list[RegionOutcome], split: dict[str, Any]) -> Resul
     if figures.problems:
         raise ScenarioError(figures.problems)
     results = [o.result for o in ordered if o.result is not None]
-    conflicts, relaxations = [], []
+    conflicts: list[Conflict] = []
+    relaxations: list[Relaxation] = []
     for result in results:
         offset = len(conflicts)
         conflicts.extend(result.conflicts)

@@ -1,44 +1,42 @@
-"""The planning entry point: build the model from the rules, solve it with CP-SAT, check the plan
-with the same rule modules, and, when the hard rules collide, explain why (minimal conflict sets)
+"""The planning entry point: assemble the model from the rules, run the engine, check the plan
+with the same rule modules, and, when the hard rules collide, diagnose why (minimal conflict sets)
 and how to get out (the smallest relaxations). Returns one Result value."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from optimizer.explain import relaxations
-from optimizer.explain.conflicts import Conflict, find_conflicts
-from optimizer.explain.relaxations import Relaxation
-from optimizer.model.cpsat import build_model, run
-from optimizer.options import SolveOptions
-from optimizer.plan import Plan, RuleRow, Summary
+from optimizer.diagnosis.conflicts import find_conflicts
+from optimizer.diagnosis.relaxations import propose
+from optimizer.engines.dispatch import run_engine
+from optimizer.model.assembly import build_model
+from optimizer.options import DiagnosisBudget, EngineSettings, Listeners, ModelEdits
+from optimizer.plan import Plan
 from optimizer.provenance import input_hash, solve_settings, versions
 from optimizer.report import check_plan, plan_cost, summarize, with_reasons
+from optimizer.result import Result
+from optimizer.rules import all_rules, gate_rules
 from optimizer.scenario import Scenario
 
-__all__ = ["Conflict", "Relaxation", "Result", "SolveOptions", "plan_result", "solve"]
 
-
-@dataclass(frozen=True)
-class Result:
-    """A plan with its report and summary; when infeasible, an empty plan, the conflict sets and
-    the relaxations. `shortfalls` are the solver's elastic shortfalls by instance label."""
-
-    plan: Plan
-    report: tuple[RuleRow, ...]
-    summary: Summary
-    conflicts: tuple[Conflict, ...] = field(default=())
-    relaxations: tuple[Relaxation, ...] = field(default=())
-    shortfalls: dict[str, int] = field(default_factory=dict, compare=False)
-
-
-def solve(scenario: Scenario, options: SolveOptions | None = None) -> Result:
-    options = options or SolveOptions()
+def solve(
+    scenario: Scenario,
+    settings: EngineSettings | None = None,
+    *,
+    edits: ModelEdits | None = None,
+    listeners: Listeners | None = None,
+    diagnosis: DiagnosisBudget | None = None,
+) -> Result:
+    """Plan `scenario` with the engine `settings` (defaults when None), the model `edits`
+    applied, `listeners` told of progress; `diagnosis` bounds the search for conflicts and
+    relaxations when the hard rules collide."""
+    settings = settings or EngineSettings()
+    edits = edits or ModelEdits()
     started = time.monotonic()
-    builder = build_model(scenario)
+    builder = build_model(scenario, all_rules(), gate_rules(), edits)
     build_seconds = time.monotonic() - started
-    outcome = run(builder, options)
+    outcome = run_engine(builder, settings, listeners)
     plan = with_reasons(scenario, outcome.plan) if outcome.plan is not None else Plan(())
     report = tuple(check_plan(scenario, plan))
     summary = summarize(
@@ -57,12 +55,14 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> Result:
         summary,
         bound_source=outcome.bound_source if outcome.bound is not None else "",
         input_hash=input_hash(scenario),
-        settings=solve_settings(options),
+        settings=solve_settings(settings, edits),
         versions=versions(),
     )
     if outcome.status != "infeasible":
         return Result(plan, report, summary, shortfalls=outcome.shortfalls)
-    conflicts, proposals = relaxations.propose(scenario, find_conflicts(scenario, options), options)
+    diagnosis = diagnosis or DiagnosisBudget()
+    found = find_conflicts(scenario, settings, diagnosis, edits.force_moves)
+    conflicts, proposals = propose(scenario, found, settings, diagnosis)
     return Result(plan, report, summary, conflicts, proposals)
 
 

@@ -13,8 +13,10 @@ import pytest
 from optimizer import cli
 from optimizer.cli import main
 from optimizer.io import write_bundle
+from optimizer.options import EngineSettings
+from optimizer.result import Result
 from optimizer.scenario import Scenario
-from optimizer.solve import Result, SolveOptions, solve
+from optimizer.solve import solve
 from tests import tiny
 
 FAST = ["--time-limit", "10", "--workers", "1", "--quiet"]
@@ -134,8 +136,8 @@ def test_infeasible_hard_rules_exit_2_with_conflicts(
 def test_timeout_without_a_plan_exits_3(
     bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_plan(scenario: Scenario, options: SolveOptions, **where: object) -> Result:
-        result = solve(scenario, options)
+    def no_plan(scenario: Scenario, settings: EngineSettings, **where: object) -> Result:
+        result = solve(scenario, settings)
         return replace(result, summary=replace(result.summary, status="timeout_no_plan"))
 
     monkeypatch.setattr(cli, "solve_scenario", no_plan)

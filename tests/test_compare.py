@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from optimizer.compare import PlanEntry, compare_plans, diff_plans
 from optimizer.edits import Edits, apply_edits
+from optimizer.options import EngineSettings, ModelEdits
 from optimizer.plan import Move, Plan
 from optimizer.scenario import Scenario
-from optimizer.solve import SolveOptions, plan_result, solve
+from optimizer.solve import plan_result, solve
 from tests.tiny import solve_checked, two_school_county
 
 
@@ -81,7 +82,7 @@ def test_solved_variants_compare_by_their_own_scenarios() -> None:
     variant = apply_edits(
         county, Edits(overrides=("rotation_quota.rate=0.3", "capacity.max_departure_share=0.3"))
     )
-    higher = solve(variant, SolveOptions(time_limit=10, seed=1, previous_plan=base.plan))
+    higher = solve(variant, EngineSettings(time_limit=10, seed=1), edits=ModelEdits(previous_plan=base.plan))
 
     comparison = compare_plans(
         [
@@ -142,7 +143,7 @@ def test_replanning_after_a_withdrawal_changes_only_that_move() -> None:
     kept = before.plan.moves[1]
     variant = apply_edits(county, Edits(withdraw=(withdrawn,)))
 
-    after = solve(variant, SolveOptions(time_limit=10, seed=1, previous_plan=before.plan))
+    after = solve(variant, EngineSettings(time_limit=10, seed=1), edits=ModelEdits(previous_plan=before.plan))
 
     assert after.summary.status == "optimal"
     assert after.plan.move_of(withdrawn) is None

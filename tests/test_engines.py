@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
+from optimizer.engines.highs import solve_mip, translate
 from optimizer.generate import CountyParams, generate_county
-from optimizer.model.cpsat import build_model
-from optimizer.model.mip import solve_mip, translate
+from optimizer.model.assembly import build_model
+from optimizer.options import EngineSettings
 from optimizer.report import hard_violations, plan_cost
-from optimizer.solve import SolveOptions, solve
+from optimizer.rules import all_rules, gate_rules
+from optimizer.solve import solve
 from tests import tiny
 
 SMALL = [
@@ -29,8 +31,8 @@ SMALL = [
 @pytest.mark.parametrize("params", SMALL, ids=lambda p: f"seed{p.seed}")
 def test_warm_start_and_cp_sat_alone_prove_the_same_optimum(params: CountyParams) -> None:
     county = generate_county(params)
-    warm = solve(county, SolveOptions(time_limit=30, workers=1, seed=1))
-    alone = solve(county, SolveOptions(time_limit=30, workers=1, seed=1, engine="cp-sat"))
+    warm = solve(county, EngineSettings(time_limit=30, workers=1, seed=1))
+    alone = solve(county, EngineSettings(time_limit=30, workers=1, seed=1, engine="cp-sat"))
     assert warm.summary.status == alone.summary.status
     if warm.summary.status == "infeasible":
         return
@@ -42,7 +44,7 @@ def test_warm_start_and_cp_sat_alone_prove_the_same_optimum(params: CountyParams
 
 def test_translated_optimum_equals_the_cp_sat_optimum_on_the_tiny_county() -> None:
     county = tiny.two_school_county(urban_teachers=12, rural_need=3)
-    builder = build_model(county)
+    builder = build_model(county, all_rules(), gate_rules())
     mip = solve_mip(builder.model, 10)
     assert mip.status == "optimal" and mip.values is not None
     result = tiny.solve_checked(county)
@@ -51,22 +53,27 @@ def test_translated_optimum_equals_the_cp_sat_optimum_on_the_tiny_county() -> No
 
 def test_products_and_enforcement_literals_are_not_translated() -> None:
     county = tiny.two_school_county(overrides=["degree_balance.mode=hard"])
-    assert translate(build_model(county).model) is None
-    assert translate(build_model(tiny.two_school_county(), track_instances=True).model) is None
-    result = solve(county, SolveOptions(time_limit=10, workers=1))
+    assert translate(build_model(county, all_rules(), gate_rules()).model) is None
+    assert (
+        translate(
+            build_model(tiny.two_school_county(), all_rules(), gate_rules(), track_instances=True).model
+        )
+        is None
+    )
+    result = solve(county, EngineSettings(time_limit=10, workers=1))
     assert result.summary.bound_source == "cp-sat"
 
 
 def test_bound_is_highs_when_cp_sat_stops_at_it() -> None:
     county = generate_county(CountyParams(seed=9, teachers=120, schools=8))
-    summary = solve(county, SolveOptions(time_limit=30, workers=1, seed=2)).summary
+    summary = solve(county, EngineSettings(time_limit=30, workers=1, seed=2)).summary
     assert summary.status == "optimal" and summary.gap == 0.0
     assert summary.bound_source in ("highs", "cp-sat") and summary.bound == summary.objective
 
 
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown engine"):
-        SolveOptions(engine="gurobi")
+        EngineSettings(engine="gurobi")
 
 
 def test_staged_search_looks_past_the_lp_support_and_keeps_its_bound_valid() -> None:

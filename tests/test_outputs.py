@@ -12,14 +12,16 @@ import pytest
 from optimizer.errors import ScenarioError
 from optimizer.io.outputs import write_outputs
 from optimizer.io.plan_csv import PLAN_COLUMNS, read_plan_csv, write_plan_csv
+from optimizer.options import EngineSettings
 from optimizer.plan import Move, Plan
 from optimizer.report import check_plan
+from optimizer.result import Result
 from optimizer.scenario import Scenario
 from optimizer.schools import school_balance
-from optimizer.solve import Result, SolveOptions, solve
+from optimizer.solve import solve
 from tests import tiny
 
-OPTIONS = SolveOptions(time_limit=10, workers=1)
+SETTINGS = EngineSettings(time_limit=10, workers=1)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,7 @@ def county() -> Scenario:
 
 @pytest.fixture(scope="module")
 def solved(county: Scenario) -> Result:
-    result = solve(county, OPTIONS)
+    result = solve(county, SETTINGS)
     assert result.summary.status == "optimal"
     return result
 
@@ -89,7 +91,7 @@ def test_plan_csv_round_trips(tmp_path: Path, county: Scenario, solved: Result) 
 def test_infeasible_result_writes_conflicts_and_a_later_run_removes_them(tmp_path: Path) -> None:
     overrides = ["rotation_quota.rate=1.0", "capacity.max_departure_share=0.1"]
     scenario = tiny.two_school_county(overrides=overrides)
-    infeasible = solve(scenario, OPTIONS)
+    infeasible = solve(scenario, SETTINGS)
     assert infeasible.summary.status == "infeasible"
 
     write_outputs(infeasible, scenario, tmp_path)
@@ -99,7 +101,7 @@ def test_infeasible_result_writes_conflicts_and_a_later_run_removes_them(tmp_pat
     assert "规则冲突" in openpyxl.load_workbook(tmp_path / "plan.xlsx").sheetnames
 
     feasible = tiny.two_school_county()
-    write_outputs(solve(feasible, OPTIONS), feasible, tmp_path)
+    write_outputs(solve(feasible, SETTINGS), feasible, tmp_path)
     assert not (tmp_path / "conflicts.json").exists()
 
 

@@ -90,13 +90,17 @@ def test_every_plan_passes_the_checker(county: Scenario) -> None:
 
 
 def test_replanning_keeps_the_previous_plan_when_nothing_changed() -> None:
-    from optimizer.options import SolveOptions
+    from optimizer.options import EngineSettings, ModelEdits
     from optimizer.solve import solve
     from tests.tiny import two_school_county
 
     county = two_school_county(rural_need=2)
-    first = solve(county, SolveOptions(time_limit=20, seed=1))
-    again = solve(county, SolveOptions(time_limit=20, seed=2, previous_plan=first.plan, change_weight=1000))
+    first = solve(county, EngineSettings(time_limit=20, seed=1))
+    again = solve(
+        county,
+        EngineSettings(time_limit=20, seed=2),
+        edits=ModelEdits(previous_plan=first.plan, change_weight=1000),
+    )
     assert {(m.teacher_id, m.to_school) for m in again.plan.moves} == {
         (m.teacher_id, m.to_school) for m in first.plan.moves
     }

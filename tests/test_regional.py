@@ -15,13 +15,14 @@ from optimizer.generate import CountyParams, generate_county
 from optimizer.io import write_bundle
 from optimizer.io.plan_csv import write_plan_csv
 from optimizer.io.regions import iter_region_scenarios
+from optimizer.options import EngineSettings
 from optimizer.regional import plan_bundle, solve_scenario
 from optimizer.report import hard_violations
 from optimizer.scenario import Scenario
-from optimizer.solve import SolveOptions, solve
+from optimizer.solve import solve
 
 # One worker, a fixed seed, time enough to prove each region optimal: a deterministic solve.
-EXACT = SolveOptions(time_limit=60, workers=1, seed=3)
+EXACT = EngineSettings(time_limit=60, workers=1, seed=3)
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from optimizer.generate import CountyParams, generate_county
 from optimizer.io.plan_csv import write_plan_csv
-from optimizer.options import SolveOptions
+from optimizer.options import EngineSettings
 from optimizer.solve import solve
 
 
 def test_same_input_and_seed_give_the_same_plan_file(tmp_path: Path) -> None:
     county = generate_county(CountyParams(seed=3, teachers=200, schools=10, name="repro"))
-    options = SolveOptions(time_limit=60, workers=1, seed=7)
+    options = EngineSettings(time_limit=60, workers=1, seed=7)
     files = []
     for run in range(2):
         result = solve(county, options)
@@ -26,11 +26,11 @@ def test_same_input_and_seed_give_the_same_plan_file(tmp_path: Path) -> None:
 
 def test_summary_records_input_hash_settings_and_versions() -> None:
     county = generate_county(CountyParams(seed=3, teachers=120, schools=8, name="repro"))
-    summary = solve(county, SolveOptions(time_limit=30, workers=1, seed=7)).summary
+    summary = solve(county, EngineSettings(time_limit=30, workers=1, seed=7)).summary
     # HiGHS proves this small county optimal in the warm start; CP-SAT stops on reaching its bound.
     assert summary.status == "optimal" and summary.bound_source == "highs"
     assert summary.settings["engine"] == "auto" and "highspy" in summary.versions
-    alone = solve(county, SolveOptions(time_limit=30, workers=1, seed=7, engine="cp-sat")).summary
+    alone = solve(county, EngineSettings(time_limit=30, workers=1, seed=7, engine="cp-sat")).summary
     assert alone.bound_source == "cp-sat" and alone.objective == summary.objective
     assert len(summary.input_hash) == 64
     assert summary.settings["workers"] == 1 and summary.settings["seed"] == 7
@@ -38,5 +38,5 @@ def test_summary_records_input_hash_settings_and_versions() -> None:
     changed = county.policy.with_overrides(["rotation_quota.rate=0.2"])
     from dataclasses import replace
 
-    other = solve(replace(county, policy=changed), SolveOptions(time_limit=30, workers=1, seed=7)).summary
+    other = solve(replace(county, policy=changed), EngineSettings(time_limit=30, workers=1, seed=7)).summary
     assert other.input_hash != summary.input_hash

@@ -10,9 +10,9 @@ import pytest
 from optimizer.diagnosis.oracle import HardInstanceOracle
 from optimizer.options import EngineSettings
 from optimizer.report import hard_violations, plan_cost
+from optimizer.result import Result
 from optimizer.rules import default_policy
 from optimizer.scenario import Pin, Scenario, School, Teacher
-from optimizer.result import Result
 from optimizer.solve import solve
 
 YEAR = 2025

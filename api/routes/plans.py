@@ -33,14 +33,12 @@ from api.schemas.plans import (
 from api.schemas.scenarios import ErrorBody, InvalidScenario
 from api.store import plan_job, scenario_row
 from api.worker import PLAN_KEYS, SolvedJob, plan_of, recommend_task, summary_of
-from optimizer.explain.conflicts import Conflict
-from optimizer.explain.relaxations import Relaxation
 from optimizer.instance import Change, Instance
 from optimizer.io import load_document
 from optimizer.io.outputs import write_outputs
 from optimizer.io.plan_csv import write_plan_csv
 from optimizer.plan import RuleRow
-from optimizer.solve import Result
+from optimizer.result import Conflict, Relaxation, Result
 
 router = APIRouter(prefix="/plans", tags=["plans"], route_class=UploadLimitRoute)
 

@@ -11,12 +11,12 @@ members of the ones found set aside, so the sets returned are disjoint ("indepen
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
+from optimizer.diagnosis.oracle import HardInstanceOracle, Infeasible
 from optimizer.instance import Instance
-from optimizer.model.cpsat import HardInstanceOracle, Infeasible
-from optimizer.options import SolveOptions
+from optimizer.options import DiagnosisBudget, EngineSettings
+from optimizer.result import Conflict
 from optimizer.rules import rule_by_id
 from optimizer.scenario import Scenario
 
@@ -24,50 +24,19 @@ FILTER_ROUND_SECONDS = 1.0
 """Each filter round needs a solution, not an optimal one; the budget doubles while none comes."""
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """Hard rule instances that cannot hold together. `minimal` when each member was shown
-    necessary within the time limit; `summary_*` says in one sentence why they collide."""
-
-    instances: tuple[Instance, ...]
-    minimal: bool
-    seconds: float
-    summary_zh: str = ""
-    summary_en: str = ""
-
-    @property
-    def labels(self) -> list[str]:
-        return [i.label for i in self.instances]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "minimal": self.minimal,
-            "seconds": round(self.seconds, 3),
-            "summary_zh": self.summary_zh,
-            "summary_en": self.summary_en,
-            "members": [
-                {
-                    "label": i.label,
-                    "rule": i.rule,
-                    "scope": i.scope,
-                    "key": i.key,
-                    "target": i.target,
-                    "unit": i.unit,
-                    "sentence_zh": i.sentence_zh,
-                    "sentence_en": i.sentence_en,
-                }
-                for i in self.instances
-            ],
-        }
-
-
-def find_conflicts(scenario: Scenario, options: SolveOptions) -> tuple[Conflict, ...]:
-    """Up to options.max_conflicts disjoint minimal conflict sets, within conflict_time_limit."""
-    deadline = time.monotonic() + options.conflict_time_limit
-    oracle = HardInstanceOracle(scenario, options)
+def find_conflicts(
+    scenario: Scenario,
+    settings: EngineSettings,
+    budget: DiagnosisBudget,
+    forced: frozenset[str] = frozenset(),
+) -> tuple[Conflict, ...]:
+    """Up to `budget.max_conflicts` disjoint minimal conflict sets within `budget.time_limit`,
+    searched with the solve's settings; `forced` teachers must move, as in the solve."""
+    deadline = time.monotonic() + budget.time_limit
+    oracle = HardInstanceOracle(scenario, settings, forced)
     active = set(oracle.labels)
     conflicts: list[Conflict] = []
-    while len(conflicts) < options.max_conflicts and time.monotonic() < deadline:
+    while len(conflicts) < budget.max_conflicts and time.monotonic() < deadline:
         started = time.monotonic()
         enforced = _elastic_filter(oracle, active, deadline)
         if enforced is None:
@@ -76,9 +45,11 @@ def find_conflicts(scenario: Scenario, options: SolveOptions) -> tuple[Conflict,
         instances = tuple(oracle.builder.instances[label] for label in members)
         conflicts.append(Conflict(instances, minimal, time.monotonic() - started))
         active -= set(members)
-    return tuple(
-        replace(c, **dict(zip(("summary_zh", "summary_en"), _titles(c), strict=True))) for c in conflicts
-    )
+    titled = []
+    for conflict in conflicts:
+        summary_zh, summary_en = _titles(conflict)
+        titled.append(replace(conflict, summary_zh=summary_zh, summary_en=summary_en))
+    return tuple(titled)
 
 
 def _elastic_filter(oracle: HardInstanceOracle, active: set[str], deadline: float) -> set[str] | None:

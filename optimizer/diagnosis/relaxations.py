@@ -12,67 +12,29 @@ and running the checker on the witness: no proposal leaves a hard rule broken.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
-from optimizer.explain.conflicts import Conflict
+from optimizer.engines.dispatch import run_engine
 from optimizer.instance import Change, Instance
-from optimizer.model.cpsat import build_model, run
-from optimizer.options import SolveOptions
+from optimizer.model.assembly import add_hint, build_model
+from optimizer.options import DiagnosisBudget, EngineSettings
 from optimizer.plan import Plan
 from optimizer.report import check_plan, hard_violations, plan_cost
-from optimizer.rules import rule_by_id
+from optimizer.result import Conflict, Relaxation, apply_change
+from optimizer.rules import all_rules, gate_rules, rule_by_id
 from optimizer.scenario import Scenario
 
 MAX_ALTERNATIVES = 3
 
 
-@dataclass(frozen=True)
-class Relaxation:
-    """One way out of conflict number `conflict`: relax the instances `relaxed` by `units` in
-    all (teachers, posts ... in each rule's unit) through `change`; `plan_cost` is the cost of a
-    plan that is feasible under the change (the witness)."""
-
-    conflict: int
-    relaxed: tuple[str, ...]
-    units: int
-    change: Change
-    plan_cost: float
-
-    def apply(self, scenario: Scenario) -> Scenario:
-        return apply_change(scenario, self.change)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "conflict": self.conflict,
-            "relaxed": list(self.relaxed),
-            "units": self.units,
-            "overrides": list(self.change.overrides),
-            "school_fields": [list(f) for f in self.change.school_fields],
-            "drop_pins": list(self.change.drop_pins),
-            "sentence_zh": self.change.sentence_zh,
-            "sentence_en": self.change.sentence_en,
-            "plan_cost": self.plan_cost,
-        }
-
-
-def apply_change(scenario: Scenario, change: Change) -> Scenario:
-    """The scenario with the change's overrides, school fields and dropped pins."""
-    policy = scenario.policy.with_overrides(change.overrides) if change.overrides else scenario.policy
-    fields: dict[str, dict[str, int]] = {}
-    for school_id, name, value in change.school_fields:
-        fields.setdefault(school_id, {})[name] = value
-    schools = tuple(replace(s, **fields.get(s.school_id, {})) for s in scenario.schools)
-    pins = tuple(p for p in scenario.pins if p.teacher_id not in set(change.drop_pins))
-    return replace(scenario, policy=policy, schools=schools, pins=pins)
-
-
 def propose(
-    scenario: Scenario, conflicts: tuple[Conflict, ...], options: SolveOptions
+    scenario: Scenario, conflicts: tuple[Conflict, ...], settings: EngineSettings, budget: DiagnosisBudget
 ) -> tuple[tuple[Conflict, ...], tuple[Relaxation, ...]]:
-    """(conflicts with a numbers-bearing summary where one was found, relaxations)."""
-    deadline = time.monotonic() + options.conflict_time_limit
-    explained, proposals = [], []
+    """(conflicts with a numbers-bearing summary where one was found, relaxations), searched
+    with the solve's engine settings within `budget.time_limit`."""
+    deadline = time.monotonic() + budget.time_limit
+    explained: list[Conflict] = []
+    proposals: list[Relaxation] = []
     for index, conflict in enumerate(conflicts):
         by_rule: dict[str, list[str]] = {}
         for instance in conflict.instances:
@@ -85,8 +47,8 @@ def propose(
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            budget = remaining / max(1, len(attempts) + len(conflicts) - index - 1)
-            proposal = _relax(scenario, conflict, index, labels, options, budget)
+            share = remaining / max(1, len(attempts) + len(conflicts) - index - 1)
+            proposal = _relax(scenario, conflict, index, labels, settings, share)
             if proposal is not None:
                 found.append(proposal)
         found.sort(key=lambda pair: (pair[0].units, pair[0].plan_cost))
@@ -101,37 +63,39 @@ def _relax(
     conflict: Conflict,
     index: int,
     labels: tuple[str, ...],
-    options: SolveOptions,
+    settings: EngineSettings,
     time_limit: float,
 ) -> tuple[Relaxation, Plan] | None:
-    builder = build_model(scenario, elastic_labels=labels, elastic_weight=1)
-    relaxation = sum((builder.shortfalls[label] for label in labels), start=0)
-    builder.model.Minimize(relaxation)
-    quiet = replace(options, hint=None, progress=None, force_moves=frozenset())
+    """The scenario's own model (none of the solve's edits) with `labels` made elastic."""
+    builder = build_model(scenario, all_rules(), gate_rules(), elastic_labels=labels, elastic_weight=1)
+    shortfall = sum((builder.shortfalls[label] for label in labels), start=0)
+    builder.model.minimize(shortfall)
     started = time.monotonic()
-    result = run(builder, quiet, time_limit / 2)
-    if result.plan is None:
+    result = run_engine(builder, settings, time_limit=time_limit / 2)
+    witness = result.plan
+    if witness is None:
         return None
     # Second stage, as time allows: the same relaxation, the best plan under it (a witness that
     # spreads the moves sensibly, so the parameter change it implies is smaller too).
-    builder.model.Add(relaxation <= sum(result.shortfalls.get(label, 0) for label in labels))
-    builder.model.Minimize(builder.cost())
+    builder.model.add(shortfall <= sum(result.shortfalls.get(label, 0) for label in labels))
+    builder.model.minimize(builder.cost())
     remaining = time_limit - (time.monotonic() - started)
-    better = run(builder, replace(quiet, hint=result.plan), remaining) if remaining > 1 else None
-    if better is not None and better.plan is not None:
-        result = better
+    if remaining > 1:
+        add_hint(builder, witness)
+        better = run_engine(builder, settings, time_limit=remaining)
+        if better.plan is not None:
+            result, witness = better, better.plan
     short = {label: result.shortfalls.get(label, 0) for label in labels}
     broken = [i for i in conflict.instances if short.get(i.label, 0) > 0]
-    change = _change_for(scenario, broken, result.plan)
+    change = _change_for(scenario, broken, witness)
     relaxed = apply_change(scenario, change)
-    report = check_plan(relaxed, result.plan)
+    report = check_plan(relaxed, witness)
     still = sorted({row.rule for row in hard_violations(report)})
     if still:
         change = _merge(change, _elastic(still))
         relaxed = apply_change(scenario, change)
-        report = check_plan(relaxed, result.plan)
-    relaxation = Relaxation(index, labels, sum(short.values()), change, plan_cost(report))
-    return relaxation, result.plan
+        report = check_plan(relaxed, witness)
+    return Relaxation(index, labels, sum(short.values()), change, plan_cost(report)), witness
 
 
 def _change_for(scenario: Scenario, broken: list[Instance], witness: Plan) -> Change:

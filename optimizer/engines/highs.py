@@ -21,11 +21,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any
 
 import highspy
 import numpy as np
 from ortools.sat.python import cp_model
+
+from optimizer.process_exit import HIGHS_THREAD
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -332,8 +334,11 @@ class StagedSearch:
         else:
             self._note_bound(min(info.mip_dual_bound, self.cap))
         with self.lock:
-            known = self.bound is not None and self.objective is not None
-            if known and self.objective <= math.ceil(self.bound - 1e-6):
+            if (
+                self.bound is not None
+                and self.objective is not None
+                and self.objective <= math.ceil(self.bound - 1e-6)
+            ):
                 self.status = "optimal"
 
     def _run(self, model: highspy.HighsLp, start: highspy.HighsSolution | None = None) -> bool:
@@ -429,28 +434,13 @@ def solve_mip(
     )
     # Not a daemon: a process must not exit while HiGHS's C++ code still runs in the thread
     # (it aborts); it waits until HiGHS, past its deadline, stops at its next check, unless an
-    # entry point leaves at once through `exit_process`.
+    # entry point leaves at once through `optimizer.process_exit.exit_process`.
     runner = threading.Thread(target=search.run, name=HIGHS_THREAD)
     runner.start()
     while runner.is_alive() and time.monotonic() < search.deadline() + FINISH_GRACE:
         runner.join(timeout=0.1)
     search.stop_reporting()
     return search.result(time.monotonic() - started)
-
-
-HIGHS_THREAD = "rotation-highs"
-
-
-def exit_process(code: int) -> NoReturn:
-    """End the process now, for entry points (the CLI, a job process, a benchmark row) whose work
-    is done and written. Some of HiGHS's phases never check for an interrupt (at 10,000 teachers
-    one ran minutes past its deadline): a normal exit would wait for that thread, and a daemon
-    thread would abort the interpreter at exit."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if any(thread.name == HIGHS_THREAD for thread in threading.enumerate()):
-        os._exit(code)
-    sys.exit(code)
 
 
 FINISH_GRACE = 0.5

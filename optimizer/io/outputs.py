@@ -20,10 +20,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from optimizer.io.plan_csv import ROLE_NAMES_ZH, write_plan_csv
+from optimizer.result import Result
 from optimizer.rules import rule_by_id
 from optimizer.scenario import Scenario
 from optimizer.schools import school_balance
-from optimizer.solve import Result
 from optimizer.subjects import SUBJECT_NAMES_ZH
 
 STATUS_ZH = {"met": "达标", "violated": "未达标", "not_applicable": "不适用"}
@@ -88,7 +88,7 @@ def write_json(path: Path, data: Any) -> Path:
 
 def _workbook(result: Result, scenario: Scenario) -> Workbook:
     book = Workbook()
-    moves = book.active
+    moves = book.worksheets[0]
     moves.title = "交流名单"
     _fill(
         moves,

@@ -20,7 +20,8 @@ from api.db import PlanJob, now
 from api.main import create_app
 from api.worker import result_document
 from optimizer.io import scenario_to_document
-from optimizer.solve import SolveOptions, solve
+from optimizer.options import EngineSettings
+from optimizer.solve import solve
 from tests.tiny import two_school_county
 
 MakeKey = Callable[..., dict[str, str]]
@@ -138,7 +139,7 @@ def region_a(client: TestClient, make_key: MakeKey) -> dict[str, str]:
             status="done",
             request={"overrides": [], "time_limit": 10},
             progress={},
-            result=result_document(scenario, solve(scenario, SolveOptions(time_limit=10))),
+            result=result_document(scenario, solve(scenario, EngineSettings(time_limit=10))),
             finished_at=now(),
         )
         session.add(job)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from optimizer.explain.relaxations import apply_change
+from optimizer.result import Result, apply_change
 from optimizer.scenario import Pin, Scenario
-from optimizer.solve import Result
 from tests.tiny import scenario, school, solve_checked, teacher, two_school_county
 
 

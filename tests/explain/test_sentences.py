@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from optimizer.generate import CountyParams, generate_county
+from optimizer.result import Result
 from optimizer.rules import all_rules
-from optimizer.solve import Result
 from tests.tiny import solve_checked
 
 

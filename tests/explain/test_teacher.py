@@ -12,11 +12,13 @@ from optimizer.cli import main
 from optimizer.errors import ScenarioError
 from optimizer.explain.teacher import explain_teacher
 from optimizer.io import write_bundle
+from optimizer.options import DiagnosisBudget, EngineSettings, ModelEdits
+from optimizer.result import Result
 from optimizer.scenario import Pin, Scenario
-from optimizer.solve import Result, SolveOptions, solve
+from optimizer.solve import solve
 from tests import tiny
 
-OPTIONS = SolveOptions(time_limit=20, seed=1)
+SETTINGS = EngineSettings(time_limit=20, seed=1)
 
 
 def two_rural_schools() -> Scenario:
@@ -38,7 +40,7 @@ def with_teacher(sc: Scenario, **fields: object) -> Scenario:
 
 
 def base_of(sc: Scenario) -> Result:
-    result = solve(sc, OPTIONS)
+    result = solve(sc, SETTINGS)
     assert result.summary.status == "optimal"
     return result
 
@@ -48,7 +50,7 @@ def test_a_move_names_the_shortage_it_fills_and_what_elsewhere_would_cost() -> N
     base = base_of(sc)
     move = next(m for m in base.plan.moves if m.to_school == "R1")
 
-    explanation = explain_teacher(sc, move.teacher_id, base, OPTIONS)
+    explanation = explain_teacher(sc, move.teacher_id, base, SETTINGS)
 
     assert explanation.case == "moves"
     assert explanation.move is not None and explanation.move.to_school == "R1"
@@ -66,7 +68,7 @@ def test_a_move_names_the_shortage_it_fills_and_what_elsewhere_would_cost() -> N
     assert alternative.to_school == "R2" and alternative.posts == ("math",)
     assert alternative.what_if is not None
     pinned = replace(sc, pins=(Pin(move.teacher_id, "move_to", "R2"),))
-    expected = solve(pinned, OPTIONS).summary.objective - base.summary.objective
+    expected = solve(pinned, SETTINGS).summary.objective - base.summary.objective
     assert alternative.what_if.objective_delta == expected
     assert sum(c.delta for c in alternative.what_if.rule_costs) == pytest.approx(expected)
     zh, en = explanation.text("zh"), explanation.text("en")
@@ -80,7 +82,7 @@ def test_a_move_names_the_shortage_it_fills_and_what_elsewhere_would_cost() -> N
 def test_too_few_years_names_the_condition_and_its_numbers() -> None:
     sc = with_teacher(tiny.two_school_county(), years_at_school=2)
 
-    explanation = explain_teacher(sc, "X01", base_of(sc), OPTIONS)
+    explanation = explain_teacher(sc, "X01", base_of(sc), SETTINGS)
 
     assert explanation.case == "ineligible"
     assert explanation.eligibility.reason == "too_few_years"
@@ -92,7 +94,7 @@ def test_too_few_years_names_the_condition_and_its_numbers() -> None:
 def test_an_exempt_teacher_is_explained_by_the_exemption() -> None:
     sc = with_teacher(tiny.two_school_county(), exempt_reason="孕期")
 
-    explanation = explain_teacher(sc, "X01", base_of(sc), OPTIONS)
+    explanation = explain_teacher(sc, "X01", base_of(sc), SETTINGS)
 
     assert (explanation.case, explanation.eligibility.reason) == ("ineligible", "exempt")
     assert "孕期" in explanation.text("zh") and "exempt: 孕期" in explanation.text("en")
@@ -101,7 +103,7 @@ def test_an_exempt_teacher_is_explained_by_the_exemption() -> None:
 def test_near_retirement_gives_age_and_retirement_age() -> None:
     sc = with_teacher(tiny.two_school_county(), gender="F", birth_year=tiny.YEAR - 52)
 
-    explanation = explain_teacher(sc, "X01", base_of(sc), OPTIONS)
+    explanation = explain_teacher(sc, "X01", base_of(sc), SETTINGS)
 
     assert (explanation.case, explanation.eligibility.reason) == ("ineligible", "near_retirement")
     assert explanation.age == 52
@@ -114,9 +116,9 @@ def test_forcing_an_eligible_teacher_costs_the_objective_difference() -> None:
     base = base_of(sc)
     assert base.plan.move_of("T05") is None  # one backbone teacher rotates, T05 is not one
 
-    explanation = explain_teacher(sc, "T05", base, OPTIONS)
+    explanation = explain_teacher(sc, "T05", base, SETTINGS)
 
-    forced = solve(sc, replace(OPTIONS, force_moves=frozenset({"T05"})))
+    forced = solve(sc, SETTINGS, edits=ModelEdits(force_moves=frozenset({"T05"})))
     assert explanation.case == "not_chosen"
     what_if = explanation.forced
     assert what_if is not None and what_if.status == "optimal"
@@ -138,7 +140,7 @@ def test_forcing_into_colliding_hard_rules_says_there_is_no_plan() -> None:
     sc = tiny.two_school_county(rural_need=1, overrides=["capacity.max_departure_share=0.1"])
     base = base_of(sc)
 
-    explanation = explain_teacher(sc, "T05", base, replace(OPTIONS, conflict_time_limit=5))
+    explanation = explain_teacher(sc, "T05", base, SETTINGS, DiagnosisBudget(time_limit=5))
 
     assert explanation.forced is not None and explanation.forced.status == "infeasible"
     assert explanation.forced.objective_delta is None
@@ -148,7 +150,7 @@ def test_forcing_into_colliding_hard_rules_says_there_is_no_plan() -> None:
 def test_an_eligible_teacher_with_nowhere_to_go_is_told_why_without_a_solve() -> None:
     sc = tiny.two_school_county()
 
-    explanation = explain_teacher(sc, "R00", base_of(sc), OPTIONS)
+    explanation = explain_teacher(sc, "R00", base_of(sc), SETTINGS)
 
     assert explanation.case == "no_candidate"
     assert explanation.forced is None
@@ -163,7 +165,7 @@ def test_an_eligible_teacher_with_nowhere_to_go_is_told_why_without_a_solve() ->
 def test_a_teacher_pinned_to_stay_is_explained_by_the_pin() -> None:
     sc = replace(tiny.two_school_county(), pins=(Pin("T00", "stay"),))
 
-    explanation = explain_teacher(sc, "T00", base_of(sc), OPTIONS)
+    explanation = explain_teacher(sc, "T00", base_of(sc), SETTINGS)
 
     assert explanation.case == "pinned_stay"
     assert "人事指定其本年不交流" in explanation.text("zh")
@@ -174,7 +176,7 @@ def test_an_unknown_teacher_is_an_input_error() -> None:
     sc = tiny.two_school_county()
 
     with pytest.raises(ScenarioError, match="T99"):
-        explain_teacher(sc, "T99", base_of(sc), OPTIONS)
+        explain_teacher(sc, "T99", base_of(sc), SETTINGS)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from optimizer.plan import Move, Plan, RuleRow
 from optimizer.report import check_plan
+from optimizer.result import Result
 from optimizer.scenario import Pin
-from optimizer.solve import Result
 from tests.tiny import scenario, school, teacher
 
 
