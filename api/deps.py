@@ -1,17 +1,26 @@
-"""Shared route dependencies: settings, database sessions, the authenticated caller."""
+"""What the routers share (they never import each other): settings, database sessions, the
+authenticated caller, the upload limit, and the helpers of routes that read a job's plan.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, HTTPException, Request, Security
+from fastapi import Depends, Request, Response, Security
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.db import Database
+from api.db import Database, PlanJob, ScenarioRow
+from api.errors import ApiError, request_lang, request_problem
 from api.security import Caller, authenticate
+from api.tasks import SolvedJob
+
+RESOLVE_SECONDS = 10.0
+"""Default time budget of the re-solves behind one recommendation or explanation request."""
+T = TypeVar("T")
 
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="A key from `rotation keys create`."
@@ -37,7 +46,7 @@ def get_caller(
 ) -> Caller:
     caller = authenticate(session, key)
     if caller is None:
-        raise HTTPException(status_code=401, detail="missing or invalid X-API-Key")
+        raise ApiError(401, "unauthorized", "缺少或无效的 X-API-Key", "missing or invalid X-API-Key")
     return caller
 
 
@@ -45,3 +54,90 @@ SessionDep = Annotated[Session, Depends(get_session)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+LangDep = Annotated[str, Depends(request_lang)]
+"""zh or en: the language of messages in answers (see api.errors.request_lang)."""
+
+
+class UploadLimitRoute(APIRoute):
+    """Refuses a body whose Content-Length is over settings.max_upload_bytes before it is parsed
+    (a multipart body would otherwise be spooled to disk whole first)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > request.app.state.settings.max_upload_bytes:
+                raise upload_too_large(request.app.state.settings)
+            return await handler(request)
+
+        return limited
+
+
+def upload_too_large(settings: Settings) -> ApiError:
+    limit = settings.max_upload_bytes
+    return ApiError(
+        413,
+        "too_large",
+        f"请求体超过上传上限 {limit} 字节",
+        f"the body is over the upload limit of {limit} bytes",
+    )
+
+
+def committed(session: Session, answer: T) -> T:
+    """Commits before the route answers: the session's own commit runs only after the response is
+    sent, and a client that lists scenarios or polls a job at once (the web page does) must find it."""
+    session.commit()
+    return answer
+
+
+def plan_result_of(job: PlanJob) -> dict[str, Any]:
+    """The job's plan document, or 409 while it has none."""
+    if job.result is None:
+        raise ApiError(
+            409,
+            "no_plan",
+            f"方案任务 {job.id} 尚无方案(状态 {job.status})",
+            f"plan {job.id} has no plan yet (status {job.status})",
+        )
+    return job.result
+
+
+def solved_job(session: Session, job: PlanJob) -> SolvedJob:
+    """What re-solves and explanations need of a job with a plan (409 without one)."""
+    result = plan_result_of(job)
+    return SolvedJob(session.get(ScenarioRow, job.scenario_id).document, dict(job.request), result)
+
+
+MEMBERS = {"teachers": ("teacher_id", "教师", "teacher"), "schools": ("school_id", "学校", "school")}
+"""The tables a plan's explanations look up: their id column and their noun in zh and en."""
+
+
+def require_member(solved: SolvedJob, table: str, value: str) -> None:
+    """404 for a teacher or school (`table` teachers or schools) the plan's scenario does not have."""
+    column, zh, en = MEMBERS[table]
+    if not any(row.get(column) == value for row in solved.document.get(table, [])):
+        raise ApiError(
+            404, "not_found", f"方案的场景中没有{zh} {value}", f"no {en} {value} in the plan's scenario"
+        )
+
+
+def resolve_seconds(settings: Settings, time_limit: float | None) -> float:
+    """The re-solve budget asked for, within the server's cap (422 above it)."""
+    if time_limit is None:
+        return min(RESOLVE_SECONDS, settings.max_time_limit)
+    if time_limit > settings.max_time_limit:
+        raise over_cap(settings, time_limit, "query")
+    return time_limit
+
+
+def over_cap(settings: Settings, time_limit: float, part: str) -> ApiError:
+    """422 for a time limit over settings.max_time_limit, in the request's `part` (body or query)."""
+    cap = settings.max_time_limit
+    return request_problem(
+        "over_cap",
+        f"{time_limit:g} 秒超过本服务器的上限 {cap:g} 秒",
+        f"{time_limit:g} s is over this server's cap of {cap:g} s",
+        part,
+        "time_limit",
+    )

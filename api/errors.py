@@ -1,41 +1,233 @@
-"""Every error leaves the service as JSON with a 4xx status: no stack trace, no internal path."""
+"""One error shape for every answer that is not a success, and for a failed job's stored error:
+{"error": code, "message": sentence, "problems": [Problem.to_dict(lang), ...]}.
+
+The language is the `lang` query parameter (zh or en), else the one the Accept-Language header
+prefers, else English. No stack trace and no internal path reaches a client.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from optimizer.errors import ScenarioError
+from api.schemas.errors import ErrorBody, error_example
+from optimizer.errors import LANGS, Problem, ScenarioError
 
 log = logging.getLogger("rotation.api")
 
+DEFAULT_LANG = "en"
+HTTP_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "请求无法解析"),
+    401: ("unauthorized", "缺少或无效的 X-API-Key"),
+    403: ("forbidden", "无权访问"),
+    404: ("not_found", "未找到"),
+    405: ("method_not_allowed", "不支持此请求方法"),
+    409: ("conflict", "与当前状态冲突"),
+    413: ("too_large", "请求体过大"),
+    415: ("unsupported_media_type", "不支持的内容类型"),
+    422: ("invalid_request", "请求无效"),
+    429: ("too_many_requests", "请求过多;请稍后重试"),
+}
+"""The code and Chinese sentence of an HTTP error the framework raises by itself (a path no route
+has, a method a route lacks, an unparsable multipart body)."""
+VALIDATION_ZH: dict[str, str] = {
+    "missing": "缺少此字段",
+    "extra_forbidden": "不接受此字段",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_too_short": "至少 {min_length} 个字符",
+    "too_long": "最多 {max_length} 项",
+    "too_short": "至少 {min_length} 项",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "finite_number": "应为有限的数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "literal_error": "应为 {expected} 之一",
+    "json_invalid": "不是有效的 JSON",
+}
+"""Chinese for the validation errors pydantic reports in English (the `ctx` values fill them in)."""
+
+
+class ApiError(Exception):
+    """An answer that is not a success: its HTTP status, a stable code, the sentence in Chinese
+    and English, and the problems it is about (each rendered by its own `to_dict(lang)`)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        zh: str,
+        en: str,
+        problems: Sequence[Problem] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(en)
+        self.status, self.code, self.zh, self.en = status, code, zh, en
+        self.problems = list(problems)
+        self.headers = dict(headers or {})
+
+    def body(self, lang: str) -> dict[str, Any]:
+        return {
+            "error": self.code,
+            "message": self.zh if lang == "zh" else self.en,
+            "problems": [problem.to_dict(lang) for problem in self.problems],
+        }
+
+
+def invalid_request(problems: Sequence[Problem]) -> ApiError:
+    """422 for request fields that are wrong, each a problem placed at its field: `file` is the
+    request part (body, query, path), `column` the field's dotted path."""
+    count = len(problems)
+    return ApiError(
+        422,
+        "invalid_request",
+        f"请求有 {count} 处问题",
+        f"the request has {count} {_plural(count)}",
+        problems,
+    )
+
+
+def invalid_input(error: ScenarioError) -> ApiError:
+    """422 for input the library refused (a scenario, its overrides, edits): every problem."""
+    count = len(error.problems)
+    return ApiError(
+        422,
+        "invalid_scenario",
+        f"输入有 {count} 处问题",
+        f"the input has {count} {_plural(count)}",
+        error.problems,
+    )
+
+
+def request_problem(code: str, zh: str, en: str, part: str, field: str) -> ApiError:
+    """invalid_request for one field of the request: `part` is body, query or path."""
+    return invalid_request([Problem(code=code, zh=zh, en=en, file=part, column=field)])
+
+
+def request_lang(request: Request) -> str:
+    """zh or en: the `lang` query parameter, else the first of them the Accept-Language header
+    names by preference (q), else English."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(request.headers.get("accept-language", "").split(",")):
+        tag, _, parameters = item.strip().partition(";")
+        quality = 1.0
+        if parameters.strip().startswith("q="):
+            try:
+                quality = float(parameters.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        language = tag.strip().lower().split("-")[0]
+        if language in LANGS and quality > 0:
+            ranked.append((-quality, position, language))
+    return min(ranked)[2] if ranked else DEFAULT_LANG
+
+
+def error_responses(entries: Mapping[int, tuple[str, str]]) -> dict[int | str, dict[str, Any]]:
+    """A route's OpenAPI entries for its error statuses, {status: (code, description)}: the one
+    ErrorBody, with the code and the description as the example's."""
+    return {
+        status: {
+            "model": ErrorBody,
+            "description": description,
+            "content": {"application/json": {"example": error_example(code, description)}},
+        }
+        for status, (code, description) in entries.items()
+    }
+
+
+ROUTER_ERRORS = error_responses(
+    {
+        401: ("unauthorized", "Missing, unknown or revoked X-API-Key."),
+        422: ("invalid_request", "A parameter or body field is wrong: each problem at its place."),
+    }
+)
+"""What every /v1 route may answer: its routers declare these (replacing FastAPI's own 422 shape)."""
+NO_PLAN = {409: ("no_plan", "The job has no plan yet (queued, running or failed).")}
+TOO_LARGE = {413: ("too_large", "The body is over the server's upload limit.")}
+
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        return _answer(request, error)
+
     @app.exception_handler(ScenarioError)
-    async def invalid_scenario(_: Request, error: ScenarioError) -> JSONResponse:
-        return JSONResponse(status_code=422, content=error.to_dict())
+    async def invalid_scenario(request: Request, error: ScenarioError) -> JSONResponse:
+        return _answer(request, invalid_input(error))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"location": [str(part) for part in item.get("loc", ())], "message": item.get("msg", "")}
-            for item in error.errors()
-        ]
-        return JSONResponse(status_code=422, content={"error": "invalid_request", "problems": problems})
+    async def invalid_fields(request: Request, error: RequestValidationError) -> JSONResponse:
+        return _answer(request, invalid_request([_validation_problem(item) for item in error.errors()]))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            status_code=error.status_code,
-            content={"error": error.detail},
-            headers=getattr(error, "headers", None),
-        )
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code, zh = HTTP_ERRORS.get(error.status_code, (_code(error.status_code), ""))
+        en = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+        failure = ApiError(error.status_code, code, zh or en, en, headers=getattr(error, "headers", None))
+        return _answer(request, failure)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse(status_code=500, content={"error": "internal error; the event is logged"})
+        failure = ApiError(
+            500, "internal_error", "服务器内部错误;已记录", "internal error; the event is logged"
+        )
+        return _answer(request, failure)
+
+
+def _answer(request: Request, error: ApiError) -> JSONResponse:
+    return JSONResponse(
+        status_code=error.status, content=error.body(request_lang(request)), headers=error.headers
+    )
+
+
+def _validation_problem(item: Mapping[str, Any]) -> Problem:
+    """A pydantic error as a problem: its location's first part (body, query ...) as the file,
+    the rest as the column; the Chinese from VALIDATION_ZH or a custom error's `zh` context."""
+    location = [str(part) for part in item.get("loc", ())]
+    context = item.get("ctx") or {}
+    en = str(item.get("msg", ""))
+    template = context.get("zh") or VALIDATION_ZH.get(str(item.get("type")))
+    try:
+        zh = template.format(**context) if template else en
+    except (KeyError, IndexError):
+        zh = en
+    return Problem(
+        code=str(item.get("type", "invalid")),
+        zh=zh,
+        en=en,
+        file=location[0] if location else None,
+        column=".".join(location[1:]) or None,
+    )
+
+
+def _code(status: int) -> str:
+    if status in HTTP_ERRORS:
+        return HTTP_ERRORS[status][0]
+    return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+
+
+def _plural(count: int) -> str:
+    return "problem" if count == 1 else "problems"

@@ -4,14 +4,13 @@ scenario, with a bounded queue) and cancelling one. The runner (`api.runner`) so
 
 from __future__ import annotations
 
-from fastapi import HTTPException
-from fastapi.exceptions import RequestValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.db import PlanJob, ScenarioRow, now
-from api.documents import with_overrides
+from api.deps import over_cap
+from api.errors import ApiError, request_problem
 from api.schemas.plans import JobRequest
 from optimizer.rules import policy_from_dict
 
@@ -28,20 +27,22 @@ def submit_job(
     the time limit against settings.max_time_limit (default settings.default_time_limit), the
     overrides against the scenario's policy, and the previous plan of a re-plan (a done job of this
     scenario or of another in its family: variants share a root scenario).
-    Raises RequestValidationError (422) for a bad time limit or previous plan, ScenarioError (422)
-    for a bad override, HTTPException 429 when settings.queue_limit jobs are already queued.
+    Raises ApiError 422 for a bad time limit or previous plan, ScenarioError (422) for a bad
+    override, ApiError 429 when settings.queue_limit jobs are already queued.
     """
     stored = request.model_dump(include=set(JobRequest.model_fields))
     stored["time_limit"] = _time_limit(settings, request.time_limit)
     if request.overrides:
-        with_overrides(policy_from_dict(scenario_row.document.get("policy", {})), request.overrides)
+        policy_from_dict(scenario_row.document.get("policy", {})).with_overrides(request.overrides)
     if request.previous_plan_id is not None:
         _check_previous(session, scenario_row, request.previous_plan_id)
     queued = session.scalar(select(func.count()).select_from(PlanJob).where(PlanJob.status == "queued")) or 0
     if queued >= settings.queue_limit:
-        raise HTTPException(
-            status_code=429,
-            detail=f"the solve queue is full ({queued} jobs waiting); retry later",
+        raise ApiError(
+            429,
+            "queue_full",
+            f"求解队列已满({queued} 个任务等待);请稍后重试",
+            f"the solve queue is full ({queued} jobs waiting); retry later",
             headers={"Retry-After": "30"},
         )
     job = PlanJob(
@@ -62,8 +63,7 @@ def _time_limit(settings: Settings, time_limit: float | None) -> float:
     if time_limit is None:
         return min(settings.default_time_limit, settings.max_time_limit)
     if time_limit > settings.max_time_limit:
-        message = f"{time_limit:g} s is over this server's cap of {settings.max_time_limit:g} s"
-        raise RequestValidationError([{"loc": ("body", "time_limit"), "msg": message, "type": "value_error"}])
+        raise over_cap(settings, time_limit, "body")
     return time_limit
 
 
@@ -79,9 +79,12 @@ def _check_previous(session: Session, scenario_row: ScenarioRow, job_id: str) ->
         and _family(session, previous.scenario_id) == _family(session, scenario_row.id)
     )
     if not usable:
-        message = f"no finished plan {job_id} of this scenario or of a variant of the same scenario"
-        raise RequestValidationError(
-            [{"loc": ("body", "previous_plan_id"), "msg": message, "type": "value_error"}]
+        raise request_problem(
+            "unknown_plan",
+            f"本场景及其变体中没有已完成的方案 {job_id}",
+            f"no finished plan {job_id} of this scenario or of a variant of the same scenario",
+            "body",
+            "previous_plan_id",
         )
 
 

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
 from api.db import PlanJob, ScenarioRow
+from api.errors import ApiError
 from api.security import Caller
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io import load_document, scenario_to_document
 from optimizer.scenario import Scenario
+
+MAX_NAME = 200
+"""The longest scenario name stored."""
 
 
 def is_id(value: str) -> bool:
@@ -48,17 +52,35 @@ def save_scenario(
     return row
 
 
+def store_scenario(session: Session, caller: Caller, scenario: Scenario) -> ScenarioRow:
+    """Saves a scenario the key may read back; creating one outside its regions is forbidden."""
+    regions = scenario_regions(scenario)
+    if not caller.may_access(regions):
+        raise missing_regions(sorted(set(regions) - caller.regions))
+    if len(scenario.name) > MAX_NAME or not scenario.name.isprintable():
+        zh = f"名称应为可打印文本,最多 {MAX_NAME} 个字符"
+        en = f"expected a printable name of at most {MAX_NAME} characters"
+        raise ScenarioError([Problem(code="bad_name", zh=zh, en=en, file="policy", column="name")])
+    return save_scenario(session, scenario)
+
+
+def missing_regions(regions: list[str]) -> ApiError:
+    """403 for a scenario with schools in regions the key does not hold."""
+    names = ", ".join(regions)
+    return ApiError(403, "forbidden", f"该密钥不含区域 {names}", f"the key does not hold region(s) {names}")
+
+
 def scenario_row(session: Session, caller: Caller, scenario_id: str) -> ScenarioRow:
     row = session.get(ScenarioRow, scenario_id) if is_id(scenario_id) else None
     if row is None or not caller.may_access(row.regions):
-        raise HTTPException(status_code=404, detail=f"no scenario {scenario_id}")
+        raise ApiError(404, "not_found", f"没有场景 {scenario_id}", f"no scenario {scenario_id}")
     return row
 
 
 def plan_job(session: Session, caller: Caller, job_id: str) -> PlanJob:
     job = session.get(PlanJob, job_id) if is_id(job_id) else None
     if job is None or not caller.may_access(job.regions):
-        raise HTTPException(status_code=404, detail=f"no plan {job_id}")
+        raise ApiError(404, "not_found", f"没有方案任务 {job_id}", f"no plan {job_id}")
     return job
 
 

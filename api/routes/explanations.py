@@ -12,15 +12,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import CallerDep, SessionDep, SettingsDep
-from api.routes.plans import NO_PLAN, UNAUTHORIZED, require_member, resolve_seconds, solved_job
+from api.deps import CallerDep, SessionDep, SettingsDep, require_member, resolve_seconds, solved_job
+from api.documents import plan_of
+from api.errors import NO_PLAN, ROUTER_ERRORS, error_responses
 from api.schemas.plans import SchoolExplanationOut, TeacherExplanationOut
-from api.schemas.scenarios import ErrorBody
 from api.store import plan_job
-from api.worker import explain_teacher_task, plan_of
+from api.tasks import explain_teacher_task
 from optimizer.explain.school import explain_school
 
-router = APIRouter(prefix="/plans/{job_id}", tags=["explanations"])
+router = APIRouter(prefix="/plans/{job_id}", tags=["explanations"], responses=ROUTER_ERRORS)
 
 Lang = Annotated[Literal["zh", "en"], Query(description="The language of `text`.")]
 
@@ -28,12 +28,13 @@ Lang = Annotated[Literal["zh", "en"], Query(description="The language of `text`.
 @router.get(
     "/teachers/{teacher_id}",
     response_model=TeacherExplanationOut,
-    responses={
-        **UNAUTHORIZED,
-        404: {"model": ErrorBody, "description": "No such plan or teacher, or not in the key's regions."},
-        **NO_PLAN,
-        429: {"model": ErrorBody, "description": "Too many re-solves in progress; retry later."},
-    },
+    responses=error_responses(
+        {
+            404: ("not_found", "No such plan or teacher, or not in the key's regions."),
+            **NO_PLAN,
+            429: ("busy", "Too many re-solves in progress; retry later."),
+        }
+    ),
     summary="Why a teacher moves (rules served, alternatives and their cost) or does not",
 )
 def teacher_explanation(
@@ -49,7 +50,7 @@ def teacher_explanation(
     ] = None,
 ) -> dict[str, Any]:
     solved = solved_job(session, plan_job(session, caller, job_id))
-    require_member(solved, "teachers", "teacher_id", teacher_id)
+    require_member(solved, "teachers", teacher_id)
     seconds = resolve_seconds(settings, time_limit)
     session.commit()  # no database connection held while the pool solves
     future = request.app.state.runner.compute(
@@ -62,17 +63,15 @@ def teacher_explanation(
 @router.get(
     "/schools/{school_id}",
     response_model=SchoolExplanationOut,
-    responses={
-        **UNAUTHORIZED,
-        404: {"model": ErrorBody, "description": "No such plan or school, or not in the key's regions."},
-        **NO_PLAN,
-    },
+    responses=error_responses(
+        {404: ("not_found", "No such plan or school, or not in the key's regions."), **NO_PLAN}
+    ),
     summary="A school before and after the plan: staff by subject, backbone, degrees, moves, rules",
 )
 def school_explanation(
     job_id: str, school_id: str, session: SessionDep, caller: CallerDep, lang: Lang = "zh"
 ) -> dict[str, Any]:
     solved = solved_job(session, plan_job(session, caller, job_id))
-    require_member(solved, "schools", "school_id", school_id)
+    require_member(solved, "schools", school_id)
     explanation = explain_school(solved.scenario(), school_id, plan_of(solved.result["moves"])).to_dict()
     return {**explanation, "lang": lang, "text": explanation[f"text_{lang}"]}

@@ -10,69 +10,47 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-from fastapi import APIRouter, Body, File, Form, HTTPException, Query, Request, Response, UploadFile
-from fastapi.routing import APIRoute
+from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
-from api.config import Settings
 from api.db import PlanJob, ScenarioRow
-from api.deps import CallerDep, SessionDep, SettingsDep
+from api.deps import CallerDep, SessionDep, SettingsDep, UploadLimitRoute, committed, upload_too_large
+from api.errors import ROUTER_ERRORS, TOO_LARGE, error_responses
 from api.schemas.scenarios import (
     EXAMPLE_DOCUMENT,
-    ErrorBody,
-    InvalidScenario,
     ScenarioDetail,
     ScenarioDocument,
     ScenarioPage,
     ScenarioSummary,
     ShippedScenario,
 )
-from api.security import Caller
-from api.store import save_scenario, scenario_regions, scenario_row
-from optimizer.errors import InputProblem, ScenarioError
+from api.store import MAX_NAME, scenario_row, store_scenario
+from optimizer.errors import Problem, ScenarioError
 from optimizer.io import load_bundle, load_document, load_workbook
 from optimizer.scenario import Scenario
 
 SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
 """The repository's shipped bundles (scenarios/README.md)."""
 BUNDLE_FILES = ("teachers.csv", "schools.csv", "demand.csv", "pins.csv", "policy.toml")
-MAX_NAME = 200
 UNSAFE_NAME = re.compile(r"[^\w.\- ]")
-T = TypeVar("T")
 
 
-class UploadLimitRoute(APIRoute):
-    """Refuses a body whose Content-Length is over settings.max_upload_bytes before it is parsed
-    (a multipart body would otherwise be spooled to disk whole first)."""
+router = APIRouter(
+    prefix="/scenarios", tags=["scenarios"], route_class=UploadLimitRoute, responses=ROUTER_ERRORS
+)
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def limited(request: Request) -> Response:
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > request.app.state.settings.max_upload_bytes:
-                raise HTTPException(status_code=413, detail=_too_large(request.app.state.settings))
-            return await handler(request)
-
-        return limited
-
-
-router = APIRouter(prefix="/scenarios", tags=["scenarios"], route_class=UploadLimitRoute)
-
-NOT_FOUND = {404: {"model": ErrorBody, "description": "No such scenario, or not in the key's regions."}}
-UNAUTHORIZED = {401: {"model": ErrorBody, "description": "Missing, unknown or revoked X-API-Key."}}
-CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **UNAUTHORIZED,
-    403: {"model": ErrorBody, "description": "The key does not hold every region of the scenario."},
-    413: {"model": ErrorBody, "description": "The body is over the server's upload limit."},
-    422: {"model": InvalidScenario, "description": "Every problem of the input, with file, row, column."},
-}
+NOT_FOUND = {404: ("not_found", "No such scenario, or not in the key's regions.")}
+CREATE_ERRORS = error_responses(
+    {
+        403: ("forbidden", "The key does not hold every region of the scenario."),
+        **TOO_LARGE,
+        422: ("invalid_scenario", "Every problem of the input, with file, row, column."),
+    }
+)
 
 
 @router.post(
@@ -93,7 +71,7 @@ def create_scenario(
     caller: CallerDep,
 ) -> ScenarioSummary:
     scenario = load_document(document.model_dump(exclude_unset=True))
-    return committed(session, store_scenario(session, caller, scenario))
+    return committed(session, ScenarioSummary.model_validate(store_scenario(session, caller, scenario)))
 
 
 @router.post(
@@ -114,7 +92,7 @@ def upload_scenario(
     name: Annotated[str | None, Form(max_length=MAX_NAME, description="Scenario name.")] = None,
 ) -> ScenarioSummary:
     if sum(upload.size or 0 for upload in files) > settings.max_upload_bytes:
-        raise HTTPException(status_code=413, detail=_too_large(settings))
+        raise upload_too_large(settings)
     with tempfile.TemporaryDirectory(prefix="rotation-upload-") as tmp:
         try:
             scenario = _load_upload(files, Path(tmp))
@@ -122,17 +100,14 @@ def upload_scenario(
             raise _without_path(error, tmp) from None
     if name:
         scenario = replace(scenario, name=name)
-    return committed(session, store_scenario(session, caller, scenario))
+    return committed(session, ScenarioSummary.model_validate(store_scenario(session, caller, scenario)))
 
 
 @router.post(
     "/demo",
     status_code=201,
     response_model=ScenarioSummary,
-    responses={
-        **UNAUTHORIZED,
-        403: {"model": ErrorBody, "description": "The key does not hold the bundle's region (青山县)."},
-    },
+    responses=error_responses({403: ("forbidden", "The key does not hold the bundle's region (青山县).")}),
     summary="Store a copy of a shipped scenario: the demo county or the conflicting-quotas county",
     description="What `rotation serve --demo` loads, for any key holding region 青山县: a newcomer's "
     "first scenario one click away. Every call stores a new copy.",
@@ -143,13 +118,13 @@ def create_demo_scenario(
     body: Annotated[ShippedScenario | None, Body()] = None,
 ) -> ScenarioSummary:
     bundle = (body or ShippedScenario()).bundle
-    return committed(session, store_scenario(session, caller, load_bundle(SHIPPED / bundle)))
+    row = store_scenario(session, caller, load_bundle(SHIPPED / bundle))
+    return committed(session, ScenarioSummary.model_validate(row))
 
 
 @router.get(
     "",
     response_model=ScenarioPage,
-    responses=UNAUTHORIZED,
     summary="List the scenarios of the key's regions, newest first",
 )
 def list_scenarios(
@@ -172,7 +147,7 @@ def list_scenarios(
 @router.get(
     "/{scenario_id}",
     response_model=ScenarioDetail,
-    responses={**UNAUTHORIZED, **NOT_FOUND},
+    responses=error_responses(NOT_FOUND),
     summary="A scenario with its document",
 )
 def get_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) -> ScenarioDetail:
@@ -183,7 +158,7 @@ def get_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) -> Sc
     "/{scenario_id}",
     status_code=204,
     response_class=Response,
-    responses={**UNAUTHORIZED, **NOT_FOUND},
+    responses=error_responses(NOT_FOUND),
     summary="Delete a scenario and its plan jobs",
 )
 def delete_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) -> Response:
@@ -192,25 +167,6 @@ def delete_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) ->
     session.delete(row)
     session.commit()  # before answering, as committed() says
     return Response(status_code=204)
-
-
-def store_scenario(session: Session, caller: Caller, scenario: Scenario) -> ScenarioSummary:
-    """Saves a scenario the key may read back; creating one outside its regions is forbidden."""
-    regions = scenario_regions(scenario)
-    if not caller.may_access(regions):
-        missing = sorted(set(regions) - caller.regions)
-        raise HTTPException(status_code=403, detail=f"the key does not hold region(s) {', '.join(missing)}")
-    if len(scenario.name) > MAX_NAME or not scenario.name.isprintable():
-        message = f"expected a printable name of at most {MAX_NAME} characters"
-        raise ScenarioError([InputProblem("policy", None, "name", message)])
-    return ScenarioSummary.model_validate(save_scenario(session, scenario))
-
-
-def committed(session: Session, answer: T) -> T:
-    """Commits before the route answers: the session's own commit runs only after the response is
-    sent, and a client that lists scenarios at once (the web page does) must find the new one."""
-    session.commit()
-    return answer
 
 
 def _load_upload(files: list[UploadFile], folder: Path) -> Scenario:
@@ -224,11 +180,14 @@ def _load_upload(files: list[UploadFile], folder: Path) -> Scenario:
     problems = []
     for name in names:
         if name.lower().endswith(".xlsx"):
-            problems.append(InputProblem(name, None, None, "send a workbook alone, not with other files"))
+            zh, en = "工作簿须单独发送,不能与其他文件一起", "send a workbook alone, not with other files"
+            problems.append(Problem(code="workbook_not_alone", zh=zh, en=en, file=name))
         elif name not in BUNDLE_FILES:
-            problems.append(InputProblem(name or "upload", None, None, f"expected {', '.join(BUNDLE_FILES)}"))
+            zh, en = f"应为 {'、'.join(BUNDLE_FILES)} 之一", f"expected {', '.join(BUNDLE_FILES)}"
+            problems.append(Problem(code="unknown_file", zh=zh, en=en, file=name or "upload"))
         elif names.count(name) > 1:
-            problems.append(InputProblem(name, None, None, "sent more than once"))
+            zh, en = "重复发送", "sent more than once"
+            problems.append(Problem(code="duplicate_file", zh=zh, en=en, file=name))
     if problems:
         raise ScenarioError(sorted(set(problems), key=str))
     bundle = folder / "scenario"
@@ -247,11 +206,12 @@ def _without_path(error: ScenarioError, folder: str) -> ScenarioError:
     """The same problems with the temporary folder cut out: no internal path reaches a client."""
     return ScenarioError(
         [
-            replace(p, file=p.file.replace(folder, ""), message=p.message.replace(folder, ""))
+            replace(
+                p,
+                file=p.file.replace(folder, "") if p.file else p.file,
+                zh=p.zh.replace(folder, ""),
+                en=p.en.replace(folder, ""),
+            )
             for p in error.problems
         ]
     )
-
-
-def _too_large(settings: Settings) -> str:
-    return f"the body is over the upload limit of {settings.max_upload_bytes} bytes"

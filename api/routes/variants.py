@@ -10,16 +10,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.db import PlanJob, ScenarioRow
-from api.deps import CallerDep, SessionDep, SettingsDep
+from api.deps import CallerDep, SessionDep, SettingsDep, committed, plan_result_of
+from api.documents import job_scenario, plan_of, summary_of
+from api.errors import NO_PLAN, ROUTER_ERRORS, ApiError, error_responses, request_problem
 from api.jobs import submit_job
-from api.routes.plans import plan_result_of
-from api.routes.scenarios import committed
-from api.schemas.scenarios import ErrorBody, InvalidScenario
+from api.schemas.plans import JobRequest
 from api.schemas.variants import (
     EXAMPLE_EDITS,
     BatchAccepted,
@@ -36,31 +36,34 @@ from api.schemas.variants import (
     VariantSummary,
 )
 from api.security import Caller
-from api.store import plan_job, save_scenario, scenario_of, scenario_regions, scenario_row
-from api.worker import job_scenario, plan_of, summary_of
+from api.store import (
+    MAX_NAME,
+    missing_regions,
+    plan_job,
+    save_scenario,
+    scenario_of,
+    scenario_regions,
+    scenario_row,
+)
 from optimizer.compare import PlanEntry, compare_plans, diff_plans
 from optimizer.edits import Edits, apply_edits
-from optimizer.errors import InputProblem, ScenarioError
 from optimizer.plan import Plan
 from optimizer.schools import school_balance
 
-router = APIRouter(tags=["what-if"])
+router = APIRouter(tags=["what-if"], responses=ROUTER_ERRORS)
 
-MAX_NAME = 200
-
-UNAUTHORIZED = {401: {"model": ErrorBody, "description": "Missing, unknown or revoked X-API-Key."}}
-NOT_FOUND = {404: {"model": ErrorBody, "description": "No such scenario or plan in the key's regions."}}
-NOT_DONE = {409: {"model": ErrorBody, "description": "A plan is not done yet."}}
-INVALID = {422: {"model": InvalidScenario, "description": "Every problem of the edits, named by the edit."}}
-FORBIDDEN = {403: {"model": ErrorBody, "description": "The edits add a region the key does not hold."}}
-QUEUE_FULL = {429: {"model": ErrorBody, "description": "The solve queue is full; try again later."}}
+NOT_FOUND = {404: ("not_found", "No such scenario or plan in the key's regions.")}
+NOT_DONE = {409: ("not_done", "A plan is not done yet.")}
+INVALID = {422: ("invalid_scenario", "Every problem of the edits, named by the edit.")}
+FORBIDDEN = {403: ("forbidden", "The edits add a region the key does not hold.")}
+QUEUE_FULL = {429: ("queue_full", "The solve queue is full; try again later.")}
 
 
 @router.post(
     "/scenarios/{scenario_id}/variants",
     status_code=201,
     response_model=VariantSummary,
-    responses={**UNAUTHORIZED, **FORBIDDEN, **NOT_FOUND, **INVALID},
+    responses=error_responses({**FORBIDDEN, **NOT_FOUND, **INVALID}),
     summary="Create a variant of a scenario by parameter overrides and small edits",
 )
 def create_variant(
@@ -80,14 +83,14 @@ def create_variant(
     caller: CallerDep,
 ) -> VariantSummary:
     parent = scenario_row(session, caller, scenario_id)
-    variant = _save_variant(session, caller, parent, body.edits.model_dump(), body.label, "variant")
+    variant = _save_variant(session, caller, parent, body.edits, body.label, "variant")
     return committed(session, VariantSummary.model_validate(variant))
 
 
 @router.get(
     "/scenarios/{scenario_id}/variants",
     response_model=VariantList,
-    responses={**UNAUTHORIZED, **NOT_FOUND},
+    responses=error_responses(NOT_FOUND),
     summary="The variants of a scenario, oldest first",
 )
 def list_variants(scenario_id: str, session: SessionDep, caller: CallerDep) -> VariantList:
@@ -106,17 +109,15 @@ def list_variants(scenario_id: str, session: SessionDep, caller: CallerDep) -> V
     "/batches",
     status_code=202,
     response_model=BatchAccepted,
-    responses={**UNAUTHORIZED, **NOT_FOUND, **QUEUE_FULL},
+    responses=error_responses({**NOT_FOUND, **QUEUE_FULL}),
     summary="Solve several scenarios: one plan job each",
 )
 def create_batch(
     body: BatchCreate, session: SessionDep, caller: CallerDep, settings: SettingsDep
 ) -> BatchAccepted:
     rows = [scenario_row(session, caller, scenario_id) for scenario_id in body.scenario_ids]
-    request: dict[str, Any] = {"overrides": body.overrides}
-    if body.time_limit is not None:
-        request["time_limit"] = body.time_limit
-    jobs = [submit_job(session, settings, row, dict(request)) for row in rows]
+    request = JobRequest(overrides=body.overrides, time_limit=body.time_limit)
+    jobs = [submit_job(session, settings, row, request) for row in rows]
     batch = [BatchJob(id=job.id, scenario_id=job.scenario_id, status=job.status) for job in jobs]
     return committed(session, BatchAccepted(jobs=batch))
 
@@ -124,7 +125,7 @@ def create_batch(
 @router.post(
     "/comparisons",
     response_model=Comparison,
-    responses={**UNAUTHORIZED, **NOT_FOUND, **NOT_DONE},
+    responses=error_responses({**NOT_FOUND, **NOT_DONE}),
     summary="Compare finished plans side by side",
     description="Per plan: rotating count, backbone share, shortage filled by subject, rural staffing, "
     "rules violated and objective, each judged against the plan's own scenario and overrides; per "
@@ -146,11 +147,7 @@ def compare(body: ComparisonRequest, session: SessionDep, caller: CallerDep) -> 
 @router.get(
     "/plans/{plan_id}/outcome",
     response_model=PlanOutcome,
-    responses={
-        **UNAUTHORIZED,
-        **NOT_FOUND,
-        409: {"model": ErrorBody, "description": "The job has no plan yet (queued, running or failed)."},
-    },
+    responses=error_responses({**NOT_FOUND, **NO_PLAN}),
     summary="One plan's figures and every school before and after it",
     description="The figures a comparison shows for this plan alone (also for a cancelled job's best "
     "plan so far), and per school: headcount against establishment, backbone teachers, degrees, "
@@ -171,7 +168,7 @@ def outcome(plan_id: str, session: SessionDep, caller: CallerDep) -> dict[str, A
     "/plans/{plan_id}/replan",
     status_code=202,
     response_model=ReplanAccepted,
-    responses={**UNAUTHORIZED, **FORBIDDEN, **NOT_FOUND, **NOT_DONE, **INVALID, **QUEUE_FULL},
+    responses=error_responses({**FORBIDDEN, **NOT_FOUND, **NOT_DONE, **INVALID, **QUEUE_FULL}),
     summary="Re-plan after a change, staying close to this plan",
     description="Applies the edits to the plan's scenario (a new variant), then solves it warm-started "
     "from this plan; every move that differs from it costs `change_weight`. The plan's own "
@@ -197,15 +194,15 @@ def replan(
     previous = plan_job(session, caller, plan_id)
     _require_done([previous])
     parent = scenario_row(session, caller, previous.scenario_id)
-    variant = _save_variant(session, caller, parent, body.edits.model_dump(), body.label, "re-plan")
-    request = {
-        "overrides": list(previous.request.get("overrides") or []),
-        "time_limit": body.time_limit or previous.request.get("time_limit"),
-        "seed": previous.request.get("seed", 0),
-        "previous_plan_id": previous.id,
-        "change_weight": body.change_weight,
-        "label": body.label or "",
-    }
+    variant = _save_variant(session, caller, parent, body.edits, body.label, "re-plan")
+    request = JobRequest(
+        overrides=list(previous.request.get("overrides") or []),
+        time_limit=body.time_limit or previous.request.get("time_limit"),
+        seed=previous.request.get("seed", 0),
+        previous_plan_id=previous.id,
+        change_weight=body.change_weight,
+        label=body.label or "",
+    )
     job = submit_job(session, settings, variant, request)
     return committed(
         session,
@@ -216,12 +213,9 @@ def replan(
 @router.get(
     "/plans/{plan_id}/diff",
     response_model=PlanDiff,
-    responses={
-        **UNAUTHORIZED,
-        **NOT_FOUND,
-        **NOT_DONE,
-        422: {"model": ErrorBody, "description": "No plan to compare with."},
-    },
+    responses=error_responses(
+        {**NOT_FOUND, **NOT_DONE, 422: ("invalid_request", "No plan to compare with.")}
+    ),
     summary="What changed between a plan and another (by default its previous plan)",
 )
 def diff(
@@ -235,7 +229,13 @@ def diff(
     job = plan_job(session, caller, plan_id)
     other_id = against or job.request.get("previous_plan_id")
     if not other_id:
-        raise HTTPException(status_code=422, detail="the plan has no previous plan; give ?against=<plan id>")
+        raise request_problem(
+            "no_previous_plan",
+            "该方案没有上一版方案;请给出 ?against=<方案 id>",
+            "the plan has no previous plan; give ?against=<plan id>",
+            "query",
+            "against",
+        )
     other = plan_job(session, caller, other_id)
     _require_done([job, other])
     return {"plan_id": job.id, "against": other.id, **diff_plans(_plan(other), _plan(job)).to_dict()}
@@ -252,13 +252,13 @@ def _save_variant(
     """The edited parent, stored with its parent and edits; a region the key lacks is refused.
     Without a label it is named after the parent: "<parent> (<kind>)"."""
     if label is not None and not label.isprintable():
-        raise ScenarioError([InputProblem("label", None, None, "expected printable text")])
+        raise request_problem("bad_label", "应为可打印文本", "expected printable text", "body", "label")
     edits = Edits.from_dict(edits_body)
     scenario = apply_edits(scenario_of(parent), edits)
     scenario = replace(scenario, name=label or f"{parent.name[: MAX_NAME - len(kind) - 3]} ({kind})")
     missing = sorted(set(scenario_regions(scenario)) - caller.regions)
     if missing and not caller.admin:
-        raise HTTPException(status_code=403, detail=f"the key does not hold region(s) {', '.join(missing)}")
+        raise missing_regions(missing)
     return save_scenario(session, scenario, parent_id=parent.id, changes=edits.to_dict())
 
 
@@ -272,9 +272,9 @@ def _entry(session: Session, caller: Caller, job: PlanJob) -> tuple[PlanEntry, d
 
 
 def _require_done(jobs: list[PlanJob]) -> None:
-    waiting = [job.id for job in jobs if job.status != "done"]
+    waiting = ", ".join(job.id for job in jobs if job.status != "done")
     if waiting:
-        raise HTTPException(status_code=409, detail=f"plan(s) not done yet: {', '.join(waiting)}")
+        raise ApiError(409, "not_done", f"方案尚未完成:{waiting}", f"plan(s) not done yet: {waiting}")
 
 
 def _plan(job: PlanJob) -> Plan:

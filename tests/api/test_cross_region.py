@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 
 from api.config import Settings
 from api.db import PlanJob, now
+from api.documents import result_document
 from api.main import create_app
-from api.worker import result_document
 from optimizer.io import scenario_to_document
 from optimizer.options import EngineSettings
 from optimizer.solve import solve
@@ -157,7 +157,7 @@ def test_another_regions_key_gets_404(
     for headers in (make_key("西区"), make_key("西区", "北区")):
         answer = client.request(method, url, params=_query(path, method), json=body, headers=headers)
         assert answer.status_code == 404, (method, url, answer.status_code, answer.text)
-        assert set(answer.json()) == {"error"}
+        assert answer.json()["error"] == "not_found" and answer.json()["problems"] == []
         assert REGION_A not in answer.text and "T00" not in answer.text
     owner = make_key(REGION_A)
     assert client.get(f"/v1/scenarios/{region_a['scenario']}", headers=owner).status_code == 200

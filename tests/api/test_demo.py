@@ -42,7 +42,11 @@ def test_another_regions_key_is_refused_and_sees_nothing(client: TestClient, mak
     headers = make_key("西区")
     refused = client.post("/v1/scenarios/demo", headers=headers)
     assert refused.status_code == 403
-    assert refused.json() == {"error": "the key does not hold region(s) 青山县"}
+    assert refused.json() == {
+        "error": "forbidden",
+        "message": "the key does not hold region(s) 青山县",
+        "problems": [],
+    }
     assert client.get("/v1/scenarios", headers=headers).json()["total"] == 0
 
 

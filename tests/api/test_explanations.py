@@ -82,4 +82,4 @@ def test_a_plan_not_done_yet_is_409(settings: Settings) -> None:
         job_id = submit(client, headers, scenario_id=create_scenario(client, headers))
         for url in (f"/v1/plans/{job_id}/teachers/T02", f"/v1/plans/{job_id}/schools/R1"):
             response = client.get(url, headers=headers)
-            assert response.status_code == 409 and "no plan yet" in response.json()["error"]
+            assert response.status_code == 409 and "no plan yet" in response.json()["message"]

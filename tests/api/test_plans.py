@@ -215,7 +215,7 @@ def test_a_full_queue_answers_429(settings: Settings) -> None:
             submit(client, headers, scenario_id=scenario_id),
         )
         response = client.post("/v1/plans", json={"scenario_id": scenario_id}, headers=headers)
-        assert response.status_code == 429 and "queue is full" in response.json()["error"]
+        assert response.status_code == 429 and "queue is full" in response.json()["message"]
         assert response.headers["retry-after"]
         assert client.get("/health").json()["queued"] == 2
         # Cancelling a queued job frees its place.
@@ -401,11 +401,11 @@ def test_another_regions_key_gets_404_everywhere(
     for method, url in plan_routes(job_id):
         response = client.request(method, url, headers=stranger)
         assert response.status_code == 404, (method, url, response.text)
-        assert job_id in response.json()["error"]
+        assert job_id in response.json()["message"]
     response = client.post("/v1/plans", json={"scenario_id": scenario_id}, headers=stranger)
     assert response.status_code == 404
     response = client.post("/v1/plans", json={"scenario": county_document()}, headers=stranger)
-    assert response.status_code == 403 and REGION in response.json()["error"]
+    assert response.status_code == 403 and REGION in response.json()["message"]
     assert client.get("/v1/plans", headers=stranger).json() == {
         "items": [],
         "total": 0,
@@ -457,6 +457,7 @@ def test_a_solve_process_that_dies_fails_its_job_without_a_trace(
     job = wait_for(client, headers, job_id, timeout=30)
     assert job["status"] == "failed" and "moves" not in job
     assert job["error"] == {
+        "error": "solve_process_died",
         "message": "the solve process stopped unexpectedly (exit code -9)",
         "problems": [],
     }

@@ -134,7 +134,7 @@ def test_too_large_upload_gets_413(client: TestClient, make_key: MakeKey) -> Non
     big = {"files": ("teachers.csv", b"x" * (limit + 1))}
     answer = client.post("/v1/scenarios/upload", files=big, headers=headers)
     assert answer.status_code == 413
-    assert "upload limit" in answer.json()["error"]
+    assert "upload limit" in answer.json()["message"]
     # A chunked body has no Content-Length: the files are measured after parsing.
     boundary = "rotationboundary"
     head = f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="teachers.csv"\r\n\r\n'
@@ -198,7 +198,7 @@ def test_a_key_cannot_create_a_scenario_outside_its_regions(client: TestClient, 
     east = make_key("东区")
     answer = client.post("/v1/scenarios", json=document("西区"), headers=east)
     assert answer.status_code == 403
-    assert "西区" in answer.json()["error"]
+    assert "西区" in answer.json()["message"]
     both = document()
     both["schools"][1]["region"] = "西区"
     assert client.post("/v1/scenarios", json=both, headers=east).status_code == 403

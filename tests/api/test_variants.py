@@ -153,7 +153,7 @@ def test_diff_without_a_previous_plan_asks_for_one(
     plan = solve_plan(client, headers, create_scenario(client, headers))
     response = client.get(f"/v1/plans/{plan['id']}/diff", headers=headers)
     assert response.status_code == 422
-    assert "against" in response.json()["error"]
+    assert response.json()["problems"][0]["column"] == "against"
     itself = client.get(f"/v1/plans/{plan['id']}/diff?against={plan['id']}", headers=headers).json()
     assert (itself["changed"], itself["unchanged"]) == (0, 2)
 
@@ -172,7 +172,7 @@ def test_unfinished_plans_cannot_be_compared_or_replanned(
 
     compared = client.post("/v1/comparisons", json={"plan_ids": [done["id"], failed_id]}, headers=headers)
     assert compared.status_code == 409
-    assert failed_id in compared.json()["error"]
+    assert failed_id in compared.json()["message"]
     assert client.post(f"/v1/plans/{failed_id}/replan", json={}, headers=headers).status_code == 409
     assert client.get(f"/v1/plans/{done['id']}/diff?against={failed_id}", headers=headers).status_code == 409
 
@@ -204,7 +204,8 @@ def test_bad_edits_are_422_with_every_problem(client: TestClient, make_key: Call
     shape = client.post(
         f"/v1/scenarios/{scenario_id}/variants", json={"edits": {"rename": []}}, headers=headers
     )
-    assert shape.status_code == 422 and shape.json()["error"] == "invalid_request"
+    assert shape.status_code == 422 and shape.json()["error"] == "invalid_scenario"
+    assert [(p["file"], p["column"]) for p in shape.json()["problems"]] == [("edits", "rename")]
 
     plan = solve_plan(client, headers, scenario_id)
     replanned = client.post(f"/v1/plans/{plan['id']}/replan", json={"edits": edits}, headers=headers)
