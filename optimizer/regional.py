@@ -82,7 +82,7 @@ def joint_reason(policy: Policy) -> tuple[str, str] | None:
     return None
 
 
-def tasks_of(scenario: Scenario) -> list[RegionTask]:
+def scenario_tasks(scenario: Scenario) -> list[RegionTask]:
     """One task per region of an in-memory scenario."""
     return [
         RegionTask(region.regions[0], scenario=region, teachers=len(region.teachers))
@@ -90,12 +90,13 @@ def tasks_of(scenario: Scenario) -> list[RegionTask]:
     ]
 
 
-def tasks_of_parts(parts: Iterable[RegionPart]) -> Iterator[RegionTask]:
+def part_tasks(parts: Iterable[RegionPart], overrides: tuple[str, ...] = ()) -> Iterator[RegionTask]:
     """One task per part of a split bundle, read lazily: only the tasks in flight are in memory.
-    The worker writes the region's output files itself and sends them back."""
+    The worker loads the part with `overrides`, writes the region's output files itself and sends
+    them back."""
     for part in parts:
         files = {path.name: path.read_bytes() for path in sorted(part.folder.iterdir()) if path.is_file()}
-        yield RegionTask(part.region, files=files, teachers=part.teachers, render=True)
+        yield RegionTask(part.region, files=files, teachers=part.teachers, render=True, overrides=overrides)
 
 
 def solve_region(
@@ -278,6 +279,31 @@ def run_regions(
         yield outcome
 
 
+def plan_regions(
+    tasks: Iterable[RegionTask],
+    total: int,
+    on_outcome: Callable[[RegionOutcome], None],
+    settings: EngineSettings,
+    edits: ModelEdits,
+    diagnosis: DiagnosisBudget,
+    *,
+    cluster: str | None = None,
+    processes: int | None = None,
+    progress: RegionProgress | None = None,
+) -> dict[str, Any]:
+    """The one path of a scenario planned by region, whether its regions are held in memory or
+    read from a split bundle: a pool is opened (`open_pool`), every task solved on it, each outcome
+    handed to `on_outcome` as its region finishes, the pool closed. Returns the summary's `split`
+    note."""
+    pool = open_pool(cluster, processes)
+    try:
+        for outcome in run_regions(tasks, total, pool, settings, edits, diagnosis, progress):
+            on_outcome(outcome)
+        return split_note(total, pool.name)
+    finally:
+        pool.close()
+
+
 STATUS_ORDER = ("infeasible", "timeout_no_plan", "feasible", "optimal")
 """A merged status is the worst of its regions'."""
 
@@ -412,13 +438,20 @@ def solve_scenario(
         result = solve(scenario, settings, edits=edits, listeners=listeners, diagnosis=diagnosis)
         split = joint_note(regions, reason) if reason else {"mode": "single", "regions": regions}
         return replace(result, summary=replace(result.summary, split=split))
-    tasks = tasks_of(scenario)
-    pool = open_pool(cluster, processes)
-    try:
-        outcomes = list(run_regions(tasks, len(tasks), pool, settings, edits, diagnosis, progress))
-        return merge_results(outcomes, split_note(len(tasks), pool.name))
-    finally:
-        pool.close()
+    tasks = scenario_tasks(scenario)
+    outcomes: list[RegionOutcome] = []
+    split = plan_regions(
+        tasks,
+        len(tasks),
+        outcomes.append,
+        settings,
+        edits,
+        diagnosis,
+        cluster=cluster,
+        processes=processes,
+        progress=progress,
+    )
+    return merge_results(outcomes, split)
 
 
 def bundle_splits(bundle: str | Path, overrides: tuple[str, ...] = ()) -> bool:
@@ -447,26 +480,32 @@ def plan_bundle(
         parts = split_bundle(bundle, Path(work) / "parts")
         outputs = RegionOutputs(out_dir)
         figures = RegionFigures()
-        pool = open_pool(cluster, processes)
+
+        def collect(outcome: RegionOutcome) -> None:
+            figures.add(outcome)
+            if outcome.files:
+                outputs.add(outcome.region, outcome.files)
+
         try:
-            tasks = (replace(task, overrides=overrides) for task in tasks_of_parts(parts))
-            outcomes = run_regions(
-                tasks, len(parts), pool, settings, ModelEdits(), diagnosis or DiagnosisBudget(), progress
+            split = plan_regions(
+                part_tasks(parts, overrides),
+                len(parts),
+                collect,
+                settings,
+                ModelEdits(),
+                diagnosis or DiagnosisBudget(),
+                cluster=cluster,
+                processes=processes,
+                progress=progress,
             )
-            for outcome in outcomes:
-                figures.add(outcome)
-                if outcome.files:
-                    outputs.add(outcome.region, outcome.files)
             if figures.problems:
                 raise ScenarioError(figures.problems)
-            summary = figures.summary(split_note(len(parts), pool.name))
+            summary = figures.summary(split)
             outputs.finish({"scenario": name, "year": policy.year, **summary.to_dict()})
             return summary
         except BaseException:
             outputs.abandon()
             raise
-        finally:
-            pool.close()
 
 
 def bundle_policy(bundle: str | Path, overrides: tuple[str, ...] = ()) -> tuple[Policy, str]:
