@@ -63,8 +63,6 @@ def test_validate_bad_bundle_lists_every_problem(bundle: Path, capsys: pytest.Ca
     err = capsys.readouterr().err
     assert "teachers.csv, row 3, column birth_year" in err
     assert "teachers.csv, row 5, column gender" in err
-
-
     lines = err.splitlines()
     assert lines[:2] == ["输入有误:共 2 个问题", "input error: 2 problem(s)"]
     assert lines[2].startswith("  teachers.csv,第 3 行,“birth_year”列:应为出生年份")  # Chinese first
@@ -75,6 +73,8 @@ def test_validate_bad_bundle_lists_every_problem(bundle: Path, capsys: pytest.Ca
     err = capsys.readouterr().err
     assert "teachers.csv,第 5 行,“gender”列:应为以下之一:F、M,实际为 'X'" in err
     assert "row 5" not in err and "input error" not in err
+
+
 def test_solve_writes_the_plan_files(
     bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
