@@ -37,7 +37,8 @@ class Problem:
         parts = [self.file] if self.file else []
         if lang == "zh":
             parts += [f"第 {self.row} 行"] if self.row is not None else []
-            parts += [f"“{self.column}”列"] if self.column else []
+            if self.column:  # a table's column, or a key of a document (policy.toml) without rows
+                parts.append(f"“{self.column}”列" if self.row is not None else f"“{self.column}”")
             return ",".join(parts)
         parts += [f"row {self.row}"] if self.row is not None else []
         parts += [f"column {self.column}"] if self.column else []
@@ -65,31 +66,10 @@ class Problem:
         }
 
 
-@dataclass(frozen=True)
-class InputProblem:
-    """Deprecated shape (file, row, column, English message): being replaced by `Problem`."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        place = self.file
-        if self.row is not None:
-            place += f", row {self.row}"
-        if self.column:
-            place += f", column {self.column}"
-        return f"{place}: {self.message}"
-
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        return {"file": self.file, "row": self.row, "column": self.column, "message": self.message}
-
-
 class ScenarioError(Exception):
     """Raised once, at the boundary, with every problem found; nothing is half-loaded."""
 
-    def __init__(self, problems: list[Problem] | list[InputProblem] | list[Problem | InputProblem]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 

@@ -194,12 +194,11 @@ def merged_policy(
     for rule_id, params in given.items():
         where = f"rules.{rule_id}"
         if rule_id not in declared:
-            known = ", ".join(declared)
             problems.append(
                 Problem(
                     "unknown_rule",
-                    f"未知的规则;应为以下之一:{known}",
-                    f"unknown rule; expected one of {known}",
+                    f"未知的规则;应为以下之一:{'、'.join(declared)}",
+                    f"unknown rule; expected one of {', '.join(declared)}",
                     file=source,
                     column=where,
                 )
@@ -227,11 +226,11 @@ def _param_problem(
 ) -> Problem | None:
     where = f"rules.{declared.rule}.{name}"
     if param is None:
-        known = ", ".join(p.name for p in declared.params)
+        names = [p.name for p in declared.params]
         return Problem(
             "unknown_parameter",
-            f"未知的参数;应为以下之一:{known}",
-            f"unknown parameter; expected one of {known}",
+            f"未知的参数;应为以下之一:{'、'.join(names)}",
+            f"unknown parameter; expected one of {', '.join(names)}",
             file=source,
             column=where,
             rule=declared.rule,
@@ -241,7 +240,7 @@ def _param_problem(
     zh, en = param.expected()
     return Problem(
         "bad_value",
-        f"{param.label_zh}应为{zh},实际为 {value!r}",
+        f"“{param.label_zh}”应为 {zh},实际为 {value!r}",
         f"expected {en}, got {value!r}",
         file=source,
         column=where,

@@ -22,6 +22,7 @@ from optimizer.generate import (
 )
 from optimizer.io import load_bundle
 from optimizer.policy import ceil_share, floor_share
+from optimizer.rules import is_eligible, is_receiving, is_sending, standing
 from optimizer.scenario import SUBJECTS, Scenario, School, Teacher, stage_fits
 
 
@@ -55,9 +56,9 @@ def sending_eligible(scenario: Scenario, region: str) -> list[Teacher]:
     return [
         t
         for t in scenario.teachers
-        if scenario.is_eligible(t)
+        if is_eligible(scenario, t)
         and scenario.region_of(t) == region
-        and scenario.is_sending(scenario.school_by_id[scenario.home_school(t)])
+        and is_sending(scenario, scenario.school_by_id[scenario.home_school(t)])
     ]
 
 
@@ -173,7 +174,7 @@ def test_teacher_fractions_are_realistic(scenario: Scenario) -> None:
     assert urban_backbone > rural_backbone
     ages = [scenario.age(t) for t in teachers]
     assert min(ages) <= 25 and max(ages) >= 55
-    reasons = Counter(e.reason for e in scenario.eligibility.values())
+    reasons = Counter(standing(scenario, t).reason for t in scenario.teachers)
     assert reasons["near_retirement"] > 0 and reasons["cooldown"] > 0
     assert sum(t.is_principal and t.terms_at_school >= 2 for t in teachers) > 0
     assert sum(t.plans_senior_title for t in teachers) > 0
@@ -189,8 +190,8 @@ def test_rotations_in_progress(scenario: Scenario) -> None:
     returning = [t for t in rotating if scenario.returns_this_year(t)]
     assert rotating and returning and len(returning) < len(rotating)
     for teacher in rotating:
-        assert scenario.is_receiving(scenario.school_by_id[teacher.school_id])
-        assert scenario.is_sending(scenario.school_by_id[teacher.on_rotation_from])
+        assert is_receiving(scenario, scenario.school_by_id[teacher.school_id])
+        assert is_sending(scenario, scenario.school_by_id[teacher.on_rotation_from])
 
 
 def test_volunteer_preferences_are_receiving_schools_of_the_region(scenario: Scenario) -> None:
@@ -200,7 +201,7 @@ def test_volunteer_preferences_are_receiving_schools_of_the_region(scenario: Sce
         assert teacher.volunteer and 1 <= len(teacher.preferred_schools) <= 3
         for school_id in teacher.preferred_schools:
             school = scenario.school_by_id[school_id]
-            assert scenario.is_receiving(school) and school.region == scenario.region_of(teacher)
+            assert is_receiving(scenario, school) and school.region == scenario.region_of(teacher)
 
 
 def test_default_hard_rules_can_be_met_by_counting(scenario: Scenario) -> None:
@@ -216,7 +217,7 @@ def test_default_hard_rules_can_be_met_by_counting(scenario: Scenario) -> None:
         assert sum(t.is_backbone for t in eligible) >= needed_backbone
         departures = backbone_out = 0
         for school in scenario.schools:
-            if school.region != region or not scenario.is_sending(school):
+            if school.region != region or not is_sending(scenario, school):
                 continue
             staff = scenario.staff_at[school.school_id]
             ready = [t for t in eligible if scenario.home_school(t) == school.school_id]
@@ -228,7 +229,7 @@ def test_default_hard_rules_can_be_met_by_counting(scenario: Scenario) -> None:
             keep = ceil_share(capacity["min_backbone_retained"], backbone)
             backbone_out += min(backbone - keep, sum(t.is_backbone for t in ready))
         assert departures >= needed and backbone_out >= needed_backbone
-        receiving = [s for s in scenario.schools if s.region == region and scenario.is_receiving(s)]
+        receiving = [s for s in scenario.schools if s.region == region and is_receiving(scenario, s)]
         for stage in ("primary", "junior"):
             assert any(stage_fits(stage, s.stage) for s in receiving)
 
@@ -244,7 +245,7 @@ def test_shortage_sits_at_receiving_schools_in_scarce_subjects(scenario: Scenari
             school = scenario.school_by_id[school_id]
             if school.region == region:
                 short = scenario.shortage(school_id, subject)
-                assert short == 0 or scenario.is_receiving(school)
+                assert short == 0 or is_receiving(scenario, school)
                 by_subject[subject] += short
         total = sum(by_subject.values())
         assert 1.0 * quota(scenario, region) <= total <= 2.0 * quota(scenario, region)
@@ -252,7 +253,7 @@ def test_shortage_sits_at_receiving_schools_in_scarce_subjects(scenario: Scenari
     urban = [s for s in scenario.schools if s.area == "urban"]
     assert sum(scenario.headcount(s.school_id) >= s.establishment for s in urban) >= len(urban) / 2
     for school in scenario.schools:
-        if scenario.is_receiving(school):
+        if is_receiving(scenario, school):
             assert school.establishment >= scenario.headcount(school.school_id)
         else:
             assert school.max_incoming is None
@@ -267,11 +268,11 @@ def test_pins_are_sensible(scenario: Scenario) -> None:
         assert Counter(p.action for p in pins) == {"move_to": 2, "stay": 2}
         for pin in pins:
             teacher = scenario.teacher_by_id[pin.teacher_id]
-            assert scenario.is_eligible(teacher)
+            assert is_eligible(scenario, teacher)
             if pin.action == "move_to":
                 assert pin.school_id is not None
                 school = scenario.school_by_id[pin.school_id]
-                assert scenario.is_receiving(school) and stage_fits(teacher.stage, school.stage)
+                assert is_receiving(scenario, school) and stage_fits(teacher.stage, school.stage)
                 assert scenario.shortage(pin.school_id, teacher.subject) > 0
     assert len({p.teacher_id for p in scenario.pins}) == len(scenario.pins)
 
@@ -336,10 +337,10 @@ def test_conflicting_quotas_cannot_meet_quota_under_the_departure_caps() -> None
     (region,) = scenario.regions
     most = 0
     for school in scenario.schools:
-        if scenario.is_sending(school):
+        if is_sending(scenario, school):
             staff = scenario.staff_at[school.school_id]
             most += floor_share(share, len(staff))
-            most += sum(t.is_principal and scenario.is_eligible(t) for t in staff)
+            most += sum(t.is_principal and is_eligible(scenario, t) for t in staff)
     assert (quota(scenario, region), most) == (14, 10)
 
 

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.report import check_plan, hard_violations
+from optimizer.rules import is_eligible
 from optimizer.scenario import Pin, Scenario
 from tests.tiny import YEAR, scenario, school, solve_checked, teacher
 
@@ -83,7 +84,7 @@ def test_every_plan_passes_the_checker(county: Scenario) -> None:
         pin = county.pin_by_teacher.get(move.teacher_id)
         pinned_here = pin is not None and pin.action == "move_to" and pin.school_id == move.to_school
         owes = county.owes_rural_service(teacher_) and county.is_rural(county.school_by_id[move.to_school])
-        assert county.is_eligible(teacher_) or pinned_here or owes, move
+        assert is_eligible(county, teacher_) or pinned_here or owes, move
         assert not teacher_.exempt_reason or pinned_here, move
         assert pin is None or pin.action != "stay", move
     assert not hard_violations(check_plan(county, result.plan))
