@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import tomllib
 from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
+from importlib import resources
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypedDict
@@ -31,8 +33,18 @@ from optimizer.io import write_bundle
 from optimizer.io.bundle import csv_header, csv_rows, file_name, write_policy
 from optimizer.io.regions import region_scenario_name
 from optimizer.io.tables import TABLES
-from optimizer.policy import Policy, ceil_share
-from optimizer.rules import is_eligible, is_receiving, is_sending, policy_from_dict
+from optimizer.policy import Policy
+from optimizer.rules import (
+    exempt_from_age,
+    is_eligible,
+    is_receiving,
+    is_sending,
+    policy_from_dict,
+    retirement_age,
+    rotation_minimum,
+    subject_priorities,
+    term_years,
+)
 from optimizer.scenario import Pin, Scenario, School, Teacher, stage_fits
 
 # Subject mix of classroom teachers by stage (relative weights, from typical staffing norms).
@@ -313,13 +325,14 @@ def conflicting_quotas() -> CountyParams:
         schools=12,
         pins_per_region=0,
         name="conflicting-quotas",
-        overrides=(
-            "rotation_quota.mode=hard",
-            "rotation_quota.rate=0.3",
-            "capacity.mode=hard",
-            "capacity.max_departure_share=0.05",
-        ),
+        overrides=preset_overrides("conflicting-quotas"),
     )
+
+
+def preset_overrides(name: str) -> tuple[str, ...]:
+    """A preset's policy changes, kept as data in optimizer/presets.toml."""
+    presets = tomllib.loads(resources.files("optimizer").joinpath("presets.toml").read_text(encoding="utf-8"))
+    return tuple(presets[name]["overrides"])
 
 
 def benchmark(teachers: int) -> CountyParams:
@@ -547,7 +560,7 @@ class _RegionBuilder:
         self.centre = (CENTRE[0] + 0.7 * (index // columns), CENTRE[1] + 0.8 * (index % columns))
         self.schools_before = schools_before
         self.teacher_count = teachers_before
-        self.retirement_age = {g: int(a) for g, a in policy.rule("eligibility")["retirement_age"].items()}
+        self.retirement_age = {g: retirement_age(policy, g) for g in ("M", "F")}
 
     def build(self, n_schools: int, n_teachers: int) -> _RegionResult:
         schools, sizes = self._schools(n_schools, n_teachers)
@@ -851,11 +864,8 @@ class _RegionBuilder:
     ) -> list[Teacher]:
         """Some sending-school teachers sit at a receiving school; one in term_years returns now."""
         year = self.policy.year
-        term = int(self.policy.rule("term")["term_years"])
-        exempt_age = {
-            g: a - int(self.policy.rule("eligibility")["retirement_exempt_years"])
-            for g, a in self.retirement_age.items()
-        }
+        term = term_years(self.policy)
+        exempt_age = {g: exempt_from_age(self.policy, g) for g in self.retirement_age}
         weights = np.array(
             [
                 1.0
@@ -969,10 +979,10 @@ class _RegionBuilder:
         eligible = [
             t for t in start.teachers if t.teacher_id in eligible_ids and start.home_school(t) in sending
         ]
-        quota = ceil_share(start.policy.rule("rotation_quota")["rate"], len(eligible))
+        quota = rotation_minimum(start.policy, len(eligible))
         target = round(self.params.shortage_ratio * quota)
         teachable = {(subject, t.stage) for t in eligible for subject in t.subjects}
-        priority = start.policy.rule("shortage")["priority"]
+        priority = subject_priorities(start.policy)
         cells: list[tuple[str, str]] = []
         weights: list[float] = []
         for school in receiving:

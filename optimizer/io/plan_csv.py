@@ -141,7 +141,7 @@ def _move(
             en = f"unknown subject {raw_subject!r}; expected a subject code or its Chinese name"
             problem("bad_value", "subject", zh, en)
 
-    term = term_years(scenario)
+    term = term_years(scenario.policy)
     if values["term_years"]:
         try:
             term = int(values["term_years"])

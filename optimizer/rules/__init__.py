@@ -10,9 +10,10 @@ A rule that is not shipped (a county's own, or one a test writes) joins with `re
 
 SPEC's derived notions that the rest of the program asks about — whether a teacher may be moved
 out this year (`standing`, `is_eligible`), sending and receiving schools (`is_sending`,
-`is_receiving`), the term a move gets (`term_years`), the shortage posts (`shortage_posts`), a
-plan's figures (`figures`) — are answered here by the rule that owns each, so nothing outside
-this package reads a rule's parameters.
+`is_receiving`), retirement ages, the rotation minimum, subject priorities, the term a move gets
+(`term_years`), the shortage posts (`shortage_posts`), a plan's figures (`figures`) — are
+answered here by the rule that owns each, so nothing outside this package reads a rule's
+parameters.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from optimizer.plan import Plan
 from optimizer.policy import Policy, RuleParams, checked_policy, example_override, merged_policy
 from optimizer.rules.base import GateRule, Rule
 from optimizer.rules.direction import is_receiving
-from optimizer.rules.eligibility import is_eligible, standing
-from optimizer.rules.rotation_quota import is_sending
+from optimizer.rules.eligibility import exempt_from_age, is_eligible, retirement_age, standing
+from optimizer.rules.rotation_quota import is_sending, rotation_minimum
 from optimizer.rules.shortage import RULE as _SHORTAGE
+from optimizer.rules.shortage import subject_priorities
 from optimizer.rules.term import term_years
 from optimizer.scenario import Scenario
 
@@ -61,6 +63,7 @@ __all__ = [
     "declarations",
     "default_policy",
     "example",
+    "exempt_from_age",
     "figures",
     "gate_rules",
     "is_eligible",
@@ -69,10 +72,13 @@ __all__ = [
     "merge_policy",
     "policy_from_dict",
     "register",
+    "retirement_age",
+    "rotation_minimum",
     "rule_by_id",
     "rule_ids",
     "shortage_posts",
     "standing",
+    "subject_priorities",
     "term_years",
 ]
 

@@ -16,6 +16,7 @@ from optimizer.instance import Instance
 from optimizer.outcome import Outcome
 from optimizer.params import Option, Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
+from optimizer.policy import Policy
 from optimizer.rules.base import GateRule, gate_check, row
 from optimizer.scenario import Scenario, School, Standing, Teacher
 
@@ -45,6 +46,15 @@ REASON_EN = {
 ID = "eligibility"
 RELAXABLE = ("too_few_years", "too_few_terms", "cooldown")
 """Reasons elastic mode may override at the rule's weight; the others never yield a candidate."""
+
+
+def retirement_age(policy: Policy, gender: str) -> int:
+    return int(policy.rule(ID)["retirement_age"][gender])
+
+
+def exempt_from_age(policy: Policy, gender: str) -> int:
+    """The age from which a teacher near retirement is exempt from rotating."""
+    return retirement_age(policy, gender) - int(policy.rule(ID)["retirement_exempt_years"])
 
 
 def standing(scenario: Scenario, teacher: Teacher) -> Standing:

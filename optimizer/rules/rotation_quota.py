@@ -34,6 +34,11 @@ def is_sending(scenario: Scenario, school: School) -> bool:
     return school.area in scenario.policy.rule(RULE_ID)["sending_areas"] and not school.is_weak
 
 
+def rotation_minimum(policy: Policy, eligible: int) -> int:
+    """How many of `eligible` teachers must rotate: the rate, rounded up."""
+    return ceil_share(policy.rule(RULE_ID)["rate"], eligible)
+
+
 def pct(fraction: float) -> str:
     return f"{fraction * 100:g}%"
 

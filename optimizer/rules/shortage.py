@@ -7,12 +7,14 @@ Hard mode requires every shortage of every receiving school to be filled.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Instance
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Move, Plan, RuleRow
+from optimizer.policy import Policy
 from optimizer.rules.base import Rule, row
 from optimizer.rules.direction import is_receiving
 from optimizer.scenario import Scenario, Teacher
@@ -22,8 +24,16 @@ if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 
+RULE_ID = "shortage"
+
+
+def subject_priorities(policy: Policy) -> Mapping[str, float]:
+    """Subject → priority of an unfilled post (subjects not listed count 1)."""
+    return policy.rule(RULE_ID)["priority"]
+
+
 class Shortage(Rule):
-    id = "shortage"
+    id = RULE_ID
     title_zh = "学科缺员补充"
     title_en = "subject shortage"
     params = (

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from optimizer.params import Param
 from optimizer.plan import Plan, RuleRow
+from optimizer.policy import Policy
 from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario
 
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
 RULE_ID = "term"
 
 
-def term_years(scenario: Scenario) -> int:
+def term_years(policy: Policy) -> int:
     """The term a move gets: `term_years` of this rule."""
-    return int(scenario.policy.rule(RULE_ID)["term_years"])
+    return int(policy.rule(RULE_ID)["term_years"])
 
 
 class Term(Rule):
@@ -34,10 +35,10 @@ class Term(Rule):
 
     def build(self, builder: ModelBuilder) -> None:
         """No constraint (returns are settled in the scenario): every move gets the term."""
-        builder.term_years = [term_years(builder.scenario)] * len(builder.candidates)
+        builder.term_years = [term_years(builder.scenario.policy)] * len(builder.candidates)
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
-        term = term_years(scenario)
+        term = term_years(scenario.policy)
         wrong = tuple(m.teacher_id for m in plan.moves if m.term_years != term)
         rows = [
             row(
