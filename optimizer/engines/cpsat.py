@@ -33,10 +33,6 @@ class Run:
     bound_source: str = "cp-sat"
 
     @property
-    def has_plan(self) -> bool:
-        return self.plan is not None
-
-    @property
     def gap(self) -> float | None:
         if self.objective is None or self.bound is None:
             return None
