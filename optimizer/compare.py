@@ -5,19 +5,21 @@ share, shortage filled by subject, rural staffing, rules violated, objective) ne
 and counts the moves any two plans share. Each plan is judged against its own scenario, so
 variants of one county (a higher quota, a merged school) compare fairly. `diff_plans` lists the
 moves a re-plan added, dropped or redirected, the same notion of change the re-plan's cost uses.
+
+The values are plain records, derived figures included, so `dataclasses.asdict` is their JSON.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Move, Plan, Summary
 from optimizer.report import check_plan
-from optimizer.rules import shortage_posts
+from optimizer.rules import shortage_posts, targets
 from optimizer.scenario import Scenario
 
 
@@ -37,10 +39,10 @@ class SubjectShortage:
 
     subject: str
     before: int
+    """Unfilled posts at receiving schools before the plan."""
     after: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "filled": self.before - self.after}
+    filled: int
+    """before − after."""
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,11 @@ class RuralStaffing:
 
     schools: int
     establishment: int
+    """编制 summed over the rural schools."""
     headcount_before: int
     headcount_after: int
     understaffed_after: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    """Rural schools below their establishment after the plan."""
 
 
 @dataclass(frozen=True)
@@ -63,48 +64,35 @@ class RuleViolations:
 
     rule: str
     mode: str
+    """hard or elastic"""
     count: int
+    """Violated instances of the rule."""
     shortfall: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    """Their summed shortfall, in the rule's unit."""
 
 
 @dataclass(frozen=True)
 class PlanFigures:
+    """What planners weigh of one plan, judged against its own scenario."""
+
     label: str
     status: str
     objective: float | None
     eligible: int
     rotating: int
     backbone_rotating: int
+    backbone_share: float
+    """backbone_rotating / rotating (4 decimals), 0 without moves."""
     shortage_filled: int
     shortage_total: int
     shortage_by_subject: tuple[SubjectShortage, ...]
     rural: RuralStaffing
+    hard_violations: int
+    """Violated instances of hard rules."""
+    elastic_violations: int
     violations: tuple[RuleViolations, ...]
-
-    @property
-    def backbone_share(self) -> float:
-        return round(self.backbone_rotating / self.rotating, 4) if self.rotating else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "status": self.status,
-            "objective": self.objective,
-            "eligible": self.eligible,
-            "rotating": self.rotating,
-            "backbone_rotating": self.backbone_rotating,
-            "backbone_share": self.backbone_share,
-            "shortage_filled": self.shortage_filled,
-            "shortage_total": self.shortage_total,
-            "shortage_by_subject": [s.to_dict() for s in self.shortage_by_subject],
-            "rural": self.rural.to_dict(),
-            "hard_violations": sum(v.count for v in self.violations if v.mode == "hard"),
-            "elastic_violations": sum(v.count for v in self.violations if v.mode == "elastic"),
-            "violations": [v.to_dict() for v in self.violations],
-        }
+    targets: dict[str, float]
+    """Targets the rules set on these figures (`backbone_share` ...), from the plan's policy."""
 
 
 @dataclass(frozen=True)
@@ -112,30 +100,22 @@ class Overlap:
     """Moves two plans share (same teacher to the same school) and their Jaccard index."""
 
     first: str
+    """A plan's label."""
     second: str
     common: int
+    """Moves in both: the same teacher to the same school."""
     only_first: int
     only_second: int
-
-    @property
-    def jaccard(self) -> float:
-        union = self.common + self.only_first + self.only_second
-        return round(self.common / union, 4) if union else 1.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "jaccard": self.jaccard}
+    jaccard: float
+    """common / moves in either (4 decimals); 1 when both are empty."""
 
 
 @dataclass(frozen=True)
 class Comparison:
     plans: tuple[PlanFigures, ...]
+    """In the order given."""
     overlaps: tuple[Overlap, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "plans": [p.to_dict() for p in self.plans],
-            "overlaps": [o.to_dict() for o in self.overlaps],
-        }
+    """Every pair of plans."""
 
 
 def compare_plans(entries: list[PlanEntry]) -> Comparison:
@@ -158,16 +138,25 @@ def _figures(entry: PlanEntry) -> PlanFigures:
     for row in check_plan(scenario, plan):
         if row.status == "violated":
             violated.setdefault((row.rule, row.mode), []).append(row.shortfall)
+    violations = tuple(
+        RuleViolations(rule, mode, len(shortfalls), round(float(sum(shortfalls)), 4))
+        for (rule, mode), shortfalls in violated.items()
+    )
+    rotating = len(plan.moves)
+    backbone_rotating = sum(teacher.is_backbone for teacher, _ in outcome.moves)
     return PlanFigures(
         label=entry.label,
         status=summary.status,
         objective=summary.objective,
         eligible=summary.eligible,
-        rotating=len(plan.moves),
-        backbone_rotating=sum(teacher.is_backbone for teacher, _ in outcome.moves),
+        rotating=rotating,
+        backbone_rotating=backbone_rotating,
+        backbone_share=round(backbone_rotating / rotating, 4) if rotating else 0.0,
         shortage_filled=summary.shortage_filled,
         shortage_total=summary.shortage_total,
-        shortage_by_subject=tuple(SubjectShortage(s, before[s], after[s]) for s in sorted(before)),
+        shortage_by_subject=tuple(
+            SubjectShortage(s, before[s], after[s], before[s] - after[s]) for s in sorted(before)
+        ),
         rural=RuralStaffing(
             schools=len(rural),
             establishment=sum(s.establishment for s in rural),
@@ -175,10 +164,10 @@ def _figures(entry: PlanEntry) -> PlanFigures:
             headcount_after=sum(outcome.headcount_after(s.school_id) for s in rural),
             understaffed_after=sum(outcome.headcount_after(s.school_id) < s.establishment for s in rural),
         ),
-        violations=tuple(
-            RuleViolations(rule, mode, len(shortfalls), round(float(sum(shortfalls)), 4))
-            for (rule, mode), shortfalls in violated.items()
-        ),
+        hard_violations=sum(v.count for v in violations if v.mode == "hard"),
+        elastic_violations=sum(v.count for v in violations if v.mode == "elastic"),
+        violations=violations,
+        targets=targets(scenario.policy),
     )
 
 
@@ -188,8 +177,18 @@ def _destinations(plan: Plan) -> set[tuple[str, str]]:
 
 def _overlap(a: PlanEntry, b: PlanEntry) -> Overlap:
     first, second = _destinations(a.plan), _destinations(b.plan)
-    common = len(first & second)
-    return Overlap(a.label, b.label, common, len(first) - common, len(second) - common)
+    common, union = len(first & second), len(first | second)
+    jaccard = round(common / union, 4) if union else 1.0
+    return Overlap(a.label, b.label, common, len(first) - common, len(second) - common, jaccard)
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A teacher who moves in both plans, to another school or post."""
+
+    teacher_id: str
+    before: Move
+    after: Move
 
 
 @dataclass(frozen=True)
@@ -198,25 +197,13 @@ class PlanDiff:
     but to another school or post; `unchanged` counts moves identical in destination and post."""
 
     added: tuple[Move, ...]
+    """Moves only in the new plan."""
     removed: tuple[Move, ...]
-    redirected: tuple[tuple[Move, Move], ...]
+    """Moves only in the old plan."""
+    redirected: tuple[Redirect, ...]
     unchanged: int
-
-    @property
-    def changed(self) -> int:
-        return len(self.added) + len(self.removed) + len(self.redirected)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "added": [asdict(m) for m in self.added],
-            "removed": [asdict(m) for m in self.removed],
-            "redirected": [
-                {"teacher_id": new.teacher_id, "before": asdict(old), "after": asdict(new)}
-                for old, new in self.redirected
-            ],
-            "unchanged": self.unchanged,
-            "changed": self.changed,
-        }
+    changed: int
+    """added + removed + redirected."""
 
 
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
@@ -227,8 +214,9 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         if before is None:
             added.append(move)
         elif (before.to_school, before.subject) != (move.to_school, move.subject):
-            redirected.append((before, move))
+            redirected.append(Redirect(move.teacher_id, before, move))
         else:
             unchanged += 1
     removed = tuple(m for m in old.moves if new.move_of(m.teacher_id) is None)
-    return PlanDiff(tuple(added), removed, tuple(redirected), unchanged)
+    changed = len(added) + len(removed) + len(redirected)
+    return PlanDiff(tuple(added), removed, tuple(redirected), unchanged, changed)

@@ -11,10 +11,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from api.schemas.plans import ChangeWeight, Label, MoveRow, Overrides, Seconds
+from api.schemas.plans import ChangeWeight, Label, Overrides, Seconds
 from api.schemas.scenarios import EXAMPLE_SUMMARY, ScenarioSummary
+from api.schemas.values import with_fields_of
+from optimizer import compare
 from optimizer.edits import Edits
 from optimizer.rules import example
+from optimizer.schools import SchoolBalance
 
 EXAMPLE_ID = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
 EXAMPLE_PLAN_ID = "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f"
@@ -115,54 +118,16 @@ class ComparisonRequest(BaseModel):
     plan_ids: list[str] = Field(min_length=1, max_length=20, description="Finished plans to compare.")
 
 
-class SubjectShortage(BaseModel):
-    subject: str
-    before: int = Field(description="Unfilled posts at receiving schools before the plan.")
-    after: int
-    filled: int
-
-
-class RuralStaffing(BaseModel):
-    schools: int
-    establishment: int = Field(description="编制 summed over the rural schools.")
-    headcount_before: int
-    headcount_after: int
-    understaffed_after: int = Field(description="Rural schools below their establishment after the plan.")
-
-
-class RuleViolations(BaseModel):
-    rule: str
-    mode: str = Field(description="hard or elastic")
-    count: int = Field(description="Violated instances of the rule.")
-    shortfall: float = Field(description="Their summed shortfall, in the rule's unit.")
-
-
+@with_fields_of(compare.PlanFigures, without=("label",))
 class PlanFigures(BaseModel):
+    """What planners weigh of one plan, judged against its own scenario and overrides (the
+    library's PlanFigures, named by the plan's ids and name instead of its label)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     plan_id: str
     scenario_id: str
     name: str = Field(description="The job's label, else the scenario's name.")
-    status: str
-    objective: float | None
-    eligible: int
-    rotating: int
-    backbone_rotating: int
-    backbone_share: float
-    shortage_filled: int
-    shortage_total: int
-    shortage_by_subject: list[SubjectShortage]
-    rural: RuralStaffing
-    hard_violations: int
-    elastic_violations: int
-    violations: list[RuleViolations]
-
-
-class Overlap(BaseModel):
-    first: str = Field(description="A plan id.")
-    second: str
-    common: int = Field(description="Moves in both: the same teacher to the same school.")
-    only_first: int
-    only_second: int
-    jaccard: float = Field(description="common / moves in either; 1 when both are empty.")
 
 
 EXAMPLE_FIGURES: dict[str, Any] = {
@@ -188,11 +153,15 @@ EXAMPLE_FIGURES: dict[str, Any] = {
     "hard_violations": 0,
     "elastic_violations": 0,
     "violations": [],
+    "targets": {"backbone_share": 0.2, "rural_degree_share_ratio_max": 1.05},
 }
 
 
 class Comparison(BaseModel):
+    """Plans side by side, and the moves each pair of them shares."""
+
     model_config = ConfigDict(
+        use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [
                 {
@@ -209,48 +178,18 @@ class Comparison(BaseModel):
                     ],
                 }
             ]
-        }
+        },
     )
 
     plans: list[PlanFigures] = Field(description="In the request's order.")
-    overlaps: list[Overlap] = Field(description="Every pair of plans.")
-
-
-class SubjectStaff(BaseModel):
-    """Classroom teachers of one subject at one school (by the post they fill) against demand."""
-
-    subject: str
-    required: int
-    before: int
-    after: int
-    shortage_before: int
-    shortage_after: int
-
-
-class SchoolOutcome(BaseModel):
-    """One school before and after the plan (headcounts include principals)."""
-
-    school_id: str
-    name: str
-    region: str
-    area: str
-    is_weak: bool
-    establishment: int = Field(description="编制 headcount.")
-    headcount_before: int
-    headcount_after: int
-    backbone_before: int
-    backbone_after: int
-    degree_before: int = Field(description="Staff with a bachelor's degree or higher.")
-    degree_after: int
-    subjects: list[SubjectStaff]
-    moves_out: list[str] = Field(description="Teacher ids leaving.")
-    moves_in: list[str] = Field(description="Teacher ids arriving.")
+    overlaps: list[compare.Overlap] = Field(description="Every pair of plans, named by their ids.")
 
 
 class PlanOutcome(BaseModel):
     """One plan's figures (as a comparison shows them) and every school before and after it."""
 
     model_config = ConfigDict(
+        use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [
                 {
@@ -286,12 +225,12 @@ class PlanOutcome(BaseModel):
                     ],
                 }
             ]
-        }
+        },
     )
 
     plan_id: str
     figures: PlanFigures
-    schools: list[SchoolOutcome] = Field(description="In the scenario's order.")
+    schools: list[SchoolBalance] = Field(description="In the scenario's order.")
 
 
 class ReplanRequest(BaseModel):
@@ -328,14 +267,12 @@ class ReplanAccepted(BaseModel):
     previous_plan_id: str
 
 
-class Redirected(BaseModel):
-    teacher_id: str
-    before: MoveRow
-    after: MoveRow
-
-
+@with_fields_of(compare.PlanDiff)
 class PlanDiff(BaseModel):
+    """What changed from the other plan (`against`) to this one: the library's PlanDiff."""
+
     model_config = ConfigDict(
+        use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [
                 {
@@ -348,13 +285,8 @@ class PlanDiff(BaseModel):
                     "changed": 2,
                 }
             ]
-        }
+        },
     )
 
     plan_id: str
     against: str = Field(description="The plan compared with (by default the re-plan's previous plan).")
-    added: list[MoveRow] = Field(description="Moves only in this plan.")
-    removed: list[MoveRow] = Field(description="Moves only in the other plan.")
-    redirected: list[Redirected] = Field(description="Teachers moving in both, to another school or post.")
-    unchanged: int
-    changed: int

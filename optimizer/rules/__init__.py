@@ -79,6 +79,7 @@ __all__ = [
     "shortage_posts",
     "standing",
     "subject_priorities",
+    "targets",
     "term_years",
 ]
 
@@ -122,6 +123,14 @@ def figures(scenario: Scenario, plan: Plan) -> dict[str, float]:
     stated: dict[str, float] = {}
     for rule in all_rules():
         stated.update(rule.figures(scenario, outcome))
+    return stated
+
+
+def targets(policy: Policy) -> dict[str, float]:
+    """Every target the rules set on a plan's figures (`Rule.targets`), for charts."""
+    stated: dict[str, float] = {}
+    for rule in all_rules():
+        stated.update(rule.targets(policy))
     return stated
 
 

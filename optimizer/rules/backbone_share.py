@@ -13,7 +13,7 @@ from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Move, Plan, RuleRow
-from optimizer.policy import as_fraction, ceil_share
+from optimizer.policy import Policy, as_fraction, ceil_share
 from optimizer.rules.base import Rule, floor_decimal, row
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario, Teacher
@@ -31,6 +31,9 @@ class BackboneShare(Rule):
         weight_param(1000),
         Param("share", 0.20, "fraction", "交流教师中骨干占比不低于", "Backbone share of rotating at least"),
     )
+
+    def targets(self, policy: Policy) -> dict[str, float]:
+        return {"backbone_share": float(policy.rule(self.id)["share"])}
 
     def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
         return teacher.is_backbone

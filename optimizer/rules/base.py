@@ -55,6 +55,10 @@ class Rule:
         """The summary's figures this rule states (named as `Summary`'s fields), for a plan's outcome."""
         return {}
 
+    def targets(self, policy: Policy) -> dict[str, float]:
+        """Targets this rule sets on a plan's figures (a figure's name → its target), for charts."""
+        return {}
+
     def relax(self, scenario: Scenario, instances: list[Instance], witness: Plan) -> Change | None:
         """The parameter change under which `witness` (a plan that breaks these instances of the
         rule and holds every other hard rule) satisfies the rule; None if no parameter fits (the

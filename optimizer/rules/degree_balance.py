@@ -24,7 +24,7 @@ from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
-from optimizer.policy import as_fraction
+from optimizer.policy import Policy, as_fraction
 from optimizer.rules.base import Rule, ceil_decimal, row
 from optimizer.scenario import Scenario, Teacher
 
@@ -60,6 +60,10 @@ class DegreeBalance(Rule):
             "Urban / rural degree-share ratio at most",
         ),
     )
+
+    def targets(self, policy: Policy) -> dict[str, float]:
+        """Rural degree share at least the urban share divided by this ratio."""
+        return {"rural_degree_share_ratio_max": float(policy.rule(self.id)["ratio_max"])}
 
     def ratio(self, scenario: Scenario) -> tuple[int, int]:
         """(p, q) with ratio_max = p/q."""

@@ -8,7 +8,6 @@ import { renderConflicts } from "./conflicts.js";
 import { $, badge, fillProblems, h, number, percent, replaceChildren, reveal, status, when } from "./dom.js";
 import { onLangChange, t } from "./i18n.js";
 import { renderPlanTables } from "./plan.js";
-import { withOverrides } from "./policy.js";
 import { setContext } from "./state.js";
 
 const RUNNING = ["queued", "running", "cancelling"];
@@ -184,7 +183,6 @@ async function renderPlan() {
 
 /** Backbone and bachelor-degree shares: before / after the plan and the target each rule sets. */
 function shares() {
-  const policy = withOverrides(scenario.document.policy, job.request.overrides).rules;
   const sum = (area, field) =>
     outcome.schools.filter((s) => s.area === area).reduce((total, s) => total + s[field], 0);
   const share = (area, what, when_) => {
@@ -193,9 +191,9 @@ function shares() {
   };
   const f = outcome.figures;
   const urbanDegreeAfter = share("urban", "degree", "after");
-  const ratioMax = policy.degree_balance?.ratio_max;
+  const ratioMax = f.targets.rural_degree_share_ratio_max;
   return [
-    { label: t("chart.share_backbone_rotating"), before: null, after: f.rotating ? f.backbone_share : null, target: policy.backbone_share?.share ?? null },
+    { label: t("chart.share_backbone_rotating"), before: null, after: f.rotating ? f.backbone_share : null, target: f.targets.backbone_share ?? null },
     { label: t("chart.share_backbone_urban"), before: share("urban", "backbone", "before"), after: share("urban", "backbone", "after"), target: null },
     { label: t("chart.share_backbone_rural"), before: share("rural", "backbone", "before"), after: share("rural", "backbone", "after"), target: null },
     { label: t("chart.share_degree_urban"), before: share("urban", "degree", "before"), after: urbanDegreeAfter, target: null },
