@@ -11,19 +11,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
     JSON,
     Boolean,
+    CursorResult,
     DateTime,
     Engine,
     ForeignKey,
     Integer,
     String,
     Text,
+    Update,
     create_engine,
     event,
 )
@@ -119,6 +121,12 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def rows_updated(session: Session, statement: Update) -> int:
+    """How many rows an UPDATE changed. For an UPDATE without RETURNING the session returns a
+    CursorResult, which has the count; Session.execute is declared to return a plain Result."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 class Database:

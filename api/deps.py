@@ -106,7 +106,7 @@ def plan_result_of(job: PlanJob) -> dict[str, Any]:
 def solved_job(session: Session, job: PlanJob) -> SolvedJob:
     """What re-solves and explanations need of a job with a plan (409 without one)."""
     result = plan_result_of(job)
-    return SolvedJob(session.get(ScenarioRow, job.scenario_id).document, dict(job.request), result)
+    return SolvedJob(session.get_one(ScenarioRow, job.scenario_id).document, dict(job.request), result)
 
 
 MEMBERS = {"teachers": ("teacher_id", "教师", "teacher"), "schools": ("school_id", "学校", "school")}

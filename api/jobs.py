@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.db import PlanJob, ScenarioRow, now
+from api.db import PlanJob, ScenarioRow, now, rows_updated
 from api.deps import over_cap
 from api.errors import ApiError, request_problem
 from api.schemas.plans import JobRequest
@@ -106,10 +106,10 @@ def request_cancel(session: Session, job_id: str) -> str | None:
     and the runner stops it, keeping its best plan. Returns the new status, or None when the job
     had already finished."""
     running = update(PlanJob).where(PlanJob.id == job_id, PlanJob.status == "running")
-    if session.execute(running.values(status="cancelling")).rowcount:
+    if rows_updated(session, running.values(status="cancelling")):
         return "cancelling"
     queued = update(PlanJob).where(PlanJob.id == job_id, PlanJob.status == "queued")
-    if session.execute(queued.values(status="cancelled", finished_at=now())).rowcount:
+    if rows_updated(session, queued.values(status="cancelled", finished_at=now())):
         return "cancelled"
     status = session.scalar(select(PlanJob.status).where(PlanJob.id == job_id))
     return "cancelling" if status == "cancelling" else None

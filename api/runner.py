@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from api.config import Settings
-from api.db import Database, PlanJob, ScenarioRow, now
+from api.db import Database, PlanJob, ScenarioRow, now, rows_updated
 from api.documents import PROGRESS_KEYS, cancelled_result, error_text
 from api.errors import ApiError
 from api.worker import lower_priority, run_job
@@ -129,9 +129,9 @@ class JobRunner:
         """Jobs left running by a server that died go back to the queue; cancels it left
         unfinished are finished now."""
         with self.database.session() as session:
-            requeued = session.execute(
-                update(PlanJob).where(PlanJob.status == "running").values(status="queued")
-            ).rowcount
+            requeued = rows_updated(
+                session, update(PlanJob).where(PlanJob.status == "running").values(status="queued")
+            )
             cancelling = session.scalars(select(PlanJob.id).where(PlanJob.status == "cancelling")).all()
         if requeued:
             log.info("re-queued %d job(s) left running by the previous server", requeued)
@@ -190,7 +190,8 @@ class JobRunner:
             ).all()
         for job_id in queued:
             with self.database.session() as session:
-                claimed = session.execute(
+                claimed = rows_updated(
+                    session,
                     update(PlanJob)
                     .where(PlanJob.id == job_id, PlanJob.status == "queued")
                     .values(
@@ -198,8 +199,8 @@ class JobRunner:
                         attempts=PlanJob.attempts + 1,
                         started_at=now(),
                         progress={key: None for key in PROGRESS_KEYS},
-                    )
-                ).rowcount
+                    ),
+                )
             if not claimed:
                 continue
             process = self.context.Process(
@@ -225,11 +226,12 @@ class JobRunner:
         """Fail a job this runner started but cannot finish; False when it is no longer running."""
         with self.database.session() as session:
             return bool(
-                session.execute(
+                rows_updated(
+                    session,
                     update(PlanJob)
                     .where(PlanJob.id == job_id, PlanJob.status == "running")
-                    .values(status="failed", error=error_text(error), finished_at=now())
-                ).rowcount
+                    .values(status="failed", error=error_text(error), finished_at=now()),
+                )
             )
 
     def _terminate(self, job_ids: Sequence[str]) -> list[str]:
@@ -252,7 +254,7 @@ class JobRunner:
             if job is None or job.status != "cancelling":
                 return
             try:
-                result = cancelled_result(job, session.get(ScenarioRow, job.scenario_id).document)
+                result = cancelled_result(job, session.get_one(ScenarioRow, job.scenario_id).document)
             except ScenarioError:
                 result = None
             session.execute(

@@ -122,7 +122,7 @@ def run_job(database_url: str, job_id: str, cpsat_workers: int, cluster: str | N
             if job is None or job.status not in OWNED:
                 return
             attempt, request, best = job.attempts, dict(job.request), job.best
-            document = session.get(ScenarioRow, job.scenario_id).document
+            document = session.get_one(ScenarioRow, job.scenario_id).document
             previous_id = request.get("previous_plan_id")
             previous = session.get(PlanJob, previous_id) if previous_id else None
             previous_moves = previous.result["moves"] if previous is not None and previous.result else None
