@@ -56,9 +56,9 @@ def result_document(scenario: Scenario, result: Result) -> dict[str, Any]:
     """SPEC's plan document: the summary (with scenario name and year, as summary.json), the
     moves as plan.csv rows, the rule report, conflicts and relaxations."""
     return {
-        "summary": {"scenario": scenario.name, "year": scenario.policy.year, **result.summary.to_dict()},
+        "summary": {"scenario": scenario.name, "year": scenario.policy.year, **asdict(result.summary)},
         "moves": [asdict(move) for move in result.plan.moves],
-        "report": [row.to_dict() for row in result.report],
+        "report": [asdict(row) for row in result.report],
         "conflicts": [conflict.to_dict() for conflict in result.conflicts],
         "relaxations": [relaxation.to_dict() for relaxation in result.relaxations],
     }

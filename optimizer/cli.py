@@ -14,7 +14,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from optimizer.errors import LANGS, Problem, ScenarioError
@@ -417,7 +417,7 @@ def _check(args: argparse.Namespace) -> int:
         document = {
             "counts": {status: counts[status] for status in STATUSES},
             "hard_violated_rules": broken_rules,
-            "report": [r.to_dict() for r in report],
+            "report": [asdict(r) for r in report],
         }
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:

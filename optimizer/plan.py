@@ -1,8 +1,11 @@
-"""Plan values: moves, rule report rows, the solve summary. Writers live in `optimizer.io`."""
+"""Plan values: moves, rule report rows, the solve summary. Writers live in `optimizer.io`.
+
+Each is a plain record: `dataclasses.asdict` is its JSON (summary.json, report.json, the API's).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 STATUSES = ("met", "violated", "not_applicable")
@@ -60,11 +63,6 @@ class RuleRow:
     involved: tuple[str, ...] = field(default=())
     cost: float = 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        row = asdict(self)
-        row["involved"] = list(self.involved)
-        return row
-
 
 SOLVE_STATUSES = ("optimal", "feasible", "infeasible", "timeout_no_plan")
 
@@ -101,6 +99,3 @@ class Summary:
     (with the rule that ties them, in both languages)."""
     regions: list[dict[str, Any]] = field(default_factory=list)
     """When planned by region: each region's own status, objective, bound, gap and times."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)

@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
@@ -501,7 +501,7 @@ def plan_bundle(
             if figures.problems:
                 raise ScenarioError(figures.problems)
             summary = figures.summary(split)
-            outputs.finish({"scenario": name, "year": policy.year, **summary.to_dict()})
+            outputs.finish({"scenario": name, "year": policy.year, **asdict(summary)})
             return summary
         except BaseException:
             outputs.abandon()

@@ -1,13 +1,13 @@
 """Every school before and after a plan: the numbers HR shows to explain what the plan did to it.
 
 Counts come from `Outcome`, the same arithmetic the rules check, so a school's table and the rule
-report never disagree. Values are plain frozen dataclasses, ready for JSON, Excel or explanations.
+report never disagree. Values are plain frozen dataclasses (`dataclasses.asdict` is their JSON),
+ready for JSON, Excel or explanations.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan
@@ -23,30 +23,15 @@ class SubjectBalance:
     required: int
     before: int
     after: int
-
-    @property
-    def shortage_before(self) -> int:
-        return max(0, self.required - self.before)
-
-    @property
-    def shortage_after(self) -> int:
-        return max(0, self.required - self.after)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "subject": self.subject,
-            "required": self.required,
-            "before": self.before,
-            "after": self.after,
-            "shortage_before": self.shortage_before,
-            "shortage_after": self.shortage_after,
-        }
+    shortage_before: int
+    """max(0, required − before)."""
+    shortage_after: int
+    """max(0, required − after)."""
 
 
 @dataclass(frozen=True)
 class SchoolBalance:
-    """One school before and after the plan. Headcounts include principals; `moves_out` and
-    `moves_in` are teacher ids."""
+    """One school before and after the plan. Headcounts include principals."""
 
     school_id: str
     name: str
@@ -54,34 +39,19 @@ class SchoolBalance:
     area: str
     is_weak: bool
     establishment: int
+    """编制 headcount."""
     headcount_before: int
     headcount_after: int
     backbone_before: int
     backbone_after: int
     degree_before: int
+    """Staff with a bachelor's degree or higher."""
     degree_after: int
     subjects: tuple[SubjectBalance, ...]
     moves_out: tuple[str, ...]
+    """Teacher ids leaving."""
     moves_in: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "school_id": self.school_id,
-            "name": self.name,
-            "region": self.region,
-            "area": self.area,
-            "is_weak": self.is_weak,
-            "establishment": self.establishment,
-            "headcount_before": self.headcount_before,
-            "headcount_after": self.headcount_after,
-            "backbone_before": self.backbone_before,
-            "backbone_after": self.backbone_after,
-            "degree_before": self.degree_before,
-            "degree_after": self.degree_after,
-            "subjects": [s.to_dict() for s in self.subjects],
-            "moves_out": list(self.moves_out),
-            "moves_in": list(self.moves_in),
-        }
+    """Teacher ids arriving."""
 
 
 def school_balance(scenario: Scenario, plan: Plan) -> list[SchoolBalance]:
@@ -93,8 +63,8 @@ def school_balance(scenario: Scenario, plan: Plan) -> list[SchoolBalance]:
         before = scenario.staff_at[school_id]
         after = outcome.staff_after[school_id]
         subjects = tuple(
-            SubjectBalance(
-                subject=subject,
+            _subject_balance(
+                subject,
                 required=scenario.demand.get((school_id, subject), 0),
                 before=scenario.subject_headcount[(school_id, subject)],
                 after=outcome.subject_after(school_id, subject),
@@ -124,3 +94,9 @@ def school_balance(scenario: Scenario, plan: Plan) -> list[SchoolBalance]:
             )
         )
     return balances
+
+
+def _subject_balance(subject: str, required: int, before: int, after: int) -> SubjectBalance:
+    return SubjectBalance(
+        subject, required, before, after, max(0, required - before), max(0, required - after)
+    )

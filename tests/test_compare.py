@@ -7,6 +7,10 @@ U1 -> R1 costs 22 (km); the quota asks for ceil(10 % × 10) = 1 mover, a fifth o
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+from typing import Any
+
 from optimizer.compare import PlanEntry, compare_plans, diff_plans
 from optimizer.edits import Edits, apply_edits
 from optimizer.options import EngineSettings, ModelEdits
@@ -14,6 +18,11 @@ from optimizer.plan import Move, Plan
 from optimizer.scenario import Scenario
 from optimizer.solve import plan_result, solve
 from tests.tiny import solve_checked, two_school_county
+
+
+def as_json(value: Any) -> Any:
+    """A value as the API sends it: its fields, as JSON."""
+    return json.loads(json.dumps(asdict(value)))
 
 
 def to_r1(*teacher_ids: str) -> Plan:
@@ -30,7 +39,7 @@ def test_hand_made_plans_compared_figure_by_figure() -> None:
     both = checked_entry("both", county, to_r1("T00", "T05"))
     one = checked_entry("one", county, to_r1("T05"))
 
-    first, second = compare_plans([both, one]).to_dict()["plans"]
+    first, second = as_json(compare_plans([both, one]))["plans"]
 
     assert first["label"] == "both"
     assert (first["rotating"], first["backbone_rotating"], first["backbone_share"]) == (2, 1, 0.5)
@@ -65,7 +74,7 @@ def test_overlap_counts_moves_with_the_same_teacher_and_destination() -> None:
         checked_entry("b", county, to_r1("T05")),
         checked_entry("c", county, Plan(())),
     ]
-    overlaps = compare_plans(entries).to_dict()["overlaps"]
+    overlaps = as_json(compare_plans(entries))["overlaps"]
     assert overlaps == [
         {"first": "a", "second": "b", "common": 1, "only_first": 1, "only_second": 0, "jaccard": 0.5},
         {"first": "a", "second": "c", "common": 0, "only_first": 2, "only_second": 0, "jaccard": 0.0},
@@ -117,12 +126,12 @@ def test_diff_lists_added_removed_and_redirected_moves() -> None:
     diff = diff_plans(old, new)
     assert [m.teacher_id for m in diff.added] == ["T4"]
     assert [m.teacher_id for m in diff.removed] == ["T3"]
-    assert [(a.to_school, b.to_school, b.subject) for a, b in diff.redirected] == [
+    assert [(r.before.to_school, r.after.to_school, r.after.subject) for r in diff.redirected] == [
         ("R1", "R2", "math"),
         ("R2", "R2", "science"),
     ]
     assert (diff.unchanged, diff.changed) == (1, 4)
-    as_dict = diff.to_dict()
+    as_dict = as_json(diff)
     assert as_dict["redirected"][0]["teacher_id"] == "T2"
     assert as_dict["redirected"][0]["before"]["to_school"] == "R1"
     assert as_dict["added"][0] == {
@@ -133,7 +142,7 @@ def test_diff_lists_added_removed_and_redirected_moves() -> None:
         "term_years": 3,
         "reason": "",
     }
-    assert diff_plans(new, new).to_dict()["changed"] == 0
+    assert diff_plans(new, new).changed == 0
 
 
 def test_replanning_after_a_withdrawal_changes_only_that_move() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import openpyxl
@@ -52,7 +53,7 @@ def test_write_outputs_writes_every_file(tmp_path: Path, county: Scenario, solve
     assert names == {"plan.csv", "report.json", "summary.json", "plan.xlsx"}
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)  # no temporary files left
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert report == [row.to_dict() for row in check_plan(county, solved.plan)]
+    assert report == json.loads(json.dumps([asdict(row) for row in check_plan(county, solved.plan)]))
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["scenario"] == "tiny"
     assert summary["year"] == tiny.YEAR
@@ -200,5 +201,5 @@ def test_school_balance_counts_before_and_after(county: Scenario) -> None:
     assert (rural_math.required, rural_math.before, rural_math.after) == (3, 1, 3)
     assert (rural_math.shortage_before, rural_math.shortage_after) == (2, 0)
     assert [s.subject for s in urban.subjects] == ["math"]  # the principal teaches no post
-    assert rural.to_dict()["subjects"][0]["shortage_after"] == 0
-    json.dumps([b.to_dict() for b in balance.values()])
+    assert asdict(rural)["subjects"][0]["shortage_after"] == 0
+    json.dumps([asdict(b) for b in balance.values()])

@@ -7,7 +7,7 @@ plan jobs, so every plan route works on them. A key sees only its regions: any o
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -138,7 +138,7 @@ def compare(body: ComparisonRequest, session: SessionDep, caller: CallerDep) -> 
     for job in jobs:
         entry, names[job.id] = _entry(session, caller, job)
         entries.append(entry)
-    comparison = compare_plans(entries).to_dict()
+    comparison = asdict(compare_plans(entries))
     for figures in comparison["plans"]:
         figures.update(names[figures.pop("label")])
     return comparison
@@ -157,10 +157,10 @@ def outcome(plan_id: str, session: SessionDep, caller: CallerDep) -> dict[str, A
     job = plan_job(session, caller, plan_id)
     plan_result_of(job)
     entry, name = _entry(session, caller, job)
-    figures = compare_plans([entry]).to_dict()["plans"][0]
+    figures = asdict(compare_plans([entry]).plans[0])
     figures.pop("label")
     figures.update(name)
-    schools = [balance.to_dict() for balance in school_balance(entry.scenario, entry.plan)]
+    schools = [asdict(balance) for balance in school_balance(entry.scenario, entry.plan)]
     return {"plan_id": job.id, "figures": figures, "schools": schools}
 
 
@@ -238,7 +238,7 @@ def diff(
         )
     other = plan_job(session, caller, other_id)
     _require_done([job, other])
-    return {"plan_id": job.id, "against": other.id, **diff_plans(_plan(other), _plan(job)).to_dict()}
+    return {"plan_id": job.id, "against": other.id, **asdict(diff_plans(_plan(other), _plan(job)))}
 
 
 def _save_variant(

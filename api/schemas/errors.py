@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.values import model_of
+from api.schemas.values import with_fields_of
 from optimizer.errors import Problem
 
 EXAMPLE_PROBLEMS = [
@@ -22,17 +22,18 @@ EXAMPLE_PROBLEMS = [
     }
 ]
 
-ProblemOut = model_of(
-    Problem,
-    "Problem",
-    without=("zh", "en"),
-    last={
-        "message": (str, Field(description="The problem in the caller's language.")),
-        "message_zh": (str, Field(description="The problem in Chinese.")),
-        "message_en": (str, Field(description="The problem in English.")),
-    },
-    examples=EXAMPLE_PROBLEMS,
-)
+
+@with_fields_of(Problem, without=("zh", "en"))
+class ProblemOut(BaseModel):
+    """One problem: a stable `code`, where it is (`file`: the input file or JSON list, or the
+    request part: body, query, path; `row`; `column`: the column or the request field's dotted
+    path), the rule whose parameter is wrong if any, and its sentence in both languages."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": EXAMPLE_PROBLEMS})
+
+    message: str = Field(description="The problem in the caller's language.")
+    message_zh: str = Field(description="The problem in Chinese.")
+    message_en: str = Field(description="The problem in English.")
 
 
 class ErrorBody(BaseModel):
@@ -56,7 +57,7 @@ class ErrorBody(BaseModel):
 
     error: str = Field(description="A stable code: not_found, invalid_request, invalid_scenario ...")
     message: str
-    problems: list[ProblemOut]  # type: ignore[valid-type]
+    problems: list[ProblemOut]
 
 
 def error_example(code: str, message: str, problems: list[dict[str, Any]] | None = None) -> dict[str, Any]:

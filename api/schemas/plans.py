@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from api.policy_schema import OVERRIDE_REF, overrides_description
 from api.schemas.errors import ErrorBody
 from api.schemas.scenarios import EXAMPLE_DOCUMENT, ScenarioDocument
+from api.schemas.values import with_fields_of
+from optimizer.plan import Move, RuleRow, Summary
 from optimizer.rules import example
 
 JOB_ID = "9d1c2b3a4e5f60718293a4b5c6d7e8f9"
@@ -170,66 +172,17 @@ class Progress(BaseModel):
     gap: float | None = None
 
 
+@with_fields_of(Summary)
 class PlanSummary(BaseModel):
-    """summary.json: the solve status, objective and bound (cost units), and the counts."""
+    """summary.json: the scenario's name and year, then the library's Summary: the solve status,
+    objective and bound (cost units), times and counts."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_SUMMARY]})
+    model_config = ConfigDict(
+        use_attribute_docstrings=True, json_schema_extra={"examples": [EXAMPLE_SUMMARY]}
+    )
 
     scenario: str | None = None
     year: int | None = None
-    status: Literal["optimal", "feasible", "infeasible", "timeout_no_plan"]
-    objective: float | None
-    bound: float | None
-    gap: float | None
-    solve_seconds: float
-    build_seconds: float
-    eligible: int
-    rotating: int
-    backbone_rotating: int
-    shortage_filled: int
-    shortage_total: int
-    shortage_weighted_filled: float = 0.0
-    shortage_weighted_total: float = 0.0
-    variables: int = 0
-    hard_violations: int = 0
-    bound_source: str = ""
-    input_hash: str = ""
-    settings: dict[str, Any] = Field(default_factory=dict)
-    versions: dict[str, str] = Field(default_factory=dict)
-    split: dict[str, Any] = Field(default_factory=dict)
-    regions: list[dict[str, Any]] = Field(default_factory=list)
-
-
-class MoveRow(BaseModel):
-    """A plan.csv row: one teacher's move; `reason` lists the rule ids it serves (`;`)."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_MOVE]})
-
-    teacher_id: str
-    from_school: str
-    to_school: str
-    subject: str
-    term_years: int
-    reason: str = ""
-
-
-class ReportRow(BaseModel):
-    """A report.json row: one rule instance, its target, what the plan achieves, and why."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_ROW]})
-
-    rule: str
-    scope: str
-    key: str
-    target: float | None
-    achieved: float | None
-    status: Literal["met", "violated", "not_applicable"]
-    shortfall: float
-    mode: str
-    sentence_zh: str
-    sentence_en: str
-    involved: list[str] = Field(default_factory=list)
-    cost: float = 0.0
 
 
 class JobSummary(BaseModel):
@@ -254,6 +207,7 @@ class PlanDocument(BaseModel):
     found), SPEC's plan document: summary, moves, report, conflicts, relaxations."""
 
     model_config = ConfigDict(
+        use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [
                 EXAMPLE_JOB | {"request": EXAMPLE_REQUEST, "error": None},
@@ -271,7 +225,7 @@ class PlanDocument(BaseModel):
                     "relaxations": [],
                 },
             ]
-        }
+        },
     )
 
     id: str
@@ -286,8 +240,8 @@ class PlanDocument(BaseModel):
     finished_at: datetime | None
     error: ErrorBody | None = Field(description="Why the job failed, as every error answer says it.")
     summary: PlanSummary | None = None
-    moves: list[MoveRow] | None = None
-    report: list[ReportRow] | None = None
+    moves: list[Move] | None = Field(default=None, description="plan.csv's rows: one per moving teacher.")
+    report: list[RuleRow] | None = Field(default=None, description="report.json: one row per rule instance.")
     conflicts: list[dict[str, Any]] | None = Field(
         default=None, description="conflicts.json: minimal sets of hard rule instances that collide."
     )

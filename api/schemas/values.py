@@ -1,9 +1,10 @@
-"""API schemas generated from the library's values (frozen dataclasses), so that a field added to
-a value appears in the API's documentation and answers without a second edit.
+"""API schemas shared with the library's values (frozen dataclasses), so that a field added to a
+value appears in the API's documentation and answers without a second edit.
 
-A value used as it is needs nothing from here: pydantic reads a stdlib dataclass directly (models
-here set `use_attribute_docstrings`, so a field's docstring is its description). `model_of` is for
-the values the API shows with a few fields of its own or a field renamed.
+A value the API shows as it is needs nothing from here: pydantic reads a stdlib dataclass
+directly, and a model with `use_attribute_docstrings` in its config describes the dataclass's
+fields by their docstrings. `with_fields_of` is for a value the API shows with a few fields of its
+own, or with one renamed: the model declares those, the decorator adds the value's.
 """
 
 from __future__ import annotations
@@ -12,28 +13,33 @@ import ast
 import dataclasses
 import inspect
 import textwrap
-from collections.abc import Collection, Mapping
-from typing import Any, get_type_hints
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model
 
-FROM_VALUES = ConfigDict(use_attribute_docstrings=True)
-"""The config of models that show library values: their fields' docstrings describe them."""
+Model = TypeVar("Model", bound=BaseModel)
 
 
-def model_of(
-    value: type,
-    name: str,
-    *,
-    first: Mapping[str, Any] | None = None,
-    last: Mapping[str, Any] | None = None,
-    without: Collection[str] = (),
-    examples: list[dict[str, Any]] | None = None,
-) -> type[BaseModel]:
-    """A pydantic model named `name` with the fields of the dataclass `value` (types, defaults,
-    docstrings as descriptions), in their order, but for those in `without`; `first` and `last`
-    add the API's own fields before and after them, as create_model takes them:
-    {name: (type, default or Field(...))}."""
+def with_fields_of(value: type, *, without: Collection[str] = ()) -> Callable[[type[Model]], type[Model]]:
+    """Class decorator: the model with its own fields first, then every field of the dataclass
+    `value` but those in `without`, with the value's types, defaults and docstrings."""
+
+    def extend(model: type[Model]) -> type[Model]:
+        extended = create_model(
+            model.__name__,
+            __base__=model,
+            __module__=model.__module__,
+            __doc__=model.__doc__ or value.__doc__,
+            **value_fields(value, without),
+        )
+        return extended
+
+    return extend
+
+
+def value_fields(value: type, without: Collection[str] = ()) -> dict[str, Any]:
+    """The dataclass's fields as create_model takes them: {name: (type, Field(...))}."""
     hints = get_type_hints(value)
     descriptions = attribute_docstrings(value)
     fields: dict[str, Any] = {}
@@ -48,21 +54,15 @@ def model_of(
         else:
             info = Field(description=description)
         fields[field.name] = (hints[field.name], info)
-    config = ConfigDict(
-        use_attribute_docstrings=True, json_schema_extra={"examples": examples} if examples else None
-    )
-    model: type[BaseModel] = create_model(
-        name, __config__=config, __doc__=value.__doc__, **dict(first or {}), **fields, **dict(last or {})
-    )
-    return model
+    return fields
 
 
 def attribute_docstrings(value: type) -> dict[str, str]:
     """Each field's docstring: the string that follows its annotation in the class body."""
-    body = ast.parse(textwrap.dedent(inspect.getsource(value))).body[0]
-    assert isinstance(body, ast.ClassDef)
+    tree = ast.parse(textwrap.dedent(inspect.getsource(value))).body[0]
+    assert isinstance(tree, ast.ClassDef)
     found = {}
-    for statement, following in zip(body.body, body.body[1:], strict=False):
+    for statement, following in zip(tree.body, tree.body[1:], strict=False):
         if (
             isinstance(statement, ast.AnnAssign)
             and isinstance(statement.target, ast.Name)

@@ -7,7 +7,7 @@ school table or the rule report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from optimizer.errors import ScenarioError
@@ -109,12 +109,12 @@ class SchoolExplanation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            **self.balance.to_dict(),
+            **asdict(self.balance),
             "degree_share_before": self.degree_share_before,
             "degree_share_after": self.degree_share_after,
             "moves_in": [m.to_dict() for m in self.moves_in],
             "moves_out": [m.to_dict() for m in self.moves_out],
-            "rules": [r.to_dict() for r in self.rows],
+            "rules": [asdict(r) for r in self.rows],
             "text_zh": self.text("zh"),
             "text_en": self.text("en"),
         }

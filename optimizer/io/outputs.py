@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +55,11 @@ def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> li
     summary = {
         "scenario": scenario.name,
         "year": scenario.policy.year,
-        **result.summary.to_dict(),
+        **asdict(result.summary),
     }
     paths = [
         _write_atomically(out / "plan.csv", lambda path: write_plan_csv(result.plan, path)),
-        write_json(out / "report.json", [row.to_dict() for row in result.report]),
+        write_json(out / "report.json", [asdict(row) for row in result.report]),
         write_json(out / "summary.json", summary),
     ]
     for name, values in (("conflicts.json", result.conflicts), ("relaxations.json", result.relaxations)):
