@@ -207,9 +207,12 @@ def _validation_problem(item: Mapping[str, Any]) -> Problem:
     """A pydantic error as a problem: its location's first part (body, query ...) as the file,
     the rest as the column; the Chinese from VALIDATION_ZH or a custom error's `zh` context."""
     location = [str(part) for part in item.get("loc", ())]
-    context = item.get("ctx") or {}
+    context = {
+        key: int(value) if isinstance(value, float) and value.is_integer() else value
+        for key, value in (item.get("ctx") or {}).items()
+    }
     en = str(item.get("msg", ""))
-    template = context.get("zh") or VALIDATION_ZH.get(str(item.get("type")))
+    template = str(context["zh"]) if "zh" in context else VALIDATION_ZH.get(str(item.get("type")))
     try:
         zh = template.format(**context) if template else en
     except (KeyError, IndexError):

@@ -22,8 +22,10 @@ from api.web import routes as web
 
 API_DESCRIPTION = """Plans the yearly rotation of teachers between urban and rural schools
 (县域义务教育校长教师交流轮岗). Send your key in the `X-API-Key` header; a key sees only the
-scenarios and plans of its regions. Every error is JSON: 4xx with `error` and, for invalid
-scenarios, every problem with its file, row and column."""
+scenarios and plans of its regions. Every error answer (and a failed job's `error`) has one
+shape: `{"error": code, "message": sentence, "problems": [...]}`, every problem with its place
+(file or request part, row, column) and both texts; `message` is in Chinese or English as the
+`lang` query parameter or the Accept-Language header asks (English by default)."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -266,7 +266,8 @@ def _entry(session: Session, caller: Caller, job: PlanJob) -> tuple[PlanEntry, d
     """A job with a plan as a comparison entry, with the ids and name its figures are shown by
     (the job's label, else its scenario's name)."""
     row = scenario_row(session, caller, job.scenario_id)
-    entry = PlanEntry(job.id, job_scenario(row.document, job.request), _plan(job), summary_of(job.result))
+    scenario = job_scenario(row.document, job.request)
+    entry = PlanEntry(job.id, scenario, _plan(job), summary_of(plan_result_of(job)))
     name = job.request.get("label") or row.name
     return entry, {"plan_id": job.id, "scenario_id": job.scenario_id, "name": name}
 

@@ -9,18 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.schemas.values import with_fields_of
 from optimizer.errors import Problem
 
-EXAMPLE_PROBLEMS = [
-    {
-        "code": "bad_value",
-        "file": "teachers.csv",
-        "row": 3,
-        "column": "gender",
-        "rule": None,
-        "message": "expected one of F, M, got 'X'",
-        "message_zh": "应为 F、M 之一,实际为 'X'",
-        "message_en": "expected one of F, M, got 'X'",
-    }
-]
+EXAMPLE_PROBLEM: dict[str, Any] = {
+    "code": "bad_value",
+    "file": "teachers.csv",
+    "row": 3,
+    "column": "gender",
+    "rule": None,
+    "message": "expected one of F, M, got 'X'",
+    "message_zh": "应为 F、M 之一,实际为 'X'",
+    "message_en": "expected one of F, M, got 'X'",
+}
 
 
 @with_fields_of(Problem, without=("zh", "en"))
@@ -29,7 +27,7 @@ class ProblemOut(BaseModel):
     request part: body, query, path; `row`; `column`: the column or the request field's dotted
     path), the rule whose parameter is wrong if any, and its sentence in both languages."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": EXAMPLE_PROBLEMS})
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_PROBLEM]})
 
     message: str = Field(description="The problem in the caller's language.")
     message_zh: str = Field(description="The problem in Chinese.")
@@ -49,7 +47,7 @@ class ErrorBody(BaseModel):
                 {
                     "error": "invalid_scenario",
                     "message": "the input has 1 problem",
-                    "problems": EXAMPLE_PROBLEMS,
+                    "problems": [EXAMPLE_PROBLEM],
                 },
             ]
         }

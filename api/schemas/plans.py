@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from api.policy_schema import OVERRIDE_REF, overrides_description
 from api.schemas.errors import ErrorBody
@@ -20,8 +21,8 @@ JOB_ID = "9d1c2b3a4e5f60718293a4b5c6d7e8f9"
 SCENARIO_ID = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
 JobStatus = Literal["queued", "running", "cancelling", "done", "cancelled", "failed"]
 
-EXAMPLE_PROGRESS = {"elapsed": 4.52, "objective": 8044.0, "bound": 6500.0, "gap": 0.1919}
-EXAMPLE_SUMMARY = {
+EXAMPLE_PROGRESS: dict[str, Any] = {"elapsed": 4.52, "objective": 8044.0, "bound": 6500.0, "gap": 0.1919}
+EXAMPLE_SUMMARY: dict[str, Any] = {
     "scenario": "qingshan-2025",
     "year": 2025,
     "status": "optimal",
@@ -38,7 +39,7 @@ EXAMPLE_SUMMARY = {
     "variables": 2,
     "hard_violations": 0,
 }
-EXAMPLE_MOVE = {
+EXAMPLE_MOVE: dict[str, Any] = {
     "teacher_id": "T002",
     "from_school": "S01",
     "to_school": "S02",
@@ -46,7 +47,7 @@ EXAMPLE_MOVE = {
     "term_years": 3,
     "reason": "rotation_quota;backbone_share;shortage;preferences",
 }
-EXAMPLE_ROW = {
+EXAMPLE_ROW: dict[str, Any] = {
     "rule": "rotation_quota",
     "scope": "region",
     "key": "青山县",
@@ -60,7 +61,7 @@ EXAMPLE_ROW = {
     "involved": [],
     "cost": 0.0,
 }
-EXAMPLE_REQUEST = {
+EXAMPLE_REQUEST: dict[str, Any] = {
     "overrides": [example()],
     "time_limit": 60.0,
     "seed": 0,
@@ -68,7 +69,7 @@ EXAMPLE_REQUEST = {
     "change_weight": None,
     "label": "quota 15%",
 }
-EXAMPLE_JOB = {
+EXAMPLE_JOB: dict[str, Any] = {
     "id": JOB_ID,
     "status": "running",
     "scenario_id": SCENARIO_ID,
@@ -120,7 +121,11 @@ class JobRequest(BaseModel):
     @model_validator(mode="after")
     def change_weight_needs_a_previous_plan(self) -> JobRequest:
         if self.change_weight is not None and self.previous_plan_id is None:
-            raise ValueError("change_weight applies to a re-plan; give previous_plan_id too")
+            raise PydanticCustomError(
+                "needs_previous_plan",
+                "change_weight applies to a re-plan; give previous_plan_id too",
+                {"zh": "change_weight 只用于重新编排;请同时给出 previous_plan_id"},
+            )
         return self
 
 
@@ -150,7 +155,11 @@ class PlanRequest(JobRequest):
     @model_validator(mode="after")
     def one_scenario(self) -> PlanRequest:
         if (self.scenario_id is None) == (self.scenario is None):
-            raise ValueError("give exactly one of scenario_id or scenario")
+            raise PydanticCustomError(
+                "one_scenario",
+                "give exactly one of scenario_id or scenario",
+                {"zh": "scenario_id 与 scenario 须给出且只给出一个"},
+            )
         return self
 
 
