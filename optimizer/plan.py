@@ -6,6 +6,7 @@ Each is a plain record: `dataclasses.asdict` is its JSON (summary.json, report.j
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 STATUSES = ("met", "violated", "not_applicable")
@@ -30,15 +31,16 @@ class Move:
 class Plan:
     moves: tuple[Move, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_teacher", {m.teacher_id: m for m in self.moves})
+    @cached_property
+    def _by_teacher(self) -> dict[str, Move]:
+        return {m.teacher_id: m for m in self.moves}
 
     def move_of(self, teacher_id: str) -> Move | None:
-        return self._by_teacher.get(teacher_id)  # type: ignore[attr-defined]
+        return self._by_teacher.get(teacher_id)
 
     @property
     def moving_ids(self) -> set[str]:
-        return set(self._by_teacher)  # type: ignore[attr-defined]
+        return set(self._by_teacher)
 
 
 @dataclass(frozen=True)

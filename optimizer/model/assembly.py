@@ -5,11 +5,11 @@ plan back from the values of its variables. Running the model is the engines' jo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, Unpack
 
 from ortools.sat.python import cp_model
 
-from optimizer.model.builder import ModelBuilder
+from optimizer.model.builder import BuilderOptions, ModelBuilder
 from optimizer.model.candidates import Gate, enumerate_candidates
 from optimizer.options import ModelEdits
 from optimizer.plan import Move, Plan
@@ -27,11 +27,11 @@ def build_model(
     rules: Sequence[ModelRule],
     gates: Sequence[Gate],
     edits: ModelEdits | None = None,
-    **builder_options: object,
+    **builder_options: Unpack[BuilderOptions],
 ) -> ModelBuilder:
     """Candidates (decided by `gates`), then each of `rules` in order (the order is part of what
     makes a plan reproducible), then the objective and the edits."""
-    builder = ModelBuilder(scenario, enumerate_candidates(scenario, gates), **builder_options)  # type: ignore[arg-type]
+    builder = ModelBuilder(scenario, enumerate_candidates(scenario, gates), **builder_options)
     for rule in rules:
         rule.build(builder)
     builder.finish()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TypedDict
 
 from ortools.sat.python import cp_model
 
@@ -20,6 +21,14 @@ from optimizer.scenario import Scenario
 COST_SCALE = 100
 # An integer linear expression over the model's variables; a sum over no moves is the int 0.
 LinearExpr = cp_model.LinearExpr | int
+
+
+class BuilderOptions(TypedDict, total=False):
+    """ModelBuilder's keyword options, for callers that pass them through."""
+
+    track_instances: bool
+    elastic_labels: Iterable[str]
+    elastic_weight: float
 
 
 class ModelBuilder:
