@@ -53,7 +53,8 @@ export function signOut() {
  * a 401 outside signing in means the key was revoked: the page signs out.
  */
 export async function api(path, { method = "GET", json, form, signingIn = false } = {}) {
-  const headers = { "X-API-Key": currentKey() ?? "" };
+  // Error answers come in the page's language (the API reads Accept-Language).
+  const headers = { "X-API-Key": currentKey() ?? "", "Accept-Language": lang() };
   let body;
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -72,7 +73,7 @@ export async function api(path, { method = "GET", json, form, signingIn = false 
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    data = { error: text.slice(0, 200) };
+    data = { message: text.slice(0, 200) };
   }
   if (!response.ok) {
     if (response.status === 401 && !signingIn) onUnauthorized();
@@ -83,7 +84,7 @@ export async function api(path, { method = "GET", json, form, signingIn = false 
 
 /** Saves a file from the API (exports need the key header, so no plain link). */
 export async function download(path, filename) {
-  const response = await fetch(path, { headers: { "X-API-Key": currentKey() ?? "" } });
+  const response = await fetch(path, { headers: { "X-API-Key": currentKey() ?? "", "Accept-Language": lang() } });
   if (!response.ok) {
     let body = {};
     try {
@@ -106,11 +107,11 @@ export function errorText(error) {
   if (!(error instanceof ApiError)) return `${t("error.unexpected")} (${error})`;
   const label = has(`error.${error.status}`) ? t(`error.${error.status}`) : t("error.other", { status: error.status });
   let detail = "";
-  // A 401 says all there is to say; other answers carry the API's own detail.
-  if (typeof error.body.error === "string" && ![0, 401].includes(error.status)) detail = error.body.error;
+  // A 401 says all there is to say; other answers carry the API's own message.
+  if (typeof error.body.message === "string" && ![0, 401].includes(error.status)) detail = error.body.message;
   if (Array.isArray(error.body.problems) && error.body.problems.length) {
     detail = error.body.problems
-      .map((p) => [p.location?.join("."), p.file, p.column, p[`message_${lang()}`] ?? p.message])
+      .map((p) => [p.file, p.column, p[`message_${lang()}`] ?? p.message])
       .map((parts) => parts.filter(Boolean).join(": "))
       .join("; ");
   }
