@@ -14,28 +14,13 @@ from optimizer.plan import Move, Plan
 from optimizer.rules import all_rules, gate_rules
 from optimizer.scenario import Scenario
 from tests import tiny
+from tests.model.counties import county as shared_county
 
 
 def county() -> Scenario:
-    """U1 sends math and Chinese teachers to R1 (short of math) and R2 (short of Chinese);
-    subject_fit is elastic, so each of them has a candidate at both schools. M2 has been at U1
-    two years only: no candidate at all."""
-    schools = [
-        tiny.school("U1", "urban", establishment=4),
-        tiny.school("R1", "rural", lat=30.2),
-        tiny.school("R2", "rural", lat=30.3),
-    ]
-    teachers = [
-        tiny.teacher("M1", "U1", "math"),
-        tiny.teacher("M2", "U1", "math", years_at_school=2),
-        tiny.teacher("C1", "U1", "chinese"),
-        tiny.teacher("A1", "U1", "art"),
-        tiny.teacher("R10", "R1", "math"),
-        tiny.teacher("R20", "R2", "chinese"),
-    ]
-    demand = {("U1", "math"): 2, ("U1", "chinese"): 1, ("U1", "art"): 1}
-    demand |= {("R1", "math"): 3, ("R2", "chinese"): 2}
-    return tiny.scenario(schools, teachers, demand, overrides=["subject_fit.mode=elastic"])
+    """The shared county with subject_fit elastic, so each sending teacher has a candidate at
+    both rural schools; M2 has been at U1 two years only: no candidate at all."""
+    return shared_county(overrides=("subject_fit.mode=elastic",))
 
 
 def plan(*moves: tuple[str, str, str]) -> Plan:
