@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from optimizer.plan import Move, Plan
+from optimizer.report import check_plan
 from tests.rules.results import destinations, only_row
 from tests.tiny import scenario, school, solve_checked, teacher
 
@@ -18,3 +22,17 @@ def test_term_returns_teachers_whose_term_ended():
     assert all(m.term_years == 3 for m in result.plan.moves)
     # BACK went home to U1, so R1 has 1 math teacher and needs one more.
     assert only_row(result, "shortage", "R1/math").target == 2
+
+
+def test_the_checker_flags_a_move_with_another_term():
+    sc = scenario([school("U1"), school("R1", "rural", lat=30.2)], [teacher("T1", "U1")], {("R1", "math"): 1})
+    report = check_plan(sc, Plan((Move("T1", "U1", "R1", "math", 1),)))
+    row = next(r for r in report if r.rule == "term" and r.key == "all")
+    assert (row.target, row.status, row.shortfall, row.involved) == (3, "violated", 1, ("T1",))
+    one_year = replace(sc, policy=sc.policy.with_overrides(["term.term_years=1"]))
+    assert (
+        next(
+            r for r in check_plan(one_year, Plan((Move("T1", "U1", "R1", "math", 1),))) if r.key == "all"
+        ).status
+        == "met"
+    )
