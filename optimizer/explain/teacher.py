@@ -17,7 +17,7 @@ from optimizer.errors import ScenarioError
 from optimizer.explain.school import number, post_name, school_label
 from optimizer.instance import Instance
 from optimizer.io.problems import unknown_reference
-from optimizer.model.candidates import Candidate, enumerate_candidates, posts_at
+from optimizer.model.candidates import Candidate, enumerate_candidates, post_openers, posts_at
 from optimizer.options import DiagnosisBudget, EngineSettings, ModelEdits
 from optimizer.plan import Move, RuleRow
 from optimizer.report import with_reasons
@@ -583,11 +583,12 @@ def _blocked(scenario: Scenario, teacher: Teacher) -> Blocked:
     """Why no candidate exists: each other school of the region lacks a post, or a hard gate refuses."""
     home = scenario.school_by_id[scenario.home_school(teacher)]
     others = [s for s in scenario.schools if s.region == home.region and s.school_id != home.school_id]
-    hard_gates = [g for g in gate_rules() if scenario.policy.is_hard(g.id)]
+    hard_gates = [g for g in gate_rules() if g.refuses_moves and scenario.policy.is_hard(g.id)]
+    openers = post_openers(scenario, gate_rules())
     refused: Counter[str] = Counter()
     without_post = 0
     for school in others:
-        posts = posts_at(scenario, gate_rules(), teacher, school)
+        posts = posts_at(scenario, openers, teacher, school)
         if not posts:
             without_post += 1
             continue

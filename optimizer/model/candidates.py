@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from optimizer.policy import Policy
 from optimizer.scenario import Scenario, School, Teacher
 
 
@@ -29,6 +30,10 @@ class Gate(Protocol):
 
     def destinations(self, scenario: Scenario, teacher: Teacher, schools: list[School]) -> list[School]: ...
 
+    refuses_moves: bool
+
+    def opens_posts(self, policy: Policy) -> bool: ...
+
     def extra_posts(self, scenario: Scenario, teacher: Teacher, school: School) -> list[str]: ...
 
 
@@ -43,9 +48,14 @@ class Candidate:
     pinned: bool
 
 
+def post_openers(scenario: Scenario, gates: Sequence[Gate]) -> list[Gate]:
+    """The gates that open posts beyond a teacher's own subjects under this scenario's policy."""
+    return [g for g in gates if g.opens_posts(scenario.policy)]
+
+
 def posts_at(
     scenario: Scenario,
-    gates: Sequence[Gate],
+    openers: Sequence[Gate],
     teacher: Teacher,
     school: School,
     subjects: tuple[str, ...] | None = None,
@@ -53,13 +63,13 @@ def posts_at(
     """Posts the teacher could fill at `school`: the role for leaders, else demanded subjects.
 
     Subjects the teacher is qualified for (`subjects`, when the caller has them at hand) come
-    first, then the posts a gate opens beyond them (at that rule's cost).
+    first, then the posts the `openers` (see `post_openers`) open beyond them, at their cost.
     """
     if teacher.is_principal:
         return [teacher.role]
     subjects = teacher.subjects if subjects is None else subjects
     demanded = [s for s in subjects if scenario.demand.get((school.school_id, s), 0) > 0]
-    for gate in gates:
+    for gate in openers:
         demanded += [post for post in gate.extra_posts(scenario, teacher, school) if post not in demanded]
     return demanded
 
@@ -68,8 +78,10 @@ def enumerate_candidates(scenario: Scenario, gates: Sequence[Gate]) -> list[Cand
     schools_by_region: dict[str, list[School]] = {}
     for school in scenario.schools:
         schools_by_region.setdefault(school.region, []).append(school)
-    hard_gates = [g for g in gates if scenario.policy.is_hard(g.id)]
-    elastic_gates = [g for g in gates if not scenario.policy.is_hard(g.id)]
+    refusing = [g for g in gates if g.refuses_moves]
+    hard_gates = [g for g in refusing if scenario.policy.is_hard(g.id)]
+    elastic_gates = [g for g in refusing if not scenario.policy.is_hard(g.id)]
+    openers = post_openers(scenario, gates)
     candidates: list[Candidate] = []
     for teacher in scenario.teachers:
         if not all(g.may_leave(scenario, teacher) for g in gates):
@@ -88,13 +100,13 @@ def enumerate_candidates(scenario: Scenario, gates: Sequence[Gate]) -> list[Cand
             # A hard refusal drops the move unless pinned: the first one ends the checks.
             if not is_pinned and not all(g.allows_school(scenario, teacher, school) for g in hard_gates):
                 continue
-            posts = posts_at(scenario, gates, teacher, school, subjects)
+            posts = posts_at(scenario, openers, teacher, school, subjects)
             if is_pinned and not posts:
                 posts = [teacher.role if teacher.is_principal else teacher.subject]
             for post in posts:
                 if not is_pinned and not all(g.allows(scenario, teacher, school, post) for g in hard_gates):
                     continue
-                checked = gates if is_pinned else elastic_gates
+                checked = refusing if is_pinned else elastic_gates
                 refused = tuple(g.id for g in checked if not g.allows(scenario, teacher, school, post))
                 candidates.append(
                     Candidate(

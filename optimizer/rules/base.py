@@ -93,6 +93,15 @@ class GateRule(Rule):
         teacher go to, narrowed cheaply before each school is asked; a pinned school stays."""
         return schools
 
+    refuses_moves: bool = True
+    """False for a gate that only narrows where a teacher may go (`destinations`) and never
+    refuses a single move: candidate generation then does not ask `allows` of it."""
+
+    def opens_posts(self, policy: Policy) -> bool:
+        """Whether, under `policy`, this rule opens posts beyond a teacher's own subjects
+        (`extra_posts`); asked once per scenario, so most gates cost nothing per school."""
+        return False
+
     def extra_posts(self, scenario: Scenario, teacher: Teacher, school: School) -> list[str]:
         """Posts at `school` beyond the teacher's own demanded subjects that this rule opens
         (at its cost)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from optimizer.params import mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
+from optimizer.policy import Policy
 from optimizer.rules.base import GateRule, gate_build, gate_check
 from optimizer.scenario import Scenario, School, Teacher, stage_fits
 
@@ -59,10 +60,13 @@ class SubjectFit(GateRule):
                     demanding.setdefault((region, subject), set()).add(school_id)
         return demanding
 
+    def opens_posts(self, policy: Policy) -> bool:
+        return not policy.is_hard(self.id)
+
     def extra_posts(self, scenario: Scenario, teacher: Teacher, school: School) -> list[str]:
         """With the rule elastic, subjects in shortage at `school` are offered to anyone (at the
         rule's cost)."""
-        if teacher.is_principal or scenario.policy.is_hard(self.id):
+        if teacher.is_principal:
             return []
         return [
             subject
