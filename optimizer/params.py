@@ -62,6 +62,9 @@ class Param:
     options: tuple[Option, ...] = ()
     hint_zh: str = ""
     hint_en: str = ""
+    meaning: str = ""
+    """A SPEC notion the rest of the program reads without knowing the rule (`rotation_term_years`):
+    the scenario asks the policy for the value by this name (`Policy.meaning`)."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -76,6 +76,14 @@ class Policy:
     def weight(self, rule_id: str, name: str = "weight") -> float:
         return float(self.rules[rule_id].get(name, 0))
 
+    def meaning(self, name: str) -> Any:
+        """The value of the parameter declared with this SPEC meaning, whichever rule owns it."""
+        for declared in self.declarations:
+            for param in declared.params:
+                if param.meaning == name:
+                    return self.rules[declared.rule][param.name]
+        raise KeyError(f"no rule declares a parameter meaning {name!r}")
+
     def to_dict(self) -> dict[str, Any]:
         """The shape of policy.toml, for writing or the API."""
         return {

@@ -23,6 +23,8 @@ DEGREES = ("associate", "bachelor", "master", "doctor")
 ROLES = ("teacher", "vice_principal", "principal")
 PRINCIPAL_ROLES = ("vice_principal", "principal")
 PIN_ACTIONS = ("move_to", "stay")
+ROTATION_TERM = "rotation_term_years"
+"""The policy's rotation term, by its SPEC meaning: whichever rule declares it (see Param.meaning)."""
 
 
 def stage_fits(teacher_stage: str, school_stage: str) -> bool:
@@ -155,7 +157,7 @@ class Scenario:
             return False
         if teacher.last_rotated_year is None:
             return False
-        term_years = int(self.policy.rule("term")["term_years"])
+        term_years = int(self.policy.meaning(ROTATION_TERM))
         return self.policy.year - teacher.last_rotated_year >= term_years
 
     def home_school(self, teacher: Teacher) -> str:

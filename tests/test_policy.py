@@ -44,3 +44,10 @@ def test_bad_overrides_are_problems(assignment: str, words: str) -> None:
     with pytest.raises(ScenarioError) as error:
         default_policy().with_overrides([assignment])
     assert words in str(error.value)
+
+
+def test_a_parameter_is_found_by_its_meaning_whichever_rule_declares_it() -> None:
+    policy = default_policy().with_overrides(["term.term_years=2"])
+    assert policy.meaning("rotation_term_years") == 2
+    with pytest.raises(KeyError):
+        policy.meaning("no such notion")

@@ -28,10 +28,6 @@ DATA_NAMES = {
 OUTPUT_KEYS = {
     ("optimizer/explain/teacher.py", "shortage"): "a post's open places in the explanation's JSON",
     ("optimizer/explain/teacher.py", "eligibility"): "the explanation's JSON key for the teacher's standing",
-    # Not met yet: who returns home this year needs the term rule's term_years while the scenario
-    # settles home schools, below the rules. Issue 14 gives each rotation its own end year (from
-    # history), and this goes.
-    ("optimizer/scenario.py", "term"): "the term of the rotation a teacher is on (see above)",
 }
 
 

@@ -13,7 +13,7 @@ from optimizer.params import Param
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import Policy
 from optimizer.rules.base import Rule, row
-from optimizer.scenario import Scenario
+from optimizer.scenario import ROTATION_TERM, Scenario
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
@@ -31,7 +31,20 @@ class Term(Rule):
     id = RULE_ID
     title_zh = "交流期限"
     title_en = "rotation term"
-    params = (Param("term_years", 3, "integer", "交流期限", "Term", "年", "years", minimum=1, maximum=3),)
+    params = (
+        Param(
+            "term_years",
+            3,
+            "integer",
+            "交流期限",
+            "Term",
+            "年",
+            "years",
+            minimum=1,
+            maximum=3,
+            meaning=ROTATION_TERM,
+        ),
+    )
 
     def build(self, builder: ModelBuilder) -> None:
         """No constraint (returns are settled in the scenario): every move gets the term."""
