@@ -3,9 +3,9 @@ sending school keeps `min_backbone_retained` of its backbone teachers."""
 
 from __future__ import annotations
 
-from optimizer.scenario import Scenario
-from tests.rules.results import only_row
-from tests.tiny import scenario, school, solve_checked, two_school_county
+from optimizer.scenario import Pin, Scenario
+from tests.rules.results import destinations, only_row
+from tests.tiny import scenario, school, solve_checked, teacher, two_school_county
 
 
 def capped_county(*overrides: str) -> Scenario:
@@ -42,3 +42,63 @@ def test_capacity_keeps_half_of_the_backbone_teachers():
     )
     row = only_row(result, "capacity", "U1/backbone")
     assert row.status == "met" and row.achieved >= 2
+
+
+def test_capacity_hard_limits_departures():
+    # R1 lacks 3 math teachers; U1 may send floor(20 % × 10) = 2 of its 10.
+    result = solve_checked(two_school_county(rural_need=3))
+    row = only_row(result, "capacity", "U1/departures")
+    assert (row.status, row.target, row.achieved) == ("met", 2, 2)
+
+
+def test_capacity_elastic_reports_too_many_departures():
+    # The third post is worth 100 (shortage) and costs 50 (one departure over) + 22 km: it is filled.
+    result = solve_checked(
+        two_school_county(rural_need=3, overrides=["capacity.mode=elastic", "capacity.weight=50"])
+    )
+    row = only_row(result, "capacity", "U1/departures")
+    assert (row.target, row.achieved, row.shortfall, row.cost) == (2, 3, 1, 50)
+
+
+def test_capacity_elastic_reports_backbone_not_kept():
+    # The hard quota moves 2 of U1's 10 (rate 0.2), and a hard backbone share of 1 makes both of
+    # them backbone teachers: of its 3 U1 keeps 1, short of ceil(50 % × 3) = 2, at 500.
+    result = solve_checked(
+        two_school_county(
+            rural_need=2,
+            overrides=["capacity.mode=elastic", "rotation_quota.rate=0.2", "backbone_share.share=1"],
+        )
+    )
+    row = only_row(result, "capacity", "U1/backbone")
+    assert (row.target, row.achieved, row.shortfall, row.cost) == (2, 1, 1, 500)
+
+
+def leaders_county(*overrides: str) -> Scenario:
+    """P_U (40, two terms at U1) is due to rotate; R1's principal P_R (50) is pinned home, so P_U
+    can only go to R1 as a second principal."""
+    schools = [school("U1"), school("R1", "rural", lat=30.2)]
+    teachers = [teacher(f"T{i}", "U1") for i in range(10)]
+    teachers.append(teacher("P_U", "U1", role="principal", terms_at_school=2, birth_year=1985, gender="M"))
+    teachers.append(teacher("P_R", "R1", role="principal", terms_at_school=2, birth_year=1975, gender="M"))
+    return scenario(
+        schools,
+        teachers,
+        {("R1", "math"): 1},
+        pins=[Pin("P_R", "stay")],
+        overrides=["backbone_share.share=0", "backbone_presence.min_per_school=0", *overrides],
+    )
+
+
+def test_capacity_hard_keeps_a_second_principal_out():
+    result = solve_checked(leaders_county())
+    assert "P_U" not in destinations(result)
+    assert only_row(result, "principal_rotation", "P_U").shortfall == 1
+
+
+def test_capacity_elastic_reports_a_second_principal():
+    # P_U rotating to R1 saves 200 (P_U due) + 200 (R1's young principal: 1 of 2 after, 0 of 1
+    # before) for 50 (one principal over R1's 1 post) + 22 km.
+    result = solve_checked(leaders_county("capacity.mode=elastic", "capacity.weight=50"))
+    assert destinations(result)["P_U"] == "R1"
+    row = only_row(result, "capacity", "R1/principal")
+    assert (row.target, row.achieved, row.shortfall, row.cost) == (1, 2, 1, 50)

@@ -48,7 +48,13 @@ def test_degree_balance_hard_met_when_reachable():
 
 
 def test_degree_balance_elastic_reports_missing_degree_holders():
-    result = solve_checked(degree_county())
+    # ratio_max 1.05 = p/q = 21/20. Before: U_n = U_b = 20, R_n = 8, R_b = 4; the excess
+    # q·U_b·R_n − p·R_b·U_n = 3200 − 1680 = 1520. Moving k degree holders to R1 changes it, to first
+    # order, by (q·U_b − q·R_n + p·R_b − p·U_n)·k = (400 − 160 + 84 − 420)·k = −96k; one missing
+    # holder is p·U_n = 420. At most floor(20 % × 20) = 4 leave U1: k = 4 → ceil(1136 / 420) = 3,
+    # k = 3 → ceil(1232 / 420) = 3, k = 2 → 4. With 22 km a move, the plan moves 3: ratio
+    # (17/17) / (7/11) = 1.5714, 3 missing at 200 each.
+    result = solve_checked(degree_county("preferences.distance_weight=1"))
+    assert len(result.plan.moves) == 3
     row = only_row(result, "degree_balance", "东区")
-    assert row.status == "violated" and row.shortfall >= 1
-    assert row.achieved > 1.05
+    assert (row.target, row.achieved, row.shortfall, row.cost) == (1.05, 1.5714, 3, 600)

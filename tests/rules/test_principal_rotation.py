@@ -8,10 +8,19 @@ from tests.rules.results import destinations, only_row, rows
 from tests.tiny import scenario, school, solve_checked, teacher
 
 
-def leaders_county(*overrides: str, rural_principal_age: int = 50) -> Scenario:
+def leaders_county(*overrides: str, rural_principal_age: int = 50, urban_principal_age: int = 40) -> Scenario:
     schools = [school("U1"), school("R1", "rural", lat=30.2)]
     teachers = [teacher(f"T{i}", "U1") for i in range(10)]
-    teachers.append(teacher("P_U", "U1", role="principal", terms_at_school=2, birth_year=1985, gender="M"))
+    teachers.append(
+        teacher(
+            "P_U",
+            "U1",
+            role="principal",
+            terms_at_school=2,
+            birth_year=2025 - urban_principal_age,
+            gender="M",
+        )
+    )
     teachers.append(
         teacher(
             "P_R",
@@ -47,3 +56,12 @@ def test_principal_rotation_elastic_reports_a_leader_who_cannot_move():
     )
     row = only_row(stuck, "principal_rotation", "P_U")
     assert (row.shortfall, row.cost) == (1, 200)
+
+
+def test_principal_rotation_elastic_reports_too_few_young_rural_principals():
+    # Both principals are 50 and swap (each due, 200 each if kept): R1's one principal after is
+    # not young, short of ceil(50 % × 1) = 1 aged 45 or less, at 200.
+    result = solve_checked(leaders_county(urban_principal_age=50))
+    assert destinations(result)["P_U"] == "R1" and destinations(result)["P_R"] == "U1"
+    row = only_row(result, "principal_rotation", "东区")
+    assert (row.target, row.achieved, row.shortfall, row.cost) == (1, 0, 1, 200)
