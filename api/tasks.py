@@ -3,13 +3,15 @@ pool runs, off the API process, on a job that has a plan."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from api.documents import job_scenario, plan_of
+from optimizer.explain import explanation_json
 from optimizer.explain.school import school_label
 from optimizer.explain.teacher import (
     RESOLVED_ALTERNATIVES,
+    Destination,
     WhatIf,
     explain_teacher,
     pinned_to,
@@ -59,7 +61,7 @@ def explain_teacher_task(job: SolvedJob, teacher_id: str, time_limit: float, wor
     scenario = job.scenario()
     limit = time_limit / RESOLVED_ALTERNATIVES
     settings, diagnosis = job.settings(limit, workers), what_if_diagnosis(limit)
-    return explain_teacher(scenario, teacher_id, job.base(scenario), settings, diagnosis).to_dict()
+    return explanation_json(explain_teacher(scenario, teacher_id, job.base(scenario), settings, diagnosis))
 
 
 def recommend_task(
@@ -71,7 +73,8 @@ def recommend_task(
     scenario = job.scenario()
     base = job.base(scenario)
     teacher = scenario.teacher_by_id[teacher_id]
-    current = base.plan.move_of(teacher_id)
+    move = base.plan.move_of(teacher_id)
+    current = None if move is None else Destination(move.to_school, move.subject)
     candidates = enumerate_candidates(without_pin(scenario, teacher_id), gate_rules())
     destinations = sorted({c.to_school for c in candidates if c.teacher_id == teacher_id})
     others = [school_id for school_id in destinations if current is None or school_id != current.to_school]
@@ -84,13 +87,13 @@ def recommend_task(
         what_if = solve_what_if(pinned, base, teacher_id, settings, diagnosis)
         ranked.append(_recommendation(scenario, teacher_id, school_id, what_if, objective, current=False))
     if current is not None:
-        unchanged = WhatIf(base.summary.status, objective, 0.0, (), current, "", ())
+        unchanged = WhatIf(base.summary.status, objective, 0.0, (), current, ())
         ranked.append(_recommendation(scenario, teacher_id, current.to_school, unchanged, objective, True))
     ranked.sort(key=lambda r: (r["objective_delta"] is None, r["objective_delta"] or 0.0, not r["current"]))
     return {
         "teacher_id": teacher_id,
         "school_id": scenario.home_school(teacher),
-        "current": None if current is None else {"to_school": current.to_school, "post": current.subject},
+        "current": None if current is None else asdict(current),
         "base_status": base.summary.status,
         "base_objective": objective,
         "evaluated": len(others),
@@ -112,7 +115,7 @@ def _recommendation(
         "school": school_label(scenario, school_id),
         "commute_km": scenario.commute_km(teacher, school_id),
         "current": current,
-        **what_if.to_dict(),
+        **asdict(what_if),
         "text_zh": what_if.text("zh", base_objective),
         "text_en": what_if.text("en", base_objective),
     }

@@ -18,6 +18,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from optimizer.errors import LANGS, Problem, ScenarioError
+from optimizer.explain import explanation_json
 from optimizer.explain.school import SchoolExplanation, explain_school, school_of
 from optimizer.explain.teacher import TeacherExplanation, explain_teacher, teacher_of
 from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bundle
@@ -461,7 +462,7 @@ def _explain(args: argparse.Namespace) -> int:
     else:
         explanation = explain_school(scenario, args.school, result.plan)
     if args.json:
-        print(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(explanation_json(explanation), ensure_ascii=False, indent=2))
     else:
         print("\n\n".join(explanation.text(lang) for lang in ([args.lang] if args.lang else ["zh", "en"])))
     return EXIT_OK

@@ -18,6 +18,7 @@ from api.errors import NO_PLAN, ROUTER_ERRORS, error_responses
 from api.schemas.plans import SchoolExplanationOut, TeacherExplanationOut
 from api.store import plan_job
 from api.tasks import explain_teacher_task
+from optimizer.explain import explanation_json
 from optimizer.explain.school import explain_school
 
 router = APIRouter(prefix="/plans/{job_id}", tags=["explanations"], responses=ROUTER_ERRORS)
@@ -73,5 +74,7 @@ def school_explanation(
 ) -> dict[str, Any]:
     solved = solved_job(session, plan_job(session, caller, job_id))
     require_member(solved, "schools", school_id)
-    explanation = explain_school(solved.scenario(), school_id, plan_of(solved.result["moves"])).to_dict()
+    explanation = explanation_json(
+        explain_school(solved.scenario(), school_id, plan_of(solved.result["moves"]))
+    )
     return {**explanation, "lang": lang, "text": explanation[f"text_{lang}"]}

@@ -14,8 +14,11 @@ from api.policy_schema import OVERRIDE_REF, overrides_description
 from api.schemas.errors import ErrorBody
 from api.schemas.scenarios import EXAMPLE_DOCUMENT, ScenarioDocument
 from api.schemas.values import with_fields_of
+from optimizer.explain.school import SchoolExplanation
+from optimizer.explain.teacher import Destination, TeacherExplanation, WhatIf
 from optimizer.plan import Move, RuleRow, Summary
 from optimizer.rules import example
+from optimizer.schools import SchoolBalance
 
 JOB_ID = "9d1c2b3a4e5f60718293a4b5c6d7e8f9"
 SCENARIO_ID = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
@@ -281,27 +284,16 @@ class CancelAccepted(BaseModel):
     status: Literal["cancelling", "cancelled"]
 
 
-class RuleCostOut(BaseModel):
-    rule: str
-    title_zh: str
-    title_en: str
-    delta: float
-
-
+@with_fields_of(WhatIf)
 class Recommendation(BaseModel):
-    """One destination for the teacher: the plan re-solved with the teacher pinned there, and
-    how much its cost changes from the current plan (`objective_delta`, per rule in `rule_costs`)."""
+    """One destination for the teacher: the plan re-solved with the teacher pinned there (the
+    library's what-if: its status, objective, how much its cost changes from the current plan,
+    per rule in `rule_costs`, and where it sends the teacher)."""
 
     to_school: str
     school: str = Field(description="Id and name.")
     commute_km: float | None
     current: bool = Field(description="Where the current plan sends the teacher (change 0).")
-    status: str = Field(description="The re-solve's status; `infeasible` when hard rules collide.")
-    objective: float | None
-    objective_delta: float | None
-    rule_costs: list[RuleCostOut]
-    move: dict[str, Any] | None = Field(description="Where the re-solve sends the teacher, and the post.")
-    conflicts: list[dict[str, Any]]
     text_zh: str
     text_en: str
 
@@ -344,20 +336,21 @@ class Recommendations(BaseModel):
     plan_id: str
     teacher_id: str
     school_id: str = Field(description="The teacher's school this year.")
-    current: dict[str, Any] | None = Field(description="The teacher's move in the plan, if any.")
+    current: Destination | None = Field(description="The teacher's move in the plan, if any.")
     base_status: str
     base_objective: float | None
     evaluated: int = Field(description="Other destinations re-solved.")
     recommendations: list[Recommendation]
 
 
+@with_fields_of(TeacherExplanation, without=("labels",))
 class TeacherExplanationOut(BaseModel):
     """Why one teacher moves or not (`case`): the rules served, the alternatives re-solved with
     their cost, or the eligibility condition, the pin, the lack of a post, the cost of forcing
     the move. `text` is the explanation in the language asked for."""
 
     model_config = ConfigDict(
-        extra="allow",
+        use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [
                 {
@@ -372,20 +365,20 @@ class TeacherExplanationOut(BaseModel):
         },
     )
 
-    teacher_id: str
-    case: Literal["moves", "pinned_stay", "ineligible", "no_candidate", "not_chosen"]
     lang: Literal["zh", "en"]
     text: str
     text_zh: str
     text_en: str
 
 
+@with_fields_of(SchoolExplanation, without=("balance", "labels", "rules"))
+@with_fields_of(SchoolBalance, without=("moves_in", "moves_out"))
 class SchoolExplanationOut(BaseModel):
     """One school before and after the plan: staff by subject against demand, backbone teachers,
     establishment, degree mix, who arrives and leaves, and the rule rows about it."""
 
     model_config = ConfigDict(
-        extra="allow",
+        use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [
                 {
@@ -397,8 +390,11 @@ class SchoolExplanationOut(BaseModel):
         },
     )
 
-    school_id: str
     lang: Literal["zh", "en"]
     text: str
     text_zh: str
     text_en: str
+    rules: list[dict[str, Any]] = Field(
+        description="The rule rows about the school as report.json has them (numbers as the checker "
+        "gives them: a count stays an integer)."
+    )

@@ -7,8 +7,7 @@ school table or the rule report.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from optimizer.errors import ScenarioError
 from optimizer.io.problems import unknown_reference
@@ -60,64 +59,38 @@ def share(part: int, whole: int) -> float:
 
 @dataclass(frozen=True)
 class SchoolMove:
-    """One move into (`arriving`) or out of the school; `other_school` is where they come from
-    or go to."""
+    """One move into or out of the school; `other_school` is where they come from or go to."""
 
     teacher_id: str
     teacher_name: str
-    arriving: bool
     other_school: str
-    other_label: str
     post: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "teacher_id": self.teacher_id,
-            "teacher_name": self.teacher_name,
-            "other_school": self.other_school,
-            "post": self.post,
-        }
-
-    def text(self, lang: str) -> str:
+    def text(self, lang: str, arriving: bool, other_label: str) -> str:
+        """The move in one line, `other_label` naming the other school."""
         who = f"{self.teacher_id} {self.teacher_name}".strip()
         post = post_name(self.post, lang)
         if lang == "zh":
             return (
-                f"{who} 自 {self.other_label} 调入,任{post}"
-                if self.arriving
-                else (f"{who} 调往 {self.other_label},任{post}")
+                f"{who} 自 {other_label} 调入,任{post}" if arriving else f"{who} 调往 {other_label},任{post}"
             )
-        way = "from" if self.arriving else "to"
-        return f"{who}, {way} {self.other_label}, {post} post"
+        way = "from" if arriving else "to"
+        return f"{who}, {way} {other_label}, {post} post"
 
 
 @dataclass(frozen=True)
 class SchoolExplanation:
-    label: str
+    """The school's balance with the moves in and out spelled out, the degree shares and the rule
+    rows about it. The JSON shows the balance's fields among these (`moves_in` and `moves_out`
+    replacing its teacher ids); `labels` name the schools in the sentences and are not part of it."""
+
     balance: SchoolBalance
+    degree_share_before: float
+    degree_share_after: float
     moves_in: tuple[SchoolMove, ...]
     moves_out: tuple[SchoolMove, ...]
-    rows: tuple[RuleRow, ...]
-
-    @property
-    def degree_share_before(self) -> float:
-        return share(self.balance.degree_before, self.balance.headcount_before)
-
-    @property
-    def degree_share_after(self) -> float:
-        return share(self.balance.degree_after, self.balance.headcount_after)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **asdict(self.balance),
-            "degree_share_before": self.degree_share_before,
-            "degree_share_after": self.degree_share_after,
-            "moves_in": [m.to_dict() for m in self.moves_in],
-            "moves_out": [m.to_dict() for m in self.moves_out],
-            "rules": [asdict(r) for r in self.rows],
-            "text_zh": self.text("zh"),
-            "text_en": self.text("en"),
-        }
+    rules: tuple[RuleRow, ...]
+    labels: dict[str, str]
 
     def text(self, lang: str = "zh") -> str:
         return "\n".join(self._lines_zh() if lang == "zh" else self._lines_en())
@@ -126,7 +99,7 @@ class SchoolExplanation:
         b = self.balance
         kind = AREA_ZH[b.area] + (",薄弱校" if b.is_weak else "")
         lines = [
-            f"{self.label}({b.region},{kind})",
+            f"{self.labels[b.school_id]}({b.region},{kind})",
             f"编制 {b.establishment} 人;教职工调动前 {b.headcount_before} 人,调动后 {b.headcount_after} 人。",
             f"骨干教师:调动前 {b.backbone_before} 人,调动后 {b.backbone_after} 人。",
             f"本科及以上学历:调动前 {b.degree_before}/{b.headcount_before}"
@@ -142,11 +115,11 @@ class SchoolExplanation:
                 f"调动后 {s.after} 人({after})"
             )
         lines.append(f"调入 {len(self.moves_in)} 人" + (":" if self.moves_in else "。"))
-        lines += [f"  {m.text('zh')}" for m in self.moves_in]
+        lines += [f"  {self._move(m, 'zh', arriving=True)}" for m in self.moves_in]
         lines.append(f"调出 {len(self.moves_out)} 人" + (":" if self.moves_out else "。"))
-        lines += [f"  {m.text('zh')}" for m in self.moves_out]
-        lines.append("涉及本校的规则:" if self.rows else "没有涉及本校的规则实例。")
-        for r in self.rows:
+        lines += [f"  {self._move(m, 'zh', arriving=False)}" for m in self.moves_out]
+        lines.append("涉及本校的规则:" if self.rules else "没有涉及本校的规则实例。")
+        for r in self.rules:
             title = rule_by_id(r.rule).title_zh
             lines.append(f"  [{STATUS_ZH[r.status]}] {title}:{r.sentence_zh}")
         return lines
@@ -155,7 +128,7 @@ class SchoolExplanation:
         b = self.balance
         kind = b.area + (", weak school" if b.is_weak else "")
         lines = [
-            f"{self.label} ({b.region}, {kind})",
+            f"{self.labels[b.school_id]} ({b.region}, {kind})",
             f"Establishment {b.establishment}; staff {b.headcount_before} before the moves, "
             f"{b.headcount_after} after.",
             f"Backbone teachers: {b.backbone_before} before, {b.backbone_after} after.",
@@ -172,13 +145,16 @@ class SchoolExplanation:
                 f"{s.after} after ({after})"
             )
         lines.append(f"{len(self.moves_in)} arriving" + (":" if self.moves_in else "."))
-        lines += [f"  {m.text('en')}" for m in self.moves_in]
+        lines += [f"  {self._move(m, 'en', arriving=True)}" for m in self.moves_in]
         lines.append(f"{len(self.moves_out)} leaving" + (":" if self.moves_out else "."))
-        lines += [f"  {m.text('en')}" for m in self.moves_out]
-        lines.append("Rule instances about this school:" if self.rows else "No rule instance concerns it.")
-        for r in self.rows:
+        lines += [f"  {self._move(m, 'en', arriving=False)}" for m in self.moves_out]
+        lines.append("Rule instances about this school:" if self.rules else "No rule instance concerns it.")
+        for r in self.rules:
             lines.append(f"  [{r.status}] {rule_by_id(r.rule).title_en}: {r.sentence_en}")
         return lines
+
+    def _move(self, move: SchoolMove, lang: str, arriving: bool) -> str:
+        return move.text(lang, arriving, self.labels[move.other_school])
 
 
 def concerns(row: RuleRow, school_id: str) -> bool:
@@ -195,13 +171,16 @@ def explain_school(scenario: Scenario, school_id: str, plan: Plan) -> SchoolExpl
         move = plan.move_of(teacher_id)
         assert move is not None
         other = move.from_school if arriving else move.to_school
-        name = teachers[teacher_id].name
-        return SchoolMove(teacher_id, name, arriving, other, school_label(scenario, other), move.subject)
+        return SchoolMove(teacher_id, teachers[teacher_id].name, other, move.subject)
 
+    moves_in = tuple(school_move(t, arriving=True) for t in balance.moves_in)
+    moves_out = tuple(school_move(t, arriving=False) for t in balance.moves_out)
     return SchoolExplanation(
-        label=school_label(scenario, school_id),
         balance=balance,
-        moves_in=tuple(school_move(t, arriving=True) for t in balance.moves_in),
-        moves_out=tuple(school_move(t, arriving=False) for t in balance.moves_out),
-        rows=tuple(r for r in check_plan(scenario, plan) if concerns(r, school_id)),
+        degree_share_before=share(balance.degree_before, balance.headcount_before),
+        degree_share_after=share(balance.degree_after, balance.headcount_after),
+        moves_in=moves_in,
+        moves_out=moves_out,
+        rules=tuple(r for r in check_plan(scenario, plan) if concerns(r, school_id)),
+        labels={s.school_id: school_label(scenario, s.school_id) for s in scenario.schools},
     )

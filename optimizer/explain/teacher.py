@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from optimizer.errors import ScenarioError
 from optimizer.explain.school import number, post_name, school_label
-from optimizer.instance import Instance
 from optimizer.io.problems import unknown_reference
 from optimizer.model.candidates import Candidate, enumerate_candidates, post_openers, posts_at
 from optimizer.options import DiagnosisBudget, EngineSettings, ModelEdits
@@ -30,6 +29,7 @@ RESOLVED_ALTERNATIVES = 3
 """Alternatives re-solved (nearest first): each costs a full solve."""
 COST_TOLERANCE = 1e-6
 STAGE_ZH = {"primary": "小学", "junior": "初中", "both": "小学和初中"}
+Case = Literal["moves", "pinned_stay", "ineligible", "no_candidate", "not_chosen"]
 
 
 def teacher_of(scenario: Scenario, teacher_id: str) -> Teacher:
@@ -48,49 +48,66 @@ class RuleCost:
     """How much one rule's cost changes from the plan to a what-if (cost units)."""
 
     rule: str
+    title_zh: str
+    title_en: str
     delta: float
 
-    def to_dict(self) -> dict[str, Any]:
-        rule = rule_by_id(self.rule)
-        return {"rule": self.rule, "title_zh": rule.title_zh, "title_en": rule.title_en, "delta": self.delta}
-
     def text(self, lang: str) -> str:
-        rule = rule_by_id(self.rule)
-        return f"{rule.title_zh if lang == 'zh' else rule.title_en} {signed(self.delta)}"
+        return f"{self.title_zh if lang == 'zh' else self.title_en} {signed(self.delta)}"
+
+
+@dataclass(frozen=True)
+class RuleTitle:
+    """A rule a move serves, with its title in both languages."""
+
+    rule: str
+    title_zh: str
+    title_en: str
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a what-if sends the teacher: the school and the post (a subject or leadership post)."""
+
+    to_school: str
+    post: str
+
+
+@dataclass(frozen=True)
+class Posting:
+    """The teacher's move in the plan explained; `reason` lists the rules it serves (`;`)."""
+
+    from_school: str
+    to_school: str
+    post: str
+    term_years: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class HardInstance:
+    """A hard rule instance among those that collide when a what-if is infeasible."""
+
+    label: str
+    sentence_zh: str
+    sentence_en: str
 
 
 @dataclass(frozen=True)
 class WhatIf:
-    """The scenario re-solved with one change, against the plan being explained.
-
-    `objective_delta` is the what-if's objective minus the plan's (None when either has none);
-    `rule_costs` are the per-rule differences, largest growth first, summing to it; `move` is
-    where the what-if sends the teacher; `conflicts` are the hard instances that collide when
-    it is infeasible.
-    """
+    """The scenario re-solved with one change, against the plan being explained."""
 
     status: str
+    """The re-solve's status; `infeasible` when hard rules collide."""
     objective: float | None
     objective_delta: float | None
+    """The what-if's objective minus the plan's (None when either has none)."""
     rule_costs: tuple[RuleCost, ...]
-    move: Move | None
-    move_label: str
-    conflicts: tuple[Instance, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "objective": self.objective,
-            "objective_delta": self.objective_delta,
-            "rule_costs": [c.to_dict() for c in self.rule_costs],
-            "move": None
-            if self.move is None
-            else {"to_school": self.move.to_school, "post": self.move.subject},
-            "conflicts": [
-                {"label": i.label, "sentence_zh": i.sentence_zh, "sentence_en": i.sentence_en}
-                for i in self.conflicts
-            ],
-        }
+    """The per-rule differences, largest growth first, summing to `objective_delta`."""
+    move: Destination | None
+    """Where the what-if sends the teacher, and the post."""
+    conflicts: tuple[HardInstance, ...]
+    """The hard rule instances that collide when it is infeasible."""
 
     def text(self, lang: str, base_objective: float | None) -> str:
         """One sentence: the objective change and the rules behind it, or the collision."""
@@ -122,25 +139,14 @@ class WhatIf:
 
 @dataclass(frozen=True)
 class PostNeed:
-    """The receiving post a move fills: `required` teachers of `subject`, `before` the moves."""
+    """The receiving post a move fills: `required` teachers of `subject`, `before` the moves,
+    `shortage` of them missing."""
 
     school_id: str
     subject: str
     required: int
     before: int
-
-    @property
-    def shortage(self) -> int:
-        return max(0, self.required - self.before)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "school_id": self.school_id,
-            "subject": self.subject,
-            "required": self.required,
-            "before": self.before,
-            "shortage": self.shortage,
-        }
+    shortage: int
 
 
 @dataclass(frozen=True)
@@ -148,20 +154,12 @@ class Alternative:
     """Another destination the teacher could have gone to; `what_if` only for the nearest few."""
 
     to_school: str
-    label: str
     posts: tuple[str, ...]
     commute_km: float | None
     what_if: WhatIf | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "to_school": self.to_school,
-            "posts": list(self.posts),
-            "commute_km": self.commute_km,
-            "what_if": None if self.what_if is None else self.what_if.to_dict(),
-        }
-
-    def text(self, lang: str, base_objective: float | None) -> str:
+    def text(self, lang: str, base_objective: float | None, label: str) -> str:
+        """The destination called `label`, its posts and distance, and what sending them there costs."""
         zh = lang == "zh"
         posts = ("、" if zh else ", ").join(post_name(p, lang) for p in self.posts)
         km = (
@@ -169,7 +167,7 @@ class Alternative:
             if self.commute_km is None
             else (f",通勤 {self.commute_km:.1f} km" if zh else f", {self.commute_km:.1f} km")
         )
-        head = f"{self.label}({posts}{km})" if zh else f"{self.label} ({posts}{km})"
+        head = f"{label}({posts}{km})" if zh else f"{label} ({posts}{km})"
         if self.what_if is None:
             return head + (":未重新求解" if zh else ": not re-solved")
         outcome = self.what_if.text(lang, base_objective)
@@ -186,76 +184,36 @@ class Blocked:
     region: str
     schools: int
     without_post: int
-    refused: tuple[tuple[str, int], ...]
+    refused: dict[str, int]
+    """Schools closed, by the id of the hard gate rule that refuses first."""
     from_sending: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "region": self.region,
-            "schools": self.schools,
-            "without_post": self.without_post,
-            "refused": dict(self.refused),
-            "from_sending": self.from_sending,
-        }
 
 
 @dataclass(frozen=True)
 class TeacherExplanation:
     """`case` is one of: moves (`move` and what it serves, `alternatives`), pinned_stay,
     ineligible (`forced` when they could be moved anyway, e.g. owing rural service),
-    no_candidate (`blocked`), not_chosen (`forced`). `base_*` describe the plan explained."""
+    no_candidate (`blocked`), not_chosen (`forced`). `base_*` describe the plan explained;
+    `labels` name the schools in the sentences (id and name), and are not part of the JSON."""
 
     teacher_id: str
     name: str
     school_id: str
-    school: str
     subjects: tuple[str, ...]
     stage: str
     age: int
-    case: str
+    case: Case
     eligibility: Standing
     base_status: str
     base_objective: float | None
-    move: Move | None = None
-    move_label: str = ""
-    move_km: float | None = None
-    reasons: tuple[str, ...] = ()
+    labels: dict[str, str]
+    move: Posting | None = None
+    move_commute_km: float | None = None
+    reasons: tuple[RuleTitle, ...] = ()
     post_need: PostNeed | None = None
     alternatives: tuple[Alternative, ...] = ()
     forced: WhatIf | None = None
     blocked: Blocked | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        e = self.eligibility
-        return {
-            "teacher_id": self.teacher_id,
-            "name": self.name,
-            "school_id": self.school_id,
-            "subjects": list(self.subjects),
-            "stage": self.stage,
-            "age": self.age,
-            "case": self.case,
-            "eligibility": {
-                "eligible": e.eligible,
-                "reason": e.reason,
-                "detail_zh": e.detail_zh,
-                "detail_en": e.detail_en,
-            },
-            "base_status": self.base_status,
-            "base_objective": self.base_objective,
-            "move": None if self.move is None else _move_dict(self.move),
-            "move_commute_km": self.move_km,
-            "reasons": [
-                {"rule": r, "title_zh": rule_by_id(r).title_zh, "title_en": rule_by_id(r).title_en}
-                for r in self.reasons
-            ],
-            "post_need": None if self.post_need is None else self.post_need.to_dict(),
-            "alternatives": [a.to_dict() for a in self.alternatives],
-            "forced": None if self.forced is None else self.forced.to_dict(),
-            "blocked": None if self.blocked is None else self.blocked.to_dict(),
-            "text_zh": self.text("zh"),
-            "text_en": self.text("en"),
-        }
 
     def text(self, lang: str = "zh") -> str:
         return "\n".join(self._lines_zh() if lang == "zh" else self._lines_en())
@@ -265,19 +223,19 @@ class TeacherExplanation:
         who = f"{self.teacher_id} {self.name}".strip()
         e = self.eligibility
         lines = [
-            f"{who}({self.school},{subjects},{self.age} 岁)",
+            f"{who}({self.labels[self.school_id]},{subjects},{self.age} 岁)",
             f"交流条件:{'符合' if e.eligible else '不符合'}({e.detail_zh})。",
         ]
         if self.case == "moves":
             assert self.move is not None
             m = self.move
-            km = "" if self.move_km is None else f"(通勤 {self.move_km:.1f} km)"
+            km = "" if self.move_commute_km is None else f"(通勤 {self.move_commute_km:.1f} km)"
             lines.append(
-                f"本年交流至 {self.move_label}{km},任{post_name(m.subject, 'zh')}岗位,"
+                f"本年交流至 {self.labels[m.to_school]}{km},任{post_name(m.post, 'zh')}岗位,"
                 f"期限 {m.term_years} 年。"
             )
             if self.reasons:
-                lines.append("所依据的规则:" + "、".join(rule_by_id(r).title_zh for r in self.reasons) + "。")
+                lines.append("所依据的规则:" + "、".join(r.title_zh for r in self.reasons) + "。")
             if self.post_need is not None:
                 need = self.post_need
                 state = f"缺 {need.shortage} 人" if need.shortage else "不缺员"
@@ -287,7 +245,7 @@ class TeacherExplanation:
                 )
             if self.alternatives:
                 lines.append(f"其他可去学校 {len(self.alternatives)} 所(按通勤距离):")
-                lines += [f"  {a.text('zh', self.base_objective)}" for a in self.alternatives]
+                lines += [f"  {self._alternative(a, 'zh')}" for a in self.alternatives]
             else:
                 lines.append("没有其他可去的学校。")
         elif self.case == "pinned_stay":
@@ -303,8 +261,8 @@ class TeacherExplanation:
             where = ""
             if self.forced.move is not None:
                 where = (
-                    f"求解器会将其派往 {self.forced.move_label}"
-                    f"(任{post_name(self.forced.move.subject, 'zh')}),"
+                    f"求解器会将其派往 {self.labels[self.forced.move.to_school]}"
+                    f"(任{post_name(self.forced.move.post, 'zh')}),"
                 )
             lines.append(f"若强制其交流:{where}{self.forced.text('zh', self.base_objective)}。")
         if self.base_status != "optimal" and self._resolved and self.base_objective is not None:
@@ -319,19 +277,19 @@ class TeacherExplanation:
         who = f"{self.teacher_id} {self.name}".strip()
         e = self.eligibility
         lines = [
-            f"{who} ({self.school}, {subjects}, age {self.age})",
+            f"{who} ({self.labels[self.school_id]}, {subjects}, age {self.age})",
             f"Eligibility: {'eligible' if e.eligible else 'not eligible'} ({e.detail_en}).",
         ]
         if self.case == "moves":
             assert self.move is not None
             m = self.move
-            km = "" if self.move_km is None else f", {self.move_km:.1f} km away"
+            km = "" if self.move_commute_km is None else f", {self.move_commute_km:.1f} km away"
             lines.append(
-                f"Moves this year to {self.move_label} ({post_name(m.subject, 'en')} post{km}) "
+                f"Moves this year to {self.labels[m.to_school]} ({post_name(m.post, 'en')} post{km}) "
                 f"for {m.term_years} years."
             )
             if self.reasons:
-                lines.append("Rules served: " + ", ".join(rule_by_id(r).title_en for r in self.reasons) + ".")
+                lines.append("Rules served: " + ", ".join(r.title_en for r in self.reasons) + ".")
             if self.post_need is not None:
                 need = self.post_need
                 state = f"{need.shortage} short" if need.shortage else "not short"
@@ -341,7 +299,7 @@ class TeacherExplanation:
                 )
             if self.alternatives:
                 lines.append(f"Other possible destinations ({len(self.alternatives)}, nearest first):")
-                lines += [f"  {a.text('en', self.base_objective)}" for a in self.alternatives]
+                lines += [f"  {self._alternative(a, 'en')}" for a in self.alternatives]
             else:
                 lines.append("No other destination was possible.")
         elif self.case == "pinned_stay":
@@ -356,9 +314,8 @@ class TeacherExplanation:
         if self.forced is not None:
             where = ""
             if self.forced.move is not None:
-                where = (
-                    f"the solver would send them to {self.forced.move_label} ({self.forced.move.subject}); "
-                )
+                label = self.labels[self.forced.move.to_school]
+                where = f"the solver would send them to {label} ({self.forced.move.post}); "
             lines.append(f"If forced to move: {where}{self.forced.text('en', self.base_objective)}.")
         if self.base_status != "optimal" and self._resolved and self.base_objective is not None:
             lines.append(
@@ -367,6 +324,9 @@ class TeacherExplanation:
                 "one means the re-solve found a better plan."
             )
         return lines
+
+    def _alternative(self, alternative: Alternative, lang: str) -> str:
+        return alternative.text(lang, self.base_objective, self.labels[alternative.to_school])
 
     @property
     def _resolved(self) -> bool:
@@ -378,7 +338,7 @@ class TeacherExplanation:
         parts = []
         if b.without_post:
             parts.append(f"{b.without_post} 所没有其任教学科({subjects},{STAGE_ZH[self.stage]})的需求岗位")
-        parts += [f"{n} 所因「{rule_by_id(rule).title_zh}」不能调入" for rule, n in b.refused]
+        parts += [f"{n} 所因「{rule_by_id(rule).title_zh}」不能调入" for rule, n in b.refused.items()]
         text = f"{b.region}其他 {b.schools} 所学校中," + ",".join(parts) + ",没有可去的岗位。"
         if not b.from_sending:
             text += "其所在学校不是派出学校(乡村学校或薄弱校),只能按超编→缺编或政策允许的方向交流。"
@@ -389,7 +349,7 @@ class TeacherExplanation:
         if b.without_post:
             subjects = ", ".join(self.subjects)
             parts.append(f"{b.without_post} without a post in their subjects ({subjects}, {self.stage})")
-        parts += [f"{n} closed by the {rule_by_id(rule).title_en} rule" for rule, n in b.refused]
+        parts += [f"{n} closed by the {rule_by_id(rule).title_en} rule" for rule, n in b.refused.items()]
         schools = f"{b.schools} other school{'' if b.schools == 1 else 's'} in {b.region}"
         text = f"no post to go to among the {schools}: " + "; ".join(parts) + "."
         if not b.from_sending:
@@ -402,16 +362,6 @@ class TeacherExplanation:
 
 def signed(value: float) -> str:
     return ("+" if value >= 0 else "-") + number(abs(value))
-
-
-def _move_dict(move: Move) -> dict[str, Any]:
-    return {
-        "from_school": move.from_school,
-        "to_school": move.to_school,
-        "post": move.subject,
-        "term_years": move.term_years,
-        "reason": move.reason,
-    }
 
 
 def explain_teacher(
@@ -431,13 +381,13 @@ def explain_teacher(
     diagnosis = diagnosis or DiagnosisBudget()
     home = scenario.home_school(teacher)
     eligibility = standing(scenario, scenario.teacher_by_id[teacher_id])
+    labels = {school.school_id: school_label(scenario, school.school_id) for school in scenario.schools}
 
-    def explained(case: str, **fields: Any) -> TeacherExplanation:
+    def explained(case: Case, **fields: Any) -> TeacherExplanation:
         return TeacherExplanation(
             teacher_id=teacher_id,
             name=teacher.name,
             school_id=home,
-            school=school_label(scenario, home),
             subjects=teacher.subjects,
             stage=teacher.stage,
             age=scenario.age(teacher),
@@ -445,6 +395,7 @@ def explain_teacher(
             eligibility=eligibility,
             base_status=result.summary.status,
             base_objective=result.summary.objective,
+            labels=labels,
             **fields,
         )
 
@@ -461,10 +412,9 @@ def explain_teacher(
     if move is not None:
         return explained(
             "moves",
-            move=move,
-            move_label=school_label(scenario, move.to_school),
-            move_km=scenario.commute_km(teacher, move.to_school),
-            reasons=tuple(move.reason.split(";")) if move.reason else (),
+            move=Posting(move.from_school, move.to_school, move.subject, move.term_years, move.reason),
+            move_commute_km=scenario.commute_km(teacher, move.to_school),
+            reasons=tuple(rule_title(r) for r in move.reason.split(";")) if move.reason else (),
             post_need=_post_need(scenario, move),
             alternatives=_alternatives(
                 scenario, teacher, move, candidates, result, settings, diagnosis, resolved_alternatives
@@ -476,6 +426,11 @@ def explain_teacher(
         return explained("no_candidate", blocked=_blocked(scenario, teacher))
     forced = solve_what_if(scenario, result, teacher_id, settings, diagnosis, force_move=True)
     return explained("not_chosen" if eligibility.eligible else "ineligible", forced=forced)
+
+
+def rule_title(rule_id: str) -> RuleTitle:
+    rule = rule_by_id(rule_id)
+    return RuleTitle(rule_id, rule.title_zh, rule.title_en)
 
 
 def without_pin(scenario: Scenario, teacher_id: str) -> Scenario:
@@ -494,7 +449,7 @@ def _post_need(scenario: Scenario, move: Move) -> PostNeed | None:
     if required is None:
         return None
     before = scenario.subject_headcount[(move.to_school, move.subject)]
-    return PostNeed(move.to_school, move.subject, required, before)
+    return PostNeed(move.to_school, move.subject, required, before, max(0, required - before))
 
 
 def _alternatives(
@@ -527,7 +482,6 @@ def _alternatives(
         alternatives.append(
             Alternative(
                 to_school=school_id,
-                label=school_label(scenario, school_id),
                 posts=tuple(posts[school_id]),
                 commute_km=scenario.commute_km(teacher, school_id),
                 what_if=what_if,
@@ -559,16 +513,22 @@ def solve_what_if(
         objective=objective,
         objective_delta=delta,
         rule_costs=_rule_costs(base.report, result.report) if has_plan else (),
-        move=move,
-        move_label="" if move is None else school_label(scenario, move.to_school),
-        conflicts=tuple(i for conflict in result.conflicts for i in conflict.instances),
+        move=None if move is None else Destination(move.to_school, move.subject),
+        conflicts=tuple(
+            HardInstance(i.label, i.sentence_zh, i.sentence_en)
+            for conflict in result.conflicts
+            for i in conflict.instances
+        ),
     )
 
 
 def _rule_costs(base: tuple[RuleRow, ...], other: tuple[RuleRow, ...]) -> tuple[RuleCost, ...]:
     """Per-rule cost differences (other − base), largest growth first, zero ones left out."""
     before, after = _cost_by_rule(base), _cost_by_rule(other)
-    costs = [RuleCost(rule.id, after[rule.id] - before[rule.id]) for rule in all_rules()]
+    costs = [
+        RuleCost(rule.id, rule.title_zh, rule.title_en, after[rule.id] - before[rule.id])
+        for rule in all_rules()
+    ]
     return tuple(sorted((c for c in costs if abs(c.delta) > COST_TOLERANCE), key=lambda c: -c.delta))
 
 
@@ -594,5 +554,5 @@ def _blocked(scenario: Scenario, teacher: Teacher) -> Blocked:
             continue
         closing = (g.id for g in hard_gates if any(not g.allows(scenario, teacher, school, p) for p in posts))
         refused[next(closing)] += 1
-    counts = tuple((g.id, refused[g.id]) for g in hard_gates if refused[g.id])
+    counts = {g.id: refused[g.id] for g in hard_gates if refused[g.id]}
     return Blocked(home.region, len(others), without_post, counts, is_sending(scenario, home))

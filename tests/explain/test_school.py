@@ -9,6 +9,7 @@ import pytest
 
 from optimizer.cli import main
 from optimizer.errors import ScenarioError
+from optimizer.explain import explanation_json
 from optimizer.explain.school import explain_school
 from optimizer.io import write_bundle
 from optimizer.io.plan_csv import write_plan_csv
@@ -42,8 +43,8 @@ def test_receiving_school_numbers_are_school_balances() -> None:
         ("T05", "U1", "math"),
     ]
     assert explanation.moves_out == ()
-    assert any(r.rule == "shortage" and r.key == "R1/math" for r in explanation.rows)
-    assert all(r.key.split("/")[0] == "R1" or "R1" in r.involved for r in explanation.rows)
+    assert any(r.rule == "shortage" and r.key == "R1/math" for r in explanation.rules)
+    assert all(r.key.split("/")[0] == "R1" or "R1" in r.involved for r in explanation.rules)
 
     zh, en = explanation.text("zh"), explanation.text("en")
     assert "编制 5 人;教职工调动前 1 人,调动后 3 人" in zh
@@ -69,7 +70,9 @@ def test_sending_school_lists_who_leaves_and_where_to() -> None:
     assert "本科及以上学历:调动前 10/10(100.0%),调动后 8/8(100.0%)" in explanation.text("zh")
     assert "2 leaving:" in explanation.text("en") and "T05, to R1, math post" in explanation.text("en")
     assert (
-        json.loads(json.dumps(explanation.to_dict(), ensure_ascii=False))["moves_out"][0]["teacher_id"]
+        json.loads(json.dumps(explanation_json(explanation), ensure_ascii=False))["moves_out"][0][
+            "teacher_id"
+        ]
         == "T00"
     )
 
