@@ -1,4 +1,5 @@
-"""Explanations: conflict sets, relaxations, why / why-not for teachers and schools."""
+"""Explanations above the solve: why and why not, for a teacher and for a school (conflict sets and
+relaxations are diagnosis, below the solve: `optimizer.diagnosis`)."""
 
 from __future__ import annotations
 
