@@ -80,12 +80,48 @@ class Column:
 # Cell parsers. Cells come as CSV strings, xlsx values (str, int, float) or JSON values.
 
 
+MAX_TEXT = 200
+"""Longest name, title or note a cell may hold (a 1 MB name is a mistake or an attack)."""
+MAX_ID = 64
+IDENTIFIER = re.compile(rf"[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z_.\-\u4e00-\u9fff]{{0,{MAX_ID - 1}}}")
+"""Ids: letters, digits, Chinese characters, `_`, `.` and `-`, starting with a letter, digit or
+Chinese character, at most 64 characters. Ids reach plan.csv, file names and URLs as they are,
+so none can start a spreadsheet formula (=, +, -, @) or carry a separator."""
+
+
+def shown(value: Any) -> str:
+    """A cell as a problem quotes it: long ones cut, with their length (never echo a megabyte)."""
+    if isinstance(value, str) and len(value) > 40:
+        return f"{value[:40]!r}… ({len(value)})"
+    return repr(value)
+
+
 def text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise BadValue("文本", "text")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    stripped = str(value).strip()
+    if len(stripped) > MAX_TEXT:
+        raise BadValue(f"至多 {MAX_TEXT} 个字符的文本", f"text of at most {MAX_TEXT} characters")
+    return stripped
+
+
+def identifier(value: Any) -> str:
+    """An id (teacher, school): see IDENTIFIER."""
+    if isinstance(value, str) and len(value.strip()) > MAX_ID:
+        raise BadValue(*ID_EXPECTED)
+    found = text(value)
+    if IDENTIFIER.fullmatch(found) is None:
+        raise BadValue(*ID_EXPECTED)
+    return found
+
+
+ID_EXPECTED = (
+    f"编号:至多 {MAX_ID} 个字母、数字、汉字或 _ . -,以字母、数字或汉字开头",
+    f"an id of at most {MAX_ID} letters, digits, Chinese characters, _ . or -, starting with a "
+    "letter, digit or Chinese character",
+)
 
 
 def _number(value: Any) -> float | None:
@@ -180,7 +216,7 @@ def list_of(item: Parser) -> Parser:
                 raise BadValue(
                     f"以“;”分隔的列表,每项为{bad.expected_zh}",
                     f"a ';'-separated list of {bad.expected_en}",
-                    f"{raw!r}",
+                    shown(raw),
                 ) from None
         return tuple(parsed)
 
@@ -200,8 +236,8 @@ def teacher_columns(year: int) -> tuple[Column, ...]:
     )
     rotated = (f"不晚于规划年份 {year} 的年份", f"a year not after the plan year {year}")
     return (
-        Column("teacher_id", text, required=True),
-        Column("school_id", text, required=True),
+        Column("teacher_id", identifier, required=True),
+        Column("school_id", identifier, required=True),
         Column("subject", subject, required=True),
         Column("stage", choice(TEACHER_STAGES), required=True),
         Column("gender", choice(("F", "M")), required=True),
@@ -220,18 +256,18 @@ def teacher_columns(year: int) -> tuple[Column, ...]:
         Column("funded_graduate_owed_years", YEARS, default=0),
         Column("exempt_reason", text, default=""),
         Column("volunteer", flag, default=False),
-        Column("preferred_schools", list_of(text), default=()),
+        Column("preferred_schools", list_of(identifier), default=()),
         Column("plans_senior_title", flag, default=False),
-        Column("spouse_id", text),
+        Column("spouse_id", identifier),
         Column("last_rotated_year", integer(year - MAX_YEARS, year, rotated)),
-        Column("on_rotation_from", text),
+        Column("on_rotation_from", identifier),
         Column("home_lat", real(-90, 90)),
         Column("home_lon", real(-180, 180)),
     )
 
 
 SCHOOL_COLUMNS = (
-    Column("school_id", text, required=True),
+    Column("school_id", identifier, required=True),
     Column("name", text, required=True),
     Column("region", text, required=True),
     Column("area", choice(AREAS), required=True),
@@ -244,14 +280,14 @@ SCHOOL_COLUMNS = (
     Column("district", text, default=""),
 )
 DEMAND_COLUMNS = (
-    Column("school_id", text, required=True),
+    Column("school_id", identifier, required=True),
     Column("subject", subject, required=True),
     Column("required", integer(), required=True),
 )
 PIN_COLUMNS = (
-    Column("teacher_id", text, required=True),
+    Column("teacher_id", identifier, required=True),
     Column("action", choice(PIN_ACTIONS), required=True),
-    Column("school_id", text),
+    Column("school_id", identifier),
 )
 
 
@@ -380,7 +416,7 @@ def _parse_cell(
     try:
         values[column.name] = column.parse(raw)
     except BadValue as bad:
-        got = bad.got or repr(raw)
+        got = bad.got or shown(raw)
         problems.append(bad_value(label, row, column.name, bad.expected_zh, bad.expected_en, got))
 
 

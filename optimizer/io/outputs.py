@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from optimizer.io.cells import as_text
 from optimizer.io.plan_csv import ROLE_NAMES_ZH, write_plan_csv
 from optimizer.result import Result
 from optimizer.rules import rule_by_id
@@ -238,6 +239,7 @@ def _fill(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]]
     sheet.append(list(header))
     for row in rows:
         sheet.append(list(row))
+    as_text(sheet)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center")

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from optimizer.errors import Problem, ScenarioError
 from optimizer.io.build import build_scenario
+from optimizer.io.cells import as_text
 from optimizer.io.problems import missing_column, unknown_column
 from optimizer.io.tables import (
     COLUMNS,
@@ -85,6 +86,8 @@ def write_workbook(scenario: Scenario, path: str | Path) -> Path:
     sheet.append(POLICY_COLUMNS)
     for key, value in _policy_rows(scenario):
         sheet.append((key, value))
+    for sheet in book.worksheets:
+        as_text(sheet)
     book.save(path)
     return path
 
