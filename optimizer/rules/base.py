@@ -1,9 +1,10 @@
-"""What every rule module provides: build (CP-SAT), check (plan, no solver), explain (rows).
+"""What every rule module provides: its parameters, build (the model), check (a plan, no solver),
+the reasons, figures and relaxations that are its own, and the report rows' helpers.
 
-A rule is a module-level object satisfying `Rule`. Gate rules (eligibility, direction,
-subject_fit, pins) also answer `allows(...)` for one (teacher, destination, post): candidate
-generation asks them which pairs may exist, and their check asks the same question of every move,
-so a pair the model can never choose is exactly a move the checker rejects.
+A rule module's `RULE` is an instance of `Rule`. Gate rules (eligibility, direction, subject_fit,
+pins) are `GateRule`s and also answer `allows(...)` for one (teacher, destination, post):
+candidate generation asks them which pairs may exist, and their check asks the same question of
+every move, so a pair the model can never choose is exactly a move the checker rejects.
 """
 
 from __future__ import annotations
@@ -32,20 +33,20 @@ class Rule:
     title_en: str
     params: tuple[Param, ...] = ()
     """Its parameters in policy.toml's `[rules.<id>]`: defaults, checks, labels, form hints."""
+    decisive: bool = False
+    """A move this rule serves is there because of it (an HR decision): its reason comes first."""
 
     def declaration(self) -> RuleParams:
         return RuleParams(self.id, self.title_zh, self.title_en, self.params)
 
     def build(self, builder: ModelBuilder) -> None:
-        """Add the rule to the model: hard via builder.require_*, elastic with its weight."""
+        """Add the rule to the model through the builder (at_least, at_most, forbid, add_cost): hard,
+        or elastic at its weight, as the policy says."""
         raise NotImplementedError
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         """Report rows for a finished plan, computed without the solver."""
         raise NotImplementedError
-
-    decisive: bool = False
-    """A move this rule serves is there because of it (an HR decision): its reason comes first."""
 
     def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
         """Whether `move` of `teacher` serves this rule: the plan lists the rule among its reasons."""
@@ -74,6 +75,10 @@ class Rule:
 class GateRule(Rule):
     """A rule that decides which (teacher, school, post) moves may exist at all."""
 
+    refuses_moves: bool = True
+    """False for a gate that only narrows where a teacher may go (`destinations`) and never
+    refuses a single move: candidate generation then does not ask `allows` of it."""
+
     def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
         """Whether this rule permits `teacher` some post at `to_school`: a cheap first check, so
         that the posts of a school the rule refuses outright are never looked at."""
@@ -92,10 +97,6 @@ class GateRule(Rule):
         """The schools of `schools` (the teacher's region, in order) this rule could let the
         teacher go to, narrowed cheaply before each school is asked; a pinned school stays."""
         return schools
-
-    refuses_moves: bool = True
-    """False for a gate that only narrows where a teacher may go (`destinations`) and never
-    refuses a single move: candidate generation then does not ask `allows` of it."""
 
     def opens_posts(self, policy: Policy) -> bool:
         """Whether, under `policy`, this rule opens posts beyond a teacher's own subjects
