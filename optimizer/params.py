@@ -16,6 +16,9 @@ from typing import Any
 from optimizer.subjects import SUBJECTS, subject_code
 
 MODES = ("hard", "elastic")
+LARGEST = 1_000_000
+"""The largest number any parameter takes unless it declares its own maximum: a weight of 1e308
+would overflow the objective's integer costs, and no policy needs more."""
 AREAS = ("urban", "town", "rural")
 
 KINDS = (
@@ -99,7 +102,7 @@ class Param:
             )
         if kind == "subject_table":
             return isinstance(value, Mapping) and all(
-                subject_code(str(key)) is not None and _is_number(number) and number >= 0
+                subject_code(str(key)) is not None and _is_number(number) and 0 <= number <= LARGEST
                 for key, number in value.items()
             )
         if not _is_number(value):
@@ -114,7 +117,8 @@ class Param:
 
     def _in_range(self, value: float) -> bool:
         low = 0 if self.minimum is None else self.minimum
-        return value >= low and (self.maximum is None or value <= self.maximum)
+        high = LARGEST if self.maximum is None else self.maximum
+        return low <= value <= high
 
     def expected(self) -> tuple[str, str]:
         """What a valid value looks like, in Chinese and English (for problem messages)."""
@@ -140,18 +144,19 @@ class Param:
             )
         if kind == "subject_table":
             return (
-                "学科 = 非负数 的表(学科代码或中文名)",
-                "a table of subject = non-negative number (subject codes or Chinese names)",
+                f"学科 = 非负数(至多 {LARGEST})的表(学科代码或中文名)",
+                f"a table of subject = non-negative number up to {LARGEST:,} "
+                "(subject codes or Chinese names)",
             )
         if kind == "fraction":
             return "0 到 1 之间的比例", "a fraction between 0 and 1"
         if kind == "positive":
-            return "正数", "a positive number"
+            return f"正数(至多 {LARGEST})", f"a positive number up to {LARGEST:,}"
         if kind == "integer":
             if low is not None and high is not None:
                 return f"{low:g}..{high:g} 之间的整数", f"an integer {low:g}..{high:g}"
-            return "非负整数", "a non-negative integer"
-        return "非负数", "a non-negative number"
+            return f"非负整数(至多 {LARGEST})", f"a non-negative integer up to {LARGEST:,}"
+        return f"非负数(至多 {LARGEST})", f"a non-negative number up to {LARGEST:,}"
 
     def merged(self, current: Any, value: Any) -> Any:
         """The setting after `value` is given over `current`: an integer table keeps the keys the
@@ -182,7 +187,7 @@ class Param:
             properties = {k.key: {**number, "title": k.label_en} for k in self.options}
             return {**described, "type": "object", "properties": properties, "additionalProperties": False}
         if kind == "subject_table":
-            number = {"type": "number", "minimum": 0}
+            number = {"type": "number", "minimum": 0, "maximum": LARGEST}
             properties = {code: number for code in SUBJECTS}
             return {**described, "type": "object", "properties": properties, "default": self.default}
         schema: dict[str, Any] = {**described, "type": "integer" if kind == "integer" else "number"}
@@ -190,10 +195,7 @@ class Param:
             schema["exclusiveMinimum"] = 0
         else:
             schema["minimum"] = 0 if self.minimum is None else self.minimum
-        if self.maximum is not None:
-            schema["maximum"] = self.maximum
-        if kind == "fraction":
-            schema["maximum"] = 1
+        schema["maximum"] = 1 if kind == "fraction" else LARGEST if self.maximum is None else self.maximum
         return {**schema, "default": self.default}
 
 

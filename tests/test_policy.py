@@ -51,3 +51,15 @@ def test_a_parameter_is_found_by_its_meaning_whichever_rule_declares_it() -> Non
     assert policy.meaning("rotation_term_years") == 2
     with pytest.raises(KeyError):
         policy.meaning("no such notion")
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf", "1e308", "1000001"])
+def test_weights_are_finite_and_bounded(value: str) -> None:
+    """A weight of 1e308 would overflow the objective's integer costs; inf and nan mean nothing."""
+    with pytest.raises(ScenarioError) as error:
+        default_policy().with_overrides([f"shortage.weight={value}", f"shortage.priority.music={value}"])
+    assert {(p.column, p.code) for p in error.value.problems} == {
+        ("rules.shortage.weight", "bad_value"),
+        ("rules.shortage.priority", "bad_value"),
+    }
+    assert default_policy().with_overrides(["shortage.weight=1000000"]).weight("shortage") == 1_000_000
