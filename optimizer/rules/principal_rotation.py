@@ -141,7 +141,7 @@ class PrincipalRotation(Rule):
         for region in scenario.regions:
             principals = [
                 t
-                for school_id in self.rural_ids(scenario, region)
+                for school_id in sorted(self.rural_ids(scenario, region))
                 for t in outcome.staff_after[school_id]
                 if t.role == "principal"
             ]
