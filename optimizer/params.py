@@ -15,7 +15,6 @@ from typing import Any
 
 from optimizer.subjects import SUBJECTS, subject_code
 
-MODES = ("hard", "elastic")
 LARGEST = 1_000_000
 """The largest number any parameter takes unless it declares its own maximum: a weight of 1e308
 would overflow the objective's integer costs, and no policy needs more."""

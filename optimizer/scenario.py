@@ -8,10 +8,11 @@ headcount at the start of the year, eligibility) live here so each is computed o
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from math import asin, cos, radians, sin, sqrt
-from typing import Any
+from typing import Any, TypeVar
 
 from optimizer.policy import Policy
 from optimizer.subjects import SUBJECT_NAMES_ZH, SUBJECTS, subject_code  # noqa: F401  (re-exported)
@@ -23,6 +24,7 @@ DEGREES = ("associate", "bachelor", "master", "doctor")
 ROLES = ("teacher", "vice_principal", "principal")
 PRINCIPAL_ROLES = ("vice_principal", "principal")
 PIN_ACTIONS = ("move_to", "stay")
+T = TypeVar("T")
 ROTATION_TERM = "rotation_term_years"
 """The policy's rotation term, by its SPEC meaning: whichever rule declares it (see Param.meaning)."""
 
@@ -199,10 +201,16 @@ class Scenario:
         return len(self.staff_at[school_id])
 
     @cached_property
-    def derived(self) -> dict[str, Any]:
-        """Facts a rule derives once per scenario (who is eligible ...), kept under its rule id by
-        the rule that owns them, so the scenario stays free of rule logic."""
+    def _derived(self) -> dict[str, Any]:
         return {}
+
+    def derived(self, key: str, compute: Callable[[Scenario], T]) -> T:
+        """A fact a rule derives once per scenario (who is eligible ...), kept under `key` (its
+        rule id) by the rule that owns it, so the scenario stays free of rule logic."""
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = compute(self)
+        return found
 
     def owes_rural_service(self, teacher: Teacher) -> bool:
         """新教师城乡捆绑 / 公费师范生: must serve in a rural school and is not in one now."""

@@ -59,10 +59,11 @@ def exempt_from_age(policy: Policy, gender: str) -> int:
 
 def standing(scenario: Scenario, teacher: Teacher) -> Standing:
     """Whether `teacher` may be moved out this year, and why (computed once per scenario)."""
-    table = scenario.derived.get(ID)
-    if table is None:
-        table = scenario.derived[ID] = {t.teacher_id: _standing_of(scenario, t) for t in scenario.teachers}
-    return table[teacher.teacher_id]
+    return scenario.derived(ID, _standings)[teacher.teacher_id]
+
+
+def _standings(scenario: Scenario) -> dict[str, Standing]:
+    return {t.teacher_id: _standing_of(scenario, t) for t in scenario.teachers}
 
 
 def is_eligible(scenario: Scenario, teacher: Teacher) -> bool:

@@ -38,10 +38,10 @@ class PrincipalRotation(Rule):
     )
 
     def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
-        due = scenario.derived.get(self.id)
-        if due is None:
-            due = scenario.derived[self.id] = {t.teacher_id for t in self.due(scenario)}
-        return teacher.teacher_id in due
+        return teacher.teacher_id in scenario.derived(self.id, self.due_ids)
+
+    def due_ids(self, scenario: Scenario) -> set[str]:
+        return {t.teacher_id for t in self.due(scenario)}
 
     def due(self, scenario: Scenario) -> list[Teacher]:
         """Leaders who have served the required terms and are eligible."""

@@ -42,22 +42,21 @@ class SubjectFit(GateRule):
         if teacher.is_principal or not scenario.policy.is_hard(self.id) or not schools:
             return schools
         region = schools[0].region
-        by_subject = self._demanding(scenario)
+        by_subject = scenario.derived(self.id, self._demanding)
         wanted = set().union(*(by_subject.get((region, s), set()) for s in teacher.subjects))
         pin = scenario.pin_by_teacher.get(teacher.teacher_id)
         pinned_to = pin.school_id if pin is not None and pin.action == "move_to" else None
         wanted.add(pinned_to or scenario.home_school(teacher))
         return [school for school in schools if school.school_id in wanted]
 
-    def _demanding(self, scenario: Scenario) -> dict[tuple[str, str], set[str]]:
-        """(region, subject) -> the schools demanding that subject (computed once per scenario)."""
-        demanding = scenario.derived.get(self.id)
-        if demanding is None:
-            demanding = scenario.derived[self.id] = {}
-            for (school_id, subject), required in scenario.demand.items():
-                if required > 0:
-                    region = scenario.school_by_id[school_id].region
-                    demanding.setdefault((region, subject), set()).add(school_id)
+    @staticmethod
+    def _demanding(scenario: Scenario) -> dict[tuple[str, str], set[str]]:
+        """(region, subject) -> the schools demanding that subject."""
+        demanding: dict[tuple[str, str], set[str]] = {}
+        for (school_id, subject), required in scenario.demand.items():
+            if required > 0:
+                region = scenario.school_by_id[school_id].region
+                demanding.setdefault((region, subject), set()).add(school_id)
         return demanding
 
     def opens_posts(self, policy: Policy) -> bool:

@@ -25,10 +25,10 @@ class TitlePriority(Rule):
     params = (mode_param("elastic"), weight_param(20))
 
     def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
-        due = scenario.derived.get(self.id)
-        if due is None:
-            due = scenario.derived[self.id] = {t.teacher_id for t in self.due(scenario)}
-        return teacher.teacher_id in due
+        return teacher.teacher_id in scenario.derived(self.id, self.due_ids)
+
+    def due_ids(self, scenario: Scenario) -> set[str]:
+        return {t.teacher_id for t in self.due(scenario)}
 
     def due(self, scenario: Scenario) -> list[Teacher]:
         return [
