@@ -53,7 +53,7 @@ def summarize(
         backbone_rotating=sum(t.is_backbone for t, _ in outcome.moves),
         variables=variables,
         hard_violations=len(hard_violations(report)),
-        **figures(scenario, plan),  # type: ignore[arg-type]
+        **figures(scenario, outcome),  # type: ignore[arg-type]
     )
 
 

@@ -26,7 +26,6 @@ from typing import Any
 
 from optimizer.errors import Problem
 from optimizer.outcome import Outcome
-from optimizer.plan import Plan
 from optimizer.policy import Policy, RuleParams, checked_policy, example_override, merged_policy
 from optimizer.rules.base import GateRule, Rule
 from optimizer.rules.direction import is_receiving
@@ -117,9 +116,8 @@ def shortage_posts(scenario: Scenario) -> list[tuple[str, str, int, int]]:
     return _SHORTAGE.posts(scenario)
 
 
-def figures(scenario: Scenario, plan: Plan) -> dict[str, float]:
-    """The summary's figures every rule states for `plan` (`Rule.figures`)."""
-    outcome = Outcome(scenario, plan)
+def figures(scenario: Scenario, outcome: Outcome) -> dict[str, float]:
+    """The summary's figures every rule states for a plan's outcome (`Rule.figures`)."""
     stated: dict[str, float] = {}
     for rule in all_rules():
         stated.update(rule.figures(scenario, outcome))
