@@ -3,7 +3,8 @@ bundle, generate a county.
 
 Exit codes are the contract scripts rely on: 0 success, 1 input error (every problem printed
 to stderr with its file, row and column), 2 hard rules violated or colliding, 3 time out without
-a plan. Results go to stdout, problems and progress to stderr.
+a plan. Results go to stdout; problems, warnings (an unknown column, skipped) and progress to
+stderr.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bu
 from optimizer.io import load_scenario
 from optimizer.io.outputs import write_outputs
 from optimizer.io.plan_csv import read_plan_csv
+from optimizer.io.regions import bundle_warnings
 from optimizer.options import ENGINES, EngineSettings, Listeners, ModelEdits
 from optimizer.plan import STATUSES, RuleRow, Summary
 from optimizer.process_exit import exit_process
@@ -60,6 +62,22 @@ def _print_problems(problems: Sequence[Problem], lang: str | None) -> None:
     for problem in problems:
         for each in langs:
             print(f"  {problem.text(each)}", file=sys.stderr)
+
+
+def _print_warnings(warnings: Sequence[Problem], lang: str | None) -> None:
+    """What the loader skipped, on stderr like the problems; the command goes on."""
+    if not warnings:
+        return
+    langs = [lang] if lang else list(LANGS)
+    heading = {
+        "zh": f"输入警告:共 {len(warnings)} 条,已忽略并继续",
+        "en": f"input warning: {len(warnings)} warning(s), skipped and going on",
+    }
+    for each in langs:
+        print(heading[each], file=sys.stderr)
+    for warning in warnings:
+        for each in langs:
+            print(f"  {warning.text(each)}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -243,10 +261,11 @@ def _add_lang(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _load(bundle: Path, overrides: Sequence[str]) -> Scenario:
-    """The scenario with `--set` overrides; replace() builds a fresh Scenario, so no cached
-    eligibility or headcount of the old policy survives."""
+def _load(bundle: Path, overrides: Sequence[str], lang: str | None) -> Scenario:
+    """The scenario with `--set` overrides, its warnings printed; replace() builds a fresh
+    Scenario, so no cached eligibility or headcount of the old policy survives."""
     scenario = load_scenario(bundle)
+    _print_warnings(scenario.warnings, lang)
     if overrides:
         scenario = replace(scenario, policy=scenario.policy.with_overrides(overrides))
     return scenario
@@ -259,7 +278,7 @@ def _solve(args: argparse.Namespace) -> int:
     overrides = tuple(args.set)
     if args.bundle.is_dir() and args.hint is None and bundle_splits(args.bundle, overrides):
         return _solve_by_region(args, settings, overrides)
-    scenario = _load(args.bundle, args.set)
+    scenario = _load(args.bundle, args.set, args.lang)
     hint = read_plan_csv(args.hint, scenario) if args.hint else None
     progress = None if args.quiet else _ProgressLine()
     result = solve_scenario(
@@ -288,6 +307,7 @@ def _solve(args: argparse.Namespace) -> int:
 
 def _solve_by_region(args: argparse.Namespace, settings: EngineSettings, overrides: tuple[str, ...]) -> int:
     """Independent regions of a bundle folder: split, solved in parallel, written as they finish."""
+    _print_warnings(bundle_warnings(args.bundle), args.lang)
     progress = None if args.quiet else _RegionProgressLine()
     summary = plan_bundle(
         args.bundle,
@@ -408,7 +428,7 @@ def _print_conflicts(result: Result, lang: str | None) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    scenario = _load(args.bundle, args.set)
+    scenario = _load(args.bundle, args.set, args.lang)
     plan = read_plan_csv(args.plan, scenario)
     report = check_plan(scenario, plan)
     broken = hard_violations(report)
@@ -433,7 +453,7 @@ def _check(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     """The given plan.csv, or a fresh solve, explained for one teacher or one school. Unknown ids
     are input errors, found before any solve."""
-    scenario = _load(args.bundle, args.set)
+    scenario = _load(args.bundle, args.set, args.lang)
     if args.teacher is not None:
         teacher_of(scenario, args.teacher)
     else:
@@ -470,6 +490,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.bundle)
+    _print_warnings(scenario.warnings, args.lang)
     shortage = sum(short for _, _, _, short in shortage_posts(scenario))
     print(f"scenario: {scenario.name}  year {scenario.policy.year}")
     print(f"teachers: {len(scenario.teachers)}")

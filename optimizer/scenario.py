@@ -14,6 +14,7 @@ from functools import cached_property
 from math import asin, cos, radians, sin, sqrt
 from typing import Any, TypeVar
 
+from optimizer.errors import Problem
 from optimizer.policy import Policy
 from optimizer.subjects import SUBJECT_NAMES_ZH, SUBJECTS, subject_code  # noqa: F401  (re-exported)
 
@@ -72,6 +73,10 @@ class Teacher:
     on_rotation_from: str | None = None
     home_lat: float | None = None
     home_lon: float | None = None
+    reserve_leader: bool = False
+    """后备干部: may be named principal where a school's principal leaves (rule `leadership`)."""
+    requested_term: int | None = None
+    """The term (years) the teacher asks for, honoured when the policy allows it (rule `term`)."""
 
     @property
     def subjects(self) -> tuple[str, ...]:
@@ -133,6 +138,8 @@ class Scenario:
     policy: Policy
     name: str = ""
     source: str = field(default="", compare=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    """What the loader skipped and said so (an unknown column), for the caller to show."""
 
     @cached_property
     def teacher_by_id(self) -> dict[str, Teacher]:

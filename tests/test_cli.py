@@ -75,6 +75,41 @@ def test_validate_bad_bundle_lists_every_problem(bundle: Path, capsys: pytest.Ca
     assert "row 5" not in err and "input error" not in err
 
 
+def test_unknown_columns_are_warned_about_and_the_command_goes_on(
+    bundle: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = bundle / "teachers.csv"
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    rows[0][rows[0].index("volunteer")] = "volunter"
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows([[*rows[0], "备注"], *([*row, ""] for row in rows[1:])])
+
+    assert main(["validate", str(bundle)]) == 0
+
+    captured = capsys.readouterr()
+    assert "teachers: 12" in captured.out
+    lines = captured.err.splitlines()
+    assert lines[:4] == [
+        "输入警告:共 2 条,已忽略并继续",
+        "input warning: 2 warning(s), skipped and going on",
+        "  teachers.csv,第 1 行,“volunter”列:未知的列,已忽略;是否应为 volunteer?",
+        "  teachers.csv, row 1, column volunter: unknown column, ignored; did you mean volunteer?",
+    ]
+    assert lines[4].startswith("  teachers.csv,第 1 行,“备注”列:未知的列,已忽略;已知的列为:teacher_id、")
+    assert lines[5].startswith(
+        "  teachers.csv, row 1, column 备注: unknown column, ignored; the known columns"
+    )
+    assert len(lines) == 6
+
+    assert main(["validate", str(bundle), "--lang", "en"]) == 0
+
+    err = capsys.readouterr().err
+    assert err.startswith("input warning: 2 warning(s), skipped and going on\n")
+    assert "column volunter: unknown column, ignored; did you mean volunteer?" in err
+    assert "输入警告" not in err and "第 1 行" not in err
+
+
 def test_solve_writes_the_plan_files(
     bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,8 +2,9 @@
 
 Each cell is parsed on its own so that one bad cell does not hide the others; cross-references
 are checked on whatever parsed. Objects are built only when no problem was found, so nothing is
-ever half-loaded. Unknown columns are problems (a misspelt optional column would otherwise be
-dropped silently); unknown files, sheets and extra JSON keys outside the tables are not read.
+ever half-loaded. A column the loader does not know is skipped with a warning that the scenario
+carries (a misspelt optional column says which known one it was probably meant to be; a missing
+required column says which unknown one may be it); unknown files and sheets are not read.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +25,7 @@ from optimizer.io.problems import (
     empty_table,
     missing_column,
     missing_table,
-    unknown_column,
+    unknown_columns,
     unknown_reference,
 )
 from optimizer.io.tables import REQUIRED_TABLES, TABLES, RawTable, is_blank
@@ -263,6 +265,8 @@ def teacher_columns(year: int) -> tuple[Column, ...]:
         Column("on_rotation_from", identifier),
         Column("home_lat", real(-90, 90)),
         Column("home_lon", real(-180, 180)),
+        Column("reserve_leader", flag, default=False),
+        Column("requested_term", integer(1, 3, ("任期年数 1、2 或 3", "a term of 1, 2 or 3 years"))),
     )
 
 
@@ -299,23 +303,26 @@ def build_scenario(
     name: str = "",
     source: str = "",
     problems: Iterable[Problem] = (),
+    warnings: Iterable[Problem] = (),
 ) -> Scenario:
     """Parse and validate every table and the policy; raise ScenarioError with all problems.
 
     tables: keyed by teachers, schools, demand (required) and pins (optional).
     policy_raw: the policy.toml shape; a `name` key there names the scenario, else `name`.
     problems: what the loader already found while reading (encoding, syntax), reported along.
+    warnings: what the loader already skipped while reading, carried along by the scenario.
     """
     found = list(problems)
+    noted = list(warnings)
     policy = merge_policy(policy_raw, policy_source, found)
     raw = {key: tables.get(key) or RawTable.missing(key) for key in TABLES}
     for key in REQUIRED_TABLES:
         if not raw[key].found:
             found.append(missing_table(raw[key].label, REQUIRED_TABLES))
-    schools = _parse_table(raw["schools"], SCHOOL_COLUMNS, found)
-    teachers = _parse_table(raw["teachers"], teacher_columns(policy.year), found)
-    demand = _parse_table(raw["demand"], DEMAND_COLUMNS, found)
-    pins = _parse_table(raw["pins"], PIN_COLUMNS, found)
+    schools = _parse_table(raw["schools"], SCHOOL_COLUMNS, found, noted)
+    teachers = _parse_table(raw["teachers"], teacher_columns(policy.year), found, noted)
+    demand = _parse_table(raw["demand"], DEMAND_COLUMNS, found, noted)
+    pins = _parse_table(raw["pins"], PIN_COLUMNS, found, noted)
     for key, rows in (("teachers", teachers), ("schools", schools)):
         if raw[key].found and not rows:
             found.append(empty_table(raw[key].label))
@@ -328,8 +335,8 @@ def build_scenario(
     scenario_name = policy_raw.get("name") or name
     if not isinstance(scenario_name, str):
         found.append(bad_value(policy_source, None, "name", "文本", "text", repr(scenario_name)))
+    labels = [raw[key].label for key in TABLES] + [policy_source]
     if found:
-        labels = [raw[key].label for key in TABLES] + [policy_source]
         raise ScenarioError(sorted(found, key=lambda p: _problem_order(p, labels)))
     return Scenario(
         teachers=tuple(Teacher(**values) for _, values in teachers),
@@ -339,12 +346,14 @@ def build_scenario(
         policy=policy,
         name=scenario_name,
         source=source,
+        warnings=tuple(sorted(noted, key=lambda p: _problem_order(p, labels))),
     )
 
 
-def header_problems(table: str, raw: RawTable) -> list[Problem]:
-    """What `build_scenario` finds wrong with a table's header alone (a required column missing,
-    an unknown one), for readers that stream the rows instead of building a RawTable of them."""
+def header_problems(table: str, raw: RawTable) -> tuple[list[Problem], list[Problem]]:
+    """What `build_scenario` finds in a table's header alone, as (problems, warnings): a required
+    column missing, an unknown one skipped. For readers that stream the rows instead of building
+    a RawTable of them."""
     columns = {
         "teachers": teacher_columns(DEFAULT_YEAR),  # the names do not depend on the year
         "schools": SCHOOL_COLUMNS,
@@ -352,8 +361,9 @@ def header_problems(table: str, raw: RawTable) -> list[Problem]:
         "pins": PIN_COLUMNS,
     }[table]
     problems: list[Problem] = []
-    _check_header(raw, {column.name: column for column in columns}, problems)
-    return problems
+    warnings: list[Problem] = []
+    _check_header(raw, {column.name: column for column in columns}, problems, warnings)
+    return problems, warnings
 
 
 def _problem_order(problem: Problem, labels: list[str]) -> tuple[int, int]:
@@ -362,11 +372,16 @@ def _problem_order(problem: Problem, labels: list[str]) -> tuple[int, int]:
     return rank, -1 if problem.row is None else problem.row
 
 
-def _parse_table(table: RawTable, columns: Sequence[Column], problems: list[Problem]) -> list[ParsedRow]:
-    """Every row's parsed values; a cell that fails is left out of its row and reported."""
+def _parse_table(
+    table: RawTable, columns: Sequence[Column], problems: list[Problem], warnings: list[Problem]
+) -> list[ParsedRow]:
+    """Every row's parsed values; a cell that fails is left out of its row and reported. Unknown
+    columns are skipped with a warning, one for each column (not each row that has it)."""
     by_name = {column.name: column for column in columns}
     if table.columns is not None:
-        _check_header(table, by_name, problems)
+        _check_header(table, by_name, problems, warnings)
+    first_row: dict[str, int] = {}  # an unknown key of JSON objects -> the first row naming it
+    rows_naming: Counter[str] = Counter()
     parsed: list[ParsedRow] = []
     for row_number, cells in table.rows:
         values: Values = {}
@@ -379,24 +394,24 @@ def _parse_table(table: RawTable, columns: Sequence[Column], problems: list[Prob
         if table.columns is None:
             for key in cells:
                 if key not in by_name:
-                    problems.append(_unknown_column(table, row_number, str(key), by_name))
+                    first_row.setdefault(str(key), row_number)
+                    rows_naming[str(key)] += 1
         parsed.append((row_number, values))
+    found = [(name, row, rows_naming[name]) for name, row in first_row.items()]
+    warnings += unknown_columns(table.label, found, list(by_name))
     return parsed
 
 
-def _check_header(table: RawTable, by_name: Mapping[str, Column], problems: list[Problem]) -> None:
+def _check_header(
+    table: RawTable, by_name: Mapping[str, Column], problems: list[Problem], warnings: list[Problem]
+) -> None:
     assert table.columns is not None
+    unknown = [name for name in table.columns if name not in by_name]
     for column in by_name.values():
         if column.required and column.name not in table.columns:
-            problems.append(missing_column(table.label, table.header_row, column.name))
-    for name in table.columns:
-        if name not in by_name:
-            problems.append(_unknown_column(table, table.header_row, name, by_name))
-
-
-def _unknown_column(table: RawTable, row: int | None, name: str, by_name: Mapping[str, Column]) -> Problem:
-    close = difflib.get_close_matches(name, list(by_name), n=1)
-    return unknown_column(table.label, row, name, list(by_name), close[0] if close else None)
+            near = difflib.get_close_matches(column.name, unknown, n=1)
+            problems.append(missing_column(table.label, table.header_row, column.name, *near))
+    warnings += unknown_columns(table.label, [(name, table.header_row, 1) for name in unknown], list(by_name))
 
 
 def _parse_cell(

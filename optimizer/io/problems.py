@@ -4,6 +4,7 @@ edits say the same thing the same way."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -63,29 +64,69 @@ def empty_table(label: str) -> Problem:
     )
 
 
-def missing_column(label: str, row: int | None, column: str) -> Problem:
-    return Problem(
-        code="missing_column",
-        zh="缺少必需的列",
-        en="missing required column",
-        file=label,
-        row=row,
-        column=column,
-    )
-
-
-def unknown_column(
-    label: str, row: int | None, column: str, known: Sequence[str], close: str | None
-) -> Problem:
-    """A column the table does not have; `close` is the known name it was probably meant to be."""
-    if close:
-        zh, en = f"未知的列;是否应为 {close}?", f"unknown column; did you mean {close}?"
-    else:
+def missing_column(label: str, row: int | None, column: str, near: str | None = None) -> Problem:
+    """A required column is absent; `near` is an unknown column of the header that is probably
+    it misspelt (the unknown column itself is only a warning)."""
+    zh, en = "缺少必需的列", "missing required column"
+    if near:
         zh, en = (
-            f"未知的列;应为以下之一:{'、'.join(known)}",
-            f"unknown column; expected one of {', '.join(known)}",
+            f"{zh};{shown_name(near)} 列是否为其误写?",
+            f"{en}; is {shown_name(near)} a misspelling of it?",
         )
-    return Problem(code="unknown_column", zh=zh, en=en, file=label, row=row, column=column)
+    return Problem(code="missing_column", zh=zh, en=en, file=label, row=row, column=column)
+
+
+SHOWN_UNKNOWN_COLUMNS = 10
+"""Unknown columns of a table named one warning each; the others are counted in one more warning,
+so a header of 10,000 made-up columns gives 11 warnings, not 10,000."""
+LISTED_OTHERS = 5
+MAX_SHOWN_NAME = 40
+
+UnknownColumn = tuple[str, int | None, int]
+"""An unknown column as found: its name, the first row naming it (the header row, or a JSON
+object's index) and how many rows name it (1 for a header)."""
+
+
+def unknown_columns(label: str, found: Sequence[UnknownColumn], known: Sequence[str]) -> list[Problem]:
+    """Warnings for the columns of a table the loader does not know and skips: the first
+    SHOWN_UNKNOWN_COLUMNS one by one with the known column each was probably meant to be, then
+    one warning counting the rest."""
+    warnings = [
+        _unknown_column(label, name, row, rows, known) for name, row, rows in found[:SHOWN_UNKNOWN_COLUMNS]
+    ]
+    others = found[SHOWN_UNKNOWN_COLUMNS:]
+    if others:
+        names = [shown_name(name) for name, _, _ in others[:LISTED_OTHERS]]
+        more_zh, more_en = ("、".join(names), ", ".join(names))
+        if len(others) > LISTED_OTHERS:
+            more_zh, more_en = f"{more_zh}……", f"{more_en}, ..."
+        warnings.append(
+            Problem(
+                code="unknown_column",
+                zh=f"另有 {len(others)} 个未知的列,已忽略:{more_zh}",
+                en=f"{len(others)} more unknown columns, ignored: {more_en}",
+                file=label,
+                row=others[0][1],
+            )
+        )
+    return warnings
+
+
+def _unknown_column(label: str, name: str, row: int | None, rows: int, known: Sequence[str]) -> Problem:
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        zh, en = f"未知的列,已忽略;是否应为 {close[0]}?", f"unknown column, ignored; did you mean {close[0]}?"
+    else:
+        zh = f"未知的列,已忽略;已知的列为:{'、'.join(known)}"
+        en = f"unknown column, ignored; the known columns are {', '.join(known)}"
+    if rows > 1:
+        zh, en = f"{zh}(共 {rows} 行)", f"{en} ({rows} rows)"
+    return Problem(code="unknown_column", zh=zh, en=en, file=label, row=row, column=shown_name(name))
+
+
+def shown_name(name: str) -> str:
+    """A column name as a problem shows it: a long one cut (a header cell may hold a megabyte)."""
+    return name if len(name) <= MAX_SHOWN_NAME else f"{name[:MAX_SHOWN_NAME]}…"
 
 
 def blank_value(label: str, row: int | None, column: str) -> Problem:

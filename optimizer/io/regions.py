@@ -82,6 +82,18 @@ def regions_of_bundle(bundle: str | Path) -> list[str]:
     return schools.regions
 
 
+def bundle_warnings(bundle: str | Path) -> tuple[Problem, ...]:
+    """The warnings `load_bundle` gives a bundle (its unknown columns, skipped), from the files'
+    headers alone: for a bundle planned region by region, which is never loaded whole."""
+    warnings: list[Problem] = []
+    for table in TABLES:
+        path = Path(bundle) / file_name(table)
+        if path.is_file():
+            header = table_from_grid(path.name, [_header(path)], [])
+            warnings += header_problems(table, header)[1]
+    return tuple(warnings)
+
+
 def split_bundle(bundle: str | Path, work_dir: str | Path) -> list[RegionPart]:
     """Split a bundle folder into one bundle per region under `work_dir` (`region-001`, ... in
     region order), streaming; returns the parts in region order.
@@ -233,7 +245,7 @@ class _Table:
         for index, name in enumerate(header_name(cell) for cell in self.header):
             if name:
                 self.position.setdefault(name, index)  # the first of repeated columns, as the loader
-        problems += header_problems(table, table_from_grid(self.label, [self.header], problems))
+        problems += header_problems(table, table_from_grid(self.label, [self.header], problems))[0]
 
     def rows(self) -> Iterator[tuple[int, Cells]]:
         for row, cells in self._records:
@@ -426,6 +438,17 @@ def _records(path: Path, encoding: str, problems: list[Problem]) -> Iterator[tup
                     yield row, cells
     except csv.Error as error:
         problems.append(unreadable_csv(path.name, error))
+
+
+def _header(path: Path) -> Cells:
+    """A CSV file's first row, read alone; empty when it cannot be read (the loader says why)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            with path.open(encoding=encoding, newline="\n") as file:
+                return next(csv.reader(file), [])
+        except (UnicodeDecodeError, csv.Error):
+            continue
+    return []
 
 
 def _encoding(path: Path) -> str | None:

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from optimizer.errors import Problem, ScenarioError
 from optimizer.io.build import build_scenario
 from optimizer.io.cells import as_text
-from optimizer.io.problems import missing_column, unknown_column
+from optimizer.io.problems import missing_column, unknown_columns
 from optimizer.io.tables import (
     COLUMNS,
     TABLES,
@@ -49,13 +49,14 @@ def load_workbook(path: str | Path) -> Scenario:
     try:
         sheets = {sheet.title.strip().lower(): sheet for sheet in book.worksheets}
         problems: list[Problem] = []
+        warnings: list[Problem] = []
         tables = {
             table: table_from_grid(table, _cells(sheets[table]), problems)
             if table in sheets
             else RawTable.missing(table)
             for table in TABLES
         }
-        policy_raw, key_rows = _read_policy(sheets.get(POLICY_SHEET), problems)
+        policy_raw, key_rows = _read_policy(sheets.get(POLICY_SHEET), problems, warnings)
     finally:
         book.close()
     try:
@@ -66,6 +67,7 @@ def load_workbook(path: str | Path) -> Scenario:
             name=path.stem,
             source=str(path),
             problems=problems,
+            warnings=warnings,
         )
     except ScenarioError as error:
         raise ScenarioError([_locate(p, key_rows) for p in error.problems]) from None
@@ -123,8 +125,11 @@ def _flatten(key: str, value: Any) -> list[tuple[str, Any]]:
     return [(key, value)]
 
 
-def _read_policy(sheet: Worksheet | None, problems: list[Problem]) -> tuple[dict[str, Any], dict[str, int]]:
-    """The policy dict and, for locating problems, `rules.<key>` -> sheet row."""
+def _read_policy(
+    sheet: Worksheet | None, problems: list[Problem], warnings: list[Problem]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The policy dict and, for locating problems, `rules.<key>` -> sheet row. Columns other than
+    key and value (a note) are skipped with a warning."""
     raw: dict[str, Any] = {}
     key_rows: dict[str, int] = {}
     if sheet is None:
@@ -134,9 +139,8 @@ def _read_policy(sheet: Worksheet | None, problems: list[Problem]) -> tuple[dict
     for column in POLICY_COLUMNS:
         if column not in table.columns:
             problems.append(missing_column(POLICY_SHEET, 1, column))
-    for column in table.columns:
-        if column not in POLICY_COLUMNS:
-            problems.append(unknown_column(POLICY_SHEET, 1, column, POLICY_COLUMNS, None))
+    unknown = [column for column in table.columns if column not in POLICY_COLUMNS]
+    warnings += unknown_columns(POLICY_SHEET, [(column, 1, 1) for column in unknown], POLICY_COLUMNS)
     for row, cells in table.rows:
         key, value = cells.get("key"), cells.get("value")
         if is_blank(key) or is_blank(value):

@@ -110,6 +110,18 @@ def drop_column(name: str, column: str) -> Edit:
     return edit
 
 
+def add_column(name: str, column: str, values: dict[int, str] | None = None) -> Edit:
+    """A new last column `column`, blank except `values` (spreadsheet row -> text)."""
+
+    def edit(bundle: Bundle) -> None:
+        rows = grid(bundle, name)
+        rows[0].append(column)
+        for number, row in enumerate(rows[1:], start=2):
+            row.append((values or {}).get(number, ""))
+
+    return edit
+
+
 def append_row(name: str, values: str) -> Edit:
     def edit(bundle: Bundle) -> None:
         grid(bundle, name).append(values.split(","))

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from bundle_edits import (
     Edit,
+    add_column,
     add_policy,
     append_cell,
     append_row,
@@ -61,11 +62,11 @@ CASES = [
         "missing_column",
     ),
     case(
-        "unknown_column",
-        rename_column(T, "volunteer", "volunter"),
-        (T, 1, "volunter"),
-        "did you mean volunteer",
-        "unknown_column",
+        "misspelt_required_column",
+        rename_column(T, "gender", "gendre"),
+        (T, 1, "gender"),
+        "is gendre a misspelling",
+        "missing_column",
     ),
     case(
         "duplicate_column",
@@ -249,6 +250,20 @@ CASES = [
     case("school_lat", set_cell(S, 2, "lat", "95"), (S, 2, "lat"), "-90..90", "bad_value"),
     case("home_lon", set_cell(T, 3, "home_lon", "200"), (T, 3, "home_lon"), "-180..180", "bad_value"),
     case(
+        "requested_term",
+        add_column(T, "requested_term", {3: "2", 5: "4"}),
+        (T, 5, "requested_term"),
+        "a term of 1, 2 or 3 years",
+        "bad_value",
+    ),
+    case(
+        "reserve_leader",
+        add_column(T, "reserve_leader", {4: "是"}),
+        (T, 4, "reserve_leader"),
+        "0 or 1",
+        "bad_value",
+    ),
+    case(
         "new_teacher_period",
         set_cell(T, 6, "new_teacher_period", "3"),
         (T, 6, "new_teacher_period"),
@@ -322,17 +337,17 @@ def test_problems_in_chinese(tmp_path: Path) -> None:
         set_cell(T, 2, "gender", "X"),
         set_cell(T, 6, "teacher_id", "T06"),
         set_cell(T, 6, "school_id", "S9"),
-        rename_column(T, "volunteer", "volunter"),
+        rename_column(S, "establishment", "establishmnet"),
     ):
         edit(bundle)
     problems = problems_of(load_bundle, write(bundle, tmp_path / "bad"))
     assert [p.text("zh") for p in problems] == [
-        "teachers.csv,第 1 行,“volunter”列:未知的列;是否应为 volunteer?",
         "teachers.csv,第 2 行,“gender”列:应为以下之一:F、M,实际为 'X'",
         "teachers.csv,第 6 行,“school_id”列:schools.csv 中没有 school_id 'S9'",
         "teachers.csv,第 7 行,“teacher_id”列:teacher_id 'T06' 重复,首次出现在第 6 行",
+        "schools.csv,第 1 行,“establishment”列:缺少必需的列;establishmnet 列是否为其误写?",
     ]
-    assert [p.code for p in problems] == ["unknown_column", "bad_value", "unknown_reference", "duplicate_id"]
+    assert [p.code for p in problems] == ["bad_value", "unknown_reference", "duplicate_id", "missing_column"]
 
 
 def test_bundle_reports_every_problem_at_once(tmp_path: Path) -> None:
@@ -377,6 +392,7 @@ def _policy_row(path: Path, key: str) -> int:
 def test_workbook_reports_sheet_rows(scenario: Scenario, tmp_path: Path) -> None:
     path = write_workbook(scenario, tmp_path / "bad.xlsx")
     _edit_sheet(path, "teachers", 3, "gender", "X")
+    _edit_sheet(path, "teachers", 4, "requested_term", 7)
     _edit_sheet(path, "schools", 4, "establishment", -1)
     _edit_sheet(path, "demand", 2, "subject", "舞蹈")
     _edit_sheet(path, "pins", 2, "teacher_id", "T99")
@@ -385,6 +401,7 @@ def test_workbook_reports_sheet_rows(scenario: Scenario, tmp_path: Path) -> None
     _edit_sheet(path, "policy", bogus_row, "key", "bogus")
     assert places(problems_of(load_workbook, path)) == [
         ("teachers", 3, "gender"),
+        ("teachers", 4, "requested_term"),
         ("schools", 4, "establishment"),
         ("demand", 2, "subject"),
         ("pins", 2, "teacher_id"),
@@ -409,7 +426,8 @@ def test_workbook_missing_sheet_and_unreadable_file(scenario: Scenario, tmp_path
 def test_document_reports_list_indexes(scenario: Scenario) -> None:
     doc = json.loads(json.dumps(scenario_to_document(scenario)))
     doc["teachers"][0]["other_subjects"] = ["art", "dance"]
-    doc["teachers"][1]["volunter"] = True
+    doc["teachers"][1]["volunter"] = True  # an unknown key: a warning, not a problem
+    doc["teachers"][3]["requested_term"] = 0
     del doc["teachers"][2]["birth_year"]
     doc["teachers"][4]["gender"] = "X"
     doc["schools"][0]["area"] = "city"
@@ -421,8 +439,8 @@ def test_document_reports_list_indexes(scenario: Scenario) -> None:
     assert places(problems) == [
         ("document", None, "extra"),
         ("teachers", 0, "other_subjects"),
-        ("teachers", 1, "volunter"),
         ("teachers", 2, "birth_year"),
+        ("teachers", 3, "requested_term"),
         ("teachers", 4, "gender"),
         ("schools", 0, "area"),
         ("demand", 1, "required"),

@@ -13,6 +13,7 @@ from optimizer.errors import ScenarioError
 from optimizer.generate import CountyParams, generate_county
 from optimizer.io import load_bundle, write_bundle
 from optimizer.io.regions import (
+    bundle_warnings,
     iter_region_scenarios,
     load_region_part,
     region_scenario_name,
@@ -160,9 +161,37 @@ def test_a_wrong_header_is_reported_before_any_row(bundle: Path, tmp_path: Path)
     (tmp_path / "parts").mkdir()
     with pytest.raises(ScenarioError) as error:
         split_bundle(bundle, tmp_path / "parts")
-    assert problems_of(error) == [(T, 1, "school_id"), (T, 1, "school")]
-    assert "did you mean school_id" in error.value.problems[1].en
+    assert problems_of(error) == [(T, 1, "school_id")]
+    assert "is school a misspelling of it?" in error.value.problems[0].en
     assert list((tmp_path / "parts").iterdir()) == []  # an empty folder given stays empty
+    [warning] = bundle_warnings(bundle)
+    assert (warning.file, warning.row, warning.column) == (T, 1, "school")
+    assert "did you mean school_id?" in warning.en
+
+
+def test_staffing_columns_and_unknown_columns_pass_through_the_split(city: Scenario, tmp_path: Path) -> None:
+    teachers = [
+        replace(teacher, reserve_leader=index % 7 == 0, requested_term=index % 4 or None)
+        for index, teacher in enumerate(city.teachers)
+    ]
+    bundle = write_bundle(replace(city, teachers=tuple(teachers)), tmp_path / "city")
+    grid = read_grid(bundle / T)
+    write_grid(bundle / T, [[*grid[0], "备注"], *([*row, "借调"] for row in grid[1:])])
+    whole = load_bundle(bundle)
+    assert [(t.reserve_leader, t.requested_term) for t in whole.teachers][:5] == [
+        (True, None),
+        (False, 1),
+        (False, 2),
+        (False, 3),
+        (False, None),
+    ]
+    parts = split_bundle(bundle, tmp_path / "parts")
+    loaded = [load_region_part(part) for part in parts]
+    assert loaded == list(iter_region_scenarios(whole))
+    assert {(w.file, w.row, w.column) for part in loaded for w in part.warnings} == {(T, 1, "备注")}
+    assert bundle_warnings(bundle) == whole.warnings == loaded[0].warnings
+    write_grid(bundle / T, read_grid(bundle / T), encoding="gb18030")  # the header is read alone
+    assert bundle_warnings(bundle) == whole.warnings
 
 
 def test_a_region_without_teachers_is_reported(bundle: Path, tmp_path: Path) -> None:
