@@ -1,7 +1,8 @@
 """Scenario input and output: a CSV bundle folder, an .xlsx workbook or a JSON document.
 
 Every format becomes raw tables, validated in one place (`build.py`); a bad input raises
-ScenarioError listing every problem with its file, row and column.
+ScenarioError listing every problem with its file, row and column. A column the loader does not
+know is skipped, and named in the scenario's `warnings`.
 """
 
 from __future__ import annotations
