@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from optimizer.outcome import Outcome
-from optimizer.plan import Plan, RuleRow, Summary
+from optimizer.plan import Move, Plan, RuleRow, Summary
 from optimizer.rules import all_rules, figures
 from optimizer.scenario import Scenario
 
@@ -58,11 +58,20 @@ def summarize(
 
 
 def with_reasons(scenario: Scenario, plan: Plan) -> Plan:
-    """The plan with each move's `reason`: the ids of the rules the move serves, `;`-separated,
-    decisive ones (an HR decision) first, then in the registry's order."""
+    """The plan with each move's, exchange's and hire's `reason`: the ids of the rules it serves,
+    `;`-separated, decisive ones (an HR decision) first, then in the registry's order."""
     rules = sorted(all_rules(), key=lambda rule: not rule.decisive)
-    moves = [
-        replace(move, reason=";".join(rule.id for rule in rules if rule.serves(scenario, teacher, move)))
-        for teacher, move in Outcome(scenario, plan).moves
-    ]
-    return Plan(tuple(moves))
+
+    def reasoned(move: Move) -> Move:
+        teacher = scenario.teacher_by_id[move.teacher_id]
+        return replace(move, reason=";".join(r.id for r in rules if r.serves(scenario, teacher, move)))
+
+    return replace(
+        plan,
+        moves=tuple(reasoned(move) for move in plan.moves),
+        exchanges=tuple(reasoned(move) for move in plan.exchanges),
+        hires=tuple(
+            replace(hire, reason=";".join(r.id for r in rules if r.serves_hire(scenario, hire)))
+            for hire in plan.hires
+        ),
+    )

@@ -106,6 +106,7 @@ class School:
     lat: float | None = None
     lon: float | None = None
     district: str = ""
+    """The 学区 (school district) the school belongs to; 走教 stays inside one (rule `itinerant`)."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,18 @@ class Scenario:
                 if teacher.role == "teacher":
                     counts[(school_id, teacher.subject)] += 1
         return counts
+
+    @cached_property
+    def _subjects_demanded(self) -> dict[str, tuple[str, ...]]:
+        subjects: dict[str, list[str]] = {s.school_id: [] for s in self.schools}
+        for (school_id, subject), required in sorted(self.demand.items()):
+            if required > 0:
+                subjects[school_id].append(subject)
+        return {school_id: tuple(found) for school_id, found in subjects.items()}
+
+    def subjects_demanded(self, school_id: str) -> tuple[str, ...]:
+        """The subjects the school requires teachers of (`demand.csv`), in code order."""
+        return self._subjects_demanded[school_id]
 
     def shortage(self, school_id: str, subject: str) -> int:
         required = self.demand.get((school_id, subject), 0)

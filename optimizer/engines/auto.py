@@ -50,7 +50,6 @@ def run(
             objective=solver.ObjectiveValue(),
             bound=bound,
             bound_source=source,
-            chosen=solver.BooleanValue,
             value=solver.Value,
             seconds=seconds,
         )
@@ -71,7 +70,6 @@ def _warm_finished(builder: ModelBuilder, warm: MipRun, seconds: float) -> Run:
         objective=warm.objective,
         bound=bound,
         bound_source=source,
-        chosen=lambda var: bool(values[var.Index()]),
         value=lambda var: values[var.Index()],
         seconds=seconds,
     )
@@ -115,5 +113,5 @@ def report_warm_start(
     if listeners.progress is not None:
         listeners.progress(time.monotonic() - started, figure, lower)
     if listeners.on_solution is not None:
-        plan = plan_from(builder, lambda var: bool(values[var.Index()]))
+        plan = plan_from(builder, lambda var: values[var.Index()])
         listeners.on_solution(plan, figure, figure if lower is None else lower)

@@ -70,7 +70,7 @@ class _SolutionCallback(cp_model.CpSolverSolutionCallback):
         if self.listeners.progress is not None:
             self.listeners.progress(time.monotonic() - self.started, objective, bound)
         if self.listeners.on_solution is not None:
-            self.listeners.on_solution(plan_from(self.builder, self.BooleanValue), objective, bound)
+            self.listeners.on_solution(plan_from(self.builder, self.Value), objective, bound)
         if self.stop_at is not None and self.ObjectiveValue() <= self.stop_at:
             self.StopSearch()
 
@@ -114,7 +114,6 @@ def run(
             objective=solver.ObjectiveValue(),
             bound=solver.BestObjectiveBound(),
             bound_source="cp-sat",
-            chosen=solver.BooleanValue,
             value=solver.Value,
             seconds=seconds,
         )
@@ -135,11 +134,10 @@ def finished(
     objective: float,
     bound: float | None,
     bound_source: str,
-    chosen: Callable[[cp_model.IntVar], bool],
     value: Callable[[cp_model.IntVar], int],
     seconds: float,
 ) -> Run:
-    """The run's figures in cost units from a solution's values (`chosen`, `value`), its
+    """The run's figures in cost units from a solution's values (`value`), its
     objective and the best bound known, in the model's units; a proof makes the objective its
     own bound."""
     if proved:
@@ -147,7 +145,7 @@ def finished(
     optimal = proved or (bound is not None and objective <= bound)
     return Run(
         status="optimal" if optimal else "feasible",
-        plan=plan_from(builder, chosen),
+        plan=plan_from(builder, value),
         objective=objective / COST_SCALE,
         bound=None if bound is None else min(bound, objective) / COST_SCALE,
         seconds=seconds,

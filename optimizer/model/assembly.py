@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from optimizer.model.builder import BuilderOptions, ModelBuilder
 from optimizer.model.candidates import Gate, enumerate_candidates
 from optimizer.options import ModelEdits
-from optimizer.plan import Move, Plan
+from optimizer.plan import Hire, ItinerantAssignment, Move, Plan
 from optimizer.scenario import Scenario
 
 
@@ -73,26 +73,52 @@ def add_change_costs(builder: ModelBuilder, previous: Plan, weight: float) -> No
 
 
 def add_hint(builder: ModelBuilder, hint: Plan) -> None:
-    """Every candidate variable hinted: 1 for the plan's moves, 0 for the rest."""
+    """Every decision variable hinted: the plan's moves, exchanges, hires and 走教; 0 for the rest."""
     for candidate, variable in zip(builder.candidates, builder.x, strict=True):
         move = hint.move_of(candidate.teacher_id)
         chosen = move is not None and (move.to_school, move.subject) == (candidate.to_school, candidate.post)
         builder.model.add_hint(variable, chosen)
+    exchanges = {(m.teacher_id, m.to_school, m.subject) for m in hint.exchanges}
+    for exchange in builder.exchanges:
+        chosen = (exchange.teacher_id, exchange.to_school, exchange.subject) in exchanges
+        builder.model.add_hint(exchange.variable, chosen)
+    hired = {(h.school_id, h.subject, h.kind): h.posts for h in hint.hires}
+    for hire in builder.hires:
+        builder.model.add_hint(hire.variable, hired.get((hire.school_id, hire.subject, hire.kind), 0))
+    itinerant = {(a.teacher_id, a.school_id, a.subject) for a in hint.itinerant}
+    for assignment in builder.itinerant:
+        chosen = (assignment.teacher_id, assignment.school_id, assignment.subject) in itinerant
+        builder.model.add_hint(assignment.variable, chosen)
 
 
-def plan_from(builder: ModelBuilder, value: Callable[[cp_model.IntVar], bool]) -> Plan:
-    """The moves whose variable `value` says is chosen (a solver's or a callback's values), each
-    with the term a rule stamped on its candidate (`ModelBuilder.term_years`)."""
-    return Plan(
-        tuple(
-            Move(
-                teacher_id=candidate.teacher_id,
-                from_school=candidate.from_school,
-                to_school=candidate.to_school,
-                subject=candidate.post,
-                term_years=builder.term_years[candidate.index],
-            )
-            for candidate, variable in zip(builder.candidates, builder.x, strict=True)
-            if value(variable)
+def plan_from(builder: ModelBuilder, value: Callable[[cp_model.IntVar], int]) -> Plan:
+    """The plan a solution's values (`value`: a solver's or a callback's) choose: the moves, each
+    with the term a rule stamped on its candidate (`ModelBuilder.term_years`), the exchanges, the
+    hires and the 走教 assignments."""
+    moves = tuple(
+        Move(
+            teacher_id=candidate.teacher_id,
+            from_school=candidate.from_school,
+            to_school=candidate.to_school,
+            subject=candidate.post,
+            term_years=builder.term_years[candidate.index],
         )
+        for candidate, variable in zip(builder.candidates, builder.x, strict=True)
+        if value(variable)
     )
+    exchanges = tuple(
+        Move(e.teacher_id, e.from_school, e.to_school, e.subject, e.term_years, kind="exchange")
+        for e in builder.exchanges
+        if value(e.variable)
+    )
+    hires = tuple(
+        Hire(h.school_id, h.subject, posts, h.kind)
+        for h in builder.hires
+        if (posts := int(value(h.variable))) > 0
+    )
+    itinerant = tuple(
+        ItinerantAssignment(a.teacher_id, a.home_school, a.school_id, a.subject, a.share)
+        for a in builder.itinerant
+        if value(a.variable)
+    )
+    return Plan(moves, exchanges, hires, itinerant)

@@ -4,12 +4,18 @@ The builder owns the variables and the objective; rules describe their instances
 `at_least`, `at_most`, `forbid` and `add_cost`, and the builder makes each hard (optionally
 guarded by an assumption literal, for conflict sets) or elastic (a shortfall variable paying the
 rule's weight). Costs are integers: weights × COST_SCALE, rounded.
+
+Staffing decisions other than moves (hires, exchanges, 走教) are variables their rules make; a
+rule registers them (`add_hire`, `add_exchange`, `add_itinerant`) so that the headcounts, the
+posts and the covered shares every other rule reads count them, and the plan is read back with
+them. Rules that add staff are built before the rules that read staff (`optimizer.rules`' order).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TypedDict
 
 from ortools.sat.python import cp_model
@@ -19,8 +25,45 @@ from optimizer.model.candidates import Candidate
 from optimizer.scenario import Scenario
 
 COST_SCALE = 100
+POST_UNITS = 100
+"""A post in `covered` counts this many units, so that a 走教 share of 0.5 is 50 units."""
 # An integer linear expression over the model's variables; a sum over no moves is the int 0.
 LinearExpr = cp_model.LinearExpr | int
+
+
+@dataclass(frozen=True)
+class HireDecision:
+    """New teachers for `subject` at `school_id` (`open` or `special`), as many as `variable`."""
+
+    school_id: str
+    subject: str
+    kind: str
+    most: int
+    variable: cp_model.IntVar
+
+
+@dataclass(frozen=True)
+class ExchangeDecision:
+    """A teacher going from `from_school` to `to_school`'s `subject` post for `term_years`."""
+
+    teacher_id: str
+    from_school: str
+    to_school: str
+    subject: str
+    term_years: int
+    variable: cp_model.IntVar
+
+
+@dataclass(frozen=True)
+class ItinerantDecision:
+    """A teacher of `home_school` teaching `share` of a `subject` post at `school_id`."""
+
+    teacher_id: str
+    home_school: str
+    school_id: str
+    subject: str
+    share: float
+    variable: cp_model.IntVar
 
 
 class BuilderOptions(TypedDict, total=False):
@@ -65,6 +108,13 @@ class ModelBuilder:
         self.into: dict[str, list[int]] = defaultdict(list)
         self.into_post: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.out_of_subject: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.hires: list[HireDecision] = []
+        self.exchanges: list[ExchangeDecision] = []
+        self.itinerant: list[ItinerantDecision] = []
+        self._staff_terms: dict[str, list[LinearExpr]] = defaultdict(list)
+        self._post_terms: dict[tuple[str, str], list[LinearExpr]] = defaultdict(list)
+        self._share_terms: dict[tuple[str, str], list[LinearExpr]] = defaultdict(list)
+        self._exchanges_of: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for c in self.candidates:
             teacher = scenario.teacher_by_id[c.teacher_id]
             self.by_teacher[c.teacher_id].append(c.index)
@@ -89,16 +139,123 @@ class ModelBuilder:
     def arrivals(self, school_id: str) -> LinearExpr:
         return self.total(self.into.get(school_id, ()))
 
+    def exchanged(self, teacher_id: str) -> LinearExpr:
+        """1 if the teacher goes on an exchange (跟岗), else 0."""
+        return sum(self._exchanges_of.get(teacher_id, ()), start=0)
+
     def headcount_after(self, school_id: str) -> LinearExpr:
-        return self.scenario.headcount(school_id) + self.arrivals(school_id) - self.departures(school_id)
+        """Staff after moves, exchanges and hires."""
+        return (
+            self.scenario.headcount(school_id)
+            + self.arrivals(school_id)
+            - self.departures(school_id)
+            + sum(self._staff_terms.get(school_id, ()), start=0)
+        )
 
     def subject_after(self, school_id: str, subject: str) -> LinearExpr:
-        """Classroom teachers of `subject` at the school after the moves (posts filled)."""
+        """Classroom teachers of `subject` at the school after moves, exchanges and hires."""
         return (
             self.scenario.subject_headcount[(school_id, subject)]
             + self.total(self.into_post.get((school_id, subject), ()))
             - self.total(self.out_of_subject.get((school_id, subject), ()))
+            + sum(self._post_terms.get((school_id, subject), ()), start=0)
         )
+
+    def covered(self, school_id: str, subject: str) -> LinearExpr:
+        """Posts of `subject` taught at the school after the plan, in POST_UNITS (走教 shares in)."""
+        return POST_UNITS * self.subject_after(school_id, subject) + sum(
+            self._share_terms.get((school_id, subject), ()), start=0
+        )
+
+    def changes_staff(self, school_id: str) -> bool:
+        """Whether any decision can change the school's headcount."""
+        return bool(
+            self.into.get(school_id) or self.out_of.get(school_id) or self._staff_terms.get(school_id)
+        )
+
+    def changes_post(self, school_id: str, subject: str) -> bool:
+        """Whether any decision can change what the school has taught in `subject`."""
+        key = (school_id, subject)
+        return bool(
+            self.into_post.get(key)
+            or self.out_of_subject.get(key)
+            or self._post_terms.get(key)
+            or self._share_terms.get(key)
+        )
+
+    def could_leave(self, school_id: str, subject: str) -> int:
+        """At most how many of the school's `subject` posts the decisions made so far could vacate."""
+        leaving = {self.candidates[i].teacher_id for i in self.out_of_subject.get((school_id, subject), ())}
+        teacher_by_id = self.scenario.teacher_by_id
+        going = [(e.teacher_id, e.from_school) for e in self.exchanges]
+        going += [(a.teacher_id, a.home_school) for a in self.itinerant]
+        for teacher_id, home in going:
+            teacher = teacher_by_id[teacher_id]
+            if home == school_id and teacher.role == "teacher" and teacher.subject == subject:
+                leaving.add(teacher_id)
+        return min(len(leaving), self.scenario.subject_headcount[(school_id, subject)])
+
+    def most_joining(self, school_id: str) -> int:
+        """At most how many staff the decisions made so far could add to the school."""
+        hires = sum(h.most for h in self.hires if h.school_id == school_id)
+        return self.could_arrive(school_id) + hires
+
+    def could_depart(self, school_id: str) -> int:
+        """At most how many staff the moves and exchanges made so far could take from the school."""
+        leaving = {self.candidates[i].teacher_id for i in self.out_of.get(school_id, ())}
+        leaving |= {e.teacher_id for e in self.exchanges if e.from_school == school_id}
+        return len(leaving)
+
+    def could_go(self, teacher_id: str) -> bool:
+        """Whether a move or an exchange made so far could take the teacher away."""
+        return bool(self.by_teacher.get(teacher_id) or self._exchanges_of.get(teacher_id))
+
+    def could_arrive(self, school_id: str) -> int:
+        """At most how many teachers the moves and exchanges made so far could bring to the school."""
+        arriving = {self.candidates[i].teacher_id for i in self.into.get(school_id, ())}
+        arriving |= {e.teacher_id for e in self.exchanges if e.to_school == school_id}
+        return len(arriving)
+
+    # -- staffing decisions other than moves ----------------------------------------------------
+
+    def add_hire(self, school_id: str, subject: str, kind: str, most: int) -> cp_model.IntVar:
+        """Up to `most` new teachers of `subject` at the school: on its staff and in its posts."""
+        variable = self.model.new_int_var(0, most, f"hire[{school_id}/{subject}/{kind}]")
+        self.hires.append(HireDecision(school_id, subject, kind, most, variable))
+        self._staff_terms[school_id].append(variable)
+        self._post_terms[(school_id, subject)].append(variable)
+        return variable
+
+    def add_exchange(
+        self, teacher_id: str, from_school: str, to_school: str, subject: str, term_years: int
+    ) -> cp_model.IntVar:
+        """A possible exchange: the teacher leaves their post at `from_school` for `subject` at
+        `to_school`; at most one move or exchange per teacher (see `finish`)."""
+        variable = self.model.new_bool_var(f"exchange[{teacher_id}->{to_school}/{subject}]")
+        self.exchanges.append(
+            ExchangeDecision(teacher_id, from_school, to_school, subject, term_years, variable)
+        )
+        self._exchanges_of[teacher_id].append(variable)
+        self._staff_terms[from_school].append(-variable)
+        self._staff_terms[to_school].append(variable)
+        teacher = self.scenario.teacher_by_id[teacher_id]
+        if teacher.role == "teacher":
+            self._post_terms[(from_school, teacher.subject)].append(-variable)
+        self._post_terms[(to_school, subject)].append(variable)
+        return variable
+
+    def add_itinerant(
+        self, teacher_id: str, home_school: str, school_id: str, subject: str, share: float
+    ) -> cp_model.IntVar:
+        """A possible 走教 assignment: `share` of a post taught at `school_id`, taken from the
+        teacher's own post at home (the teacher stays on the home school's staff)."""
+        variable = self.model.new_bool_var(f"itinerant[{teacher_id}->{school_id}/{subject}]")
+        self.itinerant.append(ItinerantDecision(teacher_id, home_school, school_id, subject, share, variable))
+        units = round(share * POST_UNITS)
+        home_subject = self.scenario.teacher_by_id[teacher_id].subject
+        self._share_terms[(school_id, subject)].append(units * variable)
+        self._share_terms[(home_school, home_subject)].append(-units * variable)
+        return variable
 
     def int_var(self, low: int, high: int, equal_to: LinearExpr) -> cp_model.IntVar:
         """A bounded integer variable constrained to equal `equal_to`."""
@@ -196,10 +353,13 @@ class ModelBuilder:
             self.cost_terms.append((coefficient, expr))
 
     def finish(self) -> None:
-        """One move per teacher at most; then the objective."""
-        for indices in self.by_teacher.values():
-            if len(indices) > 1:
-                self.model.add_at_most_one(self.x[i] for i in indices)
+        """One move or exchange per teacher at most; then the objective."""
+        exchange_only = [t for t in self._exchanges_of if t not in self.by_teacher]
+        for teacher_id in [*self.by_teacher, *exchange_only]:
+            choices = [self.x[i] for i in self.by_teacher.get(teacher_id, ())]
+            choices += self._exchanges_of.get(teacher_id, [])
+            if len(choices) > 1:
+                self.model.add_at_most_one(choices)
         self.model.minimize(self.cost())
 
     def cost(self) -> LinearExpr:

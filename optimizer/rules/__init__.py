@@ -3,15 +3,18 @@
 Each module in `RULE_MODULES` has a `RULE` (an `optimizer.rules.base.Rule`): its parameters, how it
 builds itself into the model, how it checks a plan, the reasons a move serves it, its relaxations
 and its sentences. Nothing outside this package names a rule: policy defaults, the report, the
-page's form and the API's schema iterate over `all_rules()`. The order is SPEC's table; the model is
-built in this order, so it is part of what makes a plan reproducible.
+page's form and the API's schema iterate over `all_rules()`. The order is SPEC's table, with the rules
+that add staff (exchange, 走教, hires) before the rules that read staff; the model is built in this
+order, so it is part of what makes a plan reproducible.
 
 A rule that is not shipped (a county's own, or one a test writes) joins with `register`.
 
 SPEC's derived notions that the rest of the program asks about — whether a teacher may be moved
 out this year (`standing`, `is_eligible`), sending and receiving schools (`is_sending`,
 `is_receiving`), retirement ages, the rotation minimum, subject priorities, the term a move gets
-(`term_years`), the shortage posts (`shortage_posts`), a plan's figures (`figures`) — are
+(`term_years`), the shortage posts (`shortage_posts`), every school × subject before and after a
+plan (`coverage_posts`), who heads each school after it (`leaders_after`), a plan's figures
+(`figures`) — are
 answered here by the rule that owns each, so nothing outside this package reads a rule's
 parameters.
 """
@@ -28,8 +31,10 @@ from optimizer.errors import Problem
 from optimizer.outcome import Outcome
 from optimizer.policy import Policy, RuleParams, checked_policy, example_override, merged_policy
 from optimizer.rules.base import GateRule, Rule
+from optimizer.rules.coverage import Post, coverage_posts
 from optimizer.rules.direction import is_receiving
 from optimizer.rules.eligibility import exempt_from_age, is_eligible, retirement_age, standing
+from optimizer.rules.leadership import leaders_after
 from optimizer.rules.rotation_quota import is_sending, rotation_minimum
 from optimizer.rules.shortage import RULE as _SHORTAGE
 from optimizer.rules.shortage import subject_priorities
@@ -42,12 +47,17 @@ RULE_MODULES = (
     "backbone_share",
     "direction",
     "subject_fit",
+    "exchange",
+    "itinerant",
+    "recruitment",
     "shortage",
+    "coverage",
     "capacity",
     "staffing_balance",
     "backbone_presence",
     "degree_balance",
     "principal_rotation",
+    "leadership",
     "new_teacher_bundle",
     "title_priority",
     "preferences",
@@ -57,8 +67,10 @@ RULE_MODULES = (
 
 __all__ = [
     "GateRule",
+    "Post",
     "Rule",
     "all_rules",
+    "coverage_posts",
     "declarations",
     "default_policy",
     "example",
@@ -68,6 +80,7 @@ __all__ = [
     "is_eligible",
     "is_receiving",
     "is_sending",
+    "leaders_after",
     "merge_policy",
     "policy_from_dict",
     "register",

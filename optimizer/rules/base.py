@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.params import Param
-from optimizer.plan import Move, Plan, RuleRow
+from optimizer.plan import Hire, Move, Plan, RuleRow
 from optimizer.policy import Policy, RuleParams
 from optimizer.scenario import Scenario, School, Teacher
 
@@ -50,6 +50,10 @@ class Rule:
 
     def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
         """Whether `move` of `teacher` serves this rule: the plan lists the rule among its reasons."""
+        return False
+
+    def serves_hire(self, scenario: Scenario, hire: Hire) -> bool:
+        """Whether `hire` serves this rule: the recruitment plan lists the rule among its reasons."""
         return False
 
     def figures(self, scenario: Scenario, outcome: Outcome) -> dict[str, float]:

@@ -3,7 +3,7 @@ at one school rotate between urban and rural schools, and per region the share o
 principals aged ≤ `young_age` is at least `young_rural_share` (rounded up). Source: 000.
 
 Each leader due to rotate is one instance (a move anywhere counts). The young-principal share
-counts principals (not vice-principals) at rural schools after the moves.
+counts principals and vice-principals (含副校长, seed 000) at rural schools after the moves.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from optimizer.policy import as_fraction, ceil_share
 from optimizer.rules.base import Rule, row, teacher_moves_row
 from optimizer.rules.eligibility import is_eligible
 from optimizer.rules.rotation_quota import pct
-from optimizer.scenario import Scenario, Teacher
+from optimizer.scenario import PRINCIPAL_ROLES, Scenario, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
@@ -79,8 +79,9 @@ class PrincipalRotation(Rule):
             region,
             share,
             "share",
-            f"{region}:乡村学校 {age} 岁及以下校长占比不低于 {pct(share)}",
-            f"{region}: at least {pct(share)} of rural principals are aged {age} or younger",
+            f"{region}:乡村学校 {age} 岁及以下校长(含副校长)占比不低于 {pct(share)}",
+            f"{region}: at least {pct(share)} of rural principals and vice-principals are aged "
+            f"{age} or younger",
         )
 
     def build(self, builder: ModelBuilder) -> None:
@@ -94,18 +95,16 @@ class PrincipalRotation(Rule):
         fraction = as_fraction(scenario.policy.rule(self.id)["young_rural_share"])
         for region in scenario.regions:
             rural = self.rural_ids(scenario, region)
-            principals = [
-                t for school_id in rural for t in scenario.staff_at[school_id] if t.role == "principal"
-            ]
+            principals = [t for school_id in rural for t in scenario.staff_at[school_id] if t.is_principal]
             arriving = [
                 c
                 for c in builder.candidates
-                if c.post == "principal" and c.to_school in rural and c.from_school not in rural
+                if c.post in PRINCIPAL_ROLES and c.to_school in rural and c.from_school not in rural
             ]
             leaving = [
                 c
                 for c in builder.candidates
-                if c.post == "principal" and c.from_school in rural and c.to_school not in rural
+                if c.post in PRINCIPAL_ROLES and c.from_school in rural and c.to_school not in rural
             ]
             if not principals and not arriving:
                 continue
@@ -143,7 +142,7 @@ class PrincipalRotation(Rule):
                 t
                 for school_id in sorted(self.rural_ids(scenario, region))
                 for t in outcome.staff_after[school_id]
-                if t.role == "principal"
+                if t.is_principal
             ]
             if not principals:
                 continue
@@ -159,9 +158,10 @@ class PrincipalRotation(Rule):
                     target=required,
                     achieved=len(young),
                     shortfall=missing,
-                    zh=f"{region}:乡村学校校长 {len(principals)} 人,{params['young_age']} 岁及以下 "
+                    zh=f"{region}:乡村学校校长(含副校长){len(principals)} 人,{params['young_age']} 岁及以下 "
                     f"{len(young)} 人(应至少 {required} 人,{pct(params['young_rural_share'])})",
-                    en=f"{region}: {len(young)} of {len(principals)} rural principals are aged "
+                    en=f"{region}: {len(young)} of {len(principals)} rural principals and vice-principals "
+                    "are aged "
                     f"{params['young_age']} or younger (at least {required}, "
                     f"{pct(params['young_rural_share'])})",
                     involved=young,

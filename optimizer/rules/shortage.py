@@ -2,15 +2,19 @@
 
 Source: 000, 001, 003. Shortage subjects (紧缺学科: music, PE, art, English, IT, science,
 psychology) weigh more: one unfilled post costs weight × priority (priority 1 when not listed).
-Hard mode requires every shortage of every receiving school to be filled.
+Hard mode requires every shortage of every receiving school to be filled. A post counts filled
+when it is taught whole: by a teacher who moves or comes on exchange, a hire, or 走教 shares that
+add up to a post (`Outcome.covered`); a part of a post left open counts as a post short.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from math import ceil
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Instance
+from optimizer.model.builder import POST_UNITS
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Move, Plan, RuleRow
@@ -25,6 +29,11 @@ if TYPE_CHECKING:
 
 
 RULE_ID = "shortage"
+
+
+def posts_short(required: int, covered: float) -> int:
+    """Posts still short when `covered` of `required` are taught (a part left open is a post)."""
+    return ceil(round(max(0.0, required - covered), 6))
 
 
 def subject_priorities(policy: Policy) -> Mapping[str, float]:
@@ -68,7 +77,7 @@ class Shortage(Rule):
         posts = self.posts(scenario)
         total = sum(short for _, _, _, short in posts)
         left = {
-            (school_id, subject): max(0, required - outcome.subject_after(school_id, subject))
+            (school_id, subject): posts_short(required, outcome.covered(school_id, subject))
             for school_id, subject, required, _ in posts
         }
         weighted_total = sum(self.unit_weight(scenario, subject) * short for _, subject, _, short in posts)
@@ -99,8 +108,9 @@ class Shortage(Rule):
             )
             builder.at_least(
                 instance,
-                builder.subject_after(school_id, subject),
-                required,
+                builder.covered(school_id, subject),
+                POST_UNITS * required,
+                unit=POST_UNITS,
                 max_shortfall=required,
                 weight=self.unit_weight(scenario, subject),
             )
@@ -109,12 +119,16 @@ class Shortage(Rule):
         outcome = Outcome(scenario, plan)
         rows = []
         for school_id, subject, required, short in self.posts(scenario):
-            after = outcome.subject_after(school_id, subject)
-            remaining = max(0, required - after)
+            after = outcome.covered(school_id, subject)
+            remaining = posts_short(required, after)
             arrivals = tuple(
-                t.teacher_id for t, m in outcome.moves if m.to_school == school_id and m.subject == subject
+                m.teacher_id
+                for m in (*plan.moves, *plan.exchanges)
+                if m.to_school == school_id and m.subject == subject
             )
             name_zh = SUBJECT_NAMES_ZH.get(subject, subject)
+            hired = sum(h.posts for h in plan.hires if (h.school_id, h.subject) == (school_id, subject))
+            hired_zh, hired_en = (f"、招聘 {hired} 人", f", {hired} hired") if hired else ("", "")
             rows.append(
                 row(
                     self.id,
@@ -125,9 +139,10 @@ class Shortage(Rule):
                     achieved=after,
                     shortfall=remaining,
                     zh=f"{school_id} {name_zh}:需 {required} 人,原缺 {short} 人,调入 "
-                    f"{len(arrivals)} 人后{f'仍缺 {remaining} 人' if remaining else '已补足'}",
+                    f"{len(arrivals)} 人{hired_zh}后{f'仍缺 {remaining} 人' if remaining else '已补足'}",
                     en=f"{school_id} {subject}: {required} required, {short} short before, "
-                    f"{len(arrivals)} arriving; " + (f"still {remaining} short" if remaining else "filled"),
+                    f"{len(arrivals)} arriving{hired_en}; "
+                    + (f"still {remaining} short" if remaining else "filled"),
                     involved=arrivals,
                     weight=self.unit_weight(scenario, subject),
                 )

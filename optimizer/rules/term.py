@@ -1,5 +1,7 @@
-"""term: a rotation lasts `term_years` (1-3); teachers whose term ends this year free their post at
-the receiving school and return to the sending school. Source: national 2014 opinion.
+"""term: a rotation lasts `term_years` (1-3), each move between `min_term` and `max_term`; a teacher's
+`requested_term` (支教 for one year; the one rural year a senior title needs) is honoured when it is
+within them. Teachers whose term ends this year free their post at the receiving school and return
+to the sending school. Source: national 2014 opinion, 001.
 
 The return is applied before planning (Scenario.home_school), so this rule adds no constraint; it
 stamps the term on every candidate move and reports the terms and the returns it assumed.
@@ -13,7 +15,7 @@ from optimizer.params import Param
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import Policy
 from optimizer.rules.base import Rule, row
-from optimizer.scenario import ROTATION_TERM, Scenario
+from optimizer.scenario import ROTATION_TERM, Scenario, Teacher
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
@@ -23,8 +25,21 @@ RULE_ID = "term"
 
 
 def term_years(policy: Policy) -> int:
-    """The term a move gets: `term_years` of this rule."""
+    """The term a move gets unless the teacher asks for another: `term_years` of this rule."""
     return int(policy.rule(RULE_ID)["term_years"])
+
+
+def term_range(policy: Policy) -> tuple[int, int]:
+    params = policy.rule(RULE_ID)
+    return int(params["min_term"]), int(params["max_term"])
+
+
+def term_of(policy: Policy, teacher: Teacher) -> int:
+    """The teacher's requested term when the policy allows it, else `term_years` within the range."""
+    low, high = term_range(policy)
+    if teacher.requested_term is not None and low <= teacher.requested_term <= high:
+        return teacher.requested_term
+    return min(high, max(low, term_years(policy)))
 
 
 class Term(Rule):
@@ -44,15 +59,26 @@ class Term(Rule):
             maximum=3,
             meaning=ROTATION_TERM,
         ),
+        Param("min_term", 1, "integer", "最短期限", "Shortest term", "年", "years", minimum=1, maximum=3),
+        Param("max_term", 3, "integer", "最长期限", "Longest term", "年", "years", minimum=1, maximum=3),
     )
 
     def build(self, builder: ModelBuilder) -> None:
-        """No constraint (returns are settled in the scenario): every move gets the term."""
-        builder.term_years = [term_years(builder.scenario.policy)] * len(builder.candidates)
+        """No constraint (returns are settled in the scenario): every move gets its term."""
+        policy, teachers = builder.scenario.policy, builder.scenario.teacher_by_id
+        builder.term_years = [term_of(policy, teachers[c.teacher_id]) for c in builder.candidates]
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
-        term = term_years(scenario.policy)
-        wrong = tuple(m.teacher_id for m in plan.moves if m.term_years != term)
+        policy = scenario.policy
+        term, (low, high) = term_years(policy), term_range(policy)
+        wrong = tuple(
+            m.teacher_id
+            for m in plan.moves
+            if m.term_years != term_of(policy, scenario.teacher_by_id[m.teacher_id])
+        )
+        requested = sum(
+            scenario.teacher_by_id[m.teacher_id].requested_term == m.term_years != term for m in plan.moves
+        )
         rows = [
             row(
                 self.id,
@@ -63,9 +89,16 @@ class Term(Rule):
                 achieved=term,
                 shortfall=len(wrong),
                 involved=wrong,
-                zh=f"交流期限 {term} 年" + (f";{len(wrong)} 人期限不符" if wrong else ""),
-                en=f"rotation term {term} years"
-                + (f"; {len(wrong)} moves with another term" if wrong else ""),
+                zh=f"交流期限 {term} 年(允许 {low}-{high} 年)"
+                + (f";{requested} 人按本人申请的期限" if requested else "")
+                + (f";{len(wrong)} 人期限不符(超出范围或未按申请)" if wrong else ""),
+                en=f"rotation term {term} years ({low}-{high} allowed)"
+                + (f"; {requested} moves at the term the teacher asked for" if requested else "")
+                + (
+                    f"; {len(wrong)} moves with a term outside the range or not the one asked for"
+                    if wrong
+                    else ""
+                ),
             )
         ]
         for region in scenario.regions:
