@@ -1,9 +1,9 @@
 """CP-SAT alone on an assembled model: the run's figures in cost units, its elastic shortfalls by
 instance label, and each improving plan reported to the listeners."""
 
-import pytest
-
 from __future__ import annotations
+
+import pytest
 
 from optimizer.engines import cpsat
 from optimizer.model.assembly import build_model
