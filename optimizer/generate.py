@@ -7,7 +7,9 @@ function of (params, region index) alone: a province is written region by region
 pool, without ever holding it whole (`write_generated_bundle`). The proportions are
 the ones county HR sections know: a few large urban schools and many small village schools,
 shortages of music / PE / art teachers in the countryside, about 10 % backbone teachers (骨干),
-an eligible pool from which the 10 % quota can be met under the default caps.
+an eligible pool from which the 10 % quota can be met under the default caps, one principal and
+one or two vice-principals per school, a reserve leader (后备干部) per two schools, and 学区 of a
+few neighbouring schools (a town and its villages) within 走教 distance.
 """
 
 from __future__ import annotations
@@ -110,6 +112,9 @@ BACKBONE_AREA_WEIGHT = {"urban": 1.6, "town": 1.0, "rural": 0.5}
 SENIOR_TITLE_SHARE = {"urban": 0.45, "town": 0.35, "rural": 0.2}
 YEARS_AT_SCHOOL_MEAN = 7.0  # exponential: 30-40 % of teachers have 6 years or more
 CONTRACT_PERIOD_YEARS = 3  # 聘期: new teachers are in period 1 for 3 years, then period 2
+RESERVE_AGES = (35, 50)  # 后备干部 are mid-career
+RESERVE_MERIT_WEIGHT = 8.0  # a backbone or 高级 teacher is that much likelier to be one
+VOLUNTEER_TERM_SHARE = 0.3  # volunteers who ask for a short term (1 or 2 years)
 
 REGION_NAMES = ("青山县", "临河县", "石桥县", "安平县", "南溪县", "北塘县", "东坪县", "西岭县")
 PLACE_FIRST = "青白黄金龙双清长新高永太红大柳桃凤杨马花"
@@ -122,6 +127,8 @@ GIVEN_ANY = "文晓佳子海春新志国小亚玉永思"
 EXEMPT_YOUNG_F = ("孕期", "哺乳期")
 EXEMPT_OTHER = ("重病", "照顾老人", "伤残")
 KM_PER_DEGREE = 111.0
+URBAN_DISTRICT_SIZE = 4  # urban schools per 学区 (城区第一学区 ...)
+VILLAGE_MAX_KM = 7.0  # a village school lies 2-7 km from the town or township of its 学区
 CENTRE = (28.2, 112.9)  # the first county's centre; further regions lie ~80 km apart, on a grid
 GRID_COLUMNS = 3  # regions per grid row, more when there are more than 9 regions (a province)
 
@@ -201,6 +208,9 @@ class CountyParams:
     housing_limited_share: fraction of receiving schools with a `max_incoming` limit (周转宿舍).
     shortage_ratio: total shortage (required - headcount) at receiving schools per region, as a
         multiple of the region's rotation quota (rate × eligible at sending schools).
+    sending_posts_needed: fraction of sending schools where every post is needed: demand per
+        subject equals the classroom teachers of that subject and 编制 equals the headcount, so a
+        teacher who leaves opens a vacancy. The other sending schools have a few surplus posts.
     pins_per_region: number of HR pins per region, half `move_to` (rounded up), half `stay`.
     name: the scenario name.
     overrides: policy assignments applied to the default policy, e.g. "rotation_quota.rate=0.15".
@@ -225,6 +235,7 @@ class CountyParams:
     on_rotation_rate: float = 0.02
     housing_limited_share: float = 0.3
     shortage_ratio: float = 1.5
+    sending_posts_needed: float = 0.0
     pins_per_region: int = 4
     name: str = "generated"
     overrides: tuple[str, ...] = ()
@@ -260,6 +271,7 @@ class CountyParams:
             "recent_rotation_rate": self.recent_rotation_rate,
             "on_rotation_rate": self.on_rotation_rate,
             "housing_limited_share": self.housing_limited_share,
+            "sending_posts_needed": self.sending_posts_needed,
         }
         problems += [
             _bad_setting(name, "必须是 0..1 之间的比例", "must be a fraction 0..1")
@@ -298,13 +310,20 @@ def _unknown_preset(setting: str, given: object, known: Sequence[object]) -> Sce
 
 
 def demo_county() -> CountyParams:
-    """One county of 600 staff in 25 schools: small enough to read, every rule in play."""
-    return CountyParams(seed=2025, teachers=600, schools=25, name="demo-county")
+    """One county of 600 staff in 25 schools: small enough to read, every rule in play; half
+    its sending schools need every post they have, so a teacher sent away leaves a vacancy."""
+    return CountyParams(seed=2025, teachers=600, schools=25, sending_posts_needed=0.5, name="demo-county")
 
 
 def county_3k() -> CountyParams:
     """A large county: 3,000 staff in 80 schools, one region."""
     return CountyParams(seed=3000, teachers=3000, schools=80, name="county-3k")
+
+
+def county_3k_needed() -> CountyParams:
+    """county-3k where every sending school needs every post it has: rotation alone opens as
+    many vacancies as it fills, recruitment and exchange must cover them."""
+    return replace(county_3k(), sending_posts_needed=1.0, name="county-3k-needed")
 
 
 def conflicting_quotas() -> CountyParams:
@@ -364,6 +383,7 @@ SCALE_PRESETS = ("county-5k", "region-10k", "city-40k", "province-400k")
 PRESETS: dict[str, CountyParams] = {
     "demo-county": demo_county(),
     "county-3k": county_3k(),
+    "county-3k-needed": county_3k_needed(),
     "conflicting-quotas": conflicting_quotas(),
     "benchmark-3k": benchmark(3000),
     "benchmark-10k": benchmark(10000),
@@ -578,10 +598,13 @@ class _RegionBuilder:
         eligible = {t.teacher_id for t in teachers if is_eligible(start, t)}
         teachers = self._mark_volunteers(start, eligible, teachers, sending, receiving)
         start = Scenario(tuple(teachers), tuple(schools), {}, (), self.policy)
-        demand, units = self._demand(start, eligible, sending, receiving)
-        schools = self._establish(start, schools, sending, receiving, units)
+        needed = self._posts_needed(schools, sending)
+        demand, units = self._demand(start, eligible, sending, needed, receiving)
+        schools = self._establish(start, schools, sending, needed, receiving, units)
         final = Scenario(tuple(teachers), tuple(schools), demand, (), self.policy)
         pins = self._pins(final, eligible, sending, units)
+        teachers = self._mark_reserve_leaders(teachers, len(schools))
+        teachers = self._request_terms(teachers)
         return _RegionResult(schools, teachers, demand, pins)
 
     # --- schools -------------------------------------------------------------------------
@@ -605,6 +628,7 @@ class _RegionBuilder:
         plans: list[tuple[str, str, str, str, float, float]] = []
         urban_stages = _area_stages(n_urban, junior_share=0.30, nine_share=0.15)
         numbers: Counter[str] = Counter()
+        urban: list[tuple[str, str, float, float]] = []
         for stage in urban_stages:
             numbers[stage] += 1
             k = _zh_number(numbers[stage])
@@ -613,7 +637,9 @@ class _RegionBuilder:
             else:
                 name = f"城关第{k}{'小学' if stage == 'primary' else '初级中学'}"
             lat, lon = _offset(*self.centre, rng.uniform(0.3, 4.0), rng.uniform(0, 2 * math.pi))
-            district = "城东学区" if lon >= self.centre[1] else "城西学区"
+            urban.append((stage, name, lat, lon))
+        districts = self._urban_districts([(lat, lon) for *_, lat, lon in urban])
+        for (stage, name, lat, lon), district in zip(urban, districts, strict=True):
             plans.append(("urban", stage, name, district, lat, lon))
         for i in range(n_town):
             town = towns[i // 2]
@@ -622,7 +648,10 @@ class _RegionBuilder:
             lat, lon = _offset(town.lat, town.lon, rng.uniform(0, 1.0), rng.uniform(0, 2 * math.pi))
             plans.append(("town", stage, town.name + suffix[stage], f"{town.name}学区", lat, lon))
         secondary = iter(townships)
-        homes = townships + towns  # village schools fill townships first, then towns' villages
+        # village schools fill townships first (each has a secondary school), then towns, the one
+        # with a single school first: so no 学区 is a lone school
+        lone_town = towns[-1:] if n_town % 2 else []
+        homes = townships + lone_town + towns[: len(towns) - len(lone_town)]
         for i, stage in enumerate(rural_stages):
             if stage == "primary":
                 place = homes[i % len(homes)]
@@ -667,9 +696,27 @@ class _RegionBuilder:
         km, angle = self.rng.uniform(min_km, max_km), self.rng.uniform(0, 2 * math.pi)
         return _Place(name, *_offset(*self.centre, km, angle))
 
+    def _urban_districts(self, points: list[tuple[float, float]]) -> list[str]:
+        """The 学区 of each urban school: neighbours by bearing from the county centre, about
+        URBAN_DISTRICT_SIZE schools each, so a district is a few schools a short walk apart."""
+        count = math.ceil(len(points) / URBAN_DISTRICT_SIZE)
+        order = sorted(
+            range(len(points)),
+            key=lambda i: math.atan2(points[i][1] - self.centre[1], points[i][0] - self.centre[0]),
+        )
+        districts = [""] * len(points)
+        start = 0
+        for number, size in enumerate(_split(len(points), count), start=1):
+            for i in order[start : start + size]:
+                districts[i] = f"城区第{_zh_number(number)}学区"
+            start += size
+        return districts
+
     def _rural_spot(self, place: _Place) -> tuple[float, float]:
-        """A village school a few km from its town, 5-60 km from the county centre."""
-        lat, lon = _offset(place.lat, place.lon, self.rng.uniform(2, 12), self.rng.uniform(0, 2 * math.pi))
+        """A village school a few km from its town or township, 5-60 km from the county centre:
+        two schools of one 学区 are at most about 2 × VILLAGE_MAX_KM apart (走教 distance)."""
+        km, angle = self.rng.uniform(2, VILLAGE_MAX_KM), self.rng.uniform(0, 2 * math.pi)
+        lat, lon = _offset(place.lat, place.lon, km, angle)
         dy = (lat - self.centre[0]) * KM_PER_DEGREE
         dx = (lon - self.centre[1]) * KM_PER_DEGREE * math.cos(math.radians(self.centre[0]))
         km = math.hypot(dx, dy)
@@ -957,6 +1004,36 @@ class _RegionBuilder:
             result.append(teacher)
         return result
 
+    def _mark_reserve_leaders(self, teachers: list[Teacher], n_schools: int) -> list[Teacher]:
+        """后备干部: one classroom teacher per two schools, aged RESERVE_AGES, mostly backbone
+        or 高级; any school, so a school losing its principal may get one from elsewhere."""
+        low, high = RESERVE_AGES
+        weights = np.array(
+            [
+                (RESERVE_MERIT_WEIGHT if t.is_backbone or t.title == "高级" else 1.0)
+                if t.role == "teacher"
+                and not t.exempt_reason
+                and low <= self.policy.year - t.birth_year <= high
+                else 0.0
+                for t in teachers
+            ]
+        )
+        chosen = self._sample(weights, round(n_schools / 2))
+        return [replace(t, reserve_leader=True) if i in chosen else t for i, t in enumerate(teachers)]
+
+    def _request_terms(self, teachers: list[Teacher]) -> list[Teacher]:
+        """requested_term: half of those who plan a senior title and have no rural year ask for
+        1 year (the one rural year the title needs); some volunteers ask for 1 or 2 years."""
+        result = []
+        for teacher in teachers:
+            if teacher.plans_senior_title and teacher.rural_years == 0:
+                if self.rng.random() < 0.5:
+                    teacher = replace(teacher, requested_term=1)
+            elif teacher.volunteer and self.rng.random() < VOLUNTEER_TERM_SHARE:
+                teacher = replace(teacher, requested_term=int(self.rng.integers(1, 3)))
+            result.append(teacher)
+        return result
+
     def _preferences(self, start: Scenario, teacher: Teacher, receiving: list[School]) -> tuple[str, ...]:
         """1-3 receiving schools, ranked roughly by commute with some personal noise."""
         fitting = [s for s in receiving if stage_fits(teacher.stage, s.stage)]
@@ -969,12 +1046,23 @@ class _RegionBuilder:
 
     # --- demand, establishment, pins -----------------------------------------------------
 
+    def _posts_needed(self, schools: list[School], sending: set[str]) -> set[str]:
+        """The sending_posts_needed share of the sending schools, whose every post is needed."""
+        ids = [s.school_id for s in schools if s.school_id in sending]
+        chosen = self._sample(np.ones(len(ids)), round(self.params.sending_posts_needed * len(ids)))
+        return {ids[i] for i in chosen}
+
     def _demand(
-        self, start: Scenario, eligible_ids: set[str], sending: set[str], receiving: list[School]
+        self,
+        start: Scenario,
+        eligible_ids: set[str],
+        sending: set[str],
+        needed: set[str],
+        receiving: list[School],
     ) -> tuple[dict[tuple[str, str], int], Counter[tuple[str, str]]]:
         """Posts per (school, subject): receiving schools short by shortage_ratio × quota units,
         drawn towards weak schools and scarce subjects that eligible sending teachers can teach;
-        sending schools at or slightly above their requirement."""
+        sending schools at their requirement (all of `needed`) or slightly above it."""
         rng = self.rng
         eligible = [
             t for t in start.teachers if t.teacher_id in eligible_ids and start.home_school(t) in sending
@@ -1001,10 +1089,16 @@ class _RegionBuilder:
             cell_weights[i] /= 2  # a second missing music teacher is less likely than the first
         demand: dict[tuple[str, str], int] = {}
         for school in start.schools:
-            for subject in SCHOOL_SUBJECTS[school.stage]:
+            subjects = SCHOOL_SUBJECTS[school.stage]
+            surplus_possible = school.school_id in sending and school.school_id not in needed
+            if school.school_id in needed:
+                # every teacher's post, also a subject outside the stage's list (a "both" teacher's)
+                taught = {t.subject for t in start.staff_at[school.school_id] if t.role == "teacher"}
+                subjects += tuple(sorted(taught - set(subjects)))
+            for subject in subjects:
                 have = start.subject_headcount[(school.school_id, subject)]
                 required = have + units[(school.school_id, subject)]
-                if school.school_id in sending and have >= 2 and rng.random() < 0.15:
+                if surplus_possible and have >= 2 and rng.random() < 0.15:
                     required -= 1  # 超编 in this subject
                 if required > 0:
                     demand[(school.school_id, subject)] = required
@@ -1015,11 +1109,13 @@ class _RegionBuilder:
         start: Scenario,
         schools: list[School],
         sending: set[str],
+        needed: set[str],
         receiving: list[School],
         units: Counter[tuple[str, str]],
     ) -> list[School]:
-        """编制: urban often over it, receiving schools under it by their shortage; some
-        receiving schools can house only a few newcomers (max_incoming)."""
+        """编制: urban often over it, receiving schools under it by their shortage (the county's
+        vacant 编制, its hiring budget), sending schools whose every post is needed exactly at it;
+        some receiving schools can house only a few newcomers (max_incoming)."""
         short = Counter[str]()
         for (school_id, _), count in units.items():
             short[school_id] += count
@@ -1030,7 +1126,9 @@ class _RegionBuilder:
         for school in schools:
             headcount = start.headcount(school.school_id)
             max_incoming = None
-            if school.area == "urban" and school.school_id in sending:
+            if school.school_id in needed:
+                establishment = headcount
+            elif school.area == "urban" and school.school_id in sending:
                 establishment = headcount - round(headcount * self.rng.uniform(0, 0.06))
             elif school.school_id in receiving_ids:
                 establishment = headcount + short[school.school_id]

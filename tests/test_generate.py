@@ -3,6 +3,7 @@ can be met in (checked by counting: eligible pool, caps, destinations), determin
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import replace
 
@@ -34,6 +35,11 @@ def demo() -> Scenario:
 @pytest.fixture(scope="module")
 def county_3k() -> Scenario:
     return generate_county(preset("county-3k"))
+
+
+@pytest.fixture(scope="module")
+def county_3k_needed() -> Scenario:
+    return generate_county(preset("county-3k-needed"))
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +91,7 @@ def test_sizes_of_presets(demo: Scenario, county_3k: Scenario) -> None:
 
 
 def test_same_seed_same_scenario_other_seed_other_scenario() -> None:
-    params = CountyParams(seed=5, teachers=300, schools=12)
+    params = CountyParams(seed=5, teachers=300, schools=12, sending_posts_needed=0.5)
     assert generate_county(params) == generate_county(params)
     assert generate_county(params).teachers != generate_county(replace(params, seed=6)).teachers
 
@@ -109,6 +115,7 @@ def test_spouses_are_mutual_teachers_mostly_in_one_district(scenario: Scenario) 
     married = [t for t in scenario.teachers if t.spouse_id]
     same_district = 0
     for teacher in married:
+        assert teacher.spouse_id is not None
         spouse = scenario.teacher_by_id[teacher.spouse_id]
         assert spouse.spouse_id == teacher.teacher_id and spouse.gender != teacher.gender
         districts = {scenario.school_by_id[x.school_id].district for x in (teacher, spouse)}
@@ -142,10 +149,7 @@ def test_school_mix_is_realistic(scenario: Scenario) -> None:
     weak = [s for s in scenario.schools if s.is_weak]
     assert weak and {s.area for s in weak} <= {"town", "rural"}
     assert sum(s.area == "rural" for s in weak) > len(weak) / 2
-    for school in scenario.schools:
-        roles = Counter(t.role for t in scenario.staff_at[school.school_id])
-        assert roles["principal"] == 1 and 1 <= roles["vice_principal"] <= 2
-        assert school.lat is not None and school.district
+    assert all(school.lat is not None and school.district for school in scenario.schools)
     centre = scenario.schools[0]  # 城关第一小学, in the county town
     rural_km = [
         scenario.km_between_schools(centre.school_id, s.school_id)
@@ -153,6 +157,110 @@ def test_school_mix_is_realistic(scenario: Scenario) -> None:
         if s.area == "rural" and s.region == centre.region
     ]
     assert all(km is not None and 1 <= km <= 65 for km in rural_km)
+
+
+def test_every_school_has_one_principal_and_one_or_two_vice_principals(scenario: Scenario) -> None:
+    """Two vice-principals from 30 own staff (those away on rotation included), one below 15;
+    leaders are never away on rotation."""
+    own_staff = Counter(t.on_rotation_from or t.school_id for t in scenario.teachers)
+    for school in scenario.schools:
+        staff = scenario.staff_at[school.school_id]
+        roles = Counter(t.role for t in staff)
+        assert roles["principal"] == 1 and 1 <= roles["vice_principal"] <= 2
+        if own_staff[school.school_id] >= 30:
+            assert roles["vice_principal"] == 2
+        if own_staff[school.school_id] < 15:
+            assert roles["vice_principal"] == 1
+        assert all(t.school_id == school.school_id for t in staff if t.is_principal)
+
+
+def test_leaders_have_plausible_ages_and_terms_and_some_may_rotate(scenario: Scenario) -> None:
+    leaders = [t for t in scenario.teachers if t.is_principal]
+    assert all(36 <= scenario.age(t) < 60 and 1 <= t.terms_at_school <= 3 for t in leaders)
+    assert {t.terms_at_school for t in leaders} == {1, 2, 3}
+    eligible = sum(is_eligible(scenario, t) for t in leaders)
+    assert 0.3 <= eligible / len(leaders) <= 0.5
+
+
+def test_districts_are_a_few_neighbouring_schools(scenario: Scenario) -> None:
+    """A 学区 is a few urban schools, or a town or township with its villages, all within the
+    15 km a 走教 teacher may travel (SPEC's default)."""
+    districts: dict[tuple[str, str], list[School]] = {}
+    for school in scenario.schools:
+        districts.setdefault((school.region, school.district), []).append(school)
+    for members in districts.values():
+        areas = {s.area for s in members}
+        assert areas == {"urban"} or "urban" not in areas
+        assert 2 <= len(members) <= 6
+        for a, b in itertools.combinations(members, 2):
+            km = scenario.km_between_schools(a.school_id, b.school_id)
+            assert km is not None and km <= 15
+    for region in scenario.regions:
+        mixed = [
+            m for (r, _), m in districts.items() if r == region and {s.area for s in m} == {"town", "rural"}
+        ]
+        assert mixed  # a town's schools with its villages
+
+
+def test_reserve_leaders_are_mid_career_mostly_backbone_or_senior(scenario: Scenario) -> None:
+    """One 后备干部 per two schools of each region, a classroom teacher aged 35-50."""
+    reserve = [t for t in scenario.teachers if t.reserve_leader]
+    per_region = Counter(s.region for s in scenario.schools)
+    assert len(reserve) == sum(round(n / 2) for n in per_region.values())
+    for teacher in reserve:
+        assert teacher.role == "teacher" and 35 <= scenario.age(teacher) <= 50
+        assert not teacher.exempt_reason
+    merit = sum(t.is_backbone or t.title == "高级" for t in reserve)
+    assert merit >= 0.6 * len(reserve)
+    assert len({scenario.school_by_id[t.school_id].area for t in reserve}) >= 2
+
+
+def test_requested_terms_are_a_senior_title_year_or_a_volunteer_s_short_term(scenario: Scenario) -> None:
+    requested = [t for t in scenario.teachers if t.requested_term is not None]
+    for teacher in requested:
+        assert teacher.requested_term in (1, 2, 3)
+        if teacher.plans_senior_title and teacher.rural_years == 0:
+            assert teacher.requested_term == 1
+        else:
+            assert teacher.volunteer and teacher.requested_term in (1, 2)
+    title_year = [t for t in scenario.teachers if t.plans_senior_title and t.rural_years == 0]
+    asked = sum(t.requested_term == 1 for t in title_year)
+    assert 0.3 * len(title_year) <= asked <= 0.7 * len(title_year)
+    assert any(t.requested_term == 2 for t in requested)
+    assert len(requested) < 0.1 * len(scenario.teachers)
+
+
+def posts_needed(scenario: Scenario, school: School) -> bool:
+    """Every (subject) demand of the school equals its classroom teachers of that subject."""
+    keys = {s for (school_id, s) in scenario.demand if school_id == school.school_id}
+    keys |= {s for (school_id, s) in scenario.subject_headcount if school_id == school.school_id}
+    return all(
+        scenario.demand.get((school.school_id, s), 0) == scenario.subject_headcount[(school.school_id, s)]
+        for s in keys
+    )
+
+
+def test_sending_posts_needed_makes_demand_the_classroom_headcount(county_3k_needed: Scenario) -> None:
+    """Every post of every sending school is needed and within 编制; the vacant 编制 (the hiring
+    budget) sits at the receiving schools, as large as their shortage."""
+    scenario = county_3k_needed
+    sending = [s for s in scenario.schools if is_sending(scenario, s)]
+    assert sending
+    for school in sending:
+        assert posts_needed(scenario, school)
+        assert school.establishment == scenario.headcount(school.school_id)
+    vacant = sum(max(0, s.establishment - scenario.headcount(s.school_id)) for s in scenario.schools)
+    shortage = sum(scenario.shortage(school_id, subject) for school_id, subject in scenario.demand)
+    assert vacant == shortage > 0
+
+
+def test_by_default_sending_schools_keep_some_surplus_posts(county_3k: Scenario, demo: Scenario) -> None:
+    """sending_posts_needed = 0 leaves most sending schools a surplus post; the demo county's 0.5
+    makes at least half of them need every post."""
+    sending = [s for s in county_3k.schools if is_sending(county_3k, s)]
+    assert sum(posts_needed(county_3k, s) for s in sending) < len(sending) / 2
+    sending = [s for s in demo.schools if is_sending(demo, s)]
+    assert sum(posts_needed(demo, s) for s in sending) >= len(sending) / 2
 
 
 def test_teacher_fractions_are_realistic(scenario: Scenario) -> None:
@@ -190,6 +298,7 @@ def test_rotations_in_progress(scenario: Scenario) -> None:
     returning = [t for t in rotating if scenario.returns_this_year(t)]
     assert rotating and returning and len(returning) < len(rotating)
     for teacher in rotating:
+        assert teacher.on_rotation_from is not None
         assert is_receiving(scenario, scenario.school_by_id[teacher.school_id])
         assert is_sending(scenario, scenario.school_by_id[teacher.on_rotation_from])
 
@@ -302,7 +411,14 @@ def test_school_numbers_in_chinese_numerals(number: int, numeral: str) -> None:
 
 @pytest.mark.parametrize(
     "changes",
-    [{"seed": -1}, {"schools": 4}, {"teachers": 100}, {"urban_share": 0.6}, {"weak_share": 1.5}],
+    [
+        {"seed": -1},
+        {"schools": 4},
+        {"teachers": 100},
+        {"urban_share": 0.6},
+        {"weak_share": 1.5},
+        {"sending_posts_needed": -0.1},
+    ],
 )
 def test_bad_parameters_are_refused(changes: dict[str, object]) -> None:
     with pytest.raises(ScenarioError) as error:
@@ -348,6 +464,8 @@ def test_write_preset_writes_a_bundle_that_loads_back(tmp_path) -> None:
     written = write_preset("conflicting-quotas", tmp_path / "bundle")
     loaded = load_bundle(tmp_path / "bundle")
     assert loaded.teachers == written.teachers
+    assert any(t.reserve_leader for t in loaded.teachers)
+    assert any(t.requested_term for t in loaded.teachers)
     assert loaded.schools == written.schools
     assert loaded.demand == written.demand and loaded.pins == written.pins
     assert loaded.policy == written.policy

@@ -25,7 +25,7 @@ from optimizer.scenario import Scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = ("teachers.csv", "schools.csv", "demand.csv", "pins.csv", "policy.toml")
-CITY = CountyParams(seed=21, regions=3, teachers=450, schools=30, name="city")
+CITY = CountyParams(seed=21, regions=3, teachers=450, schools=30, sending_posts_needed=0.5, name="city")
 
 
 def same_files(a: Path, b: Path) -> bool:
