@@ -22,8 +22,14 @@ RULES_PACKAGE = "optimizer/rules/"
 DATA_NAMES = {
     "pins": "the bundle's pins table (pins.csv, a workbook sheet, Scenario.pins)",
     "term_years": "a move's term: a field of Move and a column of plan.csv",
+    "share": "a 走教 assignment's share of a post: a field of ItinerantAssignment and a column of itinerant.csv",
     "scope": "a rule instance's scope (Instance.scope), the same word in every rule",
     "allow": "pydantic's extra='allow'",
+    "exchange": "a move's kind (Move.kind, plan.csv's kind column): SPEC's 双向交流 / 跟岗 moves",
+    "itinerant": "the plan's 走教 assignments: Plan.itinerant, itinerant.csv, the plan document's key",
+    "coverage": "every school × subject after the plan: coverage.csv, the plan document's key",
+    "recruitment": "the plan's hires file, recruitment.csv (SPEC's name)",
+    "subjects": "a teacher's subjects (Teacher.subjects) and other lists of subject codes",
 }
 OUTPUT_KEYS = {
     ("optimizer/explain/teacher.py", "shortage"): "a post's open places in the explanation's JSON",
