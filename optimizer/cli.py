@@ -25,15 +25,15 @@ from optimizer.explain.teacher import TeacherExplanation, explain_teacher, teach
 from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bundle
 from optimizer.io import load_scenario
 from optimizer.io.outputs import write_outputs
-from optimizer.io.plan_csv import read_plan_csv
 from optimizer.io.regions import bundle_warnings
+from optimizer.io.staffing_csv import LEADERS_FILE, LeaderMismatch, leader_mismatches, read_plan_files
 from optimizer.options import ENGINES, EngineSettings, Listeners, ModelEdits
 from optimizer.plan import STATUSES, RuleRow, Summary
 from optimizer.process_exit import exit_process
 from optimizer.regional import bundle_splits, plan_bundle, solve_scenario
-from optimizer.report import check_plan, hard_violations
+from optimizer.report import hard_violations
 from optimizer.result import Result
-from optimizer.rules import all_rules, example, is_eligible, shortage_posts
+from optimizer.rules import all_rules, example, is_eligible, leaders_after, shortage_posts
 from optimizer.scenario import Scenario
 from optimizer.solve import plan_result, solve
 
@@ -137,7 +137,12 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "bundle", type=Path, metavar="BUNDLE", help="scenario folder, .xlsx workbook or .json document"
     )
-    check_cmd.add_argument("plan", type=Path, metavar="PLAN.csv", help="the plan to check")
+    check_cmd.add_argument(
+        "plan",
+        type=Path,
+        metavar="PLAN.csv",
+        help="the plan to check; recruitment.csv, itinerant.csv and leaders.csv in its folder are read too",
+    )
     _add_set(check_cmd)
     _add_lang(check_cmd)
     check_cmd.add_argument("--json", action="store_true", help="print the full report as JSON")
@@ -279,7 +284,7 @@ def _solve(args: argparse.Namespace) -> int:
     if args.bundle.is_dir() and args.hint is None and bundle_splits(args.bundle, overrides):
         return _solve_by_region(args, settings, overrides)
     scenario = _load(args.bundle, args.set, args.lang)
-    hint = read_plan_csv(args.hint, scenario) if args.hint else None
+    hint = read_plan_files(args.hint, scenario).plan if args.hint else None
     progress = None if args.quiet else _ProgressLine()
     result = solve_scenario(
         scenario,
@@ -292,7 +297,7 @@ def _solve(args: argparse.Namespace) -> int:
     if progress is not None:
         progress.close()
     paths = write_outputs(result, scenario, args.out)
-    _print_summary(result.summary)
+    _print_summary(result.summary, args.lang)
     if result.summary.status in ("optimal", "feasible"):
         _print_violated(result.report, args.lang, limit=SHOWN_VIOLATIONS)
     print(f"wrote {', '.join(str(p) for p in paths)}")
@@ -320,12 +325,15 @@ def _solve_by_region(args: argparse.Namespace, settings: EngineSettings, overrid
     )
     if progress is not None:
         progress.close()
-    _print_summary(summary)
+    _print_summary(summary, args.lang)
     print(f"regions: {summary.split['reason_en']} on {summary.split['pool']}")
     for region in summary.regions:
         gap = "-" if region["gap"] is None else f"{region['gap']:.2%}"
         print(f"  {region['region']}: {region['status']}  gap {gap}  {region['wall_seconds']:.1f} s")
-    print(f"wrote {args.out}/plan.csv, report.json, summary.json and regions/<region>/")
+    print(
+        f"wrote {args.out}/plan.csv, recruitment.csv, itinerant.csv, leaders.csv, coverage.csv, "
+        "report.json, summary.json and regions/<region>/"
+    )
     if summary.status == "infeasible":
         print("hard rules collide in some regions: see conflicts.json and relaxations.json", file=sys.stderr)
         return EXIT_HARD
@@ -375,7 +383,7 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def _print_summary(s: Summary) -> None:
+def _print_summary(s: Summary, lang: str | None) -> None:
     gap = "-" if s.gap is None else f"{s.gap:.2%}"
     print(f"status: {s.status}")
     print(f"objective: {_number(s.objective)}  bound: {_number(s.bound)}  gap: {gap}", end="  ")
@@ -388,6 +396,27 @@ def _print_summary(s: Summary) -> None:
         print(f"bound from: {s.bound_source}")
     if s.split.get("mode") == "joint":
         print(f"regions planned jointly: {s.split['reason_en']}")
+    _print_staffing(s, lang)
+
+
+def _print_staffing(s: Summary, lang: str | None) -> None:
+    """The staffing figures in one line per language: unmet posts over every school before and
+    after, hires against the budget, exchanges, 走教 and the schools that keep a principal."""
+    if lang in (None, "zh"):
+        print(
+            f"全县缺岗:{s.unmet_before:g} → {s.unmet_after:g}(补上原有空缺 {s.vacancies_filled:g},"
+            f"仍缺 {s.vacancies_open:g},新增空缺 {s.vacancies_created:g});"
+            f"招聘 {s.hires} / {s.hire_budget} 人;跟岗 {s.exchanges} 人;走教 {s.itinerant_assignments} 处;"
+            f"有校长的学校 {s.schools_with_principal_before} → {s.schools_with_principal_after}"
+        )
+    if lang in (None, "en"):
+        print(
+            f"unmet posts over all schools: {s.unmet_before:g} → {s.unmet_after:g} "
+            f"(filled {s.vacancies_filled:g}, still open {s.vacancies_open:g}, "
+            f"newly opened {s.vacancies_created:g}); hires {s.hires} / {s.hire_budget}; "
+            f"exchanges {s.exchanges}; 走教 assignments {s.itinerant_assignments}; "
+            f"schools with a principal {s.schools_with_principal_before} → {s.schools_with_principal_after}"
+        )
 
 
 def _print_violated(report: Sequence[RuleRow], lang: str | None, limit: int | None = None) -> None:
@@ -428,26 +457,59 @@ def _print_conflicts(result: Result, lang: str | None) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    """The plan's files (plan.csv, and recruitment.csv, itinerant.csv and leaders.csv beside it)
+    checked against every rule without the solver; a leaders.csv is compared with the heads the
+    plan gives."""
     scenario = _load(args.bundle, args.set, args.lang)
-    plan = read_plan_csv(args.plan, scenario)
-    report = check_plan(scenario, plan)
+    files = read_plan_files(args.plan, scenario)
+    plan = files.plan
+    result = plan_result(scenario, plan)
+    report = result.report
     broken = hard_violations(report)
     broken_rules = [rule.id for rule in all_rules() if any(r.rule == rule.id for r in broken)]
     counts = Counter(r.status for r in report)
+    mismatches = (
+        None
+        if files.leaders is None
+        else leader_mismatches(scenario, files.leaders, leaders_after(scenario, plan))
+    )
     if args.json:
         document = {
             "counts": {status: counts[status] for status in STATUSES},
             "hard_violated_rules": broken_rules,
+            "leader_mismatches": None
+            if mismatches is None
+            else [
+                {**asdict(m), "sentence_zh": m.sentence("zh"), "sentence_en": m.sentence("en")}
+                for m in mismatches
+            ],
+            "summary": asdict(result.summary),
             "report": [asdict(r) for r in report],
         }
         print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        print(f"plan: {len(plan.moves)} moves")
+        print(
+            f"plan: {len(plan.moves)} moves, {len(plan.exchanges)} exchanges, {plan.hired} hires, "
+            f"{len(plan.itinerant)} 走教 assignments"
+        )
+        _print_staffing(result.summary, args.lang)
         _print_violated(report, args.lang)
         print("  ".join(f"{status}: {counts[status]}" for status in STATUSES))
         if broken_rules:
             print(f"hard rules violated: {', '.join(broken_rules)}")
-    return EXIT_HARD if broken_rules else EXIT_OK
+        if mismatches is not None:
+            _print_leader_mismatches(mismatches, len(files.leaders or ()), args.lang)
+    return EXIT_HARD if broken_rules or mismatches else EXIT_OK
+
+
+def _print_leader_mismatches(mismatches: Sequence[LeaderMismatch], named: int, lang: str | None) -> None:
+    if not mismatches:
+        print(f"{LEADERS_FILE}: agrees with the plan ({named} schools)")
+        return
+    print(f"{LEADERS_FILE}: {len(mismatches)} schools differ from the plan")
+    for mismatch in mismatches:
+        print(f"  {mismatch.school_id}")
+        _print_sentences(mismatch.sentence("zh"), mismatch.sentence("en"), lang)
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -460,7 +522,7 @@ def _explain(args: argparse.Namespace) -> int:
         school_of(scenario, args.school)
     settings = EngineSettings(time_limit=args.time_limit)
     if args.plan is not None:
-        result = plan_result(scenario, read_plan_csv(args.plan, scenario))
+        result = plan_result(scenario, read_plan_files(args.plan, scenario).plan)
         broken = hard_violations(result.report)
         if broken:
             print(

@@ -1,4 +1,5 @@
-"""The plan files of SPEC "Files: the plan", plus plan.xlsx: the same plan as HR reads it in Excel.
+"""The plan files of SPEC "Files: the plan" and of "Staffing, not only moves" (recruitment.csv,
+itinerant.csv, leaders.csv, coverage.csv), plus plan.xlsx: the same plan as HR reads it in Excel.
 
 Each file is written under a temporary name and renamed, so a crash or a full disk never leaves a
 half-written file that looks like a finished one. A conflicts.json or relaxations.json left by an
@@ -21,9 +22,24 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from optimizer.io.cells import as_text
-from optimizer.io.plan_csv import ROLE_NAMES_ZH, write_plan_csv
+from optimizer.io.plan_csv import MOVE_KIND_NAMES_ZH, ROLE_NAMES_ZH, write_plan_csv
+from optimizer.io.staffing_csv import (
+    COVERAGE_FILE,
+    HIRE_KIND_NAMES_ZH,
+    ITINERANT_FILE,
+    LEADER_HOW_NAMES_ZH,
+    LEADERS_FILE,
+    RECRUITMENT_FILE,
+    coverage_status,
+    filled_by,
+    write_coverage_csv,
+    write_itinerant_csv,
+    write_leaders_csv,
+    write_recruitment_csv,
+)
+from optimizer.plan import Leader, Summary
 from optimizer.result import Result
-from optimizer.rules import rule_by_id
+from optimizer.rules import Post, coverage_posts, leaders_after, rule_by_id
 from optimizer.scenario import Scenario
 from optimizer.schools import school_balance
 from optimizer.subjects import SUBJECT_NAMES_ZH
@@ -49,8 +65,9 @@ MAX_COLUMN_WIDTH = 60
 
 
 def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> list[Path]:
-    """Write plan.csv, report.json, summary.json, plan.xlsx and, when hard rules collide,
-    conflicts.json and relaxations.json; returns the paths written."""
+    """Write plan.csv, recruitment.csv, itinerant.csv, leaders.csv, coverage.csv, report.json,
+    summary.json, plan.xlsx and, when hard rules collide, conflicts.json and relaxations.json;
+    returns the paths written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summary = {
@@ -58,8 +75,15 @@ def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> li
         "year": scenario.policy.year,
         **asdict(result.summary),
     }
+    plan = result.plan
+    posts = coverage_posts(scenario, plan)
+    leaders = leaders_after(scenario, plan)
     paths = [
-        _write_atomically(out / "plan.csv", lambda path: write_plan_csv(result.plan, path)),
+        _write_atomically(out / "plan.csv", lambda path: write_plan_csv(plan, path)),
+        _write_atomically(out / RECRUITMENT_FILE, lambda path: write_recruitment_csv(plan, path)),
+        _write_atomically(out / ITINERANT_FILE, lambda path: write_itinerant_csv(plan, path)),
+        _write_atomically(out / LEADERS_FILE, lambda path: write_leaders_csv(leaders, path)),
+        _write_atomically(out / COVERAGE_FILE, lambda path: write_coverage_csv(posts, plan, path)),
         write_json(out / "report.json", [asdict(row) for row in result.report]),
         write_json(out / "summary.json", summary),
     ]
@@ -68,7 +92,8 @@ def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> li
             paths.append(write_json(out / name, [value.to_dict() for value in values]))
         else:
             (out / name).unlink(missing_ok=True)
-    paths.append(_write_atomically(out / "plan.xlsx", lambda path: _workbook(result, scenario).save(path)))
+    book = _workbook(result, scenario, posts, leaders)
+    paths.append(_write_atomically(out / "plan.xlsx", lambda path: book.save(path)))
     return paths
 
 
@@ -88,13 +113,23 @@ def write_json(path: Path, data: Any) -> Path:
     return _write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
 
-def _workbook(result: Result, scenario: Scenario) -> Workbook:
+def _workbook(result: Result, scenario: Scenario, posts: list[Post], leaders: list[Leader]) -> Workbook:
     book = Workbook()
     moves = book.worksheets[0]
     moves.title = "交流名单"
     _fill(
         moves,
-        ["教师编号", "姓名", "调出学校", "调入学校", "学科/岗位", "骨干教师", "交流期限(年)", "交流依据"],
+        [
+            "教师编号",
+            "姓名",
+            "调出学校",
+            "调入学校",
+            "学科/岗位",
+            "骨干教师",
+            "交流期限(年)",
+            "交流依据",
+            "类型",
+        ],
         [
             [
                 m.teacher_id,
@@ -104,9 +139,10 @@ def _workbook(result: Result, scenario: Scenario) -> Workbook:
                 _post_zh(m.subject),
                 "是" if scenario.teacher_by_id[m.teacher_id].is_backbone else "否",
                 m.term_years,
-                "、".join(_rule_zh(rule_id) for rule_id in m.reason.split(";") if rule_id),
+                _reasons_zh(m.reason),
+                MOVE_KIND_NAMES_ZH.get(m.kind, m.kind),
             ]
-            for m in result.plan.moves
+            for m in (*result.plan.moves, *result.plan.exchanges)
         ],
     )
     _fill(
@@ -156,7 +192,7 @@ def _workbook(result: Result, scenario: Scenario) -> Workbook:
                 b.school_id,
                 b.name,
                 b.region,
-                AREA_ZH.get(b.area, b.area) + (" 薄弱校" if b.is_weak else ""),
+                _area_zh(scenario, b.school_id),
                 b.establishment,
                 b.headcount_before,
                 b.headcount_after,
@@ -194,7 +230,76 @@ def _workbook(result: Result, scenario: Scenario) -> Workbook:
             ["其中骨干教师", "backbone rotating", summary.backbone_rotating],
             ["补充缺员", "shortage filled", summary.shortage_filled],
             ["缺员总数", "shortage total", summary.shortage_total],
+            *_staffing_rows(summary),
             ["刚性规则未达标", "hard rules violated", summary.hard_violations],
+        ],
+    )
+    _fill(
+        book.create_sheet("招聘计划"),
+        ["学校编号", "学校", "区域", "类别", "学科", "招聘人数", "招聘方式", "招聘依据"],
+        [
+            [
+                h.school_id,
+                _school_name(scenario, h.school_id),
+                scenario.school_by_id[h.school_id].region,
+                _area_zh(scenario, h.school_id),
+                _post_zh(h.subject),
+                h.posts,
+                HIRE_KIND_NAMES_ZH.get(h.kind, h.kind),
+                _reasons_zh(h.reason),
+            ]
+            for h in result.plan.hires
+        ],
+    )
+    _fill(
+        book.create_sheet("走教安排"),
+        ["教师编号", "姓名", "所在学校", "走教学校", "学科", "岗位份额", "距离(公里)"],
+        [
+            [
+                a.teacher_id,
+                scenario.teacher_by_id[a.teacher_id].name,
+                _school_name(scenario, a.home_school),
+                _school_name(scenario, a.school_id),
+                _post_zh(a.subject),
+                a.share,
+                scenario.km_between_schools(a.home_school, a.school_id),
+            ]
+            for a in result.plan.itinerant
+        ],
+    )
+    how = filled_by(result.plan)
+    _fill(
+        book.create_sheet("学科配备"),
+        ["学校编号", "学校", "区域", "类别", "学科", "需求", "交流前", "交流后", "状态", "补充方式"],
+        [
+            [
+                p.school_id,
+                _school_name(scenario, p.school_id),
+                scenario.school_by_id[p.school_id].region,
+                _area_zh(scenario, p.school_id),
+                _post_zh(p.subject),
+                p.required,
+                p.before,
+                int(p.after) if p.after == int(p.after) else p.after,
+                coverage_status(p),
+                how.get((p.school_id, p.subject), ""),
+            ]
+            for p in posts
+        ],
+    )
+    _fill(
+        book.create_sheet("校长配备"),
+        ["学校编号", "学校", "校长(交流后)", "姓名", "原职务", "方式"],
+        [
+            [
+                x.school_id,
+                _school_name(scenario, x.school_id),
+                x.teacher_id,
+                scenario.teacher_by_id[x.teacher_id].name,
+                ROLE_NAMES_ZH.get(scenario.teacher_by_id[x.teacher_id].role, "教师"),
+                LEADER_HOW_NAMES_ZH.get(x.how, x.how),
+            ]
+            for x in leaders
         ],
     )
     if result.conflicts:
@@ -234,6 +339,23 @@ def _workbook(result: Result, scenario: Scenario) -> Workbook:
     return book
 
 
+def _staffing_rows(summary: Summary) -> list[list[Any]]:
+    """The summary's staffing figures: unmet posts over every school, hires, exchanges, 走教, heads."""
+    return [
+        ["全县缺岗(调整前)", "unmet posts before", summary.unmet_before],
+        ["全县缺岗(调整后)", "unmet posts after", summary.unmet_after],
+        ["其中补上原有空缺", "earlier vacancies filled", summary.vacancies_filled],
+        ["原有空缺仍缺", "earlier vacancies still open", summary.vacancies_open],
+        ["新增空缺", "vacancies the plan opens", summary.vacancies_created],
+        ["招聘人数", "hires", summary.hires],
+        ["招聘名额", "hiring budget", summary.hire_budget],
+        ["跟岗人数", "exchanges", summary.exchanges],
+        ["走教安排", "走教 assignments", summary.itinerant_assignments],
+        ["有校长的学校(调整前)", "schools with a principal before", summary.schools_with_principal_before],
+        ["有校长的学校(调整后)", "schools with a principal after", summary.schools_with_principal_after],
+    ]
+
+
 def _fill(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Bold, frozen header; each column as wide as its longest cell (CJK counts double)."""
     sheet.append(list(header))
@@ -256,6 +378,16 @@ def _display_width(value: Any) -> int:
 
 def _school_name(scenario: Scenario, school_id: str) -> str:
     return scenario.school_by_id[school_id].name or school_id
+
+
+def _area_zh(scenario: Scenario, school_id: str) -> str:
+    school = scenario.school_by_id[school_id]
+    return AREA_ZH.get(school.area, school.area) + (" 薄弱校" if school.is_weak else "")
+
+
+def _reasons_zh(reason: str) -> str:
+    """A `;`-separated list of rule ids as the rules' Chinese titles."""
+    return "、".join(_rule_zh(rule_id) for rule_id in reason.split(";") if rule_id)
 
 
 def _post_zh(post: str) -> str:

@@ -1,36 +1,41 @@
 """plan.csv (SPEC "Files: the plan"): one row per move, written for Excel, read back from HR.
 
-HR edits plans by hand, so reading validates every row against the scenario and reports all
-problems at once, each with its row and column. Rule questions (is the teacher eligible, does the
-subject fit) are not input errors: the checker answers them in the rule report.
+Rotation moves come first, then the exchanges (跟岗), each row naming its `kind`; a plan.csv
+without that column reads as rotation moves only. HR edits plans by hand, so reading validates
+every row against the scenario and reports all problems at once, each with its row and column.
+Rule questions (is the teacher eligible, does the subject fit) are not input errors: the checker
+answers them in the rule report. The helpers below read the other plan files the same way.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from optimizer.errors import Problem, ScenarioError
+from optimizer.io.build import shown
 from optimizer.io.problems import (
     bad_encoding,
     bad_value,
     blank_value,
+    duplicate,
     missing_path,
     unknown_reference,
     unreadable_csv,
 )
-from optimizer.io.tables import is_blank, table_from_grid
-from optimizer.plan import Move, Plan
+from optimizer.io.tables import RawTable, is_blank, table_from_grid
+from optimizer.plan import MOVE_KINDS, Move, Plan
 from optimizer.rules import term_years
 from optimizer.scenario import Scenario
 from optimizer.subjects import subject_code
 
-PLAN_COLUMNS = ("teacher_id", "from_school", "to_school", "subject", "term_years", "reason")
+PLAN_COLUMNS = ("teacher_id", "from_school", "to_school", "subject", "term_years", "reason", "kind")
 REQUIRED_COLUMNS = ("teacher_id", "from_school", "to_school", "subject")
 ROLE_NAMES_ZH = {"principal": "校长", "vice_principal": "副校长"}
+MOVE_KIND_NAMES_ZH = dict(zip(MOVE_KINDS, ("交流轮岗", "跟岗"), strict=True))
 
 
 def write_plan_csv(plan: Plan, path: str | Path) -> Path:
@@ -39,38 +44,33 @@ def write_plan_csv(plan: Plan, path: str | Path) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(PLAN_COLUMNS)
-        for m in plan.moves:
-            writer.writerow((m.teacher_id, m.from_school, m.to_school, m.subject, m.term_years, m.reason))
+        for m in (*plan.moves, *plan.exchanges):
+            writer.writerow(
+                (m.teacher_id, m.from_school, m.to_school, m.subject, m.term_years, m.reason, m.kind)
+            )
     return path
 
 
 def read_plan_csv(path: str | Path, scenario: Scenario) -> Plan:
     """A plan from a CSV file; ScenarioError lists every problem. Blank term_years means the
-    policy's term; `term_years` and `reason` columns may be left out."""
-    path = Path(path)
-    label = path.name
-    if not path.is_file():
-        raise ScenarioError([missing_path(str(path), "file")])
+    policy's term (an exchange states its own); `term_years`, `reason` and `kind` (blank: rotation)
+    may be left out."""
     problems: list[Problem] = []
-    text = _decode(path.read_bytes())
-    if text is None:
-        raise ScenarioError([bad_encoding(label)])
-    try:
-        table = table_from_grid(label, list(csv.reader(io.StringIO(text))), problems)
-    except csv.Error as error:
-        raise ScenarioError([unreadable_csv(label, error)]) from None
-    columns = table.columns or ()
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    zh = f"缺少此列;方案的列为 {'、'.join(PLAN_COLUMNS)}(term_years、reason 可省略)"
-    en = f"missing column; a plan has columns {', '.join(PLAN_COLUMNS)} (term_years, reason optional)"
-    problems += [Problem(code="missing_column", zh=zh, en=en, file=label, row=1, column=c) for c in missing]
-    if missing:
+    plan = read_moves(Path(path), scenario, problems)
+    if problems:
         raise ScenarioError(problems)
+    return plan
 
+
+def read_moves(path: Path, scenario: Scenario, problems: list[Problem]) -> Plan:
+    """The moves and exchanges of a plan.csv; its problems are appended to `problems`."""
+    table = read_csv_table(path, PLAN_COLUMNS, REQUIRED_COLUMNS, problems)
+    if table is None:
+        return Plan(())
     first_row: dict[str, int] = {}
     moves = []
     for row_number, cells in table.rows:
-        move = _move(scenario, label, row_number, cells, problems)
+        move = _move(scenario, table.label, row_number, cells, problems)
         if move.teacher_id in first_row:
             first = first_row[move.teacher_id]
             problems.append(
@@ -78,7 +78,7 @@ def read_plan_csv(path: str | Path, scenario: Scenario) -> Plan:
                     code="duplicate_id",
                     zh=f"教师 {move.teacher_id} 出现了两次(首次在第 {first} 行)",
                     en=f"teacher {move.teacher_id} is listed twice (first in row {first})",
-                    file=label,
+                    file=table.label,
                     row=row_number,
                     column="teacher_id",
                 )
@@ -86,41 +86,158 @@ def read_plan_csv(path: str | Path, scenario: Scenario) -> Plan:
         elif move.teacher_id:
             first_row[move.teacher_id] = row_number
         moves.append(move)
-    if problems:
-        raise ScenarioError(problems)
-    return Plan(tuple(moves))
+    rotation = MOVE_KINDS[0]
+    return Plan(
+        tuple(m for m in moves if m.kind == rotation),
+        exchanges=tuple(m for m in moves if m.kind != rotation),
+    )
+
+
+def read_csv_table(
+    path: Path, columns: Sequence[str], required: Sequence[str], problems: list[Problem]
+) -> RawTable | None:
+    """A plan file as a table, or None when it cannot be read or lacks a required column (its
+    problems appended). Other columns than `columns` are not read."""
+    label = path.name
+    if not path.is_file():
+        problems.append(missing_path(str(path), "file"))
+        return None
+    text = _decode(path.read_bytes())
+    if text is None:
+        problems.append(bad_encoding(label))
+        return None
+    try:
+        table = table_from_grid(label, list(csv.reader(io.StringIO(text))), problems)
+    except csv.Error as error:
+        problems.append(unreadable_csv(label, error))
+        return None
+    present = table.columns or ()
+    missing = [c for c in required if c not in present]
+    optional = [c for c in columns if c not in required]
+    zh = f"缺少此列;{label} 的列为 {'、'.join(columns)}"
+    en = f"missing column; {label} has columns {', '.join(columns)}"
+    if optional:
+        zh += f"({'、'.join(optional)} 可省略)"
+        en += f" ({', '.join(optional)} optional)"
+    problems += [Problem(code="missing_column", zh=zh, en=en, file=label, row=1, column=c) for c in missing]
+    return None if missing else table
+
+
+class RowReader:
+    """One row of a plan file: its cells as stripped text, and checks that append their problems."""
+
+    def __init__(
+        self,
+        label: str,
+        row_number: int,
+        cells: Mapping[str, Any],
+        columns: Sequence[str],
+        problems: list[Problem],
+    ) -> None:
+        self.label = label
+        self.row = row_number
+        self.values = {c: "" if is_blank(cells.get(c)) else str(cells[c]).strip() for c in columns}
+        self.problems = problems
+
+    def problem(self, code: str, column: str, zh: str, en: str) -> None:
+        self.problems.append(Problem(code=code, zh=zh, en=en, file=self.label, row=self.row, column=column))
+
+    def bad(self, column: str, expected_zh: str, expected_en: str) -> None:
+        self.problems.append(
+            bad_value(self.label, self.row, column, expected_zh, expected_en, shown(self.values[column]))
+        )
+
+    def required(self, *columns: str) -> None:
+        for column in columns:
+            if not self.values[column]:
+                self.problems.append(blank_value(self.label, self.row, column))
+
+    def teacher(self, scenario: Scenario, column: str) -> str:
+        value = self.values[column]
+        if value and value not in scenario.teacher_by_id:
+            self.problems.append(
+                unknown_reference(self.label, self.row, column, "teacher", value, source="teachers.csv")
+            )
+        return value
+
+    def school(self, scenario: Scenario, column: str) -> str:
+        value = self.values[column]
+        if value and value not in scenario.school_by_id:
+            self.problems.append(
+                unknown_reference(self.label, self.row, column, "school", value, source="schools.csv")
+            )
+        return value
+
+    def subject(self, column: str) -> str:
+        """A subject code, from the code or the Chinese name."""
+        value = self.values[column]
+        code = subject_code(value)
+        if value and code is None:
+            zh = f"未知的学科 {shown(value)};应为学科代码或学科中文名"
+            en = f"unknown subject {shown(value)}; expected a subject code or its Chinese name"
+            self.problem("bad_value", column, zh, en)
+        return code or value
+
+    def choice(self, column: str, names_zh: Mapping[str, str], default: str | None = None) -> str:
+        """One of the codes `names_zh` maps, given as the code or its Chinese name; blank is
+        `default` (a blank without a default is a problem)."""
+        value = self.values[column]
+        if not value and default is not None:
+            return default
+        by_name = {code: code for code in names_zh} | {zh: code for code, zh in names_zh.items()}
+        code = by_name.get(value.lower()) or by_name.get(value)
+        if code is None:
+            if value:
+                options_zh = "、".join(f"{c}({zh})" for c, zh in names_zh.items())
+                self.bad(column, f"以下之一:{options_zh}", f"one of {', '.join(names_zh)}")
+            return value
+        return code
+
+    def whole_number(self, column: str, expected_zh: str, expected_en: str) -> int | None:
+        """A whole number of at least 1, or None (blank, or a problem)."""
+        value = self.values[column]
+        if not value:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if number < 1:
+            self.bad(column, expected_zh, expected_en)
+            return None
+        return number
+
+    def first_time(self, key: tuple[str, ...], seen: dict[tuple[str, ...], int], column: str) -> None:
+        """`key` is listed once per file: a second row is a problem naming the first."""
+        if not all(key):
+            return
+        if key in seen:
+            what = key[0] if len(key) == 1 else f"({', '.join(key)})"
+            self.problems.append(duplicate(self.label, self.row, column, what, seen[key]))
+        else:
+            seen[key] = self.row
 
 
 def _move(
     scenario: Scenario, label: str, row_number: int, cells: Mapping[str, Any], problems: list[Problem]
 ) -> Move:
     """One row as a move; its problems are appended to `problems`."""
-
-    def problem(code: str, column: str, zh: str, en: str) -> None:
-        problems.append(Problem(code=code, zh=zh, en=en, file=label, row=row_number, column=column))
-
-    values = {c: "" if is_blank(cells.get(c)) else str(cells[c]).strip() for c in PLAN_COLUMNS}
-    for column in REQUIRED_COLUMNS:
-        if not values[column]:
-            problems.append(blank_value(label, row_number, column))
-    teacher_id, from_school, to_school = values["teacher_id"], values["from_school"], values["to_school"]
+    cells_of = RowReader(label, row_number, cells, PLAN_COLUMNS, problems)
+    values = cells_of.values
+    cells_of.required(*REQUIRED_COLUMNS)
+    teacher_id = cells_of.teacher(scenario, "teacher_id")
+    from_school, to_school = values["from_school"], values["to_school"]
     teacher = scenario.teacher_by_id.get(teacher_id)
-    if teacher_id and teacher is None:
-        problems.append(
-            unknown_reference(label, row_number, "teacher_id", "teacher", teacher_id, source="teachers.csv")
-        )
     if teacher is not None and from_school and from_school != scenario.home_school(teacher):
         home = scenario.home_school(teacher)
         zh = f"教师 {teacher_id} 今年属于 {home},而不是 {from_school}"
         en = f"teacher {teacher_id} belongs to {home} this year, not {from_school}"
-        problem("wrong_school", "from_school", zh, en)
-    if to_school and to_school not in scenario.school_by_id:
-        problems.append(
-            unknown_reference(label, row_number, "to_school", "school", to_school, source="schools.csv")
-        )
-    elif to_school and to_school == from_school:
+        cells_of.problem("wrong_school", "from_school", zh, en)
+    if cells_of.school(scenario, "to_school") in scenario.school_by_id and to_school == from_school:
         zh = "与 from_school 相同;交流须去往另一所学校"
-        problem("self_reference", "to_school", zh, "the same as from_school; a move goes to another school")
+        cells_of.problem(
+            "self_reference", "to_school", zh, "the same as from_school; a move goes to another school"
+        )
 
     raw_subject = values["subject"]
     role = teacher.role if teacher is not None else "teacher"
@@ -133,24 +250,20 @@ def _move(
                 f"teacher {teacher_id} is a {role} and fills that post; "
                 f"write {role} or {name_zh}, or leave it blank"
             )
-            problem("wrong_post", "subject", zh, en)
+            cells_of.problem("wrong_post", "subject", zh, en)
     else:
-        post = subject_code(raw_subject) or raw_subject
-        if raw_subject and subject_code(raw_subject) is None:
-            zh = f"未知的学科 {raw_subject!r};应为学科代码或学科中文名"
-            en = f"unknown subject {raw_subject!r}; expected a subject code or its Chinese name"
-            problem("bad_value", "subject", zh, en)
+        post = cells_of.subject("subject")
 
+    kind = cells_of.choice("kind", MOVE_KIND_NAMES_ZH, default=MOVE_KINDS[0])
+    if kind != MOVE_KINDS[0]:
+        cells_of.required("term_years")  # an exchange's term is its own, not the policy's
     term = term_years(scenario.policy)
     if values["term_years"]:
         try:
             term = int(values["term_years"])
         except ValueError:
-            got = repr(values["term_years"])
-            problems.append(
-                bad_value(label, row_number, "term_years", "整数年数", "a whole number of years", got)
-            )
-    return Move(teacher_id, from_school, to_school, post, term, values["reason"])
+            cells_of.bad("term_years", "整数年数", "a whole number of years")
+    return Move(teacher_id, from_school, to_school, post, term, values["reason"], kind)
 
 
 def _decode(data: bytes) -> str | None:

@@ -2,7 +2,9 @@
 province's plan never sits whole in memory.
 
 Each region's own files (what `write_outputs` writes for one region) go to `regions/<region>/`;
-the top level gets plan.csv and report.json concatenated in region order, conflicts.json and
+the top level gets plan.csv (every region's rotation moves, then every region's exchanges),
+recruitment.csv, itinerant.csv, leaders.csv, coverage.csv and report.json concatenated in region
+order, conflicts.json and
 relaxations.json when any region has conflicts, and summary.json with the totals and one line per
 region. Everything is written into a staging folder first and moved into place at the end:
 when a region's input has problems, nothing is left half-saved.
@@ -10,6 +12,7 @@ when a region's input has problems, nothing is left half-saved.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -18,9 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.io.outputs import write_json
+from optimizer.io.plan_csv import PLAN_COLUMNS
+from optimizer.io.staffing_csv import COVERAGE_FILE, ITINERANT_FILE, LEADERS_FILE, RECRUITMENT_FILE
+from optimizer.plan import MOVE_KINDS
 
 BOM = "\ufeff".encode()
-TOP_LEVEL = ("plan.csv", "report.json", "summary.json", "conflicts.json", "relaxations.json")
+STAFFING_FILES = (RECRUITMENT_FILE, ITINERANT_FILE, LEADERS_FILE, COVERAGE_FILE)
+TOP_LEVEL = ("plan.csv", *STAFFING_FILES, "report.json", "summary.json", "conflicts.json", "relaxations.json")
 
 
 class RegionOutputs:
@@ -45,7 +52,9 @@ class RegionOutputs:
         """Write the merged files, then move everything into `out_dir` (replacing what the
         same files held before); returns the top-level paths."""
         order = sorted(self.regions)
-        self._concatenate_csv(order)
+        self._concatenate_plan(order)
+        for name in STAFFING_FILES:
+            self._concatenate_csv(name, order)
         self._concatenate_json("report.json", order, always=True)
         self._concatenate_json("conflicts.json", order, always=False)
         self._concatenate_relaxations(order)
@@ -66,15 +75,29 @@ class RegionOutputs:
     def _region_file(self, region: str, name: str) -> Path:
         return self.staging / "regions" / region / name
 
-    def _concatenate_csv(self, order: list[str]) -> None:
-        """plan.csv: the header once (with Excel's BOM), then each region's rows."""
-        with (self.staging / "plan.csv").open("wb") as merged:
+    def _concatenate_csv(self, name: str, order: list[str]) -> None:
+        """The header once (with Excel's BOM), then each region's rows."""
+        with (self.staging / name).open("wb") as merged:
             for index, region in enumerate(order):
-                with self._region_file(region, "plan.csv").open("rb") as part:
+                with self._region_file(region, name).open("rb") as part:
                     header = part.readline()
                     if index == 0:
                         merged.write(header if header.startswith(BOM) else BOM + header)
                     shutil.copyfileobj(part, merged)
+
+    def _concatenate_plan(self, order: list[str]) -> None:
+        """plan.csv: the header once, every region's rows of the first kind (rotation), then of the
+        next (exchange), so that exchanges follow the rotation moves as in one region's file."""
+        kind = PLAN_COLUMNS.index("kind")
+        with (self.staging / "plan.csv").open("w", encoding="utf-8-sig", newline="") as merged:
+            writer = csv.writer(merged)
+            writer.writerow(PLAN_COLUMNS)
+            for wanted in MOVE_KINDS:
+                for region in order:
+                    with self._region_file(region, "plan.csv").open(encoding="utf-8-sig", newline="") as part:
+                        rows = csv.reader(part)
+                        next(rows)
+                        writer.writerows(row for row in rows if row[kind] == wanted)
 
     def _concatenate_json(self, name: str, order: list[str], *, always: bool) -> None:
         """A JSON list made of the regions' lists, one region in memory at a time."""
