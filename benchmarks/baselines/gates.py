@@ -1,6 +1,8 @@
-"""SPEC's three gate rules as plain predicates on one move, and the notions they rest on (who is
-eligible, sending and receiving schools), written from SPEC.md for the baselines (not imported
-from `optimizer.rules`, so that the independent MIP stays independent)."""
+"""SPEC's three gate rules as plain predicates on one move, the notions they rest on (who is
+eligible, sending and receiving schools), and the other notions both baselines need (near
+retirement, a move's term, who may head a school), written from SPEC.md and the rules' docstrings
+for the baselines (not imported from `optimizer.rules`, so that the independent MIP stays
+independent)."""
 
 from __future__ import annotations
 
@@ -19,8 +21,7 @@ def ineligible_reason(scenario: Scenario, teacher: Teacher) -> str | None:
         return "returning" if scenario.returns_this_year(teacher) else "on_rotation"
     if teacher.exempt_reason:
         return "exempt"
-    retirement_age = int(params["retirement_age"][teacher.gender])
-    if year - teacher.birth_year >= retirement_age - int(params["retirement_exempt_years"]):
+    if near_retirement(scenario, teacher):
         return "near_retirement"
     if teacher.last_rotated_year is not None and year - teacher.last_rotated_year < int(
         params["cooldown_years"]
@@ -29,6 +30,13 @@ def ineligible_reason(scenario: Scenario, teacher: Teacher) -> str | None:
     if teacher.is_principal:
         return "too_few_terms" if teacher.terms_at_school < int(params["principal_terms"]) else None
     return "too_few_years" if teacher.years_at_school < int(params["min_years_at_school"]) else None
+
+
+def near_retirement(scenario: Scenario, teacher: Teacher) -> bool:
+    """Within `retirement_exempt_years` of the retirement age of the teacher's gender."""
+    params = scenario.policy.rule("eligibility")
+    retirement_age = int(params["retirement_age"][teacher.gender])
+    return scenario.age(teacher) >= retirement_age - int(params["retirement_exempt_years"])
 
 
 def is_eligible(scenario: Scenario, teacher: Teacher) -> bool:
@@ -81,3 +89,24 @@ def subject_fit_allows(teacher: Teacher, to_school: School, post: str) -> bool:
     if not stage_fits(teacher.stage, to_school.stage):
         return False
     return post == teacher.role if teacher.is_principal else post in teacher.subjects
+
+
+def term_of(scenario: Scenario, teacher: Teacher) -> int:
+    """A move's term: the teacher's `requested_term` when it lies within [min_term, max_term],
+    else `term_years`. (The term rule's docstring does not say what a `term_years` outside the
+    range gives; its build code clamps it into the range, and so does this.)"""
+    params = scenario.policy.rule("term")
+    low, high = int(params["min_term"]), int(params["max_term"])
+    if teacher.requested_term is not None and low <= teacher.requested_term <= high:
+        return teacher.requested_term
+    return min(high, max(low, int(params["term_years"])))
+
+
+def can_lead(teacher: Teacher) -> bool:
+    """A principal, a vice-principal or a reserve leader (后备干部) may head a school."""
+    return teacher.is_principal or teacher.reserve_leader
+
+
+def headed(scenario: Scenario, school: School) -> bool:
+    """The school has a principal before the plan (the leadership rule keeps it headed)."""
+    return any(t.role == "principal" for t in scenario.staff_at[school.school_id])

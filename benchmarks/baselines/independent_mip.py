@@ -1,32 +1,49 @@
-"""An independent MIP of the rotation problem, solved with HiGHS: a cross-check of our optimum.
+"""An independent MIP of the staffing problem, solved with HiGHS: a cross-check of our optimum.
 
-A second formulation of SPEC.md's rules as the project defines them, written without importing the
-project's model or rules (only the scenario's plain facts: eligibility, home school, headcounts,
-shortage, distances; and the policy's rounding helpers), so that a bug in the CP-SAT model shows
-up as a different optimum on the same scenario.
+A second formulation of SPEC.md's rules as the project defines them, written from SPEC.md and the
+rule modules' docstrings without importing the project's model or rules (only the scenario's plain
+facts: eligibility, home school, headcounts, shortage, distances; and the policy's rounding
+helpers), so that a bug in the CP-SAT model shows up as a different optimum on the same scenario.
 
-Same problem as the project's model, by construction:
+Decisions, each a column: rotation moves, 跟岗 exchanges, 走教 assignments and hires.
 
-- Candidates: a teacher who is eligible, pinned, owes rural service, or (eligibility elastic)
-  lacks only years / terms / cooldown, to every other school of the home region (a hard
-  `move_to` pin: only the pinned school), on every post of a subject they teach that the school
-  demands (leaders: their role; subject_fit elastic: also any shortage subject there; a pinned
-  move with no such post: the main subject). A move refused by a hard gate rule (eligibility,
-  direction, subject_fit) is left out; one refused by an elastic gate pays the gate's weight.
+- Moves: a teacher who is eligible, pinned, owes rural service, or (eligibility elastic) lacks only
+  years / terms / cooldown, to every other school of the home region (a hard `move_to` pin: only
+  the pinned school), on every post of a subject they teach that the school demands (leaders:
+  their role; subject_fit elastic: also any shortage subject there; a pinned move with no such
+  post: the main subject). A move refused by a hard gate rule (eligibility, direction,
+  subject_fit) is left out; one refused by an elastic gate pays the gate's weight.
+- Exchanges (exchange): a classroom teacher of a receiving, non-sending school, free to go (no
+  exemption, no pin, not on rotation, not near retirement) and whose subject the home school has
+  beyond its demand, to a sending school of the region within `max_km` (of a stage they teach)
+  that a rotation move of a teacher of that subject may leave; one year, in the teacher's subject.
+- 走教 (itinerant): a classroom teacher of a school with a district, whose subject the school has
+  beyond its demand, to another school of the district and region within `max_km` (of a stage
+  they teach), in each listed subject they teach that the school demands and could lack after the
+  plan; it counts the listed share of a post there and takes it from the teacher's post at home.
+- Hires (recruitment): per school and demanded subject, `open` everywhere and `special` (特岗) at
+  rural schools when the policy grants 特岗 posts; together at most the posts that could be empty.
 - Every rule instance of the project's model, hard (a row) or elastic (a shortfall variable ≥ 0
   paying weight per unit), with the same targets and rounding (minimums up, caps down).
 - Cost units: weights × 100 rounded to integers, divided by 100 on output, like the project's
-  objective, so the two optima are comparable to the cent.
+  objective, so the two optima are comparable to the cent. Posts taught are counted in hundredths
+  (a 走教 share of 0.5 is 50).
 
 Modelling choices of the project mirrored here (each is also what its checker computes):
 
+- Staff after the plan counts moves, exchanges and hires (走教 teachers stay on their home staff):
+  headcounts, posts taught, backbone presence, degree balance, leadership and couples; the rotation
+  quota, backbone share, capacity, principal rotation, title priority, the bundle and volunteers
+  count rotation moves only.
 - degree_balance elastic is the first-order (linear) estimate of the excess around the counts
-  before the moves, paid per ⌈excess ÷ p·U_n⌉; hard it is exact, and the two products of changes
+  before the plan, paid per ⌈excess ÷ p·U_n⌉; hard it is exact, and the two products of changes
   are linearised exactly (binary expansion of one factor, McCormick on each bit).
 - A leader's exchange fills a leadership post (at most max(now, 1) leaders of a role after the
   moves) and is outside the classroom-teacher departure cap; the backbone retention counts them.
-- staffing_balance: a school may not end above max(establishment + tolerance, now); a school below
-  establishment − tolerance may not lose headcount. Instances exist only where a candidate moves.
+- coverage: per school × demanded subject, the posts unmet before the plan are priced per
+  hundredth of a post (weight × priority; where shortage prices them, nothing), and the rest of
+  what is unmet after the plan — vacancies the plan opens — in whole posts (created_weight ×
+  priority); shortage prices the receiving schools' short posts in whole posts taught.
 - A couple (spouses now within spouse_max_km) counts as split when their final schools are
   farther apart than spouse_max_km.
 
@@ -46,25 +63,33 @@ from itertools import product
 import highspy
 import numpy as np
 
-from optimizer.plan import Move, Plan
+from optimizer.plan import Hire, ItinerantAssignment, Move, Plan
 from optimizer.policy import as_fraction, ceil_share, floor_share
-from optimizer.scenario import Scenario, School, Teacher
+from optimizer.scenario import Scenario, School, Teacher, stage_fits
 
 from .gates import (
     GATES,
     RELAXABLE,
+    can_lead,
     direction_allows,
     eligibility_allows,
+    headed,
     ineligible_reason,
     is_eligible,
     is_receiving,
     is_sending,
+    near_retirement,
     subject_fit_allows,
+    term_of,
 )
 
 COST_SCALE = 100
 """Objective coefficients are round(weight × COST_SCALE): integer cost units, as the project's."""
+HUNDREDTHS = 100
+"""Posts taught are counted in hundredths of a post, so that 走教 shares are integers."""
 LEADER_POSTS = ("principal", "vice_principal")
+EXCHANGE_TERM = 1
+"""An exchange (跟岗) is for one year (exchange.py)."""
 INF = highspy.kHighsInf
 
 
@@ -90,6 +115,42 @@ class Candidate:
     from_school: str
     to_school: str
     post: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """A teacher who may change staff: a rotation move or an exchange, as column `column`."""
+
+    column: int
+    teacher: Teacher
+    from_school: str
+    to_school: str
+    post: str
+    exchange: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Itinerant:
+    """A possible 走教 assignment (column `column`): `units` hundredths of a `subject` post."""
+
+    column: int
+    teacher: Teacher
+    home_school: str
+    school_id: str
+    subject: str
+    share: float
+    units: int
+
+
+@dataclass(frozen=True, slots=True)
+class HireOption:
+    """Hires of `kind` for `subject` at `school_id` (an integer column, at most `most`)."""
+
+    column: int
+    school_id: str
+    subject: str
+    kind: str
+    most: int
 
 
 @dataclass
@@ -272,11 +333,37 @@ def candidates(scenario: Scenario) -> tuple[list[Candidate], list[tuple[str, ...
     return result, refusals
 
 
+def spare(scenario: Scenario, school_id: str, subject: str) -> int:
+    """Classroom teachers of `subject` the school has beyond its demand (negative when short)."""
+    return scenario.subject_headcount[(school_id, subject)] - scenario.demand.get((school_id, subject), 0)
+
+
+def may_exchange(scenario: Scenario, teacher: Teacher) -> bool:
+    """exchange.py: a classroom teacher of a receiving, non-sending school, free to go (no
+    exemption, no pin, not on rotation, not near retirement), whose subject the home school has
+    beyond its demand."""
+    if teacher.role != "teacher" or teacher.exempt_reason or teacher.on_rotation_from:
+        return False
+    if teacher.teacher_id in scenario.pin_by_teacher or near_retirement(scenario, teacher):
+        return False
+    home = scenario.school_by_id[scenario.home_school(teacher)]
+    if is_sending(scenario, home) or not is_receiving(scenario, home):
+        return False
+    return spare(scenario, home.school_id, teacher.subject) > 0
+
+
+def within(scenario: Scenario, school_a: str, school_b: str, max_km: float) -> bool:
+    """Within `max_km` of each other, or not both located."""
+    km = scenario.km_between_schools(school_a, school_b)
+    return km is None or km <= max_km
+
+
 # -- the formulation -------------------------------------------------------------------------
 
 
 class Formulation:
-    """Builds every rule into a Mip: one method per rule id of SPEC.md."""
+    """Builds every rule into a Mip: the decisions' columns first (moves, exchanges, 走教, hires:
+    each set of options depends on the ones before it), then one method per rule id of SPEC.md."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -293,6 +380,156 @@ class Formulation:
             self.by_teacher[move.teacher.teacher_id].append(i)
             self.out_of[move.from_school].append(i)
             self.into[move.to_school].append(i)
+        self.transfers = [
+            Transfer(self.x[i], m.teacher, m.from_school, m.to_school, m.post, exchange=False)
+            for i, m in enumerate(self.moves)
+        ]
+        self.transfers += self.exchange_options()
+        self.assignments = self.itinerant_options()
+        self.hires = self.hire_options()
+        self.goes: dict[str, list[int]] = defaultdict(list)
+        self.transfers_of: dict[str, list[Transfer]] = defaultdict(list)
+        self.transfers_into: dict[str, list[Transfer]] = defaultdict(list)
+        self.transfers_out: dict[str, list[Transfer]] = defaultdict(list)
+        self.staff_change: dict[str, Lin] = defaultdict(Lin)
+        self.post_change: dict[tuple[str, str], Lin] = defaultdict(Lin)
+        self.share_change: dict[tuple[str, str], Lin] = defaultdict(Lin)
+        for t in self.transfers:
+            self.goes[t.teacher.teacher_id].append(t.column)
+            self.transfers_of[t.teacher.teacher_id].append(t)
+            self.transfers_into[t.to_school].append(t)
+            self.transfers_out[t.from_school].append(t)
+            self.staff_change[t.to_school].add(t.column)
+            self.staff_change[t.from_school].add(t.column, -1)
+            self.post_change[(t.to_school, t.post)].add(t.column)
+            if t.teacher.role == "teacher":
+                self.post_change[(t.from_school, t.teacher.subject)].add(t.column, -1)
+        for h in self.hires:
+            self.staff_change[h.school_id].add(h.column)
+            self.post_change[(h.school_id, h.subject)].add(h.column)
+        for a in self.assignments:
+            self.share_change[(a.school_id, a.subject)].add(a.column, a.units)
+            self.share_change[(a.home_school, a.teacher.subject)].add(a.column, -a.units)
+
+    # -- decisions other than moves ------------------------------------------------------------
+
+    def exchange_options(self) -> list[Transfer]:
+        """Each teacher who may go on exchange, to each sending school of the region within
+        `max_km` where a rotation move may open a post of the teacher's subject; none when
+        `max_per_region` is 0. (The stage fit is the build code's: the docstring does not say.)"""
+        sc = self.scenario
+        params = self.policy.rule("exchange")
+        if int(params["max_per_region"]) == 0:
+            return []
+        cost = round(float(params["exchange_weight"]) * COST_SCALE)
+        opened = {(m.from_school, m.teacher.subject) for m in self.moves if m.teacher.role == "teacher"}
+        found = []
+        for teacher in sc.teachers:
+            if not may_exchange(sc, teacher):
+                continue
+            home = sc.school_by_id[sc.home_school(teacher)]
+            for school in sc.schools:
+                if school.region != home.region or not is_sending(sc, school):
+                    continue
+                if (school.school_id, teacher.subject) not in opened or not stage_fits(
+                    teacher.stage, school.stage
+                ):
+                    continue
+                if within(sc, home.school_id, school.school_id, float(params["max_km"])):
+                    column = self.mip.column(0, 1, cost)
+                    found.append(
+                        Transfer(column, teacher, home.school_id, school.school_id, teacher.subject, True)
+                    )
+        return found
+
+    def itinerant_options(self) -> list[Itinerant]:
+        """Each 走教 assignment a classroom teacher could take: another school of the home
+        school's district and region within `max_km`, of a stage the teacher teaches, in a listed
+        subject they teach that the school demands and could lack after the plan.
+
+        The docstring says that 走教 "helps where the home school has the subject beyond its
+        demand" and names no exemption; the build code makes both conditions (the teacher's subject
+        beyond demand at home, no exemption), and so does this. "Could lack" is read from the build
+        code too: the school's teachers of the subject who may move, go on exchange or 走教
+        elsewhere could take its count below the demand."""
+        sc = self.scenario
+        params = self.policy.rule("itinerant")
+        shares = {s: min(1.0, float(v)) for s, v in params["subjects"].items() if float(v) > 0}
+        cost = round(float(params["assignment_weight"]) * COST_SCALE)
+        possible: list[tuple[Teacher, str, str, str]] = []
+        for teacher in sc.teachers:
+            if teacher.role != "teacher" or teacher.exempt_reason:
+                continue
+            home = sc.school_by_id[sc.home_school(teacher)]
+            if not home.district or spare(sc, home.school_id, teacher.subject) <= 0:
+                continue
+            for school in sc.schools:
+                if school.school_id == home.school_id or (school.district, school.region) != (
+                    home.district,
+                    home.region,
+                ):
+                    continue
+                if not within(sc, home.school_id, school.school_id, float(params["max_km"])):
+                    continue
+                if not stage_fits(teacher.stage, school.stage):
+                    continue
+                for subject in teacher.subjects:
+                    if subject in shares and sc.demand.get((school.school_id, subject), 0) > 0:
+                        possible.append((teacher, home.school_id, school.school_id, subject))
+        leaving = self.leavers([(t.teacher, t.from_school) for t in self.transfers])
+        for teacher, home_id, _, _ in possible:
+            leaving[(home_id, teacher.subject)].add(teacher.teacher_id)
+        found = []
+        for teacher, home_id, school_id, subject in possible:
+            required = sc.demand[(school_id, subject)]
+            before = sc.subject_headcount[(school_id, subject)]
+            if required > before - min(len(leaving[(school_id, subject)]), before):
+                share = shares[subject]
+                column = self.mip.column(0, 1, cost)
+                units = round(share * HUNDREDTHS)
+                found.append(Itinerant(column, teacher, home_id, school_id, subject, share, units))
+        return found
+
+    def leavers(self, going: Iterable[tuple[Teacher, str]]) -> dict[tuple[str, str], set[str]]:
+        """(school, subject) → the classroom teachers of that subject who may leave the school's
+        posts, from (teacher, school they leave) pairs."""
+        found: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for teacher, school_id in going:
+            if teacher.role == "teacher":
+                found[(school_id, teacher.subject)].add(teacher.teacher_id)
+        return found
+
+    def hire_options(self) -> list[HireOption]:
+        """Hires per school and demanded subject, at most the posts that could be empty after the
+        plan: unmet before, or vacated by a move, an exchange or 走教 (recruitment's docstring says
+        the plan hires "only where a post would otherwise stay empty"; the bound is the build
+        code's). `special` (特岗) hires at rural schools when the policy grants 特岗 posts."""
+        sc = self.scenario
+        params = self.policy.rule("recruitment")
+        cost = round(float(params["hire_weight"]) * COST_SCALE)
+        special = int(params["special_posts"]) > 0
+        going = [(t.teacher, t.from_school) for t in self.transfers]
+        going += [(a.teacher, a.home_school) for a in self.assignments]
+        leaving = self.leavers(going)
+        found = []
+        for school in sc.schools:
+            kinds = ("open", "special") if special and school.area == "rural" else ("open",)
+            for subject in sc.subjects_demanded(school.school_id):
+                key = (school.school_id, subject)
+                required, before = sc.demand[key], sc.subject_headcount[key]
+                most = min(required, required - before + min(len(leaving[key]), before))
+                if most <= 0:
+                    continue
+                options = [
+                    HireOption(self.mip.column(0, most, cost), school.school_id, subject, kind, most)
+                    for kind in kinds
+                ]
+                if len(options) > 1:
+                    self.mip.row(Lin().add_all(h.column for h in options), -INF, most, "hires per post")
+                found += options
+        return found
+
+    # -- expressions ---------------------------------------------------------------------------
 
     def cols(self, moves: Iterable[int]) -> list[int]:
         return [self.x[i] for i in moves]
@@ -300,23 +537,48 @@ class Formulation:
     def moved(self, teacher_id: str) -> Lin:
         return Lin().add_all(self.cols(self.by_teacher.get(teacher_id, [])))
 
+    def headcount_after(self, school_id: str) -> Lin:
+        """Staff after moves, exchanges and hires."""
+        after = Lin(const=self.scenario.headcount(school_id))
+        return after.plus(self.staff_change.get(school_id, Lin()))
+
+    def subject_after(self, school_id: str, subject: str) -> Lin:
+        """Classroom teachers of `subject` after moves, exchanges and hires (whole teachers)."""
+        after = Lin(const=self.scenario.subject_headcount[(school_id, subject)])
+        return after.plus(self.post_change.get((school_id, subject), Lin()))
+
+    def covered(self, school_id: str, subject: str) -> Lin:
+        """Hundredths of a post of `subject` taught at the school after the plan (走教 shares in)."""
+        covered = Lin().plus(self.subject_after(school_id, subject), HUNDREDTHS)
+        return covered.plus(self.share_change.get((school_id, subject), Lin()))
+
+    def priority(self, subject: str) -> float:
+        return float(self.policy.rule("shortage")["priority"].get(subject, 1))
+
     def build(self) -> Mip:
-        for moves in self.by_teacher.values():
-            if len(moves) > 1:
-                self.mip.row(Lin().add_all(self.cols(moves)), -INF, 1, "one move per teacher")
+        for columns in self.goes.values():
+            if len(columns) > 1:
+                self.mip.row(Lin().add_all(columns), -INF, 1, "one move or exchange per teacher")
         self.rotation_quota()
         self.backbone_share()
+        self.exchange()
+        self.itinerant()
+        self.recruitment()
         self.shortage()
+        self.coverage()
         self.capacity()
         self.staffing_balance()
         self.backbone_presence()
         self.degree_balance()
         self.principal_rotation()
+        self.leadership()
         self.new_teacher_bundle()
         self.title_priority()
         self.preferences()
         self.pins()
         return self.mip
+
+    # -- rules ---------------------------------------------------------------------------------
 
     def rotation_quota(self) -> None:
         """Departures from sending schools ≥ ⌈rate × their eligible teachers⌉, per region or school."""
@@ -346,29 +608,161 @@ class Formulation:
                 expr.add(self.x[i], (q if self.moves[i].teacher.is_backbone else 0) - p)
             self.mip.at_least("backbone_share", region, expr, 0, unit=q)
 
-    def shortage(self) -> None:
-        """At each receiving school, per subject short before the moves: teachers of the subject
-        after the moves ≥ required; each missing one costs weight × subject priority."""
+    def exchange(self) -> None:
+        """Exchanges into a sending school's subject back-fill only posts that rotation opens
+        there (elastic: weight per exchange beyond them); a school sends at most its teachers of a
+        subject beyond demand; at most `max_per_region` exchanges per county (a cap, −1: none).
+        Each exchange costs exchange_weight (on its column)."""
         sc = self.scenario
-        priorities = self.policy.rule("shortage")["priority"]
-        into_post: dict[tuple[str, str], list[int]] = defaultdict(list)
-        out_of_subject: dict[tuple[str, str], list[int]] = defaultdict(list)
+        rotating_out: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, move in enumerate(self.moves):
-            into_post[(move.to_school, move.post)].append(i)
             if move.teacher.role == "teacher":
-                out_of_subject[(move.from_school, move.teacher.subject)].append(i)
+                rotating_out[(move.from_school, move.teacher.subject)].append(self.x[i])
+        into: dict[tuple[str, str], list[int]] = defaultdict(list)
+        out_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+        by_region: dict[str, list[int]] = defaultdict(list)
+        for t in self.transfers:
+            if t.exchange:
+                into[(t.to_school, t.post)].append(t.column)
+                out_of[(t.from_school, t.teacher.subject)].append(t.column)
+                by_region[sc.school_by_id[t.to_school].region].append(t.column)
+        for (school_id, subject), columns in sorted(into.items()):
+            backfill = Lin().add_all(columns).add_all(rotating_out[(school_id, subject)], -1)
+            self.mip.at_most("exchange", f"{school_id}/{subject}", backfill, 0)
+        for (school_id, subject), columns in out_of.items():
+            self.mip.row(Lin().add_all(columns), -INF, spare(sc, school_id, subject), "spare teachers")
+        limit = int(self.policy.rule("exchange")["max_per_region"])
+        if limit > 0:
+            for columns in by_region.values():
+                self.mip.row(Lin().add_all(columns), -INF, limit, "exchanges per county")
+
+    def itinerant(self) -> None:
+        """Per teacher: 走教 at most at max_schools schools, at most one post away in all, and not
+        while moving or on exchange. Elastic mode pays weight per limit broken, counted as the
+        checker counts them (each school above max_schools, one for more than a post away, one for
+        teaching away while leaving). Each assignment costs assignment_weight (on its column)."""
+        params = self.policy.rule("itinerant")
+        hard = self.policy.is_hard("itinerant")
+        breach = self.mip.unit_cost("itinerant")
+        by_teacher: dict[str, list[Itinerant]] = defaultdict(list)
+        for a in self.assignments:
+            by_teacher[a.teacher.teacher_id].append(a)
+        for teacher_id, assignments in by_teacher.items():
+            columns = [a.column for a in assignments]
+            self.mip.at_most(
+                "itinerant", f"{teacher_id}/schools", Lin().add_all(columns), int(params["max_schools"])
+            )
+            units = sum(a.units for a in assignments)
+            if units > HUNDREDTHS:
+                over = self.mip.column(0, 0 if hard else 1, breach)
+                away = Lin().add(over, -(units - HUNDREDTHS))
+                for a in assignments:
+                    away.add(a.column, a.units)
+                self.mip.row(away, -INF, HUNDREDTHS, "one post away at most")
+            goes = self.goes.get(teacher_id, [])
+            if goes:
+                leaving = self.mip.column(0, 0 if hard else 1, breach)
+                for column in columns:
+                    self.mip.row(
+                        Lin().add(column).add_all(goes).add(leaving, -1), -INF, 1, "not while leaving"
+                    )
+
+    def recruitment(self) -> None:
+        """Open hires per county within the budget (`max_new_teachers`, −1: the vacant
+        establishment Σ max(0, establishment − headcount)), hires of a subject in
+        `extra_by_subject` beyond it up to the extra; 特岗 hires within `special_posts` per county;
+        a school that hires ends within its establishment. Each hire costs hire_weight (on its
+        column)."""
+        sc = self.scenario
+        params = self.policy.rule("recruitment")
+        extras = {s: int(n) for s, n in params["extra_by_subject"].items() if int(n) > 0}
+        by_school: dict[str, list[HireOption]] = defaultdict(list)
+        for h in self.hires:
+            by_school[h.school_id].append(h)
+        for school_id, hires in by_school.items():
+            most = sum(h.most for h in hires)
+            hiring = self.mip.column(0, 1)
+            self.mip.row(Lin().add_all(h.column for h in hires).add(hiring, -most), -INF, 0, "hiring")
+            # Big enough that the limit holds whatever the plan when the school does not hire.
+            big = sc.headcount(school_id) + len(self.transfers_into[school_id]) + most
+            after = self.headcount_after(school_id).add(hiring, big)
+            establishment = sc.school_by_id[school_id].establishment
+            self.mip.at_most("recruitment", f"{school_id}/establishment", after, establishment + big)
+        setting = int(params["max_new_teachers"])
+        for region in sc.regions:
+            hires = [h for h in self.hires if sc.school_by_id[h.school_id].region == region]
+            open_hires = [h for h in hires if h.kind == "open"]
+            if open_hires:
+                counted = Lin().add_all(h.column for h in open_hires)
+                for subject, extra in extras.items():
+                    of_subject = [h.column for h in open_hires if h.subject == subject]
+                    if of_subject:
+                        beyond = self.mip.column(0, extra)
+                        self.mip.row(Lin().add(beyond).add_all(of_subject, -1), -INF, 0, "extra hires")
+                        counted.add(beyond, -1)
+                vacant = sum(
+                    max(0, s.establishment - sc.headcount(s.school_id))
+                    for s in sc.schools
+                    if s.region == region
+                )
+                budget = vacant if setting < 0 else setting
+                self.mip.at_most("recruitment", f"{region}/budget", counted, budget)
+            special = [h.column for h in hires if h.kind == "special"]
+            if special:
+                posts = int(params["special_posts"])
+                self.mip.at_most("recruitment", f"{region}/special", Lin().add_all(special), posts)
+
+    def shortage(self) -> None:
+        """At each receiving school, per subject short before the plan: posts taught after (moves,
+        exchanges, hires, 走教 shares) ≥ required; each post short, a part of one counting as one,
+        costs weight × subject priority."""
+        sc = self.scenario
         for (school_id, subject), required in sorted(sc.demand.items()):
             if sc.shortage(school_id, subject) <= 0 or not is_receiving(sc, sc.school_by_id[school_id]):
                 continue
-            after = Lin(const=sc.subject_headcount[(school_id, subject)])
-            after.add_all(self.cols(into_post[(school_id, subject)]))
-            after.add_all(self.cols(out_of_subject[(school_id, subject)]), -1)
-            weight = self.policy.weight("shortage") * float(priorities.get(subject, 1))
-            self.mip.at_least("shortage", f"{school_id}/{subject}", after, required, weight=weight)
+            weight = self.policy.weight("shortage") * self.priority(subject)
+            self.mip.at_least(
+                "shortage",
+                f"{school_id}/{subject}",
+                self.covered(school_id, subject),
+                HUNDREDTHS * required,
+                unit=HUNDREDTHS,
+                weight=weight,
+            )
+
+    def coverage(self) -> None:
+        """Every school × demanded subject: covered + still_open + HUNDREDTHS × opened ≥ HUNDREDTHS
+        × required, where still_open (hundredths, at most the posts unmet before) costs weight ×
+        priority per post — nothing where shortage prices those posts — and opened (whole posts:
+        vacancies the plan opens) costs created_weight × priority; hard mode opens none."""
+        sc = self.scenario
+        weight = self.policy.weight("coverage")
+        created_weight = self.policy.weight("coverage", "created_weight")
+        for school in sc.schools:
+            school_id = school.school_id
+            for subject in sc.subjects_demanded(school_id):
+                required = sc.demand[(school_id, subject)]
+                unmet = max(0, required - sc.subject_headcount[(school_id, subject)])
+                priority = self.priority(subject)
+                covered = self.covered(school_id, subject)
+                if unmet:
+                    priced_by_shortage = is_receiving(sc, school)
+                    per_hundredth = (
+                        0 if priced_by_shortage else round(weight * priority / HUNDREDTHS * COST_SCALE)
+                    )
+                    covered.add(self.mip.column(0, HUNDREDTHS * unmet, per_hundredth))
+                self.mip.at_least(
+                    "coverage",
+                    f"{school_id}/{subject}",
+                    covered,
+                    HUNDREDTHS * required,
+                    unit=HUNDREDTHS,
+                    weight=created_weight * priority,
+                )
 
     def capacity(self) -> None:
         """Leadership posts, max_incoming, the departure cap (classroom posts only) and the
-        backbone teachers a school must keep."""
+        backbone teachers a school must keep: rotation moves only."""
         sc = self.scenario
         params = self.policy.rule("capacity")
         for school in sc.schools:
@@ -399,20 +793,30 @@ class Formulation:
                 )
 
     def staffing_balance(self) -> None:
-        """Headcount after ≤ max(establishment + tolerance, now) where someone may arrive; a school
-        below establishment − tolerance keeps at least its headcount where someone may leave."""
+        """A school whose headcount the plan may change ends within [max(0, min(establishment −
+        tolerance_low, now)), max(establishment + tolerance, now)]; and each school × subject a
+        classroom teacher may arrive in (a move or an exchange) ends with at most max(demand, now)
+        teachers of it, each one above paying unneeded_weight."""
         sc = self.scenario
-        tolerance = int(self.policy.rule("staffing_balance")["tolerance"])
+        params = self.policy.rule("staffing_balance")
+        tolerance, tolerance_low = int(params["tolerance"]), int(params["tolerance_low"])
         for school in sc.schools:
             sid = school.school_id
-            arriving, leaving = self.into[sid], self.out_of[sid]
+            if not self.staff_change.get(sid, Lin()).terms:
+                continue
             before = sc.headcount(sid)
-            after = Lin(const=before).add_all(self.cols(arriving)).add_all(self.cols(leaving), -1)
-            if arriving:
-                upper = max(school.establishment + tolerance, before)
-                self.mip.at_most("staffing_balance", f"{sid}/upper", after, upper)
-            if leaving and before < school.establishment - tolerance:
-                self.mip.at_least("staffing_balance", f"{sid}/lower", after, before)
+            after = self.headcount_after(sid)
+            self.mip.at_most(
+                "staffing_balance", f"{sid}/upper", after, max(school.establishment + tolerance, before)
+            )
+            lower = max(0, min(school.establishment - tolerance_low, before))
+            self.mip.at_least("staffing_balance", f"{sid}/lower", after, lower)
+        unneeded = self.policy.weight("staffing_balance", "unneeded_weight")
+        arriving = sorted({(t.to_school, t.post) for t in self.transfers if t.post not in LEADER_POSTS})
+        for school_id, subject in arriving:
+            need = max(sc.demand.get((school_id, subject), 0), sc.subject_headcount[(school_id, subject)])
+            after = self.subject_after(school_id, subject)
+            self.mip.at_most("staffing_balance", f"{school_id}/{subject}/need", after, need, weight=unneeded)
 
     def backbone_presence(self) -> None:
         """Every receiving school ends with at least min_per_school backbone teachers."""
@@ -423,13 +827,13 @@ class Formulation:
                 continue
             sid = school.school_id
             after = Lin(const=sum(t.is_backbone for t in sc.staff_at[sid]))
-            after.add_all(self.cols(i for i in self.into[sid] if self.moves[i].teacher.is_backbone))
-            after.add_all(self.cols(i for i in self.out_of[sid] if self.moves[i].teacher.is_backbone), -1)
+            after.add_all(t.column for t in self.transfers_into[sid] if t.teacher.is_backbone)
+            after.add_all((t.column for t in self.transfers_out[sid] if t.teacher.is_backbone), -1)
             self.mip.at_least("backbone_presence", sid, after, minimum)
 
     def degree_balance(self) -> None:
         """q·U_b·R_n ≤ p·R_b·U_n per region (ratio_max = p/q; U urban, R rural, _b degree holders,
-        _n everyone, after the moves), written around the counts before the moves."""
+        _n everyone, after the plan), written around the counts before it."""
         sc = self.scenario
         ratio = as_fraction(self.policy.rule("degree_balance")["ratio_max"])
         p, q = ratio.numerator, ratio.denominator
@@ -450,12 +854,12 @@ class Formulation:
         sc = self.scenario
         ids = {s.school_id for s in sc.schools if s.region == region and s.area == area}
         staff = [t for sid in ids for t in sc.staff_at[sid]]
-        arrive = [i for i, m in enumerate(self.moves) if m.to_school in ids and m.from_school not in ids]
-        leave = [i for i, m in enumerate(self.moves) if m.from_school in ids and m.to_school not in ids]
-        holders_in = [i for i in arrive if self.moves[i].teacher.has_degree]
-        holders_out = [i for i in leave if self.moves[i].teacher.has_degree]
-        headcount = Lin().add_all(self.cols(arrive)).add_all(self.cols(leave), -1)
-        holders = Lin().add_all(self.cols(holders_in)).add_all(self.cols(holders_out), -1)
+        arrive = [t for t in self.transfers if t.to_school in ids and t.from_school not in ids]
+        leave = [t for t in self.transfers if t.from_school in ids and t.to_school not in ids]
+        holders_in = [t.column for t in arrive if t.teacher.has_degree]
+        holders_out = [t.column for t in leave if t.teacher.has_degree]
+        headcount = Lin().add_all(t.column for t in arrive).add_all((t.column for t in leave), -1)
+        holders = Lin().add_all(holders_in).add_all(holders_out, -1)
         return (
             (len(staff), sum(t.has_degree for t in staff)),
             self.mip.bounded_int(headcount, -len(leave), len(arrive)),
@@ -464,7 +868,7 @@ class Formulation:
 
     def principal_rotation(self) -> None:
         """Each eligible leader with enough terms moves; per region at least young_rural_share of
-        the rural schools' principals are aged ≤ young_age after the moves."""
+        the rural schools' principals and vice-principals are aged ≤ young_age after the moves."""
         sc = self.scenario
         terms = int(self.policy.rule("eligibility")["principal_terms"])
         for t in sc.teachers:
@@ -475,30 +879,46 @@ class Formulation:
         p, q = share.numerator, share.denominator
         for region in sc.regions:
             rural = {s.school_id for s in sc.schools if s.region == region and s.area == "rural"}
-            principals = [t for sid in rural for t in sc.staff_at[sid] if t.role == "principal"]
+            leaders = [t for sid in rural for t in sc.staff_at[sid] if t.is_principal]
             arriving = [
                 i
                 for i, m in enumerate(self.moves)
-                if m.post == "principal" and m.to_school in rural and m.from_school not in rural
+                if m.post in LEADER_POSTS and m.to_school in rural and m.from_school not in rural
             ]
             leaving = [
                 i
                 for i, m in enumerate(self.moves)
-                if m.post == "principal" and m.from_school in rural and m.to_school not in rural
+                if m.post in LEADER_POSTS and m.from_school in rural and m.to_school not in rural
             ]
-            if not principals and not arriving:
+            if not leaders and not arriving:
                 continue
 
             def young(t: Teacher) -> bool:
                 return sc.age(t) <= int(params["young_age"])
 
             # q·young_after − p·all_after ≥ 0
-            expr = Lin(const=q * sum(young(t) for t in principals) - p * len(principals))
+            expr = Lin(const=q * sum(young(t) for t in leaders) - p * len(leaders))
             for i in arriving:
                 expr.add(self.x[i], q * young(self.moves[i].teacher) - p)
             for i in leaving:
                 expr.add(self.x[i], -(q * young(self.moves[i].teacher) - p))
             self.mip.at_least("principal_rotation", f"young/{region}", expr, 0, unit=q)
+
+    def leadership(self) -> None:
+        """A school with a principal before the plan has someone to head it after: a principal,
+        vice-principal or reserve leader who stays, or one who arrives (by a move or an exchange)."""
+        sc = self.scenario
+        for school in sc.schools:
+            if not headed(sc, school):
+                continue
+            sid = school.school_id
+            leaders = [t for t in sc.staff_at[sid] if can_lead(t)]
+            heads = Lin(const=len(leaders))
+            for t in leaders:
+                heads.add_all(self.goes.get(t.teacher_id, []), -1)
+            heads.add_all(t.column for t in self.transfers_into[sid] if can_lead(t.teacher))
+            if heads.terms:
+                self.mip.at_least("leadership", sid, heads, 1)
 
     def new_teacher_bundle(self) -> None:
         """A teacher who owes rural service goes to a rural school this year."""
@@ -553,15 +973,15 @@ class Formulation:
 
     def couple(self, a: Teacher, b: Teacher, limit: float, hard: bool) -> None:
         """split ≥ [a ends at P] + [b ends at Q] − 1 for every pair of final places farther apart
-        than `limit`; staying home is 1 − moved."""
+        than `limit`; staying home is 1 − (moved or on exchange)."""
         sc, mip = self.scenario, self.mip
 
         def places(t: Teacher) -> list[tuple[str, Lin]]:
-            stay = Lin(const=1).add_all(self.cols(self.by_teacher.get(t.teacher_id, [])), -1)
-            moves = [
-                (self.moves[i].to_school, Lin().add(self.x[i])) for i in self.by_teacher.get(t.teacher_id, [])
+            stay = Lin(const=1).add_all(self.goes.get(t.teacher_id, []), -1)
+            away = [
+                (move.to_school, Lin().add(move.column)) for move in self.transfers_of.get(t.teacher_id, [])
             ]
-            return [(sc.home_school(t), stay), *moves]
+            return [(sc.home_school(t), stay), *away]
 
         far = [
             (at_a, at_b)
@@ -587,14 +1007,33 @@ class Formulation:
                 self.mip.at_most("pins", pin.teacher_id, Lin().add_all(self.cols(mine)), 0)
 
     def plan(self, values: np.ndarray) -> Plan:
-        term_years = int(self.policy.rule("term")["term_years"])
-        return Plan(
-            tuple(
-                Move(m.teacher.teacher_id, m.from_school, m.to_school, m.post, term_years)
-                for m, column in zip(self.moves, self.x, strict=True)
-                if values[column] > 0.5
-            )
+        """The moves (each with its term), exchanges, hires and 走教 assignments the values choose."""
+        sc = self.scenario
+
+        def chosen(column: int) -> bool:
+            return bool(values[column] > 0.5)
+
+        moves = tuple(
+            Move(m.teacher.teacher_id, m.from_school, m.to_school, m.post, term_of(sc, m.teacher))
+            for m, column in zip(self.moves, self.x, strict=True)
+            if chosen(column)
         )
+        exchanges = tuple(
+            Move(t.teacher.teacher_id, t.from_school, t.to_school, t.post, EXCHANGE_TERM, kind="exchange")
+            for t in self.transfers
+            if t.exchange and chosen(t.column)
+        )
+        hires = tuple(
+            Hire(h.school_id, h.subject, posts, h.kind)
+            for h in self.hires
+            if (posts := round(values[h.column])) > 0
+        )
+        itinerant = tuple(
+            ItinerantAssignment(a.teacher.teacher_id, a.home_school, a.school_id, a.subject, a.share)
+            for a in self.assignments
+            if chosen(a.column)
+        )
+        return Plan(moves, exchanges, hires, itinerant)
 
 
 # -- solving ---------------------------------------------------------------------------------
