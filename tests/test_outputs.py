@@ -13,10 +13,12 @@ import pytest
 from optimizer.errors import ScenarioError
 from optimizer.io.outputs import write_outputs
 from optimizer.io.plan_csv import PLAN_COLUMNS, read_plan_csv, write_plan_csv
+from optimizer.io.staffing_csv import read_plan_files
 from optimizer.options import EngineSettings
 from optimizer.plan import Move, Plan
 from optimizer.report import check_plan
 from optimizer.result import Result
+from optimizer.rules import coverage_posts, leaders_after
 from optimizer.scenario import Scenario
 from optimizer.schools import school_balance
 from optimizer.solve import solve
@@ -27,10 +29,12 @@ SETTINGS = EngineSettings(time_limit=10, workers=1)
 
 @pytest.fixture(scope="module")
 def county() -> Scenario:
-    """Two schools plus a principal due to rotate, so leadership posts appear in the files."""
+    """Two schools plus a principal due to rotate, so leadership posts appear in the files, and
+    a vice-principal who heads U1 once the principal has gone (leadership holds)."""
     base = tiny.two_school_county()
     principal = tiny.teacher("P01", "U1", "chinese", role="principal", terms_at_school=2, name="王校长")
-    return tiny.scenario(list(base.schools), [*base.teachers, principal], base.demand)
+    vice = tiny.teacher("V01", "U1", "chinese", role="vice_principal", name="李副校长")
+    return tiny.scenario(list(base.schools), [*base.teachers, principal, vice], base.demand)
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +42,11 @@ def solved(county: Scenario) -> Result:
     result = solve(county, SETTINGS)
     assert result.summary.status == "optimal"
     return result
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.reader(file))
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
@@ -50,7 +59,16 @@ def test_write_outputs_writes_every_file(tmp_path: Path, county: Scenario, solve
     paths = write_outputs(solved, county, tmp_path)
 
     names = {p.name for p in paths}
-    assert names == {"plan.csv", "report.json", "summary.json", "plan.xlsx"}
+    assert names == {
+        "plan.csv",
+        "recruitment.csv",
+        "itinerant.csv",
+        "leaders.csv",
+        "coverage.csv",
+        "report.json",
+        "summary.json",
+        "plan.xlsx",
+    }
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)  # no temporary files left
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report == json.loads(json.dumps([asdict(row) for row in check_plan(county, solved.plan)]))
@@ -59,15 +77,28 @@ def test_write_outputs_writes_every_file(tmp_path: Path, county: Scenario, solve
     assert summary["year"] == tiny.YEAR
     assert summary["rotating"] == len(solved.plan.moves)
     assert summary["status"] == "optimal"
+    assert read_csv(tmp_path / "itinerant.csv") == [
+        ["teacher_id", "home_school", "school_id", "subject", "share"]
+    ]
+    assert read_csv(tmp_path / "leaders.csv")[1:] == [["U1", "V01", "acting"]]
+    coverage = read_csv(tmp_path / "coverage.csv")
+    assert [row[:2] for row in coverage[1:]] == [["U1", "math"], ["R1", "math"]]
 
 
-def test_plan_xlsx_has_the_four_sheets_and_the_moves(
-    tmp_path: Path, county: Scenario, solved: Result
-) -> None:
+def test_plan_xlsx_has_the_sheets_and_the_moves(tmp_path: Path, county: Scenario, solved: Result) -> None:
     write_outputs(solved, county, tmp_path)
 
     book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
-    assert book.sheetnames == ["交流名单", "规则报告", "学校前后对比", "汇总"]
+    assert book.sheetnames == [
+        "交流名单",
+        "规则报告",
+        "学校前后对比",
+        "汇总",
+        "招聘计划",
+        "走教安排",
+        "学科配备",
+        "校长配备",
+    ]
     moves = list(book["交流名单"].iter_rows(min_row=2, values_only=True))
     assert sorted(row[0] for row in moves) == sorted(m.teacher_id for m in solved.plan.moves)
     assert book["交流名单"].freeze_panes == "A2"
@@ -82,11 +113,46 @@ def test_plan_xlsx_has_the_four_sheets_and_the_moves(
     assert ("R1", "数学") in schools
 
 
+def test_plan_xlsx_staffing_sheets(tmp_path: Path, county: Scenario, solved: Result) -> None:
+    """The solved plan: P01 and one math teacher go to R1, V01 heads U1, R1 hires for math."""
+    write_outputs(solved, county, tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+
+    def rows(sheet: str) -> list[tuple[object, ...]]:
+        return list(book[sheet].iter_rows(values_only=True))
+
+    hires = rows("招聘计划")
+    assert hires[0] == ("学校编号", "学校", "区域", "类别", "学科", "招聘人数", "招聘方式", "招聘依据")
+    assert [(h.school_id, h.posts) for h in solved.plan.hires] == [(row[0], row[5]) for row in hires[1:]]
+    assert all(row[4] == "数学" and row[6] == "公开招聘" for row in hires[1:])
+    assert rows("走教安排") == [
+        ("教师编号", "姓名", "所在学校", "走教学校", "学科", "岗位份额", "距离(公里)")
+    ]
+    coverage = rows("学科配备")
+    assert coverage[0][5:10] == ("需求", "交流前", "交流后", "状态", "补充方式")
+    posts = coverage_posts(county, solved.plan)
+    assert [(row[0], row[6], row[7]) for row in coverage[1:]] == [
+        (p.school_id, p.before, p.after) for p in posts
+    ]
+    status = {row[0]: row[8] for row in coverage[1:]}
+    rural = next(p for p in posts if p.school_id == "R1")
+    assert (rural.unmet_before, rural.unmet_after) == (2, 0)
+    assert status["R1"] == "已补足"
+    urban = next(p for p in posts if p.school_id == "U1")  # fully taught before the plan
+    assert status["U1"] == ("已满足" if urban.after >= urban.required else f"新增空缺 {urban.created}")
+    assert rows("校长配备")[1:] == [("U1", "U1", "V01", "李副校长", "副校长", "副校长主持工作")]
+    summary = {row[1]: row[2] for row in rows("汇总")[1:]}
+    assert (summary["unmet posts before"], summary["unmet posts after"]) == (2, solved.summary.unmet_after)
+    assert summary["schools with a principal after"] == 1
+
+
 def test_plan_csv_round_trips(tmp_path: Path, county: Scenario, solved: Result) -> None:
     write_outputs(solved, county, tmp_path)
 
     assert (tmp_path / "plan.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
-    assert read_plan_csv(tmp_path / "plan.csv", county) == solved.plan
+    assert solved.plan.hires  # the plan recruits: recruitment.csv holds its hires
+    assert read_plan_files(tmp_path / "plan.csv", county).plan == solved.plan
+    assert read_plan_files(tmp_path / "plan.csv", county).leaders == tuple(leaders_after(county, solved.plan))
 
 
 def test_infeasible_result_writes_conflicts_and_a_later_run_removes_them(tmp_path: Path) -> None:
@@ -170,12 +236,17 @@ def test_read_plan_csv_names_missing_columns(tmp_path: Path, county: Scenario) -
 
 
 def test_write_plan_csv_columns(tmp_path: Path) -> None:
-    plan = Plan((Move("T01", "U1", "R1", "music", 2, "shortage;rotation_quota"),))
+    plan = Plan(
+        (Move("T01", "U1", "R1", "music", 2, "shortage;rotation_quota"),),
+        exchanges=(Move("R00", "R1", "U1", "math", 1, "exchange", kind="exchange"),),
+    )
     path = write_plan_csv(plan, tmp_path / "plan.csv")
 
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        rows = list(csv.reader(file))
-    assert rows == [list(PLAN_COLUMNS), ["T01", "U1", "R1", "music", "2", "shortage;rotation_quota"]]
+    assert read_csv(path) == [
+        list(PLAN_COLUMNS),
+        ["T01", "U1", "R1", "music", "2", "shortage;rotation_quota", "rotation"],
+        ["R00", "R1", "U1", "math", "1", "exchange", "exchange"],
+    ]
 
 
 def test_school_balance_counts_before_and_after(county: Scenario) -> None:
@@ -190,7 +261,7 @@ def test_school_balance_counts_before_and_after(county: Scenario) -> None:
     balance = {b.school_id: b for b in school_balance(county, plan)}
 
     urban, rural = balance["U1"], balance["R1"]
-    assert (urban.headcount_before, urban.headcount_after, urban.establishment) == (11, 8, 10)
+    assert (urban.headcount_before, urban.headcount_after, urban.establishment) == (12, 9, 10)
     assert (urban.backbone_before, urban.backbone_after) == (3, 2)
     assert (rural.headcount_before, rural.headcount_after) == (1, 4)
     assert (rural.backbone_before, rural.backbone_after) == (1, 2)

@@ -262,7 +262,7 @@ def _workbook(result: Result, scenario: Scenario, posts: list[Post], leaders: li
                 _school_name(scenario, a.school_id),
                 _post_zh(a.subject),
                 a.share,
-                scenario.km_between_schools(a.home_school, a.school_id),
+                _km(scenario.km_between_schools(a.home_school, a.school_id)),
             ]
             for a in result.plan.itinerant
         ],
@@ -378,6 +378,10 @@ def _display_width(value: Any) -> int:
 
 def _school_name(scenario: Scenario, school_id: str) -> str:
     return scenario.school_by_id[school_id].name or school_id
+
+
+def _km(km: float | None) -> float | None:
+    return None if km is None else round(km, 1)
 
 
 def _area_zh(scenario: Scenario, school_id: str) -> str:
