@@ -58,15 +58,27 @@ def scenario(
     return Scenario(tuple(teachers), tuple(schools), dict(demand), tuple(pins), policy, name="tiny")
 
 
-def two_school_county(urban_teachers: int = 10, rural_need: int = 2, **overrides: Any) -> Scenario:
-    """One urban school of math teachers, one rural school short of math teachers."""
+NO_HIRES = "recruitment.max_new_teachers=0"
+"""The county recruits nobody: for a test of a rotation behaviour, whose posts a hire (5 a post)
+would otherwise fill more cheaply than a move (22 km between the tiny schools)."""
+
+
+def two_school_county(
+    urban_teachers: int = 10, rural_need: int = 2, urban_spare: int = 0, **overrides: Any
+) -> Scenario:
+    """One urban school of math teachers, one rural school short of math teachers.
+
+    U1's demand and establishment are its headcount less `urban_spare`: that many may leave without
+    opening a vacancy (coverage) or taking U1 below its establishment (staffing_balance).
+    """
+    needed = urban_teachers - urban_spare
     schools = [
-        school("U1", "urban", establishment=urban_teachers),
+        school("U1", "urban", establishment=needed),
         school("R1", "rural", establishment=5, lat=30.2),
     ]
     teachers = [teacher(f"T{i:02d}", "U1", is_backbone=i < 3) for i in range(urban_teachers)]
     teachers += [teacher("R00", "R1", is_backbone=True)]
-    demand = {("U1", "math"): urban_teachers, ("R1", "math"): 1 + rural_need}
+    demand = {("U1", "math"): needed, ("R1", "math"): 1 + rural_need}
     return scenario(schools, teachers, demand, overrides=list(overrides.get("overrides", [])))
 
 

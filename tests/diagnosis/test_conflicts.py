@@ -10,7 +10,7 @@ import pytest
 
 from optimizer.result import Result, apply_change
 from optimizer.scenario import Pin, Scenario
-from tests.tiny import scenario, school, solve_checked, teacher, two_school_county
+from tests.tiny import NO_HIRES, scenario, school, solve_checked, teacher, two_school_county
 
 
 def conflict_rules(result: Result) -> list[set[str]]:
@@ -73,7 +73,13 @@ def shortage_against_housing() -> Scenario:
         schools,
         list(base.teachers),
         base.demand,
-        overrides=["shortage.mode=hard", "backbone_share.share=0", "capacity.max_departure_share=0.5"],
+        # Nobody is hired: R1's three posts wait for moves, and R1 houses one arrival.
+        overrides=[
+            NO_HIRES,
+            "shortage.mode=hard",
+            "backbone_share.share=0",
+            "capacity.max_departure_share=0.5",
+        ],
     )
 
 
@@ -116,7 +122,8 @@ CASES = {
     ),
     "pin vs max_incoming": (pin_into_a_closed_school, {"pins", "capacity"}),
     "new teacher vs stay pin": (new_teacher_pinned_to_stay, {"new_teacher_bundle", "pins"}),
-    "shortage vs housing": (shortage_against_housing, {"shortage", "capacity"}),
+    # A budget of no hires is the third member: a hire would fill a post the housing cap keeps from a move.
+    "shortage vs housing": (shortage_against_housing, {"shortage", "capacity", "recruitment"}),
     "backbone presence vs retention": (
         backbone_presence_against_retention,
         {"backbone_presence", "capacity"},

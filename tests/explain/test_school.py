@@ -17,7 +17,8 @@ from optimizer.plan import Move, Plan
 from optimizer.schools import school_balance
 from tests import tiny
 
-SC = tiny.two_school_county(overrides=["capacity.max_departure_share=0.5"])
+# U1 has 2 teachers to spare and nobody is hired: R1's two missing posts are filled by moves.
+SC = tiny.two_school_county(urban_spare=2, overrides=[tiny.NO_HIRES, "capacity.max_departure_share=0.5"])
 # T00 (backbone) and T05 fill R1's two missing math posts.
 PLAN = Plan((Move("T00", "U1", "R1", "math", 3), Move("T05", "U1", "R1", "math", 3)))
 

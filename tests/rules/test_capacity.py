@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from optimizer.scenario import Pin, Scenario
 from tests.rules.results import destinations, only_row
-from tests.tiny import scenario, school, solve_checked, teacher, two_school_county
+from tests.tiny import NO_HIRES, scenario, school, solve_checked, teacher, two_school_county
 
 
 def capped_county(*overrides: str) -> Scenario:
-    base = two_school_county(rural_need=2)
+    """R1 lacks 2 math teachers and houses 1 arrival; U1 has 2 to spare. Nobody is hired, so the
+    posts wait for moves and the arrival cap is what limits them."""
+    base = two_school_county(rural_need=2, urban_spare=2)
     schools = [
-        school("U1", establishment=10),
+        school("U1", establishment=8),
         school("R1", "rural", establishment=10, lat=30.2, max_incoming=1),
     ]
-    return scenario(schools, list(base.teachers), base.demand, overrides=list(overrides))
+    return scenario(schools, list(base.teachers), base.demand, overrides=[NO_HIRES, *overrides])
 
 
 def test_capacity_hard_limits_arrivals():
@@ -45,16 +47,19 @@ def test_capacity_keeps_half_of_the_backbone_teachers():
 
 
 def test_capacity_hard_limits_departures():
-    # R1 lacks 3 math teachers; U1 may send floor(20 % × 10) = 2 of its 10.
-    result = solve_checked(two_school_county(rural_need=3))
+    # R1 lacks 3 math teachers and hires none; U1 has 3 to spare but may send floor(20 % × 10) = 2.
+    result = solve_checked(two_school_county(rural_need=3, urban_spare=3, overrides=[NO_HIRES]))
     row = only_row(result, "capacity", "U1/departures")
     assert (row.status, row.target, row.achieved) == ("met", 2, 2)
 
 
 def test_capacity_elastic_reports_too_many_departures():
-    # The third post is worth 100 (shortage) and costs 50 (one departure over) + 22 km: it is filled.
+    # The third post is worth 100 (shortage) and costs 50 (one departure over) + 22 km: it is filled
+    # by a move (U1 has 3 to spare, R1 hires none).
     result = solve_checked(
-        two_school_county(rural_need=3, overrides=["capacity.mode=elastic", "capacity.weight=50"])
+        two_school_county(
+            rural_need=3, urban_spare=3, overrides=[NO_HIRES, "capacity.mode=elastic", "capacity.weight=50"]
+        )
     )
     row = only_row(result, "capacity", "U1/departures")
     assert (row.target, row.achieved, row.shortfall, row.cost) == (2, 3, 1, 50)
@@ -75,9 +80,10 @@ def test_capacity_elastic_reports_backbone_not_kept():
 
 def leaders_county(*overrides: str) -> Scenario:
     """P_U (40, two terms at U1) is due to rotate; R1's principal P_R (50) is pinned home, so P_U
-    can only go to R1 as a second principal."""
+    can only go to R1 as a second principal. T0 is U1's reserve leader (后备干部): U1 keeps a head
+    when P_U leaves, so leadership continuity does not hold P_U back."""
     schools = [school("U1"), school("R1", "rural", lat=30.2)]
-    teachers = [teacher(f"T{i}", "U1") for i in range(10)]
+    teachers = [teacher(f"T{i}", "U1", reserve_leader=i == 0) for i in range(10)]
     teachers.append(teacher("P_U", "U1", role="principal", terms_at_school=2, birth_year=1985, gender="M"))
     teachers.append(teacher("P_R", "R1", role="principal", terms_at_school=2, birth_year=1975, gender="M"))
     return scenario(

@@ -8,7 +8,8 @@ from tests.tiny import scenario, school, solve_checked, teacher
 
 
 def degree_county(*overrides: str) -> Scenario:
-    schools = [school("U1", establishment=20), school("R1", "rural", establishment=12, lat=30.2)]
+    """U1 is 4 above its establishment (超编): 4 may leave it without staffing_balance's lower bound."""
+    schools = [school("U1", establishment=16), school("R1", "rural", establishment=12, lat=30.2)]
     teachers = [teacher(f"T{i}", "U1") for i in range(20)]
     teachers += [teacher(f"R{i}", "R1", degree="associate") for i in range(4)]
     teachers += [teacher(f"D{i}", "R1") for i in range(4)]

@@ -11,7 +11,9 @@ from tests.tiny import scenario, school, solve_checked, teacher
 def urban_pair(*overrides: str, pin_to: str = "U2") -> Scenario:
     schools = [school("U1"), school("U2", lat=30.05), school("R1", "rural", lat=30.2)]
     teachers = [teacher(f"T{i}", "U1") for i in range(10)] + [teacher("X", "U2", is_backbone=True)]
-    demand = {("U2", "math"): 3, ("R1", "math"): 1}
+    # U2 lacks one math teacher (T0's pin fills it): coverage prices a post unmet at any school,
+    # and a second one would draw a second urban-to-urban move.
+    demand = {("U2", "math"): 2, ("R1", "math"): 1}
     return scenario(
         schools,
         teachers,

@@ -5,17 +5,18 @@ from __future__ import annotations
 from optimizer.plan import Move
 from optimizer.scenario import Scenario
 from tests.rules.results import destinations, only_row, rows, rules_broken_by
-from tests.tiny import scenario, school, solve_checked, teacher
+from tests.tiny import NO_HIRES, scenario, school, solve_checked, teacher
 
 
 def music_county(*overrides: str) -> Scenario:
-    """U1: five eligible math teachers and a music teacher with 2 years; R1 short of music."""
+    """U1: five eligible math teachers and a music teacher with 2 years it does not need; R1 short
+    of music, which it does not recruit: only MUS could fill the post."""
     schools = [school("U1", establishment=6), school("R1", "rural", lat=30.1)]
     teachers = [teacher(f"M{i}", "U1") for i in range(5)]
     teachers.append(teacher("MUS", "U1", "music", years_at_school=2))
     teachers.append(teacher("R0", "R1", is_backbone=True))
-    demand = {("U1", "math"): 5, ("U1", "music"): 1, ("R1", "music"): 1, ("R1", "math"): 1}
-    return scenario(schools, teachers, demand, overrides=["backbone_share.share=0", *overrides])
+    demand = {("U1", "math"): 5, ("R1", "music"): 1, ("R1", "math"): 1}
+    return scenario(schools, teachers, demand, overrides=[NO_HIRES, "backbone_share.share=0", *overrides])
 
 
 def test_eligibility_hard_keeps_an_ineligible_teacher_home():
@@ -42,7 +43,12 @@ def test_exempt_teachers_are_never_candidates_even_when_eligibility_is_elastic()
             list(base.schools),
             teachers,
             base.demand,
-            overrides=["eligibility.mode=elastic", "eligibility.weight=1", "backbone_share.share=0"],
+            overrides=[
+                NO_HIRES,
+                "eligibility.mode=elastic",
+                "eligibility.weight=1",
+                "backbone_share.share=0",
+            ],
         )
     )
     assert "MUS" not in destinations(result)

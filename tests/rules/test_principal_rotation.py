@@ -65,3 +65,19 @@ def test_principal_rotation_elastic_reports_too_few_young_rural_principals():
     assert destinations(result)["P_U"] == "R1" and destinations(result)["P_R"] == "U1"
     row = only_row(result, "principal_rotation", "东区")
     assert (row.target, row.achieved, row.shortfall, row.cost) == (1, 0, 1, 200)
+
+
+def test_a_young_rural_vice_principal_counts_in_the_young_share():
+    # As above, P_U (50) replaces P_R (50) at R1, but R1 also has a vice-principal aged 40 who is
+    # not due to rotate: 1 of R1's 2 leaders is young, the ceil(50 % × 2) = 1 required.
+    base = leaders_county(urban_principal_age=50)
+    vice = teacher("VP_R", "R1", role="vice_principal", terms_at_school=1, birth_year=2025 - 40)
+    result = solve_checked(
+        scenario(
+            list(base.schools), [*base.teachers, vice], base.demand, overrides=["backbone_share.share=0"]
+        )
+    )
+    assert destinations(result)["P_U"] == "R1" and "VP_R" not in destinations(result)
+    row = only_row(result, "principal_rotation", "东区")
+    assert (row.target, row.achieved, row.shortfall, row.cost) == (1, 1, 0, 0)
+    assert row.involved == ("VP_R",)

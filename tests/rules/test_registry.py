@@ -22,7 +22,7 @@ from optimizer.options import EngineSettings
 from optimizer.report import check_plan
 from optimizer.rules import all_rules, default_policy, policy_from_dict, register, rule_ids
 from optimizer.solve import solve
-from tests.tiny import two_school_county
+from tests.tiny import NO_HIRES, two_school_county
 
 COUNTY_CAP = '''
 """county_cap: at most `max_moves` teachers move in the whole county (a county's own rule)."""
@@ -91,7 +91,8 @@ def test_a_registered_rule_has_policy_defaults_and_checked_parameters(county_cap
 
 
 def test_a_registered_rule_is_built_into_the_model_and_checked(county_cap: ModuleType) -> None:
-    county = two_school_county(urban_teachers=10, rural_need=2)  # two posts to fill, a cap of one
+    # Two posts to fill by moves (U1 has 2 to spare, nobody is hired), a cap of one.
+    county = two_school_county(urban_teachers=10, rural_need=2, urban_spare=2, overrides=[NO_HIRES])
     capped = solve(county, EngineSettings(time_limit=20, seed=1))
     assert len(capped.plan.moves) == 1
     row = next(r for r in capped.report if r.rule == "county_cap")
@@ -129,4 +130,4 @@ def test_a_registered_rule_appears_in_the_page_form_and_the_api_schema(
 
 def test_the_registry_forgets_a_rule_after_its_block() -> None:
     assert "county_cap" not in rule_ids()
-    assert len(all_rules()) == 16
+    assert len(all_rules()) == 21
