@@ -31,7 +31,14 @@ def run(
     started = time.monotonic()
     limit = settings.time_limit if time_limit is None else time_limit
     report = partial(report_warm_start, builder, listeners, started) if listeners.any else None
-    warm = solve_mip(builder.model, limit * MIP_SHARE, seed=settings.seed, patience=limit, on_improved=report)
+    warm = solve_mip(
+        builder.model,
+        limit * MIP_SHARE,
+        seed=settings.seed,
+        patience=limit,
+        on_improved=report,
+        free_columns=builder.staffing_columns(),
+    )
     if warm.status == "optimal":
         # Proven on the same model (its bound reaches the plan): nothing left to search.
         return _warm_finished(builder, warm, time.monotonic() - started)

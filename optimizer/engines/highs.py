@@ -19,7 +19,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,8 +227,11 @@ class StagedSearch:
         time_limit: float,
         patience: float,
         on_improved: Improved | None,
+        free_columns: Sequence[int] = (),
     ) -> None:
         self.mip = mip
+        self.kept_free = np.zeros(len(mip.lower), dtype=bool)
+        self.kept_free[list(free_columns)] = True
         self.started = started
         self.time_limit = time_limit
         self.patience = patience
@@ -303,7 +306,7 @@ class StagedSearch:
         fixed there."""
         lower = self.mip.lower
         at_lower = relaxation.values <= lower + SUPPORT_TOLERANCE
-        fixed = at_lower & (relaxation.reduced_costs > threshold)
+        fixed = at_lower & (relaxation.reduced_costs > threshold) & ~self.kept_free
         if fixed.any():
             tolerance = RELATIVE_TOLERANCE * (1.0 + abs(relaxation.bound))
             self.cap = relaxation.bound + float(relaxation.reduced_costs[fixed].min()) - tolerance
@@ -411,6 +414,7 @@ def solve_mip(
     seed: int = 0,
     patience: float | None = None,
     on_improved: Improved | None = None,
+    free_columns: Sequence[int] = (),
 ) -> MipRun:
     """The staged HiGHS search (`StagedSearch`) on the translated model within `time_limit`
     seconds, one thread, quiet; while it has no solution yet, it may go on up to `patience`
@@ -419,7 +423,11 @@ def solve_mip(
     HiGHS runs in a thread of its own and the caller gets its best solution and bound at the
     deadline: HiGHS checks its time limit and interrupt callbacks only between some phases (at
     4,000 teachers a round of root cuts ran 30 s past the limit). A run still busy at the
-    deadline is told to stop at its next check and is left to finish in the background."""
+    deadline is told to stop at its next check and is left to finish in the background.
+
+    `free_columns` are never fixed by a restricted stage: the few columns that repair the LP's
+    support when it has no integer solution (the LP covers a post with halves of 走教 that the
+    MIP must make whole, with a hire or an exchange)."""
     started = time.monotonic()
     mip = translate(model)
     if mip is None:
@@ -431,6 +439,7 @@ def solve_mip(
         time_limit=time_limit,
         patience=max(time_limit, patience or time_limit),
         on_improved=on_improved,
+        free_columns=free_columns,
     )
     # Not a daemon: a process must not exit while HiGHS's C++ code still runs in the thread
     # (it aborts); it waits until HiGHS, past its deadline, stops at its next check, unless an

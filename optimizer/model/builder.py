@@ -206,6 +206,15 @@ class ModelBuilder:
         leaving |= {e.teacher_id for e in self.exchanges if e.from_school == school_id}
         return len(leaving)
 
+    def exchanges_out(self, school_id: str) -> LinearExpr:
+        """Teachers of the school who go on exchange (跟岗) elsewhere."""
+        return sum((e.variable for e in self.exchanges if e.from_school == school_id), start=0)
+
+    def staffing_columns(self) -> list[int]:
+        """Model indices of the hire, exchange and 走教 variables."""
+        variables = [h.variable for h in self.hires] + [e.variable for e in self.exchanges]
+        return [v.Index() for v in variables + [a.variable for a in self.itinerant]]
+
     def could_go(self, teacher_id: str) -> bool:
         """Whether a move or an exchange made so far could take the teacher away."""
         return bool(self.by_teacher.get(teacher_id) or self._exchanges_of.get(teacher_id))

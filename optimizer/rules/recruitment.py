@@ -5,7 +5,9 @@ Source: 001 (每年完善新教师招聘计划…及时补充紧缺学科教师)
 is `max_new_teachers`, by default its vacant establishment Σ max(0, 编制 − headcount); a planner's
 "recruit 20 more music teachers" is `extra_by_subject = {music = 20}`, hires of that subject beyond
 the budget. 特岗 posts (`special_posts` per region, none unless set) go to rural schools only. A
-school that hires ends within its establishment. Each hire costs `hire_weight`, so the plan hires
+hire takes a post of the school's establishment that is free: vacant before the plan, or left by a
+teacher who rotates away or goes on exchange (arrivals beyond the establishment are
+staffing_balance's to price). Each hire costs `hire_weight`, so the plan hires
 only where a post would otherwise stay empty. Elastic mode pays `weight` per hire over a limit.
 """
 
@@ -119,15 +121,21 @@ class Recruitment(Rule):
             f"{region}: at most {posts} 特岗 teachers",
         )
 
-    def establishment_instance(self, school: School) -> Instance:
+    def vacant(self, scenario: Scenario, school: School) -> int:
+        return max(0, school.establishment - scenario.headcount(school.school_id))
+
+    def establishment_instance(self, scenario: Scenario, school: School) -> Instance:
+        vacant = self.vacant(scenario, school)
         return Instance(
             self.id,
             "school",
             f"{school.school_id}/establishment",
-            school.establishment,
+            vacant,
             "teachers",
-            f"{school.school_id}:招聘后不超过编制 {school.establishment} 人",
-            f"{school.school_id}: within its establishment of {school.establishment} when it hires",
+            f"{school.school_id}:编制 {school.establishment} 人,"
+            f"招聘不超过空编 {vacant} 人加调出、跟岗空出的岗位",
+            f"{school.school_id}: establishment {school.establishment}, hires at most its {vacant} vacant "
+            "posts plus the posts its leavers free",
         )
 
     def build(self, builder: ModelBuilder) -> None:
@@ -193,18 +201,15 @@ class Recruitment(Rule):
     def build_establishment(
         self, builder: ModelBuilder, school: School, hires: list[tuple[cp_model.IntVar, int]]
     ) -> None:
-        """A school that hires ends within its establishment: `hiring` is 1 when it hires, and
-        the limit binds only then (a school above it that does not hire is staffing_balance's)."""
-        most_hires = sum(most for _, most in hires)
-        hiring = builder.model.new_bool_var(f"hiring[{school.school_id}]")
-        builder.model.add(sum((v for v, _ in hires), start=0) <= most_hires * hiring)
-        highest = builder.scenario.headcount(school.school_id) + builder.could_arrive(school.school_id)
-        slack = max(0, highest + most_hires - school.establishment)
+        """A hire takes a post of the school's establishment that is free: vacant before the plan,
+        or left by a teacher who moves away or goes on exchange."""
+        school_id = school.school_id
+        leaving = builder.departures(school_id) + builder.exchanges_out(school_id)
         builder.at_most(
-            self.establishment_instance(school),
-            builder.headcount_after(school.school_id) + slack * hiring,
-            school.establishment + slack,
-            max_excess=slack,
+            self.establishment_instance(builder.scenario, school),
+            sum((v for v, _ in hires), start=0) - leaving,
+            self.vacant(builder.scenario, school),
+            max_excess=sum(most for _, most in hires),
         )
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
@@ -247,21 +252,26 @@ class Recruitment(Rule):
                 rows.append(self.special_row(scenario, region, special))
         for school_id in sorted(outcome.hires_at):
             school = scenario.school_by_id[school_id]
-            after = outcome.headcount_after(school_id)
-            excess = max(0, after - school.establishment)
+            hired = outcome.hires_at[school_id]
+            freed = outcome.departures[school_id] + sum(m.from_school == school_id for m in plan.exchanges)
+            room = self.vacant(scenario, school) + freed
+            excess = max(0, hired - room)
+            instance = self.establishment_instance(scenario, school)
             rows.append(
                 row(
                     self.id,
                     scenario,
                     "school",
-                    f"{school_id}/establishment",
-                    target=school.establishment,
-                    achieved=after,
+                    instance.key,
+                    target=room,
+                    achieved=hired,
                     shortfall=excess,
-                    zh=f"{school_id}:招聘 {outcome.hires_at[school_id]} 人,编制 {school.establishment} 人,"
-                    f"调整后 {after} 人" + (f",超编 {excess} 人" if excess else ""),
-                    en=f"{school_id}: {outcome.hires_at[school_id]} hired, establishment "
-                    f"{school.establishment}, {after} after" + (f", {excess} over" if excess else ""),
+                    zh=instance.sentence_zh
+                    + f";调出、跟岗空出 {freed} 个,招聘 {hired} 人"
+                    + (f",超出 {excess} 人" if excess else ""),
+                    en=instance.sentence_en
+                    + f"; {freed} freed by leavers, {hired} hired"
+                    + (f", {excess} over" if excess else ""),
                 )
             )
         return rows
