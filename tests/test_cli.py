@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +21,17 @@ from optimizer.solve import solve
 from tests import tiny
 
 FAST = ["--time-limit", "10", "--workers", "1", "--quiet"]
+PLAN_FILES = (
+    "plan.csv",
+    "recruitment.csv",
+    "itinerant.csv",
+    "leaders.csv",
+    "coverage.csv",
+    "report.json",
+    "summary.json",
+    "plan.xlsx",
+)
+DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo-county"
 
 
 def county_bundle(folder: Path, overrides: Sequence[str] = ()) -> Path:
@@ -117,12 +129,24 @@ def test_solve_writes_the_plan_files(
 
     assert main(["solve", str(bundle), "--out", str(out), *FAST]) == 0
 
-    for name in ("plan.csv", "report.json", "summary.json", "plan.xlsx"):
+    for name in PLAN_FILES:
         assert (out / name).is_file()
     assert not (out / "conflicts.json").exists()
     printed = capsys.readouterr().out
     assert "status: optimal" in printed
-    assert f"rotating: {solved_summary(out)['rotating']} / 11 eligible" in printed
+    summary = solved_summary(out)
+    assert f"rotating: {summary['rotating']} / 11 eligible" in printed
+    hires = f"{summary['hires']} / {summary['hire_budget']}"
+    after = f"{summary['unmet_after']:g}"
+    assert f"全县缺岗:2 → {after}(补上原有空缺 " in printed
+    assert f"招聘 {hires} 人;跟岗 0 人;走教 0 处;有校长的学校 0 → 0" in printed
+    assert f"unmet posts over all schools: 2 → {after} (filled " in printed
+    assert f"hires {hires}; exchanges 0; 走教 assignments 0; schools with a principal 0 → 0" in printed
+
+    assert main(["solve", str(bundle), "--out", str(out), "--lang", "en", *FAST]) == 0
+
+    printed = capsys.readouterr().out
+    assert "unmet posts over all schools: 2 → " in printed and "全县缺岗" not in printed
 
 
 def test_solve_shows_progress_unless_quiet(
@@ -134,12 +158,16 @@ def test_solve_shows_progress_unless_quiet(
 
 
 def test_set_override_changes_the_result(bundle: Path, tmp_path: Path) -> None:
+    """By default one teacher rotates, the quota's 10 % of 10 eligible at U1: a second mover
+    would open a math vacancy at U1 (coverage), so R1's other post is hired. A 50 % quota moves
+    five."""
     assert main(["solve", str(bundle), "--out", str(tmp_path / "default"), *FAST]) == 0
     quota = ["--set", "rotation_quota.rate=0.5"]
     assert main(["solve", str(bundle), "--out", str(tmp_path / "half"), *quota, *FAST]) == 0
 
-    assert solved_summary(tmp_path / "default")["rotating"] == 2
-    assert solved_summary(tmp_path / "half")["rotating"] == 5  # half of 10 eligible at U1
+    default, half = solved_summary(tmp_path / "default"), solved_summary(tmp_path / "half")
+    assert (default["rotating"], default["hires"]) == (1, 1)
+    assert half["rotating"] == 5  # half of 10 eligible at U1
 
 
 def test_bad_set_is_an_input_error(bundle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -220,6 +248,167 @@ def test_check_bad_plan_file_is_an_input_error(
     err = capsys.readouterr().err
     assert "hand.csv, row 2, column teacher_id: unknown teacher 'NOPE'; not in teachers.csv" in err
     assert "第 2 行" not in err
+
+
+@pytest.fixture(scope="module")
+def demo_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped demo county solved once (any plan the time allows): its output folder."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    assert main(["solve", str(DEMO), "--out", str(out), "--time-limit", "10", "--quiet"]) == 0
+    return out
+
+
+def copy_of(folder: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(folder, tmp_path / "plan"))
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.reader(file))
+
+
+def write_csv_rows(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows(rows)
+
+
+def checked(capsys: pytest.CaptureFixture[str], plan: Path, *options: str) -> tuple[int, dict]:
+    capsys.readouterr()
+    code = main(["check", str(DEMO), str(plan / "plan.csv"), "--json", *options])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_check_recomputes_the_solved_report_from_the_files_alone(
+    demo_plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the plan's files and the scenario: the report, coverage, hires and heads included,
+    are the solve's own, and leaders.csv agrees."""
+    plan = copy_of(demo_plan, tmp_path)
+    for name in ("report.json", "summary.json", "coverage.csv", "plan.xlsx"):
+        (plan / name).unlink()
+
+    code, document = checked(capsys, plan)
+
+    assert code == 0
+    assert document["report"] == json.loads((demo_plan / "report.json").read_text(encoding="utf-8"))
+    assert {row["rule"] for row in document["report"]} >= {"coverage", "recruitment", "leadership"}
+    assert document["leader_mismatches"] == []
+    solved = json.loads((demo_plan / "summary.json").read_text(encoding="utf-8"))
+    for figure in (
+        "rotating",
+        "unmet_before",
+        "unmet_after",
+        "vacancies_filled",
+        "vacancies_open",
+        "vacancies_created",
+        "hires",
+        "hire_budget",
+        "exchanges",
+        "itinerant_assignments",
+        "schools_with_principal_before",
+        "schools_with_principal_after",
+    ):
+        assert document["summary"][figure] == solved[figure], figure
+    assert document["summary"]["objective"] == pytest.approx(solved["objective"])
+    assert solved["hires"] > 0 and solved["schools_with_principal_after"] > 0
+
+    assert main(["check", str(DEMO), str(plan / "plan.csv"), "--lang", "en"]) == 0
+
+    printed = capsys.readouterr().out
+    assert f"unmet posts over all schools: {solved['unmet_before']:g} → " in printed
+    assert f"leaders.csv: agrees with the plan ({solved['schools_with_principal_after']} schools)" in printed
+
+
+def test_check_without_the_recruitment_file_misses_the_hires(
+    demo_plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hires are read from recruitment.csv: without it the plan has none, and says so."""
+    plan = copy_of(demo_plan, tmp_path)
+    (plan / "recruitment.csv").unlink()
+
+    _, document = checked(capsys, plan)
+
+    solved = json.loads((demo_plan / "summary.json").read_text(encoding="utf-8"))
+    assert solved["hires"] > 0
+    assert document["summary"]["hires"] == 0
+    assert document["summary"]["unmet_after"] > solved["unmet_after"]
+
+
+def test_check_finds_hires_above_the_budget(
+    demo_plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = copy_of(demo_plan, tmp_path)
+    budget = json.loads((demo_plan / "summary.json").read_text(encoding="utf-8"))["hire_budget"]
+    rows = csv_rows(plan / "recruitment.csv")
+    hired = sum(int(row[2]) for row in rows[1:])
+    extra = budget - hired + 3
+    write_csv_rows(plan / "recruitment.csv", [*rows, ["S001", "music", str(extra), "open", ""]])
+
+    code, document = checked(capsys, plan)
+
+    assert code == 2
+    assert "recruitment" in document["hard_violated_rules"]
+    [row] = [r for r in document["report"] if r["rule"] == "recruitment" and r["key"] == "青山县/budget"]
+    assert (row["status"], row["target"], row["achieved"], row["shortfall"]) == (
+        "violated",
+        budget,
+        budget + 3,
+        3,
+    )
+    assert document["summary"]["hires"] == budget + 3
+
+
+def test_check_reports_a_leaders_csv_naming_another_head(
+    demo_plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = copy_of(demo_plan, tmp_path)
+    rows = csv_rows(plan / "leaders.csv")
+    (school, head, how), (dropped, _, _) = rows[1], rows[2]
+    someone_else = next(
+        row[0] for row in csv_rows(DEMO / "teachers.csv")[1:] if row[1] == school and row[0] != head
+    )
+    write_csv_rows(plan / "leaders.csv", [rows[0], [school, someone_else, how], *rows[3:]])
+
+    code, document = checked(capsys, plan)
+
+    assert code == 2
+    assert document["hard_violated_rules"] == []  # the plan itself holds; its leaders.csv does not
+    mismatches = {m["school_id"]: m for m in document["leader_mismatches"]}
+    assert set(mismatches) == {school, dropped}
+    assert mismatches[school]["named"]["teacher_id"] == someone_else
+    assert mismatches[school]["recomputed"]["teacher_id"] == head
+    assert mismatches[dropped]["named"] is None
+    assert f"names {someone_else} ({how}), the plan gives {head} ({how})" in mismatches[school]["sentence_en"]
+
+    assert main(["check", str(DEMO), str(plan / "plan.csv"), "--lang", "zh"]) == 2
+
+    printed = capsys.readouterr().out
+    assert "leaders.csv: 2 schools differ from the plan" in printed
+    assert f"{dropped}:leaders.csv 写的是 无人,按方案应为 " in printed
+
+
+def test_check_lists_every_bad_row_of_the_plan_files(
+    demo_plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = copy_of(demo_plan, tmp_path)
+    rows = csv_rows(plan / "recruitment.csv")
+    write_csv_rows(plan / "recruitment.csv", [*rows, ["S001", "music", "many", "open", ""]])
+    write_csv_rows(
+        plan / "itinerant.csv", [csv_rows(plan / "itinerant.csv")[0], ["NOPE", "S003", "S006", "pe", "0.5"]]
+    )
+    leaders = csv_rows(plan / "leaders.csv")
+    write_csv_rows(plan / "leaders.csv", [*leaders, ["S999", "T00001", "stays"]])
+
+    assert main(["check", str(DEMO), str(plan / "plan.csv"), "--lang", "en"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("input error: 3 problem(s)\n")
+    assert f"recruitment.csv, row {len(rows) + 1}, column posts: expected a number of hires" in err
+    assert "itinerant.csv, row 2, column teacher_id: unknown teacher 'NOPE'; not in teachers.csv" in err
+    assert (
+        f"leaders.csv, row {len(leaders) + 1}, column school_id: unknown school 'S999'; not in schools.csv"
+        in err
+    )
 
 
 def test_generate_writes_a_bundle_that_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
