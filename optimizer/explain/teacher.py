@@ -4,7 +4,8 @@ A move is explained by the rules it serves, the post it fills, and what the near
 destinations would have cost; a teacher who stays by the eligibility condition, the HR pin, the
 lack of any post to go to, or what forcing the move would cost. Costs come from re-solving the
 same scenario with one change, so each is an objective difference, split by rule from the two
-reports (the checker's costs add up to the solver's objective).
+reports (the checker's costs add up to the solver's objective). An exchange (跟岗) is explained by
+the post it back-fills; 走教 and heading a school after the plan are said whatever the case.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from optimizer.errors import ScenarioError
-from optimizer.explain.school import number, post_name, school_label
+from optimizer.explain.school import LEADER_HOW_NAMES, number, post_name, school_label
 from optimizer.io.problems import unknown_reference
 from optimizer.model.candidates import Candidate, enumerate_candidates, post_openers, posts_at
 from optimizer.options import DiagnosisBudget, EngineSettings, ModelEdits
-from optimizer.plan import Move, RuleRow
+from optimizer.plan import ItinerantAssignment, Leader, Move, Plan, RuleRow
 from optimizer.report import with_reasons
 from optimizer.result import Result
-from optimizer.rules import all_rules, gate_rules, is_sending, rule_by_id, standing
+from optimizer.rules import all_rules, gate_rules, is_sending, leaders_after, rule_by_id, standing
 from optimizer.scenario import Pin, Scenario, Standing, Teacher
 from optimizer.solve import solve
 
@@ -29,7 +30,7 @@ RESOLVED_ALTERNATIVES = 3
 """Alternatives re-solved (nearest first): each costs a full solve."""
 COST_TOLERANCE = 1e-6
 STAGE_ZH = {"primary": "小学", "junior": "初中", "both": "小学和初中"}
-Case = Literal["moves", "pinned_stay", "ineligible", "no_candidate", "not_chosen"]
+Case = Literal["moves", "exchange", "pinned_stay", "ineligible", "no_candidate", "not_chosen"]
 
 
 def teacher_of(scenario: Scenario, teacher_id: str) -> Teacher:
@@ -82,6 +83,8 @@ class Posting:
     post: str
     term_years: int
     reason: str
+    kind: str
+    """`rotation`, or `exchange` (双向交流 / 跟岗: one year, outside the rotation quota)."""
 
 
 @dataclass(frozen=True)
@@ -191,10 +194,12 @@ class Blocked:
 
 @dataclass(frozen=True)
 class TeacherExplanation:
-    """`case` is one of: moves (`move` and what it serves, `alternatives`), pinned_stay,
-    ineligible (`forced` when they could be moved anyway, e.g. owing rural service),
-    no_candidate (`blocked`), not_chosen (`forced`). `base_*` describe the plan explained;
-    `labels` name the schools in the sentences (id and name), and are not part of the JSON."""
+    """`case` is one of: moves (`move` and what it serves, `alternatives`), exchange (`move`, the
+    post it back-fills and whose rotation opened it: `backfills`), pinned_stay, ineligible
+    (`forced` when they could be moved anyway, e.g. owing rural service), no_candidate
+    (`blocked`), not_chosen (`forced`). `itinerant` and `leads` hold in any case. `base_*`
+    describe the plan explained; `labels` name the schools in the sentences (id and name), and
+    are not part of the JSON."""
 
     teacher_id: str
     name: str
@@ -214,6 +219,13 @@ class TeacherExplanation:
     alternatives: tuple[Alternative, ...] = ()
     forced: WhatIf | None = None
     blocked: Blocked | None = None
+    backfills: tuple[str, ...] = ()
+    """For an exchange: the teachers of that subject the plan rotates out of the school it goes
+    to, whose posts it back-fills."""
+    itinerant: tuple[ItinerantAssignment, ...] = ()
+    """The teacher's 走教: shares of posts taught at other schools, staying on the home staff."""
+    leads: Leader | None = None
+    """The school the teacher heads after the plan, and how (leaders.csv's row)."""
 
     def text(self, lang: str = "zh") -> str:
         return "\n".join(self._lines_zh() if lang == "zh" else self._lines_en())
@@ -248,6 +260,8 @@ class TeacherExplanation:
                 lines += [f"  {self._alternative(a, 'zh')}" for a in self.alternatives]
             else:
                 lines.append("没有其他可去的学校。")
+        elif self.case == "exchange":
+            lines += self._exchange_zh()
         elif self.case == "pinned_stay":
             lines.append("人事指定其本年不交流(pins),方案照此执行。")
         elif self.case == "no_candidate":
@@ -257,6 +271,15 @@ class TeacherExplanation:
             lines.append("因不符合交流条件,本年不交流。")
         else:
             lines.append("符合交流条件,但本方案未安排其交流。")
+        if self.itinerant:
+            where = "、".join(
+                f"{self.labels[a.school_id]} {post_name(a.subject, 'zh')} {a.share:g} 个岗位"
+                for a in self.itinerant
+            )
+            lines.append(f"走教:{where};仍为 {self.labels[self.school_id]} 在编教师。")
+        if self.leads is not None:
+            how = LEADER_HOW_NAMES[self.leads.how][0]
+            lines.append(f"交流后主持 {self.labels[self.leads.school_id]} 工作({how})。")
         if self.forced is not None:
             where = ""
             if self.forced.move is not None:
@@ -302,6 +325,8 @@ class TeacherExplanation:
                 lines += [f"  {self._alternative(a, 'en')}" for a in self.alternatives]
             else:
                 lines.append("No other destination was possible.")
+        elif self.case == "exchange":
+            lines += self._exchange_en()
         elif self.case == "pinned_stay":
             lines.append("HR pinned them to stay this year (pins); the plan keeps them.")
         elif self.case == "no_candidate":
@@ -311,6 +336,14 @@ class TeacherExplanation:
             lines.append("Does not rotate this year: not eligible.")
         else:
             lines.append("Eligible, but the plan does not move them.")
+        if self.itinerant:
+            where = ", ".join(
+                f"{a.subject} at {self.labels[a.school_id]} ({a.share:g} of a post)" for a in self.itinerant
+            )
+            lines.append(f"Also teaches (走教) {where}, staying on {self.labels[self.school_id]}'s staff.")
+        if self.leads is not None:
+            how = LEADER_HOW_NAMES[self.leads.how][1]
+            lines.append(f"Heads {self.labels[self.leads.school_id]} after the plan ({how}).")
         if self.forced is not None:
             where = ""
             if self.forced.move is not None:
@@ -323,6 +356,33 @@ class TeacherExplanation:
                 f"differences are against its objective {number(self.base_objective)}, and a negative "
                 "one means the re-solve found a better plan."
             )
+        return lines
+
+    def _exchange_zh(self) -> list[str]:
+        assert self.move is not None
+        m = self.move
+        post = post_name(m.post, "zh")
+        lines = [
+            f"本年赴 {self.labels[m.to_school]} 跟岗(双向交流),任{post}岗位,期限 {m.term_years} 年,"
+            "不计入交流轮岗比例。"
+        ]
+        if self.backfills:
+            lines.append(f"补该校{post}教师 {'、'.join(self.backfills)} 交流轮岗空出的岗位。")
+        if self.reasons:
+            lines.append("所依据的规则:" + "、".join(r.title_zh for r in self.reasons) + "。")
+        return lines
+
+    def _exchange_en(self) -> list[str]:
+        assert self.move is not None
+        m = self.move
+        lines = [
+            f"Goes on a two-way exchange (跟岗) to {self.labels[m.to_school]} ({post_name(m.post, 'en')} "
+            f"post) for {m.term_years} year{'' if m.term_years == 1 else 's'}, outside the rotation quota."
+        ]
+        if self.backfills:
+            lines.append(f"Back-fills a {m.post} post opened by the rotation of {', '.join(self.backfills)}.")
+        if self.reasons:
+            lines.append("Rules served: " + ", ".join(r.title_en for r in self.reasons) + ".")
         return lines
 
     def _alternative(self, alternative: Alternative, lang: str) -> str:
@@ -383,6 +443,11 @@ def explain_teacher(
     eligibility = standing(scenario, scenario.teacher_by_id[teacher_id])
     labels = {school.school_id: school_label(scenario, school.school_id) for school in scenario.schools}
 
+    plan = with_reasons(scenario, result.plan)
+    leads = next(
+        (leader for leader in leaders_after(scenario, plan) if leader.teacher_id == teacher_id), None
+    )
+
     def explained(case: Case, **fields: Any) -> TeacherExplanation:
         return TeacherExplanation(
             teacher_id=teacher_id,
@@ -396,10 +461,21 @@ def explain_teacher(
             base_status=result.summary.status,
             base_objective=result.summary.objective,
             labels=labels,
+            itinerant=tuple(a for a in plan.itinerant if a.teacher_id == teacher_id),
+            leads=leads,
             **fields,
         )
 
-    move = with_reasons(scenario, result.plan).move_of(teacher_id)
+    move = plan.move_of(teacher_id)
+    exchange = plan.exchange_by_teacher.get(teacher_id)
+    if exchange is not None:
+        return explained(
+            "exchange",
+            move=posting(exchange),
+            reasons=tuple(rule_title(r) for r in exchange.reason.split(";")) if exchange.reason else (),
+            post_need=_post_need(scenario, exchange),
+            backfills=backfilled(scenario, plan, exchange),
+        )
     pin = scenario.pin_by_teacher.get(teacher_id)
     if move is None and pin is not None and pin.action == "stay":
         return explained("pinned_stay")
@@ -412,7 +488,7 @@ def explain_teacher(
     if move is not None:
         return explained(
             "moves",
-            move=Posting(move.from_school, move.to_school, move.subject, move.term_years, move.reason),
+            move=posting(move),
             move_commute_km=scenario.commute_km(teacher, move.to_school),
             reasons=tuple(rule_title(r) for r in move.reason.split(";")) if move.reason else (),
             post_need=_post_need(scenario, move),
@@ -426,6 +502,22 @@ def explain_teacher(
         return explained("no_candidate", blocked=_blocked(scenario, teacher))
     forced = solve_what_if(scenario, result, teacher_id, settings, diagnosis, force_move=True)
     return explained("not_chosen" if eligibility.eligible else "ineligible", forced=forced)
+
+
+def posting(move: Move) -> Posting:
+    return Posting(move.from_school, move.to_school, move.subject, move.term_years, move.reason, move.kind)
+
+
+def backfilled(scenario: Scenario, plan: Plan, exchange: Move) -> tuple[str, ...]:
+    """The classroom teachers of the exchange's subject the plan rotates out of its destination."""
+    teachers = scenario.teacher_by_id
+    return tuple(
+        m.teacher_id
+        for m in plan.moves
+        if m.from_school == exchange.to_school
+        and teachers[m.teacher_id].role == "teacher"
+        and teachers[m.teacher_id].subject == exchange.subject
+    )
 
 
 def rule_title(rule_id: str) -> RuleTitle:

@@ -37,6 +37,8 @@ def test_coverage_the_vacancy_the_quota_opens_is_back_filled_by_a_hire() -> None
     ]
     sending = only_row(result, "coverage", "U1/music")
     assert (sending.target, sending.achieved, sending.shortfall, sending.cost) == (10, 10, 0, 0)
+    hiring = only_row(result, "recruitment", "U1/establishment")  # no vacant post: the one the move frees
+    assert (hiring.target, hiring.achieved, hiring.shortfall) == (1, 1, 0)
     u1 = post_of(sc, result.plan, "U1", "music")
     assert (u1.before, u1.after, u1.created, u1.unmet_after) == (10, 10, 0, 0)
     r1 = post_of(sc, result.plan, "R1", "music")

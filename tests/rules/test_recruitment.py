@@ -33,16 +33,21 @@ def hires_by_school(plan: Plan) -> dict[tuple[str, str], int]:
 
 
 def test_recruitment_hires_within_the_vacant_establishment_and_each_schools_establishment() -> None:
-    result = solve_checked(music_short_county(rural_establishment=3))
+    sc = music_short_county(rural_establishment=3)
+    result = solve_checked(sc)
 
-    # budget 5 + 2 = 7 is not the limit here: R1 may grow only from 1 to its establishment of 3
+    # budget 5 + 2 = 7 is not the limit here: R1 may hire into its 2 vacant posts only
     assert hires_by_school(result.plan) == {("R1", "open"): 2, ("U2", "open"): 1}
     budget = only_row(result, "recruitment", "东区/budget")
     assert (budget.target, budget.achieved, budget.shortfall) == (7, 3, 0)
     establishment = only_row(result, "recruitment", "R1/establishment")
-    assert (establishment.target, establishment.achieved, establishment.shortfall) == (3, 3, 0)
+    assert (establishment.target, establishment.achieved, establishment.shortfall) == (2, 2, 0)
     assert (result.summary.hires, result.summary.hire_budget) == (3, 7)
     assert only_row(result, "shortage", "R1/music").shortfall == 2
+
+    hand_made = Plan((), hires=(Hire("R1", "music", 3),))
+    [row] = [r for r in check_plan(sc, hand_made) if r.key == "R1/establishment"]
+    assert (row.status, row.mode, row.target, row.achieved, row.shortfall) == ("violated", "hard", 2, 3, 1)
 
 
 def test_recruitment_budget_set_by_number_binds() -> None:
