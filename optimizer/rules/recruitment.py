@@ -298,9 +298,6 @@ class Recruitment(Rule):
             + (f", {over} over" if over else ""),
         )
 
-    def serves_hire(self, scenario: Scenario, hire: Hire) -> bool:
-        return True
-
     def figures(self, scenario: Scenario, outcome: Outcome) -> dict[str, float]:
         """Hires in the plan, and the budget they are counted against (特岗 posts included)."""
         budget = sum(self.budget(scenario, region) for region in scenario.regions)

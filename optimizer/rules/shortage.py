@@ -17,7 +17,7 @@ from optimizer.instance import Instance
 from optimizer.model.builder import POST_UNITS
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
-from optimizer.plan import Move, Plan, RuleRow
+from optimizer.plan import Hire, Move, Plan, RuleRow
 from optimizer.policy import Policy
 from optimizer.rules.base import Rule, row
 from optimizer.rules.direction import is_receiving
@@ -61,6 +61,10 @@ class Shortage(Rule):
 
     def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
         return scenario.shortage(move.to_school, move.subject) > 0
+
+    def serves_hire(self, scenario: Scenario, hire: Hire) -> bool:
+        school = scenario.school_by_id[hire.school_id]
+        return scenario.shortage(hire.school_id, hire.subject) > 0 and is_receiving(scenario, school)
 
     def posts(self, scenario: Scenario) -> list[tuple[str, str, int, int]]:
         """(school, subject, required, shortage before moves) at every receiving school."""
