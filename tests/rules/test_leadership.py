@@ -10,10 +10,13 @@ from tests.rules.results import only_row
 from tests.tiny import scenario, school, solve_checked, teacher
 
 
-def headed_county(*overrides: str, staff: tuple[Teacher, ...] = (), pins: tuple[Pin, ...] = ()) -> Scenario:
+def headed_county(
+    *overrides: str, staff: tuple[Teacher, ...] = (), pins: tuple[Pin, ...] = (), r2_math: int = 1
+) -> Scenario:
     """U1's principal P1 has served two terms (eligible, due to rotate); its five teachers have
     not served the six years; U1 is above its establishment of 5, so its staff may shrink at no
-    cost. The rural schools R1 and R2 have no principal. `staff` adds people."""
+    cost. The rural schools R1 and R2 have no principal; R2 needs `r2_math` math teachers and has
+    one. `staff` adds people."""
     schools = [
         school("U1", establishment=5),
         school("R1", "rural", lat=30.1),
@@ -22,7 +25,7 @@ def headed_county(*overrides: str, staff: tuple[Teacher, ...] = (), pins: tuple[
     teachers = [teacher("P1", "U1", "principal", role="principal", terms_at_school=2)]
     teachers += [teacher(f"T{i}", "U1", years_at_school=2) for i in range(5)]
     teachers += [teacher("R10", "R1", is_backbone=True), teacher("R20", "R2", is_backbone=True), *staff]
-    demand = {("U1", "math"): 5, ("R1", "math"): 1, ("R2", "math"): 1}
+    demand = {("U1", "math"): 5, ("R1", "math"): 1, ("R2", "math"): r2_math}
     return scenario(
         schools, teachers, demand, pins=list(pins), overrides=["backbone_share.share=0", *overrides]
     )
@@ -71,13 +74,25 @@ def test_leadership_elastic_reports_a_headless_school() -> None:
 
 
 def test_leadership_a_reserve_leader_takes_over_from_a_principal_due_by_a_hard_rule() -> None:
-    reserve = teacher("RL1", "U1", years_at_school=2, reserve_leader=True)
-    sc = headed_county("principal_rotation.mode=hard", staff=(reserve,))
+    """RL1 (后备干部, eligible) would fill R2's missing math post (no hires): kept at U1 to head it,
+    R2 stays short; at leadership weight 50, below the post's 100, RL1 goes and U1 has no head."""
+    reserve = teacher("RL1", "U1", reserve_leader=True)
+    rules = ("principal_rotation.mode=hard", "recruitment.max_new_teachers=0")
+    sc = headed_county(*rules, staff=(reserve,), r2_math=2)
     result = solve_checked(sc)
 
     assert [m.teacher_id for m in result.plan.moves] == ["P1"]
     assert leaders_after(sc, result.plan) == [Leader("U1", "RL1", "reserve")]
     assert "后备干部接任:RL1" in only_row(result, "leadership", "U1").sentence_zh
+    assert only_row(result, "shortage", "R2/math").shortfall == 1
+
+    elastic = headed_county(
+        *rules, "leadership.mode=elastic", "leadership.weight=50", staff=(reserve,), r2_math=2
+    )
+    unheaded = solve_checked(elastic)
+    assert ("RL1", "R2") in {(m.teacher_id, m.to_school) for m in unheaded.plan.moves}
+    row = only_row(unheaded, "leadership", "U1")
+    assert (row.shortfall, row.cost) == (1, 50)
 
 
 def test_leadership_a_leader_arrives_where_none_is_left() -> None:
