@@ -1,5 +1,5 @@
 """What an HR section does in Excel, as a baseline: fill the worst shortages with the longest-serving
-eligible teachers who fit, then make up the rotation quota.
+eligible teachers who fit, make up the rotation quota, then recruit into the posts left empty.
 
 Region by region (regions are independent), in this order:
 
@@ -30,11 +30,22 @@ Region by region (regions are independent), in this order:
 5. Backbone share: eligible backbone teachers are added as in 3 until ⌈share × movers⌉ of them
    move; when none can be, the last-added move without a backbone teacher that the quota can
    spare is dropped (a leader exchange as a whole), and backbone teachers are tried again.
+6. Recruitment: every post still unmet after the moves (at any school: shortages left, and the
+   vacancies the movers opened) gets a new teacher, most urgent first (subject priority × posts
+   unmet, then school id and subject), one at a time while the region's hiring allows it (特岗
+   posts at rural schools first, then the extra hires of a listed subject, then the budget) and
+   the school has a free post of its establishment (vacant before the plan, or left by a mover;
+   and room in its establishment band when staffing_balance is hard).
+
+Throughout, a school that has a principal keeps someone to head it: a principal, vice-principal
+or reserve leader leaves it only while another one stays or arrives. Each move gets its term (the
+teacher's requested term when the policy allows it). HR makes no 跟岗 exchange and no 走教.
 
 It does not chase the elastic rules it does not know (degree balance, young rural principals, title
 priority, preferences, volunteers): what they cost is what the checker reports. It reads the
 scenario's facts and the gate predicates, never the model. Time: one pass over the teachers, plus
-per shortage unit a scan of the subject's pool that drops teachers who can no longer leave.
+per shortage unit a scan of the subject's pool that drops teachers who can no longer leave, plus a
+sort of the posts left unmet.
 """
 
 from __future__ import annotations
@@ -42,18 +53,22 @@ from __future__ import annotations
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
-from optimizer.plan import Move, Plan
+from optimizer.plan import Hire, Move, Plan
 from optimizer.policy import ceil_share, floor_share
 from optimizer.scenario import SCHOOL_STAGES, Scenario, School, Teacher, stage_fits
 
 from .gates import (
+    can_lead,
     direction_allows,
     eligibility_allows,
+    headed,
     is_eligible,
     is_receiving,
     is_sending,
     subject_fit_allows,
+    term_of,
 )
 
 UNLIMITED = 10**9
@@ -69,7 +84,11 @@ def greedy_plan(scenario: Scenario) -> Plan:
         meet_quota(scenario, ledger, region)
         exchange_leaders(scenario, ledger, region)
         meet_backbone_share(scenario, ledger, region)
-    return Plan(tuple(ledger.moves.values()))
+        recruit(scenario, ledger, region)
+    hires = tuple(
+        Hire(school, subject, posts, kind) for (school, subject, kind), posts in ledger.hires.items()
+    )
+    return Plan(tuple(ledger.moves.values()), hires=hires)
 
 
 @dataclass
@@ -88,17 +107,20 @@ class Ledger:
     leader_delta: Counter[tuple[str, str]] = field(default_factory=Counter)  # (school, role)
     rotating: Counter[str] = field(default_factory=Counter)  # per region of the sending school
     backbone_rotating: Counter[str] = field(default_factory=Counter)
+    heads: Counter[str] = field(default_factory=Counter)  # who could head the school after the moves
+    hires: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (school, subject, kind)
 
     def __post_init__(self) -> None:
         sc = self.scenario
         capacity = sc.policy.rule("capacity")
-        tolerance = int(sc.policy.rule("staffing_balance")["tolerance"])
+        balance = sc.policy.rule("staffing_balance")
+        tolerance, tolerance_low = int(balance["tolerance"]), int(balance["tolerance_low"])
         staffing_hard = sc.policy.is_hard("staffing_balance")
         self.departure_cap: dict[str, int] = {}
         self.backbone_may_leave: dict[str, int] = {}
         self.incoming_cap: dict[str, int] = {}
         self.upper: dict[str, int] = {}
-        self.keeps_headcount: set[str] = set()
+        self.lower: dict[str, int] = {}
         self.schools_in: dict[str, list[School]] = defaultdict(list)
         for school in sc.schools:
             sid, headcount = school.school_id, sc.headcount(school.school_id)
@@ -107,14 +129,23 @@ class Ledger:
             self.backbone_may_leave[sid] = backbone - ceil_share(capacity["min_backbone_retained"], backbone)
             self.incoming_cap[sid] = UNLIMITED if school.max_incoming is None else school.max_incoming
             self.upper[sid] = max(school.establishment + tolerance, headcount)
-            if staffing_hard and headcount < school.establishment - tolerance:
-                self.keeps_headcount.add(sid)
+            low = max(0, min(school.establishment - tolerance_low, headcount))
+            self.lower[sid] = low if staffing_hard else 0
             self.schools_in[school.region].append(school)
+            self.heads[sid] = sum(can_lead(t) for t in sc.staff_at[sid])
+        self.headed = {s.school_id for s in sc.schools if headed(sc, s)}
         self.hard_upper = dict(self.upper) if staffing_hard else dict.fromkeys(self.upper, UNLIMITED)
+        self.staffing_hard = staffing_hard
         self.demand_in: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
         for (school_id, subject), required in sc.demand.items():
             self.demand_in[sc.school_by_id[school_id].region].append((school_id, subject, required))
         self.members_in = pool_members(sc)
+        recruitment = sc.policy.rule("recruitment")
+        self.hiring_left: Counter[str] = Counter()
+        for region, schools in self.schools_in.items():
+            vacant = sum(max(0, s.establishment - sc.headcount(s.school_id)) for s in schools)
+            setting = int(recruitment["max_new_teachers"])
+            self.hiring_left[region] = vacant if setting < 0 else setting
 
     def headcount(self, school_id: str) -> int:
         return self.scenario.headcount(school_id) + self.headcount_delta[school_id]
@@ -125,14 +156,57 @@ class Ledger:
             self.scenario.subject_headcount[(school_id, subject)] + self.subject_delta[(school_id, subject)]
         )
 
-    def may_leave(self, teacher: Teacher) -> bool:
-        """Not moved yet, and the home school's caps allow this departure."""
+    def may_leave(self, teacher: Teacher, replaced: bool = False) -> bool:
+        """Not moved yet, and the home school's caps allow this departure; one who could head a
+        school that has a principal leaves it only if another stays, or when `replaced` (a
+        leader arrives in exchange)."""
         home = self.scenario.home_school(teacher)
-        if teacher.teacher_id in self.moves or home in self.keeps_headcount:
+        if teacher.teacher_id in self.moves or not self.may_shrink(home):
+            return False
+        if not (replaced or self.keeps_a_head(teacher)):
             return False
         if teacher.role == "teacher" and self.left[home] >= self.departure_cap[home]:
             return False
         return not (teacher.is_backbone and self.backbone_left[home] >= self.backbone_may_leave[home])
+
+    def may_shrink(self, school_id: str) -> bool:
+        """One more may leave the school: it stays within its lower bound (staffing_balance hard),
+        or the region's hiring budget can still refill every school below it, this one included."""
+        if self.headcount(school_id) > self.lower[school_id]:
+            return True
+        region = self.scenario.school_by_id[school_id].region
+        below = sum(
+            max(0, self.lower[s.school_id] - self.headcount(s.school_id)) for s in self.schools_in[region]
+        )
+        return below < self.hiring_left[region]
+
+    def has_free_post(self, school_id: str) -> bool:
+        """A hire fits: a post of the establishment vacant before the plan or left by a mover is
+        still free (and the establishment band has room when staffing_balance is hard)."""
+        school = self.scenario.school_by_id[school_id]
+        vacant = max(0, school.establishment - self.scenario.headcount(school_id))
+        hired = sum(n for (hired_at, _, _), n in self.hires.items() if hired_at == school_id)
+        return (
+            hired < vacant + self.departed[school_id]
+            and self.headcount(school_id) < self.hard_upper[school_id]
+        )
+
+    def hire(self, school_id: str, subject: str, kind: str) -> None:
+        self.hires[(school_id, subject, kind)] += 1
+        self.headcount_delta[school_id] += 1
+        self.subject_delta[(school_id, subject)] += 1
+
+    def keeps_a_head(self, teacher: Teacher) -> bool:
+        """The teacher's school still has someone to head it once the teacher leaves."""
+        home = self.scenario.home_school(teacher)
+        return not can_lead(teacher) or home not in self.headed or self.heads[home] > 1
+
+    def at_need(self, school_id: str, subject: str) -> bool:
+        """With staffing_balance hard, one more teacher of `subject` would be above need: the
+        school has max(demand, now) of them already."""
+        key = (school_id, subject)
+        need = max(self.scenario.demand.get(key, 0), self.scenario.subject_headcount[key])
+        return self.staffing_hard and self.subject_count(school_id, subject) >= need
 
     def has_room(self, school_id: str) -> bool:
         """The school can take one more (max_incoming; the establishment band when staffing is hard)."""
@@ -157,8 +231,8 @@ class Ledger:
         return self.backbone_shortfall(region, more=1) > 0
 
     def add(self, teacher: Teacher, to_school: str, post: str) -> None:
-        term_years = int(self.scenario.policy.rule("term")["term_years"])
-        move = Move(teacher.teacher_id, self.scenario.home_school(teacher), to_school, post, term_years)
+        term = term_of(self.scenario, teacher)
+        move = Move(teacher.teacher_id, self.scenario.home_school(teacher), to_school, post, term)
         self.moves[teacher.teacher_id] = move
         self._count(teacher, move, 1)
 
@@ -180,6 +254,9 @@ class Ledger:
         self.arrived[to] += sign
         self.headcount_delta[home] -= sign
         self.headcount_delta[to] += sign
+        if can_lead(teacher):
+            self.heads[home] -= sign
+            self.heads[to] += sign
         region = self.scenario.school_by_id[home].region
         self.rotating[region] += sign
         self.backbone_rotating[region] += sign * teacher.is_backbone
@@ -229,22 +306,21 @@ def apply_pins(scenario: Scenario, ledger: Ledger) -> None:
         breaks = {
             "direction": not direction_allows(scenario, teacher, home, school),
             "subject_fit": not subject_fit_allows(teacher, school, post),
-            "capacity": not (ledger.may_leave(teacher) and ledger.has_room(pin.school_id))
+            "capacity": not (ledger.may_leave(teacher, replaced=True) and ledger.has_room(pin.school_id))
             or (teacher.is_principal and not ledger.leader_post_free(pin.school_id, teacher.role)),
+            "leadership": not ledger.keeps_a_head(teacher),
         }
         if policy.is_hard("pins") or not any(b and policy.is_hard(rule) for rule, b in breaks.items()):
             ledger.add(teacher, pin.school_id, post)
 
 
 def backfill(scenario: Scenario, ledger: Ledger, region: str) -> None:
-    """A school that may not lose staff (staffing_balance hard) but lost some to pins gets as many
-    teachers back: the longest-serving who fit, on a subject it demands."""
+    """A school that pins took below its lower bound (staffing_balance hard) gets teachers back up
+    to it: the longest-serving who fit, on a subject it demands."""
     for school in ledger.schools_in[region]:
         sid = school.school_id
-        if sid not in ledger.keeps_headcount:
-            continue
         for teacher in ledger.members_in[region]:
-            if ledger.headcount(sid) >= scenario.headcount(sid):
+            if ledger.headcount(sid) >= ledger.lower[sid]:
                 break
             place = destination(scenario, ledger, teacher, [school])
             if place is not None:
@@ -307,10 +383,10 @@ def fill_shortages(scenario: Scenario, ledger: Ledger, region: str) -> None:
         school = scenario.school_by_id[school_id]
         pool = pools[(subject, school.stage)]
         while ledger.subject_count(school_id, subject) < required and ledger.has_room(school_id):
-            teacher = pick(ledger, pool, region, lambda t, s=school: fits(scenario, ledger, t, s))
-            if teacher is None:
+            chosen = pick(ledger, pool, region, partial(fits, scenario, ledger, school=school))
+            if chosen is None:
                 break
-            ledger.add(teacher, school_id, subject)
+            ledger.add(chosen, school_id, subject)
 
 
 def exchange_leaders(scenario: Scenario, ledger: Ledger, region: str) -> None:
@@ -327,7 +403,7 @@ def exchange_leaders(scenario: Scenario, ledger: Ledger, region: str) -> None:
     ]
     due.sort(key=lambda t: (-t.terms_at_school, *seniority(t)))
     for leader in due:
-        if not ledger.may_leave(leader):
+        if not ledger.may_leave(leader, replaced=True):
             continue
         home_id = scenario.home_school(leader)
         home = scenario.school_by_id[home_id]
@@ -350,13 +426,15 @@ def exchange_leaders(scenario: Scenario, ledger: Ledger, region: str) -> None:
                         and is_eligible(scenario, t)
                         and t.teacher_id not in scenario.pin_by_teacher
                         and stage_fits(t.stage, home.stage)
-                        and ledger.may_leave(t)
+                        and ledger.may_leave(t, replaced=True)
                     ),
                     None,
                 )
                 if partner is None or not ledger.has_room(home_id):
                     continue
                 movers.append((partner, home_id))
+            elif not ledger.keeps_a_head(leader):
+                continue
             backbone = sum(t.is_backbone for t, _ in movers)
             if ledger.backbone_shortfall(region, len(movers), backbone) > ledger.backbone_shortfall(region):
                 break
@@ -371,7 +449,8 @@ def destination(
 ) -> tuple[str, str] | None:
     """(school, post) for a quota teacher: a school of the region with room, in an allowed direction
     (a receiving school, or an understaffed one for an overstaffed sender), that demands a subject
-    they teach at their stage; still short first, then below its establishment, then the nearest."""
+    they teach at their stage (below need when staffing_balance is hard); still short first, then
+    below its establishment, then the nearest."""
     best: tuple[tuple[int, int, float, str], str, str] | None = None
     for school in schools:
         sid = school.school_id
@@ -384,7 +463,7 @@ def destination(
         km = scenario.commute_km(teacher, sid)
         for subject in teacher.subjects:
             required = scenario.demand.get((sid, subject), 0)
-            if required <= 0:
+            if required <= 0 or ledger.at_need(sid, subject):
                 continue
             key = (
                 int(ledger.subject_count(sid, subject) >= required),
@@ -446,9 +525,13 @@ def departures(ledger: Ledger, schools: list[str]) -> int:
     return sum(ledger.departed[s] for s in schools)
 
 
+def departed_enough(ledger: Ledger, schools: list[str], required: int) -> bool:
+    return departures(ledger, schools) >= required
+
+
 def meet_quota(scenario: Scenario, ledger: Ledger, region: str) -> None:
     for schools, required in quota_groups(scenario, ledger, region):
-        top_up(scenario, ledger, region, schools, lambda s=schools, r=required: departures(ledger, s) >= r)
+        top_up(scenario, ledger, region, schools, partial(departed_enough, ledger, schools, required))
 
 
 def meet_backbone_share(scenario: Scenario, ledger: Ledger, region: str) -> None:
@@ -491,3 +574,52 @@ def drop_spare_move(scenario: Scenario, ledger: Ledger, region: str) -> bool:
                 ledger.exchanges.pop(m.teacher_id, None)
             return True
     return False
+
+
+def recruit(scenario: Scenario, ledger: Ledger, region: str) -> None:
+    """Step 6: first refill the schools the moves took below their lower bound (staffing_balance
+    hard; the departures counted on it), each in its most urgent post; then one new teacher at a
+    time into the posts left unmet, most urgent first, while the region's hiring and the school's
+    free posts allow."""
+    params = scenario.policy.rule("recruitment")
+    priorities = scenario.policy.rule("shortage")["priority"]
+    special = int(params["special_posts"])
+    extra = Counter({subject: int(n) for subject, n in params["extra_by_subject"].items()})
+
+    def urgency(school_id: str, subject: str) -> float:
+        unmet = scenario.demand.get((school_id, subject), 0) - ledger.subject_count(school_id, subject)
+        return -float(priorities.get(subject, 1)) * unmet
+
+    def hire_one(school_id: str, subject: str) -> bool:
+        nonlocal special
+        if not ledger.has_free_post(school_id):
+            return False
+        if scenario.school_by_id[school_id].area == "rural" and special > 0:
+            special -= 1
+            ledger.hire(school_id, subject, "special")
+            return True
+        if extra[subject] > 0:
+            extra[subject] -= 1
+        elif ledger.hiring_left[region] > 0:
+            ledger.hiring_left[region] -= 1
+        else:
+            return False
+        ledger.hire(school_id, subject, "open")
+        return True
+
+    for school in ledger.schools_in[region]:
+        sid = school.school_id
+        subjects = scenario.subjects_demanded(sid)
+        while subjects and ledger.headcount(sid) < ledger.lower[sid]:
+            if not hire_one(sid, min(subjects, key=lambda subject: (urgency(sid, subject), subject))):
+                break
+    posts = []
+    for school_id, subject, required in ledger.demand_in[region]:
+        unmet = required - ledger.subject_count(school_id, subject)
+        if unmet > 0:
+            posts.append((urgency(school_id, subject), school_id, subject, unmet))
+    posts.sort()
+    for _, school_id, subject, unmet in posts:
+        for _ in range(unmet):
+            if not hire_one(school_id, subject):
+                break

@@ -671,8 +671,8 @@ class Formulation:
         """Open hires per county within the budget (`max_new_teachers`, −1: the vacant
         establishment Σ max(0, establishment − headcount)), hires of a subject in
         `extra_by_subject` beyond it up to the extra; 特岗 hires within `special_posts` per county;
-        a school that hires ends within its establishment. Each hire costs hire_weight (on its
-        column)."""
+        a school hires into free posts of its establishment only. Each hire costs hire_weight (on
+        its column)."""
         sc = self.scenario
         params = self.policy.rule("recruitment")
         extras = {s: int(n) for s, n in params["extra_by_subject"].items() if int(n) > 0}
@@ -680,14 +680,12 @@ class Formulation:
         for h in self.hires:
             by_school[h.school_id].append(h)
         for school_id, hires in by_school.items():
-            most = sum(h.most for h in hires)
-            hiring = self.mip.column(0, 1)
-            self.mip.row(Lin().add_all(h.column for h in hires).add(hiring, -most), -INF, 0, "hiring")
-            # Big enough that the limit holds whatever the plan when the school does not hire.
-            big = sc.headcount(school_id) + len(self.transfers_into[school_id]) + most
-            after = self.headcount_after(school_id).add(hiring, big)
-            establishment = sc.school_by_id[school_id].establishment
-            self.mip.at_most("recruitment", f"{school_id}/establishment", after, establishment + big)
+            # A hire takes a free post: vacant before the plan, or left by a mover or an exchange.
+            school = sc.school_by_id[school_id]
+            taken = Lin().add_all(h.column for h in hires)
+            taken.add_all((t.column for t in self.transfers_out[school_id]), -1)
+            vacant = max(0, school.establishment - sc.headcount(school_id))
+            self.mip.at_most("recruitment", f"{school_id}/establishment", taken, vacant)
         setting = int(params["max_new_teachers"])
         for region in sc.regions:
             hires = [h for h in self.hires if sc.school_by_id[h.school_id].region == region]
