@@ -1,7 +1,8 @@
 """Plans side by side, and what changed between a plan and its re-plan.
 
 `compare_plans` puts the figures planners weigh against each other (rotating count, backbone
-share, shortage filled by subject, rural staffing, rules violated, objective) next to each other
+share, shortage filled by subject, rural staffing, unmet posts over the county with the hires,
+exchanges, 走教 and heads that staff them, rules violated, objective) next to each other
 and counts the moves any two plans share. Each plan is judged against its own scenario, so
 variants of one county (a higher quota, a merged school) compare fairly. `diff_plans` lists the
 moves a re-plan added, dropped or redirected, the same notion of change the re-plan's cost uses.
@@ -19,7 +20,7 @@ from typing import NamedTuple
 from optimizer.outcome import Outcome
 from optimizer.plan import Move, Plan, Summary
 from optimizer.report import check_plan
-from optimizer.rules import shortage_posts, targets
+from optimizer.rules import figures, shortage_posts, targets
 from optimizer.scenario import Scenario
 
 
@@ -59,6 +60,28 @@ class RuralStaffing:
 
 
 @dataclass(frozen=True)
+class CountyStaffing:
+    """Every school's demand before and after the plan, and what staffs it (the summary's figures)."""
+
+    unmet_before: float
+    """Posts demanded and not taught, over every school and subject, before the plan."""
+    unmet_after: float
+    filled: float
+    """Of the posts unmet before, those the plan fills (走教 shares count)."""
+    still_open: float
+    """Of the posts unmet before, those still unmet after the plan."""
+    created: float
+    """Posts taught before and unmet after: vacancies the plan opens."""
+    hires: int
+    hire_budget: int
+    exchanges: int
+    itinerant_assignments: int
+    """走教 assignments."""
+    schools_with_principal_before: int
+    schools_with_principal_after: int
+
+
+@dataclass(frozen=True)
 class RuleViolations:
     """The violated instances of one rule: how many and their summed shortfall (rule's unit)."""
 
@@ -87,6 +110,7 @@ class PlanFigures:
     shortage_total: int
     shortage_by_subject: tuple[SubjectShortage, ...]
     rural: RuralStaffing
+    county: CountyStaffing
     hard_violations: int
     """Violated instances of hard rules."""
     elastic_violations: int
@@ -144,6 +168,7 @@ def _figures(entry: PlanEntry) -> PlanFigures:
     )
     rotating = len(plan.moves)
     backbone_rotating = sum(teacher.is_backbone for teacher, _ in outcome.moves)
+    stated = figures(scenario, outcome)
     return PlanFigures(
         label=entry.label,
         status=summary.status,
@@ -163,6 +188,19 @@ def _figures(entry: PlanEntry) -> PlanFigures:
             headcount_before=sum(scenario.headcount(s.school_id) for s in rural),
             headcount_after=sum(outcome.headcount_after(s.school_id) for s in rural),
             understaffed_after=sum(outcome.headcount_after(s.school_id) < s.establishment for s in rural),
+        ),
+        county=CountyStaffing(
+            unmet_before=stated["unmet_before"],
+            unmet_after=stated["unmet_after"],
+            filled=stated["vacancies_filled"],
+            still_open=stated["vacancies_open"],
+            created=stated["vacancies_created"],
+            hires=int(stated["hires"]),
+            hire_budget=int(stated["hire_budget"]),
+            exchanges=int(stated["exchanges"]),
+            itinerant_assignments=int(stated["itinerant_assignments"]),
+            schools_with_principal_before=int(stated["schools_with_principal_before"]),
+            schools_with_principal_after=int(stated["schools_with_principal_after"]),
         ),
         hard_violations=sum(v.count for v in violations if v.mode == "hard"),
         elastic_violations=sum(v.count for v in violations if v.mode == "elastic"),

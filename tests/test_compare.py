@@ -3,6 +3,8 @@
 two_school_county(): U1 (urban, establishment 10) has math teachers T00..T09, T00-T02 backbone;
 R1 (rural, establishment 5) has R00 and needs 3 math teachers: a shortage of 2. Each move
 U1 -> R1 costs 22 (km); the quota asks for ceil(10 % × 10) = 1 mover, a fifth of them backbone.
+U1 needs all its ten: each mover's post is a vacancy unless a hire (cost 5, within the budget of
+R1's 4 vacant establishment posts) fills it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from optimizer.compare import PlanEntry, compare_plans, diff_plans
 from optimizer.edits import Edits, apply_edits
 from optimizer.options import EngineSettings, ModelEdits
-from optimizer.plan import Move, Plan
+from optimizer.plan import Hire, Move, Plan
 from optimizer.scenario import Scenario
 from optimizer.solve import plan_result, solve
 from tests.tiny import solve_checked, two_school_county
@@ -26,7 +28,9 @@ def as_json(value: Any) -> Any:
 
 
 def to_r1(*teacher_ids: str) -> Plan:
-    return Plan(tuple(Move(t, "U1", "R1", "math", 3) for t in teacher_ids))
+    """The teachers moved to R1, and U1's posts they leave hired for."""
+    moves = tuple(Move(t, "U1", "R1", "math", 3) for t in teacher_ids)
+    return Plan(moves, hires=(Hire("U1", "math", len(moves)),) if moves else ())
 
 
 def checked_entry(label: str, scenario: Scenario, plan: Plan) -> PlanEntry:
@@ -52,19 +56,37 @@ def test_hand_made_plans_compared_figure_by_figure() -> None:
         "headcount_after": 3,
         "understaffed_after": 1,
     }
+    assert first["county"] == {
+        "unmet_before": 2,
+        "unmet_after": 0,
+        "filled": 2,
+        "still_open": 0,
+        "created": 0,
+        "hires": 2,
+        "hire_budget": 4,
+        "exchanges": 0,
+        "itinerant_assignments": 0,
+        "schools_with_principal_before": 0,
+        "schools_with_principal_after": 0,
+    }
     assert (first["hard_violations"], first["elastic_violations"], first["violations"]) == (0, 0, [])
-    assert first["objective"] == 44.0
+    assert first["objective"] == 44.0 + 2 * 5.0
 
     # One non-backbone mover: the backbone share (hard) misses by one teacher, one post stays empty.
     assert (second["rotating"], second["backbone_rotating"], second["backbone_share"]) == (1, 0, 0.0)
     assert second["shortage_by_subject"] == [{"subject": "math", "before": 2, "after": 1, "filled": 1}]
     assert second["rural"]["headcount_after"] == 2
+    assert (second["county"]["unmet_after"], second["county"]["still_open"], second["county"]["hires"]) == (
+        1,
+        1,
+        1,
+    )
     assert second["violations"] == [
         {"rule": "backbone_share", "mode": "hard", "count": 1, "shortfall": 1.0},
         {"rule": "shortage", "mode": "elastic", "count": 1, "shortfall": 1.0},
     ]
     assert (second["hard_violations"], second["elastic_violations"]) == (1, 1)
-    assert second["objective"] == 22.0 + 100.0
+    assert second["objective"] == 22.0 + 100.0 + 5.0
 
 
 def test_overlap_counts_moves_with_the_same_teacher_and_destination() -> None:
@@ -85,7 +107,8 @@ def test_overlap_counts_moves_with_the_same_teacher_and_destination() -> None:
 
 
 def test_solved_variants_compare_by_their_own_scenarios() -> None:
-    """A 30 % quota (and departure cap) makes 3 of 10 eligible urban teachers rotate, not 2."""
+    """A 30 % quota (and departure cap) makes 3 of 10 eligible urban teachers rotate, not the one of
+    10 %: R1's second post is hired for at 10 %, and U1 hires for every post its movers leave."""
     county = two_school_county()
     base = solve_checked(county)
     variant = apply_edits(
@@ -100,10 +123,15 @@ def test_solved_variants_compare_by_their_own_scenarios() -> None:
         ]
     )
     figures = [(p.rotating, p.shortage_filled, p.shortage_total) for p in comparison.plans]
-    assert figures == [(2, 2, 2), (3, 2, 2)]
-    assert all(not p.violations for p in comparison.plans)
+    assert figures == [(1, 2, 2), (3, 2, 2)]
+    assert [(p.county.hires, p.county.unmet_after, p.county.created) for p in comparison.plans] == [
+        (2, 0, 0),
+        (3, 0, 0),
+    ]
+    assert not comparison.plans[0].violations
+    assert comparison.plans[1].hard_violations == 0  # the third mover is above R1's need (elastic)
     overlap = comparison.overlaps[0]
-    assert (overlap.common, overlap.only_first, overlap.only_second) == (2, 0, 1)
+    assert (overlap.common, overlap.only_first, overlap.only_second) == (1, 0, 2)
 
 
 def test_diff_lists_added_removed_and_redirected_moves() -> None:
@@ -141,12 +169,13 @@ def test_diff_lists_added_removed_and_redirected_moves() -> None:
         "subject": "math",
         "term_years": 3,
         "reason": "",
+        "kind": "rotation",
     }
     assert diff_plans(new, new).changed == 0
 
 
 def test_replanning_after_a_withdrawal_changes_only_that_move() -> None:
-    county = two_school_county()
+    county = two_school_county(overrides=["rotation_quota.rate=0.2"])  # two movers
     before = solve_checked(county)
     withdrawn = before.plan.moves[0].teacher_id
     kept = before.plan.moves[1]
