@@ -11,11 +11,13 @@ Rows per instance:
 - per-teacher CP-SAT: the same model, CP-SAT alone, no warm start.
 
 Every plan goes through the project's checker: `viol` counts hard-rule violations, `obj` is the
-solver's objective (the checker's cost for greedy). `t→MIP` is when ours first held a plan at
-least as good as the independent MIP's final one. Each row runs in a fresh process, so peak RSS
-is its own (driver; worker = the largest region worker's).
+solver's objective (the checker's cost for greedy). `unmet` is the demand unmet over all schools
+(posts, 走教 shares counted) before → after the plan, `hires` the teachers it recruits. `t→MIP` is
+when ours first held a plan at least as good as the independent MIP's final one. Each row runs in
+a fresh process, so peak RSS is its own (driver; worker = the largest region worker's).
 
     .venv/bin/python benchmarks/scale.py                 # county-5k, region-10k, city-40k
+    .venv/bin/python benchmarks/scale.py --quick         # the 600-teacher demo county only
     .venv/bin/python benchmarks/scale.py --province      # and the 400,000-teacher province (minutes)
     .venv/bin/python benchmarks/scale.py --scaling       # city-40k on LocalClusters of 1, 2, 4 workers
     .venv/bin/python benchmarks/scale.py --instances county-5k --rows ours greedy
@@ -48,6 +50,7 @@ class Instance:
 
 
 INSTANCES = {
+    "demo-county": Instance("demo-county", 30.0, 1, 600, ("mip", "ours", "greedy")),
     "county-5k": Instance("county-5k", 30.0, 1, 5_000, ("mip", "ours", "cpsat", "greedy")),
     "region-10k": Instance("region-10k", 60.0, 1, 10_000, ("mip", "ours", "cpsat", "greedy")),
     "city-40k": Instance("city-40k", 120.0, 10, 40_000, ("ours", "cpsat", "greedy")),
@@ -62,6 +65,14 @@ ROW_NAMES = {
     "cpsat": "per-teacher CP-SAT",
 }
 MARGIN = 0.9  # share of the wall-time target given to solving; the rest covers load, build, writing
+STAFFING = ("unmet_before", "unmet_after", "hires")
+"""Summary figures of the staffing columns, added up over regions."""
+
+
+def staffing(summaries: list[dict[str, Any]]) -> dict[str, float]:
+    """Unmet posts over all schools before and after the plan, and hires, over the regions'
+    summaries (a merged summary does not carry them)."""
+    return {name: sum(float(s[name]) for s in summaries) for name in STAFFING}
 
 
 def solve_budget(wall: float, elapsed: float, teachers: int) -> float:
@@ -94,6 +105,7 @@ def figures(summary: Any, started: float, load_s: float, extra: dict[str, Any]) 
         "worst_region_gap": max((r["gap"] for r in regions if r["gap"] is not None), default=summary.gap),
         "shortage": f"{summary.shortage_weighted_filled:.0f}/{summary.shortage_weighted_total:.0f}",
         "violations": summary.hard_violations,
+        **{name: getattr(summary, name) for name in STAFFING},
         "driver_rss_mb": peak_rss_mb(),
         "worker_rss_mb": max((r["worker_peak_rss_mb"] for r in regions), default=None),
         **extra,
@@ -118,7 +130,9 @@ def run_solver_row(
         settings = EngineSettings(time_limit=limit, engine=engine)
         with tempfile.TemporaryDirectory() as out:
             summary = plan_bundle(bundle, out, settings, cluster=cluster, processes=processes)
-        return figures(summary, started, 0.0, {"region_limit_s": limit})
+            regions = sorted((Path(out) / "regions").glob("*/summary.json"))
+            totals = staffing([json.loads(path.read_text(encoding="utf-8")) for path in regions])
+        return figures(summary, started, 0.0, {"region_limit_s": limit, **totals})
     scenario = load_scenario(bundle)
     load_s = time.monotonic() - started
     trajectory: list[tuple[float, float]] = []
@@ -143,6 +157,7 @@ def run_greedy_row(bundle: Path) -> dict:
 
     started = time.monotonic()
     tally = RegionFigures()
+    regions: list[dict[str, Any]] = []
     load_s = 0.0
     with tempfile.TemporaryDirectory() as work:
         parts = split_bundle(bundle, Path(work) / "parts")
@@ -153,8 +168,9 @@ def run_greedy_row(bundle: Path) -> dict:
             load_s += time.monotonic() - begun
             result = plan_result(scenario, greedy_plan(scenario))
             tally.add(RegionOutcome(part.region, result, teachers=len(scenario.teachers)))
+            regions.append({name: getattr(result.summary, name) for name in STAFFING})
     summary = tally.summary(split_note(len(parts), "this process"))
-    return figures(summary, started, load_s, {})
+    return figures(summary, started, load_s, staffing(regions))
 
 
 def run_mip_row(bundle: Path, instance: Instance) -> dict:
@@ -226,8 +242,8 @@ def number(value: float | None, spec: str) -> str:
 
 HEADER = (
     f"{'instance':<14} {'row':<19} {'load s':>6} {'build s':>7} {'solve s':>7} {'wall s':>7} {'status':<9} "
-    f"{'objective':>11} {'bound':>11} {'gap':>7} {'worst':>7} {'w. shortage':>13} {'viol':>4} "
-    f"{'drv MB':>7} {'wrk MB':>7} {'t→MIP s':>7}"
+    f"{'objective':>11} {'bound':>11} {'gap':>7} {'worst':>7} {'w. shortage':>13} {'unmet':>13} {'hires':>5} "
+    f"{'viol':>4} {'drv MB':>7} {'wrk MB':>7} {'t→MIP s':>7}"
 )
 
 
@@ -240,9 +256,15 @@ def line(instance: str, row: str, r: dict) -> str:
         f"{instance:<14} {ROW_NAMES[row]:<19} {r['load_s']:>6.1f} {r['build_s']:>7.1f} {r['solve_s']:>7.1f} "
         f"{r['wall_s']:>7.1f} {r['status']:<9} {number(r['objective'], '.0f'):>11} "
         f"{number(r['bound'], '.0f'):>11} {gap + '%':>7} {worst + '%':>7} {r['shortage']:>13} "
+        f"{unmet(r):>13} {r['hires']:>5.0f} "
         f"{violations(r):>4} {r['driver_rss_mb']:>7.0f} {number(r['worker_rss_mb'], '.0f'):>7} "
         f"{number(r.get('to_mip_s'), '.1f'):>7}"
     )
+
+
+def unmet(row: dict) -> str:
+    """Posts unmet over all schools, before → after the plan (走教 shares count in part)."""
+    return f"{row['unmet_before']:g}→{row['unmet_after']:g}"
 
 
 def violations(row: dict) -> str:
@@ -263,6 +285,7 @@ def main() -> None:
     parser.add_argument("--instances", nargs="+", default=["county-5k", "region-10k", "city-40k"])
     parser.add_argument("--rows", nargs="+", default=list(ROW_NAMES), choices=list(ROW_NAMES))
     parser.add_argument("--province", action="store_true", help="add the 400,000-teacher province")
+    parser.add_argument("--quick", action="store_true", help="only the 600-teacher demo county")
     parser.add_argument("--scaling", action="store_true", help="city-40k, ours, on 1, 2 and 4 Dask workers")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
@@ -275,6 +298,8 @@ def main() -> None:
     from optimizer.generate import preset, write_generated_bundle
 
     names = list(dict.fromkeys(args.instances + (["province-400k"] if args.province else [])))
+    if args.quick:
+        names = ["demo-county"]
     print(
         f"cores: {os.cpu_count()}; targets (wall s): "
         + ", ".join(f"{n} {INSTANCES[n].wall_target:g}" for n in names)
