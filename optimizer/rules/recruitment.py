@@ -312,9 +312,16 @@ class Recruitment(Rule):
             return None
         kind = kinds.pop()
         per_region: Counter[str] = Counter()
+        by_subject: Counter[tuple[str, str]] = Counter()
         for hire in witness.hires:
             if hire.kind == ("open" if kind == "budget" else "special"):
-                per_region[scenario.school_by_id[hire.school_id].region] += hire.posts
+                region = scenario.school_by_id[hire.school_id].region
+                per_region[region] += hire.posts
+                by_subject[(region, hire.subject)] += hire.posts
+        if kind == "budget":
+            extras = self.extras(scenario)
+            for (region, subject), hired in by_subject.items():
+                per_region[region] -= min(extras.get(subject, 0), hired)  # beyond the budget
         needed = max(per_region.values(), default=0)
         if kind == "special":
             return Change(
