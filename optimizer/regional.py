@@ -365,6 +365,17 @@ class RegionFigures:
             shortage_total=sum(s.shortage_total for s in summaries),
             shortage_weighted_filled=sum(s.shortage_weighted_filled for s in summaries),
             shortage_weighted_total=sum(s.shortage_weighted_total for s in summaries),
+            unmet_before=sum(s.unmet_before for s in summaries),
+            unmet_after=round(sum(s.unmet_after for s in summaries), 6),
+            vacancies_filled=round(sum(s.vacancies_filled for s in summaries), 6),
+            vacancies_open=round(sum(s.vacancies_open for s in summaries), 6),
+            vacancies_created=round(sum(s.vacancies_created for s in summaries), 6),
+            hires=sum(s.hires for s in summaries),
+            hire_budget=sum(s.hire_budget for s in summaries),
+            exchanges=sum(s.exchanges for s in summaries),
+            itinerant_assignments=sum(s.itinerant_assignments for s in summaries),
+            schools_with_principal_before=sum(s.schools_with_principal_before for s in summaries),
+            schools_with_principal_after=sum(s.schools_with_principal_after for s in summaries),
             variables=sum(s.variables for s in summaries),
             hard_violations=sum(s.hard_violations for s in summaries),
             bound_source="+".join(sources),
@@ -407,7 +418,12 @@ def merge_results(outcomes: list[RegionOutcome], split: dict[str, Any]) -> Resul
         conflicts.extend(result.conflicts)
         relaxations.extend(replace(r, conflict=r.conflict + offset) for r in result.relaxations)
     return Result(
-        plan=Plan(tuple(move for result in results for move in result.plan.moves)),
+        plan=Plan(
+            tuple(move for result in results for move in result.plan.moves),
+            exchanges=tuple(move for result in results for move in result.plan.exchanges),
+            hires=tuple(hire for result in results for hire in result.plan.hires),
+            itinerant=tuple(assignment for result in results for assignment in result.plan.itinerant),
+        ),
         report=tuple(row for result in results for row in result.report),
         summary=figures.summary(split),
         conflicts=tuple(conflicts),

@@ -1,11 +1,16 @@
 """The files of a bundle planned region by region: each region's files under regions/<region>/,
-the plan's files merged at the top level (the header once, exchanges after every rotation move)."""
+the plan's files merged at the top level (the header once, exchanges after every rotation move),
+and the merged plan and summary holding every region's staffing."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+import pytest
+
+from optimizer.generate import CountyParams, generate_county
+from optimizer.io import write_bundle
 from optimizer.io.plan_csv import PLAN_COLUMNS, write_plan_csv
 from optimizer.io.region_outputs import RegionOutputs
 from optimizer.io.staffing_csv import (
@@ -18,8 +23,11 @@ from optimizer.io.staffing_csv import (
     write_leaders_csv,
     write_recruitment_csv,
 )
+from optimizer.options import EngineSettings
 from optimizer.plan import Hire, ItinerantAssignment, Leader, Move, Plan
+from optimizer.regional import plan_bundle, solve_scenario
 from optimizer.rules import Post
+from optimizer.solve import plan_result
 
 
 def region_files(plan: Plan, leaders: list[Leader], posts: list[Post], folder: Path) -> dict[str, bytes]:
@@ -95,3 +103,37 @@ def test_the_plan_files_merge_with_exchanges_after_every_rotation_move(tmp_path:
         ["X2", "art", "1", "0", "1", "W1"],
     ]
     assert (out / "regions" / "east" / "recruitment.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_county_of_two_regions_keeps_every_region_s_staffing(tmp_path: Path) -> None:
+    """Planned apart, in memory or streamed: the merged plan holds every region's hires,
+    exchanges and 走教, and the merged summary adds up their staffing figures, as the checker
+    finds them on the merged plan."""
+    county = generate_county(CountyParams(seed=5, regions=2, teachers=300, schools=20, name="duo"))
+    settings = EngineSettings(time_limit=10, workers=1, seed=1)
+
+    result = solve_scenario(county, settings, processes=2)
+
+    assert result.summary.split["mode"] == "by_region"
+    assert {county.school_by_id[h.school_id].region for h in result.plan.hires} == set(county.regions)
+    checked = plan_result(county, result.plan).summary
+    for figure in (
+        "hires",
+        "hire_budget",
+        "exchanges",
+        "itinerant_assignments",
+        "unmet_before",
+        "unmet_after",
+        "vacancies_created",
+        "schools_with_principal_before",
+        "schools_with_principal_after",
+    ):
+        assert getattr(result.summary, figure) == pytest.approx(getattr(checked, figure)), figure
+
+    out = tmp_path / "out"
+    summary = plan_bundle(write_bundle(county, tmp_path / "duo"), out, settings, processes=2)
+
+    assert summary.hires > 0
+    assert sum(int(row[2]) for row in rows_of(out / "recruitment.csv")[1:]) == summary.hires
+    assert len(rows_of(out / "leaders.csv")[1:]) == summary.schools_with_principal_after > 0
+    assert len(rows_of(out / "itinerant.csv")[1:]) == summary.itinerant_assignments
