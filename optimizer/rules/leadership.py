@@ -75,8 +75,8 @@ class Leadership(Rule):
             school_id,
             1,
             "principal",
-            f"{school_id}:交流后须有校长(留任、调入、副校长主持工作或后备干部接任)",
-            f"{school_id}: has a principal after the plan (staying, arriving, an acting vice-principal "
+            f"{school_id}:交流后须有 1 名校长(留任、调入、副校长主持工作或后备干部接任)",
+            f"{school_id}: has 1 principal after the plan (staying, arriving, an acting vice-principal "
             "or a reserve leader)",
         )
 
@@ -123,7 +123,11 @@ class Leadership(Rule):
                     achieved=int(leader is not None),
                     shortfall=int(leader is None),
                     zh=instance.sentence_zh
-                    + (f";{how_zh[leader.how]}:{leader.teacher_id}" if leader else ";交流后无人主持工作"),
+                    + (
+                        f";{how_zh[leader.how]}:{leader.teacher_id}"
+                        if leader
+                        else ";交流后无人主持工作(0 人)"
+                    ),
                     en=instance.sentence_en
                     + (
                         f"; {leader.how}: {leader.teacher_id}"

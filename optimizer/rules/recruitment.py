@@ -267,10 +267,10 @@ class Recruitment(Rule):
                     achieved=hired,
                     shortfall=excess,
                     zh=instance.sentence_zh
-                    + f";调出、跟岗空出 {freed} 个,招聘 {hired} 人"
+                    + f";调出、跟岗空出 {freed} 个,可招 {room} 人,招聘 {hired} 人"
                     + (f",超出 {excess} 人" if excess else ""),
                     en=instance.sentence_en
-                    + f"; {freed} freed by leavers, {hired} hired"
+                    + f"; {freed} freed by leavers, room for {room}, {hired} hired"
                     + (f", {excess} over" if excess else ""),
                 )
             )
