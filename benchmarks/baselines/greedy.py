@@ -109,6 +109,7 @@ class Ledger:
     backbone_rotating: Counter[str] = field(default_factory=Counter)
     heads: Counter[str] = field(default_factory=Counter)  # who could head the school after the moves
     hires: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (school, subject, kind)
+    hired: Counter[str] = field(default_factory=Counter)  # per school
 
     def __post_init__(self) -> None:
         sc = self.scenario
@@ -185,14 +186,14 @@ class Ledger:
         still free (and the establishment band has room when staffing_balance is hard)."""
         school = self.scenario.school_by_id[school_id]
         vacant = max(0, school.establishment - self.scenario.headcount(school_id))
-        hired = sum(n for (hired_at, _, _), n in self.hires.items() if hired_at == school_id)
         return (
-            hired < vacant + self.departed[school_id]
+            self.hired[school_id] < vacant + self.departed[school_id]
             and self.headcount(school_id) < self.hard_upper[school_id]
         )
 
     def hire(self, school_id: str, subject: str, kind: str) -> None:
         self.hires[(school_id, subject, kind)] += 1
+        self.hired[school_id] += 1
         self.headcount_delta[school_id] += 1
         self.subject_delta[(school_id, subject)] += 1
 

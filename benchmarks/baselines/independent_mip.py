@@ -29,16 +29,16 @@ Decisions, each a column: rotation moves, 跟岗 exchanges, 走教 assignments a
   objective, so the two optima are comparable to the cent. Posts taught are counted in hundredths
   (a 走教 share of 0.5 is 50).
 
-Modelling choices of the project mirrored here (each is also what its checker computes):
+Modelling choices mirrored here (each is also what the project's checker computes):
 
-- Staff after the plan counts moves, exchanges and hires (走教 teachers stay on their home staff):
-  headcounts, posts taught, backbone presence, degree balance, leadership and couples; the rotation
-  quota, backbone share, capacity, principal rotation, title priority, the bundle and volunteers
-  count rotation moves only.
+- Staff after the plan counts moves, exchanges and hires (走教 teachers stay on their home staff),
+  as the checker's `Outcome` does: headcounts, posts taught, backbone presence, degree balance,
+  leadership and couples; the rotation quota, backbone share, capacity, principal rotation, title
+  priority, the bundle and volunteers count rotation moves only.
 - degree_balance elastic is the first-order (linear) estimate of the excess around the counts
   before the plan, paid per ⌈excess ÷ p·U_n⌉; hard it is exact, and the two products of changes
   are linearised exactly (binary expansion of one factor, McCormick on each bit).
-- A leader's exchange fills a leadership post (at most max(now, 1) leaders of a role after the
+- A leader's move fills a leadership post (at most max(now, 1) leaders of a role after the
   moves) and is outside the classroom-teacher departure cap; the backbone retention counts them.
 - coverage: per school × demanded subject, the posts unmet before the plan are priced per
   hundredth of a post (weight × priority; where shortage prices them, nothing), and the rest of
@@ -46,6 +46,8 @@ Modelling choices of the project mirrored here (each is also what its checker co
   priority); shortage prices the receiving schools' short posts in whole posts taught.
 - A couple (spouses now within spouse_max_km) counts as split when their final schools are
   farther apart than spouse_max_km.
+- itinerant elastic pays its weight per limit a teacher breaks (each school above max_schools,
+  more than one post away, 走教 while leaving); exchange's max_per_region is a cap in every mode.
 
 Not mirrored: the project bounds each elastic shortfall variable from above (e.g. degree_balance
 by ⌈worst ÷ unit⌉ + 1); here shortfalls are unbounded, so a binding bound there would show up as a
