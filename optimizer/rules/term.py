@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.params import Param
-from optimizer.plan import Plan, RuleRow
+from optimizer.plan import Move, Plan, RuleRow
 from optimizer.policy import Policy
 from optimizer.rules.base import Rule, row
 from optimizer.scenario import ROTATION_TERM, Scenario, Teacher
@@ -68,13 +68,22 @@ class Term(Rule):
         policy, teachers = builder.scenario.policy, builder.scenario.teacher_by_id
         builder.term_years = [term_of(policy, teachers[c.teacher_id]) for c in builder.candidates]
 
+    def accepts(self, policy: Policy, teacher: Teacher, move: Move) -> bool:
+        """A term within min_term..max_term, and the one the teacher asked for when it is allowed
+        (a plan made by hand may give a one-year term nobody asked for, if the range allows it)."""
+        low, high = term_range(policy)
+        asked = teacher.requested_term
+        if asked is not None and low <= asked <= high:
+            return move.term_years == asked
+        return low <= move.term_years <= high
+
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         policy = scenario.policy
         term, (low, high) = term_years(policy), term_range(policy)
         wrong = tuple(
             m.teacher_id
             for m in plan.moves
-            if m.term_years != term_of(policy, scenario.teacher_by_id[m.teacher_id])
+            if not self.accepts(policy, scenario.teacher_by_id[m.teacher_id], m)
         )
         requested = sum(
             scenario.teacher_by_id[m.teacher_id].requested_term == m.term_years != term for m in plan.moves
