@@ -66,13 +66,7 @@ ROW_NAMES = {
 }
 MARGIN = 0.9  # share of the wall-time target given to solving; the rest covers load, build, writing
 STAFFING = ("unmet_before", "unmet_after", "hires")
-"""Summary figures of the staffing columns, added up over regions."""
-
-
-def staffing(summaries: list[dict[str, Any]]) -> dict[str, float]:
-    """Unmet posts over all schools before and after the plan, and hires, over the regions'
-    summaries (a merged summary does not carry them)."""
-    return {name: sum(float(s[name]) for s in summaries) for name in STAFFING}
+"""Summary figures of the staffing columns (a merged summary adds them up over the regions)."""
 
 
 def solve_budget(wall: float, elapsed: float, teachers: int) -> float:
@@ -130,9 +124,7 @@ def run_solver_row(
         settings = EngineSettings(time_limit=limit, engine=engine)
         with tempfile.TemporaryDirectory() as out:
             summary = plan_bundle(bundle, out, settings, cluster=cluster, processes=processes)
-            regions = sorted((Path(out) / "regions").glob("*/summary.json"))
-            totals = staffing([json.loads(path.read_text(encoding="utf-8")) for path in regions])
-        return figures(summary, started, 0.0, {"region_limit_s": limit, **totals})
+        return figures(summary, started, 0.0, {"region_limit_s": limit})
     scenario = load_scenario(bundle)
     load_s = time.monotonic() - started
     trajectory: list[tuple[float, float]] = []
@@ -157,7 +149,6 @@ def run_greedy_row(bundle: Path) -> dict:
 
     started = time.monotonic()
     tally = RegionFigures()
-    regions: list[dict[str, Any]] = []
     load_s = 0.0
     with tempfile.TemporaryDirectory() as work:
         parts = split_bundle(bundle, Path(work) / "parts")
@@ -168,9 +159,8 @@ def run_greedy_row(bundle: Path) -> dict:
             load_s += time.monotonic() - begun
             result = plan_result(scenario, greedy_plan(scenario))
             tally.add(RegionOutcome(part.region, result, teachers=len(scenario.teachers)))
-            regions.append({name: getattr(result.summary, name) for name in STAFFING})
     summary = tally.summary(split_note(len(parts), "this process"))
-    return figures(summary, started, load_s, staffing(regions))
+    return figures(summary, started, load_s, {})
 
 
 def run_mip_row(bundle: Path, instance: Instance) -> dict:
