@@ -127,7 +127,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_set(solve_cmd)
     solve_cmd.add_argument(
-        "--hint", type=Path, metavar="PLAN.csv", help="a plan.csv to start the search from"
+        "--hint",
+        type=Path,
+        metavar="PLAN.csv",
+        help="a plan.csv to start the search from (with recruitment.csv and itinerant.csv in its folder)",
     )
     solve_cmd.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     _add_lang(solve_cmd)
@@ -158,7 +161,11 @@ def _parser() -> argparse.ArgumentParser:
     subject.add_argument("--teacher", metavar="ID", help="explain this teacher")
     subject.add_argument("--school", metavar="ID", help="explain this school")
     explain_cmd.add_argument(
-        "--plan", type=Path, metavar="PLAN.csv", help="the plan to explain (default: solve the scenario)"
+        "--plan",
+        type=Path,
+        metavar="PLAN.csv",
+        help="the plan to explain, with recruitment.csv and itinerant.csv in its folder "
+        "(default: solve the scenario)",
     )
     explain_cmd.add_argument(
         "--time-limit",

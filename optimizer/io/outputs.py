@@ -267,7 +267,7 @@ def _workbook(result: Result, scenario: Scenario, posts: list[Post], leaders: li
             for a in result.plan.itinerant
         ],
     )
-    how = filled_by(result.plan)
+    how = filled_by(result.plan, chinese=True)
     _fill(
         book.create_sheet("学科配备"),
         ["学校编号", "学校", "区域", "类别", "学科", "需求", "交流前", "交流后", "状态", "补充方式"],

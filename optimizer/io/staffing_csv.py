@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import Problem, ScenarioError
-from optimizer.io.plan_csv import RowReader, read_csv_table, read_moves
+from optimizer.io.plan_csv import MOVE_KIND_NAMES_ZH, RowReader, read_csv_table, read_moves
 from optimizer.plan import HIRE_KINDS, Hire, ItinerantAssignment, Leader, Plan
 from optimizer.rules import Post
 from optimizer.scenario import Scenario
@@ -67,18 +67,23 @@ def write_coverage_csv(posts: Sequence[Post], plan: Plan, path: Path) -> Path:
     return _write_csv(path, COVERAGE_COLUMNS, rows)
 
 
-def filled_by(plan: Plan) -> dict[tuple[str, str], str]:
+def filled_by(plan: Plan, *, chinese: bool = False) -> dict[tuple[str, str], str]:
     """(school, subject) → who and what comes to cover it, `;`-separated: teachers who arrive for
     the subject (an exchange marked `(exchange)`), the hires (`hire×2`, 特岗 `hire(special)×1`) and
-    the 走教 shares (`T00101(走教 0.5)`). Posts nothing comes to are absent."""
+    the 走教 shares (`T00101(走教 0.5)`); `chinese` for HR's sheet (`(跟岗)`, `公开招聘×2`, `特岗×1`).
+    Posts nothing comes to are absent."""
     parts: dict[tuple[str, str], list[str]] = {}
     for move in plan.moves:
         parts.setdefault((move.to_school, move.subject), []).append(move.teacher_id)
     for move in plan.exchanges:
-        parts.setdefault((move.to_school, move.subject), []).append(f"{move.teacher_id}({move.kind})")
+        kind = MOVE_KIND_NAMES_ZH[move.kind] if chinese else move.kind
+        parts.setdefault((move.to_school, move.subject), []).append(f"{move.teacher_id}({kind})")
     for hire in plan.hires:
-        kind = "" if hire.kind == HIRE_KINDS[0] else f"({hire.kind})"
-        parts.setdefault((hire.school_id, hire.subject), []).append(f"hire{kind}×{hire.posts}")
+        if chinese:
+            hired = HIRE_KIND_NAMES_ZH[hire.kind]
+        else:
+            hired = "hire" if hire.kind == HIRE_KINDS[0] else f"hire({hire.kind})"
+        parts.setdefault((hire.school_id, hire.subject), []).append(f"{hired}×{hire.posts}")
     for assignment in plan.itinerant:
         shown = f"{assignment.teacher_id}({ITINERANT_ZH} {assignment.share:g})"
         parts.setdefault((assignment.school_id, assignment.subject), []).append(shown)

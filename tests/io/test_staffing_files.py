@@ -21,6 +21,7 @@ from optimizer.io.staffing_csv import (
     LEADER_COLUMNS,
     RECRUITMENT_COLUMNS,
     coverage_status,
+    filled_by,
     leader_mismatches,
     read_plan_files,
     write_coverage_csv,
@@ -175,6 +176,14 @@ def test_coverage_csv_lists_every_post_and_what_comes_to_fill_it(tmp_path: Path,
         # R00 leaves; T00 arrives, two hires (one 特岗) and T05's half post
         ["R1", "math", "3", "1", "3.5", "T00;hire×1;hire(special)×1;T05(走教 0.5)"],
     ]
+
+
+def test_the_sheet_says_how_a_post_is_filled_in_chinese() -> None:
+    assert filled_by(PLAN, chinese=True) == {
+        ("R1", "math"): "T00;公开招聘×1;特岗×1;T05(走教 0.5)",
+        ("R1", "principal"): "P01",
+        ("U1", "math"): "R00(跟岗)",
+    }
 
 
 @pytest.mark.parametrize(
