@@ -180,7 +180,7 @@ class RowReader:
 
     def choice(self, column: str, names_zh: Mapping[str, str], default: str | None = None) -> str:
         """One of the codes `names_zh` maps, given as the code or its Chinese name; blank is
-        `default` (a blank without a default is a problem)."""
+        `default` (with none, a blank is left to `required`)."""
         value = self.values[column]
         if not value and default is not None:
             return default
@@ -222,20 +222,20 @@ def _move(
     scenario: Scenario, label: str, row_number: int, cells: Mapping[str, Any], problems: list[Problem]
 ) -> Move:
     """One row as a move; its problems are appended to `problems`."""
-    cells_of = RowReader(label, row_number, cells, PLAN_COLUMNS, problems)
-    values = cells_of.values
-    cells_of.required(*REQUIRED_COLUMNS)
-    teacher_id = cells_of.teacher(scenario, "teacher_id")
+    row = RowReader(label, row_number, cells, PLAN_COLUMNS, problems)
+    values = row.values
+    row.required(*REQUIRED_COLUMNS)
+    teacher_id = row.teacher(scenario, "teacher_id")
     from_school, to_school = values["from_school"], values["to_school"]
     teacher = scenario.teacher_by_id.get(teacher_id)
     if teacher is not None and from_school and from_school != scenario.home_school(teacher):
         home = scenario.home_school(teacher)
         zh = f"教师 {teacher_id} 今年属于 {home},而不是 {from_school}"
         en = f"teacher {teacher_id} belongs to {home} this year, not {from_school}"
-        cells_of.problem("wrong_school", "from_school", zh, en)
-    if cells_of.school(scenario, "to_school") in scenario.school_by_id and to_school == from_school:
+        row.problem("wrong_school", "from_school", zh, en)
+    if row.school(scenario, "to_school") in scenario.school_by_id and to_school == from_school:
         zh = "与 from_school 相同;交流须去往另一所学校"
-        cells_of.problem(
+        row.problem(
             "self_reference", "to_school", zh, "the same as from_school; a move goes to another school"
         )
 
@@ -250,19 +250,19 @@ def _move(
                 f"teacher {teacher_id} is a {role} and fills that post; "
                 f"write {role} or {name_zh}, or leave it blank"
             )
-            cells_of.problem("wrong_post", "subject", zh, en)
+            row.problem("wrong_post", "subject", zh, en)
     else:
-        post = cells_of.subject("subject")
+        post = row.subject("subject")
 
-    kind = cells_of.choice("kind", MOVE_KIND_NAMES_ZH, default=MOVE_KINDS[0])
+    kind = row.choice("kind", MOVE_KIND_NAMES_ZH, default=MOVE_KINDS[0])
     if kind != MOVE_KINDS[0]:
-        cells_of.required("term_years")  # an exchange's term is its own, not the policy's
+        row.required("term_years")  # an exchange's term is its own, not the policy's
     term = term_years(scenario.policy)
     if values["term_years"]:
         try:
             term = int(values["term_years"])
         except ValueError:
-            cells_of.bad("term_years", "整数年数", "a whole number of years")
+            row.bad("term_years", "整数年数", "a whole number of years")
     return Move(teacher_id, from_school, to_school, post, term, values["reason"], kind)
 
 

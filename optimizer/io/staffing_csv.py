@@ -139,16 +139,14 @@ def read_hires(path: Path, scenario: Scenario, problems: list[Problem]) -> tuple
     hires = []
     seen: dict[tuple[str, ...], int] = {}
     for row_number, cells in table.rows:
-        cells_of = RowReader(table.label, row_number, cells, RECRUITMENT_COLUMNS, problems)
-        cells_of.required("school_id", "subject", "posts")
-        school_id = cells_of.school(scenario, "school_id")
-        subject = cells_of.subject("subject")
-        posts = cells_of.whole_number(
-            "posts", "招聘人数(正整数)", "a number of hires (a whole number, 1 or more)"
-        )
-        kind = cells_of.choice("kind", HIRE_KIND_NAMES_ZH, default=HIRE_KINDS[0])
-        cells_of.first_time((school_id, subject, kind), seen, "subject")
-        hires.append(Hire(school_id, subject, posts or 0, kind, cells_of.values["reason"]))
+        row = RowReader(table.label, row_number, cells, RECRUITMENT_COLUMNS, problems)
+        row.required("school_id", "subject", "posts")
+        school_id = row.school(scenario, "school_id")
+        subject = row.subject("subject")
+        posts = row.whole_number("posts", "招聘人数(正整数)", "a number of hires (a whole number, 1 or more)")
+        kind = row.choice("kind", HIRE_KIND_NAMES_ZH, default=HIRE_KINDS[0])
+        row.first_time((school_id, subject, kind), seen, "subject")
+        hires.append(Hire(school_id, subject, posts or 0, kind, row.values["reason"]))
     return tuple(hires)
 
 
@@ -163,27 +161,27 @@ def read_itinerant(
     assignments = []
     seen: dict[tuple[str, ...], int] = {}
     for row_number, cells in table.rows:
-        cells_of = RowReader(table.label, row_number, cells, ITINERANT_COLUMNS, problems)
-        cells_of.required(*ITINERANT_COLUMNS)
-        teacher_id = cells_of.teacher(scenario, "teacher_id")
-        home_school = cells_of.school(scenario, "home_school")
-        school_id = cells_of.school(scenario, "school_id")
-        subject = cells_of.subject("subject")
-        share = _share(cells_of, "share")
-        cells_of.first_time((teacher_id, school_id, subject), seen, "school_id")
+        row = RowReader(table.label, row_number, cells, ITINERANT_COLUMNS, problems)
+        row.required(*ITINERANT_COLUMNS)
+        teacher_id = row.teacher(scenario, "teacher_id")
+        home_school = row.school(scenario, "home_school")
+        school_id = row.school(scenario, "school_id")
+        subject = row.subject("subject")
+        share = _share(row, "share")
+        row.first_time((teacher_id, school_id, subject), seen, "school_id")
         assignments.append(ItinerantAssignment(teacher_id, home_school, school_id, subject, share))
     return tuple(assignments)
 
 
-def _share(cells_of: RowReader, column: str) -> float:
+def _share(row: RowReader, column: str) -> float:
     """A share of a post, above 0 and at most 1."""
-    value = cells_of.values[column]
+    value = row.values[column]
     try:
         share = float(value)
     except ValueError:
         share = 0.0
     if value and not 0 < share <= 1:
-        cells_of.bad(column, "岗位份额(大于 0,不超过 1)", "a share of a post (above 0, at most 1)")
+        row.bad(column, "岗位份额(大于 0,不超过 1)", "a share of a post (above 0, at most 1)")
     return share
 
 
@@ -195,12 +193,12 @@ def read_leaders(path: Path, scenario: Scenario, problems: list[Problem]) -> tup
     leaders = []
     seen: dict[tuple[str, ...], int] = {}
     for row_number, cells in table.rows:
-        cells_of = RowReader(table.label, row_number, cells, LEADER_COLUMNS, problems)
-        cells_of.required(*LEADER_COLUMNS)
-        school_id = cells_of.school(scenario, "school_id")
-        teacher_id = cells_of.teacher(scenario, "teacher_id")
-        how = cells_of.choice("how", LEADER_HOW_NAMES_ZH)
-        cells_of.first_time((school_id,), seen, "school_id")
+        row = RowReader(table.label, row_number, cells, LEADER_COLUMNS, problems)
+        row.required(*LEADER_COLUMNS)
+        school_id = row.school(scenario, "school_id")
+        teacher_id = row.teacher(scenario, "teacher_id")
+        how = row.choice("how", LEADER_HOW_NAMES_ZH)
+        row.first_time((school_id,), seen, "school_id")
         leaders.append(Leader(school_id, teacher_id, how))
     return tuple(leaders)
 
