@@ -17,13 +17,18 @@ from api.errors import ApiError
 from optimizer.errors import LANGS
 from optimizer.instance import Change, Instance
 from optimizer.io import load_document
-from optimizer.plan import Move, Plan, RuleRow, Summary
+from optimizer.plan import Hire, ItinerantAssignment, Move, Plan, RuleRow, Summary
 from optimizer.report import check_plan, summarize, with_reasons
 from optimizer.result import Conflict, Relaxation, Result
+from optimizer.rules import Post, coverage_posts, leaders_after
 from optimizer.scenario import Scenario
 
 PROGRESS_KEYS = ("elapsed", "objective", "bound", "gap")
-PLAN_KEYS = ("summary", "moves", "report", "conflicts", "relaxations")
+DECISION_KEYS = ("moves", "exchanges", "hires", "itinerant")
+"""The plan's decisions as a plan document stores them (and a running job's best plan so far)."""
+PLAN_KEYS = ("summary", *DECISION_KEYS, "leaders", "coverage", "report", "conflicts", "relaxations")
+POST_FIGURES = ("unmet_before", "unmet_after", "still_open", "created", "filled")
+"""What a coverage row adds to the Post value's fields: the figures derived from them."""
 
 
 # --- the scenario a job solves ----------------------------------------------------------------
@@ -48,16 +53,41 @@ def gap(objective: float | None, bound: float | None) -> float | None:
     return (objective - bound) / max(1.0, abs(objective))
 
 
-def plan_of(moves: list[dict[str, Any]]) -> Plan:
-    return Plan(tuple(Move(**move) for move in moves))
+def plan_of(document: dict[str, Any]) -> Plan:
+    """The Plan of a stored plan document or best plan so far (their DECISION_KEYS)."""
+    return Plan(
+        moves=tuple(Move(**move) for move in document["moves"]),
+        exchanges=tuple(Move(**move) for move in document["exchanges"]),
+        hires=tuple(Hire(**hire) for hire in document["hires"]),
+        itinerant=tuple(ItinerantAssignment(**assignment) for assignment in document["itinerant"]),
+    )
+
+
+def decisions(plan: Plan) -> dict[str, Any]:
+    """The plan's decisions as stored: moves and exchanges as plan.csv rows, hires, 走教."""
+    return {
+        "moves": [asdict(move) for move in plan.moves],
+        "exchanges": [asdict(move) for move in plan.exchanges],
+        "hires": [asdict(hire) for hire in plan.hires],
+        "itinerant": [asdict(assignment) for assignment in plan.itinerant],
+    }
+
+
+def coverage_row(post: Post) -> dict[str, Any]:
+    """One school × subject of coverage: the Post's fields and the figures derived from them."""
+    return asdict(post) | {name: getattr(post, name) for name in POST_FIGURES}
 
 
 def result_document(scenario: Scenario, result: Result) -> dict[str, Any]:
     """SPEC's plan document: the summary (with scenario name and year, as summary.json), the
-    moves as plan.csv rows, the rule report, conflicts and relaxations."""
+    decisions (moves, exchanges, hires, 走教), who heads each school after the plan, every school
+    × subject before and after it, the rule report, conflicts and relaxations."""
+    plan = result.plan
     return {
         "summary": {"scenario": scenario.name, "year": scenario.policy.year, **asdict(result.summary)},
-        "moves": [asdict(move) for move in result.plan.moves],
+        **decisions(plan),
+        "leaders": [asdict(leader) for leader in leaders_after(scenario, plan)],
+        "coverage": [coverage_row(post) for post in coverage_posts(scenario, plan)],
         "report": [asdict(row) for row in result.report],
         "conflicts": [conflict.to_dict() for conflict in result.conflicts],
         "relaxations": [relaxation.to_dict() for relaxation in result.relaxations],
@@ -111,7 +141,7 @@ def stored_result(document: dict[str, Any]) -> Result:
         for r in document["relaxations"]
     )
     report = tuple(RuleRow(**{**row, "involved": tuple(row["involved"])}) for row in document["report"])
-    return Result(plan_of(document["moves"]), report, summary_of(document), conflicts, relaxations)
+    return Result(plan_of(document), report, summary_of(document), conflicts, relaxations)
 
 
 def cancelled_result(job: PlanJob, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -120,7 +150,7 @@ def cancelled_result(job: PlanJob, document: dict[str, Any]) -> dict[str, Any] |
     if not job.best:
         return None
     scenario = job_scenario(document, job.request)
-    plan = with_reasons(scenario, plan_of(job.best["moves"]))
+    plan = with_reasons(scenario, plan_of(job.best))
     report = tuple(check_plan(scenario, plan))
     progress = job.progress or {}
     objective = job.best["objective"]
@@ -163,8 +193,7 @@ def job_error(text: str | None, lang: str) -> dict[str, Any] | None:
 
 def plan_document(job: PlanJob, lang: str) -> dict[str, Any]:
     """What GET /v1/plans/{id} answers: the job's state, its error in `lang` if it failed, and,
-    once it has a plan (done, or cancelled after a plan was found), SPEC's plan document: summary,
-    moves, report, conflicts, relaxations."""
+    once it has a plan (done, or cancelled after a plan was found), SPEC's plan document (PLAN_KEYS)."""
     document = job_summary(job)
     document.pop("summary")
     document["request"] = job.request

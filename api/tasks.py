@@ -41,7 +41,7 @@ class SolvedJob:
         """The job's plan as the base of what-ifs (its checker cost is the solver's objective).
         It counts as proven optimal only when the solver proved it so for the same objective,
         which a re-plan's change costs alter."""
-        base = plan_result(scenario, plan_of(self.result["moves"]))
+        base = plan_result(scenario, plan_of(self.result))
         if self.result["summary"]["status"] == "optimal" and not self.request.get("previous_plan_id"):
             return replace(base, summary=replace(base.summary, status="optimal"))
         return base

@@ -15,13 +15,13 @@ import multiprocessing.connection
 import os
 import threading
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import case, update
 
 from api.db import Database, PlanJob, ScenarioRow, now
-from api.documents import error_text, gap, job_scenario, plan_of, result_document
+from api.documents import decisions, error_text, gap, job_scenario, plan_of, result_document
 from api.errors import ApiError, invalid_input
 from api.logs import configure_logging
 from optimizer.errors import ScenarioError
@@ -67,9 +67,9 @@ class Reporter:
                 self.bound = bound
 
     def on_solution(self, plan: Plan, objective: float, bound: float) -> None:
-        moves = [asdict(move) for move in plan.moves]
+        best = {**decisions(plan), "objective": objective, "bound": bound}
         with self.lock:
-            self.best = {"moves": moves, "objective": objective, "bound": bound}
+            self.best = best
             self.found += 1
 
     def close(self) -> None:
@@ -125,7 +125,7 @@ def run_job(database_url: str, job_id: str, cpsat_workers: int, cluster: str | N
             document = session.get_one(ScenarioRow, job.scenario_id).document
             previous_id = request.get("previous_plan_id")
             previous = session.get(PlanJob, previous_id) if previous_id else None
-            previous_moves = previous.result["moves"] if previous is not None and previous.result else None
+            previous_result = previous.result if previous is not None else None
         scenario = job_scenario(document, request)
         reporter = Reporter(database, job_id, attempt)
         settings = EngineSettings(
@@ -136,8 +136,8 @@ def run_job(database_url: str, job_id: str, cpsat_workers: int, cluster: str | N
         )
         edits = ModelEdits(
             # A job resumed after a restart starts from the best plan its last run found.
-            hint=plan_of(best["moves"]) if best else None,
-            previous_plan=plan_of(previous_moves) if previous_moves is not None else None,
+            hint=plan_of(best) if best else None,
+            previous_plan=plan_of(previous_result) if previous_result else None,
         )
         if request.get("change_weight") is not None:
             edits = replace(edits, change_weight=float(request["change_weight"]))

@@ -74,7 +74,5 @@ def school_explanation(
 ) -> dict[str, Any]:
     solved = solved_job(session, plan_job(session, caller, job_id))
     require_member(solved, "schools", school_id)
-    explanation = explanation_json(
-        explain_school(solved.scenario(), school_id, plan_of(solved.result["moves"]))
-    )
+    explanation = explanation_json(explain_school(solved.scenario(), school_id, plan_of(solved.result)))
     return {**explanation, "lang": lang, "text": explanation[f"text_{lang}"]}

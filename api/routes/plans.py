@@ -73,17 +73,21 @@ def create_plan(
     session: SessionDep,
     caller: CallerDep,
     settings: SettingsDep,
+    lang: LangDep,
 ) -> JobAccepted:
+    warnings = []
     if body.scenario is not None:
         # Stored as POST /v1/scenarios stores it: 403 outside the key's regions, the name checked.
-        row = store_scenario(session, caller, load_document(body.scenario.model_dump(exclude_unset=True)))
+        scenario = load_document(body.scenario.model_dump(exclude_unset=True))
+        row = store_scenario(session, caller, scenario)
+        warnings = [warning.to_dict(lang) for warning in scenario.warnings]
     else:
         row = scenario_row(session, caller, str(body.scenario_id))
     job = submit_job(session, settings, row, body)
     # Committed before answering: a client polling the Location at once must find the job.
     session.commit()
     response.headers["Location"] = str(request.url_for("get_plan", job_id=job.id))
-    return JobAccepted(id=job.id, status="queued")
+    return JobAccepted.model_validate({"id": job.id, "status": "queued", "warnings": warnings})
 
 
 @router.get(
@@ -171,7 +175,7 @@ def export_plan(
         return JSONResponse({key: document[key] for key in PLAN_KEYS}, headers=attachment)
     with tempfile.TemporaryDirectory(prefix="rotation-export-") as folder:
         if format == "csv":
-            path = write_plan_csv(plan_of(document["moves"]), Path(folder) / "plan.csv")
+            path = write_plan_csv(plan_of(document), Path(folder) / "plan.csv")
             return Response(path.read_bytes(), media_type="text/csv; charset=utf-8", headers=attachment)
         solved = solved_job(session, job)
         write_outputs(stored_result(document), solved.scenario(), folder)

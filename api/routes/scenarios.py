@@ -16,18 +16,29 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from api.db import PlanJob, ScenarioRow
-from api.deps import CallerDep, SessionDep, SettingsDep, UploadLimitRoute, committed, upload_too_large
+from api.deps import (
+    CallerDep,
+    LangDep,
+    SessionDep,
+    SettingsDep,
+    UploadLimitRoute,
+    committed,
+    upload_too_large,
+)
 from api.errors import ROUTER_ERRORS, TOO_LARGE, error_responses
 from api.schemas.scenarios import (
     EXAMPLE_DOCUMENT,
+    ScenarioCreated,
     ScenarioDetail,
     ScenarioDocument,
     ScenarioPage,
     ScenarioSummary,
     ShippedScenario,
 )
+from api.security import Caller
 from api.store import MAX_NAME, scenario_row, store_scenario
 from optimizer.errors import Problem, ScenarioError
 from optimizer.io import load_bundle, load_document, load_workbook
@@ -56,7 +67,7 @@ CREATE_ERRORS = error_responses(
 @router.post(
     "",
     status_code=201,
-    response_model=ScenarioSummary,
+    response_model=ScenarioCreated,
     responses=CREATE_ERRORS,
     summary="Create a scenario from SPEC's JSON document",
 )
@@ -69,28 +80,31 @@ def create_scenario(
     ],
     session: SessionDep,
     caller: CallerDep,
-) -> ScenarioSummary:
+    lang: LangDep,
+) -> ScenarioCreated:
     scenario = load_document(document.model_dump(exclude_unset=True))
-    return committed(session, ScenarioSummary.model_validate(store_scenario(session, caller, scenario)))
+    return committed(session, stored(session, caller, scenario, lang))
 
 
 @router.post(
     "/upload",
     status_code=201,
-    response_model=ScenarioSummary,
+    response_model=ScenarioCreated,
     responses=CREATE_ERRORS,
     summary="Create a scenario from the bundle's CSV files or one .xlsx workbook",
     description="Send `teachers.csv`, `schools.csv`, `demand.csv` and optionally `pins.csv` and "
     "`policy.toml` as `files` (the file names say which is which), or one `.xlsx` workbook with "
-    "the same sheets. `name` overrides the scenario's name.",
+    "the same sheets. `name` overrides the scenario's name. A column the loader does not know is "
+    "skipped, and named in `warnings`.",
 )
 def upload_scenario(
     files: Annotated[list[UploadFile], File(description="The bundle's files, or one .xlsx workbook.")],
     session: SessionDep,
     caller: CallerDep,
     settings: SettingsDep,
+    lang: LangDep,
     name: Annotated[str | None, Form(max_length=MAX_NAME, description="Scenario name.")] = None,
-) -> ScenarioSummary:
+) -> ScenarioCreated:
     if sum(upload.size or 0 for upload in files) > settings.max_upload_bytes:
         raise upload_too_large(settings)
     with tempfile.TemporaryDirectory(prefix="rotation-upload-") as tmp:
@@ -100,13 +114,13 @@ def upload_scenario(
             raise _without_path(error, tmp) from None
     if name:
         scenario = replace(scenario, name=name)
-    return committed(session, ScenarioSummary.model_validate(store_scenario(session, caller, scenario)))
+    return committed(session, stored(session, caller, scenario, lang))
 
 
 @router.post(
     "/demo",
     status_code=201,
-    response_model=ScenarioSummary,
+    response_model=ScenarioCreated,
     responses=error_responses({403: ("forbidden", "The key does not hold the bundle's region (青山县).")}),
     summary="Store a copy of a shipped scenario: the demo county or the conflicting-quotas county",
     description="What `rotation serve --demo` loads, for any key holding region 青山县: a newcomer's "
@@ -115,11 +129,11 @@ def upload_scenario(
 def create_demo_scenario(
     session: SessionDep,
     caller: CallerDep,
+    lang: LangDep,
     body: Annotated[ShippedScenario | None, Body()] = None,
-) -> ScenarioSummary:
+) -> ScenarioCreated:
     bundle = (body or ShippedScenario()).bundle
-    row = store_scenario(session, caller, load_bundle(SHIPPED / bundle))
-    return committed(session, ScenarioSummary.model_validate(row))
+    return committed(session, stored(session, caller, load_bundle(SHIPPED / bundle), lang))
 
 
 @router.get(
@@ -167,6 +181,14 @@ def delete_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) ->
     session.delete(row)
     session.commit()  # before answering, as committed() says
     return Response(status_code=204)
+
+
+def stored(session: Session, caller: Caller, scenario: Scenario, lang: str) -> ScenarioCreated:
+    """Stores the scenario (403 outside the key's regions); the answer names the loader's
+    warnings in `lang`, since the stored document no longer has what they are about."""
+    summary = ScenarioSummary.model_validate(store_scenario(session, caller, scenario))
+    warnings = [warning.to_dict(lang) for warning in scenario.warnings]
+    return ScenarioCreated.model_validate(summary.model_dump() | {"warnings": warnings})
 
 
 def _load_upload(files: list[UploadFile], folder: Path) -> Scenario:

@@ -280,4 +280,4 @@ def _require_done(jobs: list[PlanJob]) -> None:
 
 def _plan(job: PlanJob) -> Plan:
     assert job.result is not None
-    return plan_of(job.result["moves"])
+    return plan_of(job.result)

@@ -11,13 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from api.policy_schema import OVERRIDE_REF, overrides_description
-from api.schemas.errors import ErrorBody
-from api.schemas.scenarios import EXAMPLE_DOCUMENT, ScenarioDocument
+from api.schemas.errors import ErrorBody, ProblemOut
+from api.schemas.scenarios import EXAMPLE_DOCUMENT, EXAMPLE_WARNING, ScenarioDocument
 from api.schemas.values import with_fields_of
 from optimizer.explain.school import SchoolExplanation
 from optimizer.explain.teacher import Destination, TeacherExplanation, WhatIf
-from optimizer.plan import Move, RuleRow, Summary
-from optimizer.rules import example
+from optimizer.plan import Hire, ItinerantAssignment, Leader, Move, RuleRow, Summary
+from optimizer.rules import Post, example
 from optimizer.schools import SchoolBalance
 
 JOB_ID = "9d1c2b3a4e5f60718293a4b5c6d7e8f9"
@@ -29,8 +29,8 @@ EXAMPLE_SUMMARY: dict[str, Any] = {
     "scenario": "qingshan-2025",
     "year": 2025,
     "status": "optimal",
-    "objective": 200.0,
-    "bound": 200.0,
+    "objective": 205.0,
+    "bound": 205.0,
     "gap": 0.0,
     "solve_seconds": 0.009,
     "build_seconds": 0.003,
@@ -39,6 +39,17 @@ EXAMPLE_SUMMARY: dict[str, Any] = {
     "backbone_rotating": 1,
     "shortage_filled": 1,
     "shortage_total": 1,
+    "unmet_before": 1,
+    "unmet_after": 0.0,
+    "vacancies_filled": 1.0,
+    "vacancies_open": 0.0,
+    "vacancies_created": 0.0,
+    "hires": 1,
+    "hire_budget": 2,
+    "exchanges": 0,
+    "itinerant_assignments": 0,
+    "schools_with_principal_before": 0,
+    "schools_with_principal_after": 0,
     "variables": 2,
     "hard_violations": 0,
 }
@@ -48,7 +59,28 @@ EXAMPLE_MOVE: dict[str, Any] = {
     "to_school": "S02",
     "subject": "music",
     "term_years": 3,
-    "reason": "rotation_quota;backbone_share;shortage;preferences",
+    "reason": "rotation_quota;backbone_share;shortage;coverage;preferences",
+    "kind": "rotation",
+}
+EXAMPLE_HIRE: dict[str, Any] = {
+    "school_id": "S01",
+    "subject": "chinese",
+    "posts": 1,
+    "kind": "open",
+    "reason": "recruitment;coverage",
+}
+EXAMPLE_POST: dict[str, Any] = {
+    "school_id": "S02",
+    "subject": "music",
+    "required": 1,
+    "before": 0,
+    "after": 1.0,
+    "shortage_prices_unmet": True,
+    "unmet_before": 1,
+    "unmet_after": 0.0,
+    "still_open": 0.0,
+    "created": 0,
+    "filled": 1.0,
 }
 EXAMPLE_ROW: dict[str, Any] = {
     "rule": "rotation_quota",
@@ -83,6 +115,24 @@ EXAMPLE_JOB: dict[str, Any] = {
     "started_at": "2025-03-01T08:00:01+00:00",
     "finished_at": None,
 }
+EXAMPLE_DONE: dict[str, Any] = {
+    "status": "done",
+    "progress": {"elapsed": 0.2, "objective": 205.0, "bound": 205.0, "gap": 0.0},
+    "finished_at": "2025-03-01T08:00:02+00:00",
+    "request": EXAMPLE_REQUEST,
+    "error": None,
+    "summary": EXAMPLE_SUMMARY,
+    "moves": [EXAMPLE_MOVE],
+    "exchanges": [],
+    "hires": [EXAMPLE_HIRE],
+    "itinerant": [],
+    "leaders": [],
+    "coverage": [EXAMPLE_POST],
+    "report": [EXAMPLE_ROW],
+    "conflicts": [],
+    "relaxations": [],
+}
+"""A finished job of the example scenario: the plan document."""
 
 
 Overrides = Annotated[
@@ -167,10 +217,24 @@ class PlanRequest(JobRequest):
 
 
 class JobAccepted(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": JOB_ID, "status": "queued"}]})
+    """A queued job; for an inline scenario, what its loader skipped (an unknown column)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": JOB_ID, "status": "queued", "warnings": []},
+                {"id": JOB_ID, "status": "queued", "warnings": [EXAMPLE_WARNING]},
+            ]
+        }
+    )
 
     id: str
     status: JobStatus
+    warnings: list[ProblemOut] = Field(
+        default=[],
+        description="The inline scenario's input the loader skipped, in the caller's language "
+        "(as POST /v1/scenarios answers); empty for a stored scenario.",
+    )
 
 
 class Progress(BaseModel):
@@ -197,6 +261,25 @@ class PlanSummary(BaseModel):
     year: int | None = None
 
 
+@with_fields_of(Post)
+class PostFields(BaseModel):
+    """The library's Post: one school × subject of the demand, before and after the plan."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class CoveragePost(PostFields):
+    """One school × subject of the demand before and after the plan (coverage.csv's row): the
+    posts required and taught (走教 shares count), and the unmet posts split into those the plan
+    fills, those still open and those it opens."""
+
+    unmet_before: int = Field(description="Posts demanded and not taught before the plan.")
+    unmet_after: float = Field(description="Posts demanded and not taught after the plan.")
+    still_open: float = Field(description="Of the posts unmet before, those unmet after.")
+    created: int = Field(description="Posts taught before and unmet after (a vacancy the plan opens).")
+    filled: float = Field(description="Of the posts unmet before, those the plan fills.")
+
+
 class JobSummary(BaseModel):
     """A job as lists show it: its state, progress and, once finished, the plan's summary."""
 
@@ -216,26 +299,15 @@ class JobSummary(BaseModel):
 
 class PlanDocument(BaseModel):
     """A job: its state and progress and, once it has a plan (done, or cancelled after a plan was
-    found), SPEC's plan document: summary, moves, report, conflicts, relaxations."""
+    found), SPEC's plan document: summary, the decisions (moves, exchanges, hires, 走教), the
+    leaders and coverage after the plan, report, conflicts, relaxations."""
 
     model_config = ConfigDict(
         use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [
                 EXAMPLE_JOB | {"request": EXAMPLE_REQUEST, "error": None},
-                EXAMPLE_JOB
-                | {
-                    "status": "done",
-                    "progress": {"elapsed": 0.2, "objective": 200.0, "bound": 200.0, "gap": 0.0},
-                    "finished_at": "2025-03-01T08:00:02+00:00",
-                    "request": EXAMPLE_REQUEST,
-                    "error": None,
-                    "summary": EXAMPLE_SUMMARY,
-                    "moves": [EXAMPLE_MOVE],
-                    "report": [EXAMPLE_ROW],
-                    "conflicts": [],
-                    "relaxations": [],
-                },
+                EXAMPLE_JOB | EXAMPLE_DONE,
             ]
         },
     )
@@ -252,7 +324,28 @@ class PlanDocument(BaseModel):
     finished_at: datetime | None
     error: ErrorBody | None = Field(description="Why the job failed, as every error answer says it.")
     summary: PlanSummary | None = None
-    moves: list[Move] | None = Field(default=None, description="plan.csv's rows: one per moving teacher.")
+    moves: list[Move] | None = Field(
+        default=None, description="The rotation moves (plan.csv): one per rotating teacher."
+    )
+    exchanges: list[Move] | None = Field(
+        default=None, description="Two-way exchanges (双向交流 / 跟岗), kind `exchange`, one year each."
+    )
+    hires: list[Hire] | None = Field(
+        default=None, description="New teachers per school and subject (招聘计划, the recruitment file)."
+    )
+    itinerant: list[ItinerantAssignment] | None = Field(
+        default=None, description="走教: a share of a post a teacher also teaches at another school."
+    )
+    leaders: list[Leader] | None = Field(
+        default=None,
+        description="Who heads each school that had a principal, after the plan (leaders.csv); "
+        "empty for a plan stored before leaders were recorded.",
+    )
+    coverage: list[CoveragePost] | None = Field(
+        default=None,
+        description="Every school × subject of the demand before and after the plan (the 学科配备 "
+        "table); empty for a plan stored before coverage was recorded.",
+    )
     report: list[RuleRow] | None = Field(default=None, description="report.json: one row per rule instance.")
     conflicts: list[dict[str, Any]] | None = Field(
         default=None, description="conflicts.json: minimal sets of hard rule instances that collide."

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.policy_schema import POLICY_REF, example_policy
+from api.schemas.errors import ProblemOut
 
 
 def _teacher(teacher_id: str, school_id: str, subject: str, **fields: Any) -> dict[str, Any]:
@@ -93,6 +94,16 @@ EXAMPLE_SUMMARY: dict[str, Any] = {
     "parent_id": None,
     "created_at": "2025-03-01T08:00:00Z",
 }
+EXAMPLE_WARNING: dict[str, Any] = {
+    "code": "unknown_column",
+    "file": "teachers.csv",
+    "row": 1,
+    "column": "subjcet",
+    "rule": None,
+    "message": "unknown column, ignored; did you mean subject?",
+    "message_zh": "未知的列,已忽略;是否应为 subject?",
+    "message_en": "unknown column, ignored; did you mean subject?",
+}
 
 
 class ScenarioDocument(BaseModel):
@@ -124,6 +135,24 @@ class ScenarioSummary(BaseModel):
     year: int
     parent_id: str | None = Field(default=None, description="The scenario it is a variant of, if any.")
     created_at: datetime
+
+
+class ScenarioCreated(ScenarioSummary):
+    """A scenario just stored, with what the loader skipped in its input (an unknown column)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                EXAMPLE_SUMMARY | {"warnings": []},
+                EXAMPLE_SUMMARY | {"warnings": [EXAMPLE_WARNING]},
+            ]
+        },
+    )
+
+    warnings: list[ProblemOut] = Field(
+        description="Input the loader skipped and went on (an unknown column, one warning each), "
+        "in the caller's language; empty when it read everything."
+    )
 
 
 class ScenarioDetail(ScenarioSummary):

@@ -185,47 +185,46 @@ class Comparison(BaseModel):
     overlaps: list[compare.Overlap] = Field(description="Every pair of plans, named by their ids.")
 
 
+EXAMPLE_OUTCOME: dict[str, Any] = {
+    "plan_id": EXAMPLE_PLAN_ID,
+    "figures": EXAMPLE_FIGURES,
+    "schools": [
+        {
+            "school_id": "S02",
+            "name": "石门村小学",
+            "region": "青山县",
+            "area": "rural",
+            "is_weak": True,
+            "establishment": 3,
+            "headcount_before": 1,
+            "headcount_after": 2,
+            "backbone_before": 0,
+            "backbone_after": 1,
+            "degree_before": 1,
+            "degree_after": 2,
+            "subjects": [
+                {
+                    "subject": "music",
+                    "required": 1,
+                    "before": 0,
+                    "after": 1,
+                    "shortage_before": 1,
+                    "shortage_after": 0,
+                }
+            ],
+            "moves_out": [],
+            "moves_in": ["T002"],
+        }
+    ],
+}
+
+
 class PlanOutcome(BaseModel):
     """One plan's figures (as a comparison shows them) and every school before and after it."""
 
     model_config = ConfigDict(
         use_attribute_docstrings=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "plan_id": EXAMPLE_PLAN_ID,
-                    "figures": EXAMPLE_FIGURES,
-                    "schools": [
-                        {
-                            "school_id": "S02",
-                            "name": "石门村小学",
-                            "region": "青山县",
-                            "area": "rural",
-                            "is_weak": True,
-                            "establishment": 3,
-                            "headcount_before": 1,
-                            "headcount_after": 2,
-                            "backbone_before": 0,
-                            "backbone_after": 1,
-                            "degree_before": 1,
-                            "degree_after": 2,
-                            "subjects": [
-                                {
-                                    "subject": "music",
-                                    "required": 1,
-                                    "before": 0,
-                                    "after": 1,
-                                    "shortage_before": 1,
-                                    "shortage_after": 0,
-                                }
-                            ],
-                            "moves_out": [],
-                            "moves_in": ["T002"],
-                        }
-                    ],
-                }
-            ]
-        },
+        json_schema_extra={"examples": [EXAMPLE_OUTCOME]},
     )
 
     plan_id: str

@@ -24,7 +24,8 @@ from api.db import PlanJob
 from api.main import create_app
 from api.security import create_key
 from optimizer.io import load_bundle, scenario_to_document
-from tests.tiny import scenario, school, teacher
+from optimizer.io.plan_csv import PLAN_COLUMNS
+from tests.tiny import NO_HIRES, scenario, school, teacher
 
 REGION = "东区"
 DEMO_COUNTY = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
@@ -33,17 +34,18 @@ Headers = dict[str, str]
 
 
 def county_document() -> dict[str, Any]:
-    """One urban school of ten math teachers, two rural schools one math teacher short each:
-    the plan moves two teachers, and each has the other rural school as an alternative."""
+    """One urban school of ten math teachers of whom eight are needed, two rural schools one math
+    teacher short each, no hiring (tiny.NO_HIRES): the plan moves two teachers, and each has the
+    other rural school as an alternative."""
     schools = [
-        school("U1", "urban", establishment=10),
+        school("U1", "urban", establishment=8),
         school("R1", "rural", establishment=5, lat=30.2),
         school("R2", "rural", establishment=5, lat=30.3),
     ]
     teachers = [teacher(f"T{i:02d}", "U1", is_backbone=i < 3) for i in range(10)]
     teachers += [teacher("R00", "R1", is_backbone=True), teacher("R01", "R2", is_backbone=True)]
-    demand = {("U1", "math"): 10, ("R1", "math"): 2, ("R2", "math"): 2}
-    return scenario_to_document(scenario(schools, teachers, demand))
+    demand = {("U1", "math"): 8, ("R1", "math"): 2, ("R2", "math"): 2}
+    return scenario_to_document(scenario(schools, teachers, demand, overrides=[NO_HIRES]))
 
 
 def demo_document() -> dict[str, Any]:
@@ -274,12 +276,13 @@ def test_exports(client: TestClient, make_key: Callable[..., Headers]) -> None:
 
     as_json = client.get(f"/v1/plans/{job_id}/export?format=json", headers=headers)
     assert as_json.status_code == 200 and "attachment" in as_json.headers["content-disposition"]
-    assert as_json.json() == {k: plan[k] for k in ("summary", "moves", "report", "conflicts", "relaxations")}
+    keys = ("summary", "moves", "exchanges", "hires", "itinerant", "leaders", "coverage", "report")
+    assert as_json.json() == {k: plan[k] for k in (*keys, "conflicts", "relaxations")}
 
     as_csv = client.get(f"/v1/plans/{job_id}/export?format=csv", headers=headers)
     assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
     lines = as_csv.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "teacher_id,from_school,to_school,subject,term_years,reason"
+    assert lines[0] == ",".join(PLAN_COLUMNS)
     assert len(lines) == 1 + len(plan["moves"])
 
     as_xlsx = client.get(f"/v1/plans/{job_id}/export?format=xlsx", headers=headers)

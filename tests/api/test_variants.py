@@ -1,8 +1,8 @@
 """What-if routes: variants, batches, comparisons, re-plans and diffs, on the two-school county.
 
-two_school_county(): U1 (urban) has 10 eligible math teachers, R1 (rural) is 2 math teachers
-short. With the default 10 % quota the optimal plan moves 2 teachers (both shortage posts); with a
-30 % quota and departure cap it moves 3.
+two_school_county(urban_spare=3) without hires: U1 (urban) has 10 eligible math teachers of whom
+7 are needed, R1 (rural) is 2 math teachers short. With the default 10 % quota the optimal plan
+moves 2 teachers (both shortage posts); with a 30 % quota and departure cap it moves 3.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from fastapi.testclient import TestClient
 
 from api.db import PlanJob
 from optimizer.io import scenario_to_document
-from tests.tiny import two_school_county
+from tests.tiny import NO_HIRES, two_school_county
 
 Headers = dict[str, str]
 HIGHER_QUOTA = ["rotation_quota.rate=0.3", "capacity.max_departure_share=0.3"]
 
 
 def create_scenario(client: TestClient, headers: Headers, region: str = "东区") -> str:
-    document = scenario_to_document(two_school_county())
+    document = scenario_to_document(two_school_county(urban_spare=3, overrides=[NO_HIRES]))
     for school in document["schools"]:
         school["region"] = region
     response = client.post("/v1/scenarios", json=document, headers=headers)
@@ -101,7 +101,9 @@ def test_a_batch_of_two_is_solved_and_compared(client: TestClient, make_key: Cal
     assert [p["rotating"] for p in plans] == [2, 3]
     assert [(p["shortage_filled"], p["shortage_total"]) for p in plans] == [(2, 2), (2, 2)]
     assert [p["rural"]["headcount_after"] for p in plans] == [3, 4]
-    assert all(p["status"] == "optimal" and p["violations"] == [] for p in plans)
+    assert all(p["status"] == "optimal" for p in plans) and plans[0]["violations"] == []
+    # The third teacher the higher quota moves arrives above R1's need (staffing_balance, elastic).
+    assert [(v["rule"], v["count"]) for v in plans[1]["violations"]] == [("staffing_balance", 1)]
     assert plans[0]["shortage_by_subject"] == [{"subject": "math", "before": 2, "after": 0, "filled": 2}]
     [overlap] = comparison["overlaps"]
     assert (overlap["first"], overlap["second"]) == tuple(plan_ids)
