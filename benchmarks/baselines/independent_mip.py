@@ -46,8 +46,8 @@ Modelling choices mirrored here (each is also what the project's checker compute
   priority); shortage prices the receiving schools' short posts in whole posts taught.
 - A couple (spouses now within spouse_max_km) counts as split when their final schools are
   farther apart than spouse_max_km.
-- itinerant elastic pays its weight per limit a teacher breaks (each school above max_schools,
-  more than one post away, 走教 while leaving); exchange's max_per_region is a cap in every mode.
+- itinerant's limits always hold (the rule has no elastic mode); exchange's max_per_region is a
+  cap in every mode.
 
 Not mirrored: the project bounds each elastic shortfall variable from above (e.g. degree_balance
 by ⌈worst ÷ unit⌉ + 1); here shortfalls are unbounded, so a binding bound there would show up as a
@@ -640,34 +640,23 @@ class Formulation:
 
     def itinerant(self) -> None:
         """Per teacher: 走教 at most at max_schools schools, at most one post away in all, and not
-        while moving or on exchange. Elastic mode pays weight per limit broken, counted as the
-        checker counts them (each school above max_schools, one for more than a post away, one for
-        teaching away while leaving). Each assignment costs assignment_weight (on its column)."""
+        while moving or on exchange; always hard. Each assignment costs assignment_weight (on its
+        column)."""
         params = self.policy.rule("itinerant")
-        hard = self.policy.is_hard("itinerant")
-        breach = self.mip.unit_cost("itinerant")
         by_teacher: dict[str, list[Itinerant]] = defaultdict(list)
         for a in self.assignments:
             by_teacher[a.teacher.teacher_id].append(a)
         for teacher_id, assignments in by_teacher.items():
             columns = [a.column for a in assignments]
-            self.mip.at_most(
-                "itinerant", f"{teacher_id}/schools", Lin().add_all(columns), int(params["max_schools"])
-            )
-            units = sum(a.units for a in assignments)
-            if units > HUNDREDTHS:
-                over = self.mip.column(0, 0 if hard else 1, breach)
-                away = Lin().add(over, -(units - HUNDREDTHS))
+            self.mip.row(Lin().add_all(columns), -INF, int(params["max_schools"]), "max_schools")
+            if sum(a.units for a in assignments) > HUNDREDTHS:
+                away = Lin()
                 for a in assignments:
                     away.add(a.column, a.units)
                 self.mip.row(away, -INF, HUNDREDTHS, "one post away at most")
             goes = self.goes.get(teacher_id, [])
-            if goes:
-                leaving = self.mip.column(0, 0 if hard else 1, breach)
-                for column in columns:
-                    self.mip.row(
-                        Lin().add(column).add_all(goes).add(leaving, -1), -INF, 1, "not while leaving"
-                    )
+            for column in columns if goes else ():
+                self.mip.row(Lin().add(column).add_all(goes), -INF, 1, "not while leaving")
 
     def recruitment(self) -> None:
         """Open hires per county within the budget (`max_new_teachers`, −1: the vacant

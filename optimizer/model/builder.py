@@ -14,7 +14,7 @@ them. Rules that add staff are built before the rules that read staff (`optimize
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.instance import Instance
 from optimizer.model.candidates import Candidate
-from optimizer.scenario import Scenario
+from optimizer.scenario import Scenario, Teacher
 
 COST_SCALE = 100
 POST_UNITS = 100
@@ -214,6 +214,27 @@ class ModelBuilder:
         """Model indices of the hire, exchange and 走教 variables."""
         variables = [h.variable for h in self.hires] + [e.variable for e in self.exchanges]
         return [v.Index() for v in variables + [a.variable for a in self.itinerant]]
+
+    def crossing(
+        self, schools: set[str], counts: Callable[[Teacher], bool]
+    ) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
+        """The moves and exchanges of teachers `counts` accepts that would bring them into
+        `schools` from outside, and those that would take them out: (arriving, leaving)."""
+        by_id = self.scenario.teacher_by_id
+        arriving: list[cp_model.IntVar] = []
+        leaving: list[cp_model.IntVar] = []
+        flows = [(c.teacher_id, c.from_school, c.to_school, self.x[c.index]) for c in self.candidates]
+        flows += [(e.teacher_id, e.from_school, e.to_school, e.variable) for e in self.exchanges]
+        for teacher_id, from_school, to_school, variable in flows:
+            if (from_school in schools) == (to_school in schools) or not counts(by_id[teacher_id]):
+                continue
+            (arriving if to_school in schools else leaving).append(variable)
+        return arriving, leaving
+
+    def destinations_of(self, teacher_id: str) -> list[tuple[str, cp_model.IntVar]]:
+        """Every school a move or an exchange could take the teacher to, with its variable."""
+        found = [(self.candidates[i].to_school, self.x[i]) for i in self.by_teacher.get(teacher_id, ())]
+        return found + [(e.to_school, e.variable) for e in self.exchanges if e.teacher_id == teacher_id]
 
     def could_go(self, teacher_id: str) -> bool:
         """Whether a move or an exchange made so far could take the teacher away."""

@@ -46,16 +46,8 @@ class BackbonePresence(Rule):
             school_id = school.school_id
             before = sum(t.is_backbone for t in scenario.staff_at[school_id])
 
-            def backbone(indices: list[int]) -> list[int]:
-                return [
-                    i for i in indices if scenario.teacher_by_id[builder.candidates[i].teacher_id].is_backbone
-                ]
-
-            after = (
-                before
-                + builder.total(backbone(builder.into.get(school_id, [])))
-                - builder.total(backbone(builder.out_of.get(school_id, [])))
-            )
+            arriving, leaving = builder.crossing({school_id}, lambda t: t.is_backbone)
+            after = before + sum(arriving, start=0) - sum(leaving, start=0)
             builder.at_least(
                 Instance(
                     self.id,

@@ -168,16 +168,14 @@ class DegreeBalance(Rule):
     def changes(
         self, builder: ModelBuilder, region: str, area: str
     ) -> tuple[tuple[LinearExpr, LinearExpr], tuple[tuple[int, int], tuple[int, int]]]:
-        """(headcount change, degree-holder change) of an area, sums over the candidate moves,
-        and the (low, high) range of each."""
+        """(headcount change, degree-holder change) of an area, sums over the candidate moves and
+        exchanges, and the (low, high) range of each."""
         scenario = builder.scenario
         ids = {s.school_id for s in scenario.schools if s.region == region and s.area == area}
-        arrive = [c for c in builder.candidates if c.to_school in ids and c.from_school not in ids]
-        leave = [c for c in builder.candidates if c.from_school in ids and c.to_school not in ids]
-        degree_in = [c.index for c in arrive if scenario.teacher_by_id[c.teacher_id].has_degree]
-        degree_out = [c.index for c in leave if scenario.teacher_by_id[c.teacher_id].has_degree]
-        headcount = builder.total(c.index for c in arrive) - builder.total(c.index for c in leave)
-        holders = builder.total(degree_in) - builder.total(degree_out)
+        arrive, leave = builder.crossing(ids, lambda t: True)
+        degree_in, degree_out = builder.crossing(ids, lambda t: t.has_degree)
+        headcount = sum(arrive, start=0) - sum(leave, start=0)
+        holders = sum(degree_in, start=0) - sum(degree_out, start=0)
         ranges = ((-len(leave), len(arrive)), (-len(degree_out), len(degree_in)))
         return (headcount, holders), ranges
 

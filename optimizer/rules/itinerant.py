@@ -6,7 +6,8 @@ share of a post one assignment counts for (default 0.5 in music, PE, art, psycho
 The share is taken from the teacher's own post at home, so 走教 helps where the home school has
 the subject beyond its demand. A teacher who rotates or goes on exchange does not 走教; a teacher
 teaches away at most one post in all. Each assignment costs `assignment_weight` (the travel). Off
-for schools without a district. Elastic mode pays `weight` per assignment that breaks a limit.
+for schools without a district. These limits always hold (the rule has no elastic mode): they say
+what 走教 is, and a plan made by hand that breaks one breaks a hard rule.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from optimizer.model.builder import POST_UNITS
 from optimizer.outcome import Outcome
-from optimizer.params import Param, mode_param, weight_param
+from optimizer.params import Param, weight_param
 from optimizer.plan import ItinerantAssignment, Plan, RuleRow
 from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario, School, Teacher, stage_fits
@@ -32,8 +33,6 @@ class Itinerant(Rule):
     title_zh = "学区走教"
     title_en = "itinerant teaching (走教)"
     params = (
-        mode_param("hard"),
-        weight_param(100),
         Param(
             "subjects",
             {"music": 0.5, "pe": 0.5, "art": 0.5, "psychology": 0.5, "it": 0.5, "science": 0.5},
@@ -150,8 +149,6 @@ class Itinerant(Rule):
             where_en = ", ".join(f"{a.school_id} {a.subject}" for a in assignments)
             breaks = too_many + len(problems)
             cost = float(scenario.policy.rule(self.id)["assignment_weight"]) * len(assignments)
-            if not scenario.policy.is_hard(self.id):
-                cost += scenario.policy.weight(self.id) * breaks
             rows.append(
                 row(
                     self.id,

@@ -84,11 +84,7 @@ class Leadership(Rule):
         scenario = builder.scenario
         for school_id in headed_schools(scenario):
             leaders_here = [t for t in scenario.staff_at[school_id] if can_lead(t)]
-            arriving = [
-                i
-                for i in builder.into.get(school_id, ())
-                if can_lead(scenario.teacher_by_id[builder.candidates[i].teacher_id])
-            ]
+            arriving, _ = builder.crossing({school_id}, can_lead)
             leaving = [t for t in leaders_here if builder.could_go(t.teacher_id)]
             if not leaving:
                 continue
@@ -97,7 +93,7 @@ class Leadership(Rule):
                 - sum(
                     (builder.moved(t.teacher_id) + builder.exchanged(t.teacher_id) for t in leaving), start=0
                 )
-                + builder.total(arriving)
+                + sum(arriving, start=0)
             )
             builder.at_least(self.instance(school_id), successors, 1, max_shortfall=1)
 

@@ -123,12 +123,8 @@ class Preferences(Rule):
         scenario, model = builder.scenario, builder.model
 
         def places(teacher: Teacher) -> list[tuple[str, LinearExpr]]:
-            stay = 1 - builder.moved(teacher.teacher_id)
-            moves = [
-                (builder.candidates[i].to_school, builder.x[i])
-                for i in builder.by_teacher.get(teacher.teacher_id, [])
-            ]
-            return [(scenario.home_school(teacher), stay), *moves]
+            stay = 1 - builder.moved(teacher.teacher_id) - builder.exchanged(teacher.teacher_id)
+            return [(scenario.home_school(teacher), stay), *builder.destinations_of(teacher.teacher_id)]
 
         far_pairs = [
             (at_a, at_b)

@@ -108,6 +108,9 @@ class StaffingBalance(Rule):
         for exchange in builder.exchanges:
             key = (exchange.to_school, exchange.subject)
             arriving[key] = arriving.get(key, 0) + 1
+        for hire in builder.hires:
+            key = (hire.school_id, hire.subject)
+            arriving[key] = arriving.get(key, 0) + hire.most
         for (school_id, subject), count in arriving.items():
             builder.at_most(
                 self.unneeded_instance(scenario, school_id, subject),
@@ -158,19 +161,25 @@ class StaffingBalance(Rule):
         return rows
 
     def need_rows(self, scenario: Scenario, plan: Plan, outcome: Outcome) -> list[RuleRow]:
-        """One row per school × subject that teachers arrive in: the arrivals above need, named."""
+        """One row per school × subject that teachers arrive in or are hired for: the arrivals
+        above need, named (hires above need count too, last)."""
         weight = scenario.policy.weight(self.id, "unneeded_weight")
         arrivals: dict[tuple[str, str], list[str]] = {}
         for move in (*plan.moves, *plan.exchanges):
             if move.subject not in PRINCIPAL_ROLES:
                 arrivals.setdefault((move.to_school, move.subject), []).append(move.teacher_id)
+        hired: dict[tuple[str, str], int] = {}
+        for hire in plan.hires:
+            hired[(hire.school_id, hire.subject)] = hired.get((hire.school_id, hire.subject), 0) + hire.posts
+            arrivals.setdefault((hire.school_id, hire.subject), [])
         rows = []
         for (school_id, subject), teachers in sorted(arrivals.items()):
             limit = self.need(scenario, school_id, subject)
             after = outcome.subject_after(school_id, subject)
-            above = min(len(teachers), max(0, after - limit))
+            joined = len(teachers) + hired.get((school_id, subject), 0)
+            above = min(joined, max(0, after - limit))
             instance = self.unneeded_instance(scenario, school_id, subject)
-            above_ids = tuple(sorted(teachers)[len(teachers) - above :]) if above else ()
+            above_ids = tuple(sorted(teachers)[max(0, len(teachers) - above) :]) if above else ()
             rows.append(
                 row(
                     self.id,
@@ -181,10 +190,10 @@ class StaffingBalance(Rule):
                     achieved=after,
                     shortfall=above,
                     zh=instance.sentence_zh
-                    + f";调入 {len(teachers)} 人,调整后 {after} 人"
+                    + f";调入 {len(teachers)} 人、招聘 {joined - len(teachers)} 人,调整后 {after} 人"
                     + (f",{above} 人超出所需({'、'.join(above_ids)})" if above else ""),
                     en=instance.sentence_en
-                    + f"; {len(teachers)} arriving, {after} after"
+                    + f"; {len(teachers)} arriving, {joined - len(teachers)} hired, {after} after"
                     + (f", {above} above need ({', '.join(above_ids)})" if above else ""),
                     involved=tuple(teachers),
                     weight=weight,
