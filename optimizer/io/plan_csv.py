@@ -28,7 +28,7 @@ from optimizer.io.problems import (
 )
 from optimizer.io.tables import RawTable, is_blank, table_from_grid
 from optimizer.plan import MOVE_KINDS, Move, Plan
-from optimizer.rules import term_years
+from optimizer.rules import move_term
 from optimizer.scenario import Scenario
 from optimizer.subjects import subject_code
 
@@ -255,9 +255,7 @@ def _move(
         post = row.subject("subject")
 
     kind = row.choice("kind", MOVE_KIND_NAMES_ZH, default=MOVE_KINDS[0])
-    if kind != MOVE_KINDS[0]:
-        row.required("term_years")  # an exchange's term is its own, not the policy's
-    term = term_years(scenario.policy)
+    term = move_term(scenario, teacher_id, kind) if teacher_id in scenario.teacher_by_id else 0
     if values["term_years"]:
         try:
             term = int(values["term_years"])

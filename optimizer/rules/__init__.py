@@ -34,11 +34,12 @@ from optimizer.rules.base import GateRule, Rule
 from optimizer.rules.coverage import Post, coverage_posts
 from optimizer.rules.direction import is_receiving
 from optimizer.rules.eligibility import exempt_from_age, is_eligible, retirement_age, standing
+from optimizer.rules.exchange import EXCHANGE_TERM_YEARS
 from optimizer.rules.leadership import leaders_after
 from optimizer.rules.rotation_quota import is_sending, rotation_minimum
 from optimizer.rules.shortage import RULE as _SHORTAGE
 from optimizer.rules.shortage import subject_priorities
-from optimizer.rules.term import term_years
+from optimizer.rules.term import term_of, term_years
 from optimizer.scenario import Scenario
 
 RULE_MODULES = (
@@ -82,6 +83,7 @@ __all__ = [
     "is_sending",
     "leaders_after",
     "merge_policy",
+    "move_term",
     "policy_from_dict",
     "register",
     "retirement_age",
@@ -122,6 +124,14 @@ def rule_by_id(rule_id: str) -> Rule:
 
 def rule_ids() -> tuple[str, ...]:
     return tuple(rule.id for rule in all_rules())
+
+
+def move_term(scenario: Scenario, teacher_id: str, kind: str) -> int:
+    """The term a move of `kind` (rotation or exchange) gets when a plan does not state it: an
+    exchange's one year, else the teacher's allowed requested term or the policy's."""
+    if kind == "exchange":
+        return EXCHANGE_TERM_YEARS
+    return term_of(scenario.policy, scenario.teacher_by_id[teacher_id])
 
 
 def shortage_posts(scenario: Scenario) -> list[tuple[str, str, int, int]]:

@@ -153,7 +153,7 @@ def test_a_kind_given_in_chinese_or_blank(tmp_path: Path, county: Scenario) -> N
         [
             ["teacher_id", "from_school", "to_school", "subject", "term_years", "kind"],
             ["T00", "U1", "R1", "math", "", ""],
-            ["R00", "R1", "U1", "math", "1", "跟岗"],
+            ["R00", "R1", "U1", "math", "", "跟岗"],  # an exchange's term is one year
             ["T01", "U1", "R1", "math", "", "交流轮岗"],
         ],
     )
@@ -208,7 +208,7 @@ def test_every_bad_row_of_every_file_is_reported_at_once(tmp_path: Path, county:
         [
             list(PLAN_COLUMNS),
             ["T00", "U1", "R1", "math", "3", "", "swap"],  # unknown kind
-            ["R00", "R1", "U1", "math", "", "", "exchange"],  # an exchange states its term
+            ["R00", "R1", "U1", "math", "two", "", "exchange"],  # a term that is not a number
             ["T00", "U1", "R1", "math", "3", "", ""],  # listed twice
         ],
     )
