@@ -27,6 +27,7 @@ def counties(draw: st.DrawFn) -> Scenario:
             establishment=draw(st.integers(2, 12)),
             lat=30 + draw(st.integers(0, 40)) / 100,
             max_incoming=draw(st.none() | st.integers(0, 3)),
+            district=draw(st.sampled_from(["", "D1", "D2"])),
         )
         for i, area in enumerate(areas)
     ]
@@ -48,6 +49,10 @@ def counties(draw: st.DrawFn) -> Scenario:
                 volunteer=draw(st.booleans()),
                 new_teacher_period=draw(st.sampled_from([0, 0, 0, 1, 2])),
                 plans_senior_title=draw(st.booleans()),
+                role=draw(st.sampled_from(["teacher", "teacher", "teacher", "principal", "vice_principal"])),
+                terms_at_school=draw(st.integers(0, 3)),
+                reserve_leader=draw(st.booleans()),
+                requested_term=draw(st.sampled_from([None, None, 1, 2, 3])),
             )
         )
     demand = {
@@ -67,6 +72,11 @@ def counties(draw: st.DrawFn) -> Scenario:
         f"backbone_share.share={draw(st.sampled_from([0.0, 0.2]))}",
         f"rotation_quota.mode={draw(st.sampled_from(['hard', 'elastic']))}",
         f"staffing_balance.mode={draw(st.sampled_from(['hard', 'elastic']))}",
+        f"staffing_balance.tolerance_low={draw(st.sampled_from([0, 1]))}",
+        f"coverage.mode={draw(st.sampled_from(['hard', 'elastic']))}",
+        f"recruitment.max_new_teachers={draw(st.sampled_from([-1, 0, 2]))}",
+        f"exchange.max_per_region={draw(st.sampled_from([-1, 0]))}",
+        f"term.max_term={draw(st.sampled_from([2, 3]))}",
     ]
     return scenario(schools, teachers, demand, pins, overrides)
 
@@ -77,8 +87,11 @@ def test_every_plan_passes_the_checker(county: Scenario) -> None:
     result = solve_checked(county, expect=None)
     if result.summary.status == "infeasible":
         return
-    moved = Counter(m.teacher_id for m in result.plan.moves)
-    assert all(n == 1 for n in moved.values()), "a teacher moves twice"
+    plan = result.plan
+    moved = Counter(m.teacher_id for m in (*plan.moves, *plan.exchanges))
+    assert all(n == 1 for n in moved.values()), "a teacher moves twice, or moves and goes on exchange"
+    assert not {a.teacher_id for a in plan.itinerant} & set(moved), "a teacher who leaves also 走教"
+    assert all(h.posts > 0 for h in plan.hires)
     for move in result.plan.moves:
         teacher_ = county.teacher_by_id[move.teacher_id]
         pin = county.pin_by_teacher.get(move.teacher_id)
