@@ -59,7 +59,9 @@ FORM_KINDS = {
 class FormInput:
     """One input of the tune form. `name` is the dotted name inside the rule (`rate`,
     `priority.music`), so the override is `<rule>.<name>=<value>`; `kind` picks the input; `label`,
-    `unit` and `group` (the table an input belongs to, shown once above its inputs) are label keys."""
+    `unit`, `group` (the table an input belongs to, shown once above its inputs) and `hint` (what a
+    special value or a subject left out of a table means) are label keys. A subject a table's
+    default leaves out has the default None: its input may stay empty."""
 
     name: str
     kind: str
@@ -68,6 +70,8 @@ class FormInput:
     choices: tuple[str, ...] = ()
     unit: str = ""
     group: str = ""
+    minimum: float = 0
+    hint: str = ""
 
     def default_parts(self) -> list[tuple[str, str]]:
         """The default as the form shows it, as (label key, "") or ("", literal text) parts, so
@@ -84,6 +88,8 @@ class FormInput:
             return parts
         if self.kind == "pairs":
             return [("", json.dumps(self.default))] if self.default else [("tune.none", "")]
+        if self.default is None:
+            return [("tune.none", "")]
         return [("", f"{self.default:g}")]
 
 
@@ -97,32 +103,47 @@ def form_inputs(rule: str, param: Param) -> list[FormInput]:
     """The inputs of one declared parameter: a table gives one input per key (per subject)."""
     label = f"param.{rule}.{param.name}"
     unit = f"unit.{rule}.{param.name}" if param.unit_zh else ""
+    hint = f"hint.{rule}.{param.name}" if param.hint_zh else ""
+    minimum = param.minimum or 0
     if param.kind == "subject_table":
         return [
-            FormInput(f"{param.name}.{s}", "number", param.default.get(s, 1), f"subject.{s}", group=label)
+            FormInput(
+                f"{param.name}.{s}", "number", param.default.get(s), f"subject.{s}", group=label, hint=hint
+            )
             for s in SUBJECTS
         ]
     if param.kind == "integer_table":
         return [
-            FormInput(f"{param.name}.{o.key}", "integer", param.default[o.key], f"{label}.{o.key}", unit=unit)
+            FormInput(
+                f"{param.name}.{o.key}",
+                "integer",
+                param.default[o.key],
+                f"{label}.{o.key}",
+                unit=unit,
+                minimum=minimum,
+                hint=hint,
+            )
             for o in param.options
         ]
     choices = AREAS if param.kind == "areas" else param.choices
-    return [FormInput(param.name, FORM_KINDS[param.kind], param.default, label, choices, unit)]
+    kind = FORM_KINDS[param.kind]
+    return [FormInput(param.name, kind, param.default, label, choices, unit, minimum=minimum, hint=hint)]
 
 
 def rule_forms() -> list[RuleForm]:
-    """Every rule with its declared parameters, mode and weight first."""
+    """Every rule with its declared parameters, mode and weight first, subject tables last."""
     forms = []
     for declared in declarations():
-        ordered = sorted(declared.params, key=lambda p: (p.name != "mode", p.name != "weight"))
+        ordered = sorted(
+            declared.params, key=lambda p: (p.name != "mode", p.name != "weight", p.kind == "subject_table")
+        )
         inputs = [field for param in ordered for field in form_inputs(declared.rule, param)]
         forms.append(RuleForm(declared.rule, tuple(inputs)))
     return forms
 
 
 def rule_labels() -> dict[str, dict[str, str]]:
-    """The labels the rules declare: titles, parameters, table keys, units and choices."""
+    """The labels the rules declare: titles, parameters, table keys, units, hints and choices."""
     table: dict[str, dict[str, str]] = {}
     for declared in declarations():
         table[f"rule.{declared.rule}"] = {"zh": declared.title_zh, "en": declared.title_en}
@@ -131,6 +152,8 @@ def rule_labels() -> dict[str, dict[str, str]]:
             table[key] = {"zh": param.label_zh, "en": param.label_en}
             if param.unit_zh:
                 table[f"unit.{declared.rule}.{param.name}"] = {"zh": param.unit_zh, "en": param.unit_en}
+            if param.hint_zh:
+                table[f"hint.{declared.rule}.{param.name}"] = {"zh": param.hint_zh, "en": param.hint_en}
             for option in param.options:
                 if param.kind == "integer_table":
                     table[f"{key}.{option.key}"] = {"zh": option.label_zh, "en": option.label_en}

@@ -1,7 +1,8 @@
 """The planner's web page in a real browser, as a newcomer uses it: sign in with a region key,
-upload the demo workbook (and see a broken one's problems), change the quota and solve, read the
-plan, its charts and a teacher's explanation, resolve a conflict by a relaxation, and compare two
-variants. Assertions are on what the page shows.
+upload the demo workbook (and see a broken one's problems, and the warning for a column it does not
+know), change the quota and solve, read the plan, its charts, its staffing tables and a teacher's
+explanation, resolve a conflict by a relaxation, and compare two variants. Assertions are on what
+the page shows.
 
 With ROTATION_SCREENSHOTS=1 the main screens are saved to docs/screenshots/ (README shows them).
 """
@@ -80,7 +81,8 @@ def wait_for_plan(page: Page) -> None:
 
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The demo county as one workbook (the project's writer), and a copy with two seeded errors."""
+    """The demo county as one workbook (the project's writer), a copy with two seeded errors and a
+    copy with a column the loader does not know."""
     folder = tmp_path_factory.mktemp("workbooks")
     good = write_workbook(load_bundle(ROOT / "scenarios" / "demo-county"), folder / "demo-county.xlsx")
     book = openpyxl.load_workbook(good)
@@ -88,7 +90,12 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     book["schools"]["D2"] = "city"  # area of the first school
     broken = folder / "broken.xlsx"
     book.save(broken)
-    return {"good": good, "broken": broken}
+    book = openpyxl.load_workbook(good)
+    teachers = book["teachers"]
+    teachers.cell(row=1, column=teachers.max_column + 1, value="备注")
+    extra = folder / "extra-column.xlsx"
+    book.save(extra)
+    return {"good": good, "broken": broken, "extra": extra}
 
 
 def test_a_bad_key_is_refused_and_another_region_sees_nothing(page: Page, service: Service) -> None:
@@ -128,11 +135,17 @@ def test_upload_shows_every_problem_then_the_workbook_is_listed(
     assert ["schools", "2", "area", "expected one of urban, town, rural, got 'city'"] in rows()
     page.click("[data-lang=zh]")
 
-    page.set_input_files("#upload-files", str(workbooks["good"]))
+    page.set_input_files("#upload-files", str(workbooks["extra"]))
     page.fill("#upload-name", "青山县 2025")
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#upload-status.ok")
     assert problems.is_hidden()
+    warnings = page.locator("#upload-warnings")
+    assert "场景已保存,另有 1 条输入警告" in warnings.locator("h2").inner_text()
+    [warning] = [
+        [cell.strip() for cell in row.split("\t")] for row in warnings.locator("tbody tr").all_inner_texts()
+    ]
+    assert warning[:3] == ["teachers", "1", "备注"] and warning[3].startswith("未知的列,已忽略")
     row = page.locator("#scenario-table tbody tr.highlight")
     row.wait_for()
     cells = row.locator("td").all_inner_texts()
@@ -167,17 +180,47 @@ def test_tune_solve_and_read_the_plan(page: Page, service: Service) -> None:
     wait_for_plan(page)
 
     figures = page.locator("#plan-figures").inner_text()
-    assert re.search(r"交流人数\s*(\d+)", figures)
-    rotating = int(re.search(r"交流人数\s*(\d+)", figures).group(1))
+
+    def figure(label: str) -> list[float]:
+        """The numbers a figure of the summary shows ("15 → 0", "17 / 17")."""
+        found = re.search(rf"{re.escape(label)}\s*([\d.]+)(?:\s*[→/]\s*([\d.]+))?", figures)
+        assert found, (label, figures)
+        return [float(number) for number in found.groups() if number is not None]
+
+    rotating = int(figure("交流人数")[0])
     assert rotating >= 15  # 15 % of the 100 eligible teachers of the sending schools
-    assert page.locator("#moves-table tbody tr").count() == rotating
-    assert page.locator("#moves-count").inner_text() == f"显示 {rotating} / {rotating} 人"
+    moving = rotating + int(figure("双向交流")[0])  # the moves table lists exchanges too
+    assert page.locator("#moves-table tbody tr").count() == moving
+    assert page.locator("#moves-count").inner_text() == f"显示 {moving} / {moving} 人"
     quota_row = page.locator("#report-table tbody tr", has_text="交流比例").first
     assert "青山县:交流轮岗" in quota_row.inner_text()
     assert "100 人的 15%(至少 15 人)" in quota_row.inner_text()
     assert page.locator("#report-glance .chip.met", has_text="交流比例").count() == 1
-    for chart in ("chart-shortage", "chart-staffing", "chart-shares", "chart-map"):
+    for chart in ("chart-coverage", "chart-shortage", "chart-staffing", "chart-shares", "chart-map"):
         assert chart_points(page, chart) > 0, chart
+    unmet_before, unmet_after = figure("全县缺岗(调整前 → 后)")
+    assert unmet_after < unmet_before  # the staffing plan leaves less unmet demand than before
+    coverage = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('chart-coverage')).getOption().series"
+        ".map(s => [s.name, s.data])"
+    )
+    assert [name for name, _ in coverage] == ["已补足", "仍空缺", "新增空缺"]
+    assert [round(sum(data[bar] for _, data in coverage), 2) for bar in (0, 1)] == [unmet_before, unmet_after]
+
+    hires, budget = figure("招聘 / 预算")
+    assert 0 < hires <= budget
+    hire_rows = page.locator("#hires-table tbody tr").all_inner_texts()
+    assert sum(int(row.split("\t")[2]) for row in hire_rows) == hires
+    assert f"共招聘 {int(hires)} 人,招聘预算 {int(budget)} 人" in page.locator("#hires-facts").inner_text()
+    assert page.locator("#itinerant-table tbody tr").count() == figure("走教安排")[0]
+    principals_before, principals_after = figure("有校长的学校(前 → 后)")
+    assert principals_after == principals_before
+    leaders = page.locator("#leaders-table tbody tr")
+    assert leaders.count() == principals_after
+    ways = ("校长留任", "调入", "副校长主持工作", "后备干部接任")
+    assert all(row.split("\t")[2].strip() in ways for row in leaders.all_inner_texts())
+    page.locator("#staffing").scroll_into_view_if_needed()
+    shot(page, "staffing")
     assert chart_points(page, "chart-staffing") == 25
     assert chart_points(page, "chart-map", series=3) > 0  # the moves drawn between schools
     page.locator("#plan-charts").scroll_into_view_if_needed()
@@ -221,6 +264,12 @@ def test_tune_solve_and_read_the_plan(page: Page, service: Service) -> None:
         ".getOption().series.map(s => s.name)"
     )
     assert series == ["before", "after"]
+    series = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('chart-coverage'))"
+        ".getOption().series.map(s => s.name)"
+    )
+    assert series == ["filled", "still open", "newly opened"]
+    assert "Recruitment plan" in page.locator("#staffing").inner_text()
     page.reload()
     assert page.locator("#nav [data-nav=scenarios]").inner_text() == "Scenarios"  # the cookie keeps it
 

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.config import Settings
 from api.main import create_app
 from api.web.routes import HERE, messages, rule_forms
+from optimizer.plan import HIRE_KINDS, LEADER_HOW, MOVE_KINDS
 from optimizer.rules import declarations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +53,8 @@ def test_every_label_the_page_uses_exists(client: TestClient) -> None:
     used |= {f"report_status.{s}" for s in ("met", "violated", "not_applicable")}
     used |= {f"report.glance_{s}" for s in ("met", "violated", "not_applicable")}
     used |= {f"choice.{mode}" for mode in ("hard", "elastic")} | {f"rule.{d.rule}" for d in declarations()}
+    used |= {f"kind.{k}" for k in MOVE_KINDS} | {f"hire_kind.{k}" for k in HIRE_KINDS}
+    used |= {f"leader_how.{how}" for how in LEADER_HOW}
     assert len(used) > 150
     missing = sorted(used - set(messages()))
     assert not missing, missing
@@ -81,7 +84,7 @@ def test_the_tune_form_has_an_input_for_every_policy_parameter(client: TestClien
             else:
                 assert (declared.rule, param.name) in formed
     html = client.get("/").text
-    assert html.count('class="param"') == len(formed)
+    assert html.count('class="param') == len(formed)
     rate = next(p for f in rule_forms() if f.rule == "rotation_quota" for p in f.params if p.name == "rate")
     assert (rate.kind, rate.default_parts()) == ("fraction", [("", "10%")])
     areas = next(p for f in rule_forms() if f.rule == "rotation_quota" for p in f.params if p.kind == "areas")

@@ -59,6 +59,35 @@ export function progressOption(points) {
   };
 }
 
+/**
+ * Unmet posts over every school and subject (the summary's figures), before and after the plan:
+ * before = filled by the plan + still open; after = still open + vacancies the plan opens.
+ */
+export function coverageOption(summary) {
+  const posts = (value) => Math.round(value * 100) / 100;
+  const part = (name, color, before, after) => ({
+    name: t(name),
+    type: "bar",
+    stack: "unmet",
+    barMaxWidth: 90,
+    color,
+    label: { show: true, formatter: (p) => (p.value ? p.value : "") },
+    data: [posts(before), posts(after)],
+  });
+  return {
+    legend: legend(),
+    grid,
+    tooltip: { trigger: "axis" },
+    xAxis: { type: "category", data: [t("chart.before"), t("chart.after")] },
+    yAxis: { type: "value", name: t("chart.posts"), minInterval: 1 },
+    series: [
+      part("chart.filled", COLORS.bound, summary.vacancies_filled, 0),
+      part("chart.still_open", COLORS.before, summary.vacancies_open, summary.vacancies_open),
+      part("chart.created", COLORS.target, 0, summary.vacancies_created),
+    ],
+  };
+}
+
 /** Unfilled posts by subject at the receiving schools, before and after the plan. */
 export function shortageOption(bySubject) {
   const subjects = bySubject.map((s) => t(`subject.${s.subject}`));

@@ -165,6 +165,16 @@ async function renderPlan() {
     figure("plan.rotating", number(summary.rotating)),
     figure("plan.backbone", number(summary.backbone_rotating)),
     figure("plan.shortage", `${number(summary.shortage_filled)} / ${number(summary.shortage_total)}`),
+    staffed(summary) && [
+      figure("plan.unmet", `${number(summary.unmet_before, 2)} → ${number(summary.unmet_after, 2)}`),
+      figure("plan.hires", `${number(summary.hires)} / ${number(summary.hire_budget)}`),
+      figure("plan.exchanges", number(summary.exchanges)),
+      figure("plan.itinerant", number(summary.itinerant_assignments)),
+      figure(
+        "plan.principals",
+        `${number(summary.schools_with_principal_before)} → ${number(summary.schools_with_principal_after)}`,
+      ),
+    ],
     figure("plan.hard_violations", number(summary.hard_violations)),
   );
   if (job.status === "cancelled") {
@@ -174,11 +184,18 @@ async function renderPlan() {
   reveal($("#job-plan"));
   renderConflicts(job, scenario);
   reveal($("#plan-charts"), hasPlan);
+  reveal($("#coverage-card"), staffed(summary));
   renderPlanTables(job, scenario, hasPlan);
   if (hasPlan) {
     outcome = await api(`/v1/plans/${job.id}/outcome`);
     drawPlanCharts();
   }
+}
+
+/** Whether the summary has the staffing figures (coverage, hires, 走教, principals): a plan stored
+ * before they were recorded has not. */
+function staffed(summary) {
+  return summary.unmet_before !== undefined;
 }
 
 /** Backbone and bachelor-degree shares: before / after the plan and the target each rule sets. */
@@ -225,6 +242,7 @@ function geography() {
 }
 
 function drawPlanCharts() {
+  if (staffed(job.summary)) charts.draw($("#chart-coverage"), charts.coverageOption(job.summary));
   charts.draw($("#chart-shortage"), charts.shortageOption(outcome.figures.shortage_by_subject));
   charts.draw($("#chart-staffing"), charts.staffingOption(outcome.schools));
   charts.draw($("#chart-shares"), charts.sharesOption(shares()));

@@ -1,6 +1,7 @@
 // 3. The plan's tables: the rule report (met / violated at a glance, each row's sentence), the
-// moves (sortable, filterable by school, subject, region and reason) and the "why" of a teacher
-// or a school from the explanations API.
+// moves and exchanges (sortable, filterable by school, subject, region, reason and kind), the
+// staffing tables (hires, 走教, the principals after the plan) and the "why" of a teacher or a
+// school from the explanations API.
 
 import { api, showError } from "./api.js";
 import { $, h, number, replaceChildren, reveal, status } from "./dom.js";
@@ -13,7 +14,7 @@ let sort = { key: "teacher", ascending: true };
 
 export function init() {
   $("#report-violated").addEventListener("change", renderReport);
-  for (const id of ["#filter-school", "#filter-subject", "#filter-region", "#filter-reason"]) {
+  for (const id of ["#filter-school", "#filter-subject", "#filter-region", "#filter-reason", "#filter-kind"]) {
     $(id).addEventListener("change", renderMoves);
   }
   for (const th of document.querySelectorAll("#moves-table th[data-sort]")) {
@@ -41,7 +42,7 @@ export function renderPlanTables(nextJob, nextScenario, hasPlan) {
   renderReport();
   const schools = new Map(scenario.document.schools.map((s) => [s.school_id, s]));
   const teachers = new Map(scenario.document.teachers.map((teacher) => [teacher.teacher_id, teacher]));
-  rows = (job.moves ?? []).map((move) => ({
+  rows = [...(job.moves ?? []), ...(job.exchanges ?? [])].map((move) => ({
     move,
     teacher: `${move.teacher_id} ${teachers.get(move.teacher_id)?.name ?? ""}`.trim(),
     from: label(schools, move.from_school),
@@ -50,8 +51,10 @@ export function renderPlanTables(nextJob, nextScenario, hasPlan) {
     reasons: move.reason ? move.reason.split(";") : [],
   }));
   for (const id of ["#moves-table", "#why"]) reveal($(id).closest(".card"), hasPlan);
+  reveal($("#staffing"), hasPlan);
   fillFilters();
   renderMoves();
+  renderStaffing(schools, teachers);
   replaceChildren($("#why-teachers"), scenario.document.teachers.map((teacher) => h("option", { value: teacher.teacher_id, label: teacher.name ?? "" })));
   replaceChildren($("#why-school"), scenario.document.schools.map((s) => h("option", { value: s.school_id, text: label(schools, s.school_id) })));
   $("#why-text").hidden = true;
@@ -134,6 +137,7 @@ function fillFilters() {
   options($("#filter-subject"), new Set(rows.map((r) => r.move.subject)), (post) => t(postKey(post)));
   options($("#filter-region"), new Set(rows.map((r) => r.region)), (region) => region);
   options($("#filter-reason"), new Set(rows.flatMap((r) => r.reasons)), (rule) => t(`rule.${rule}`));
+  options($("#filter-kind"), new Set(rows.map((r) => r.move.kind)), (kind) => t(`kind.${kind}`));
 }
 
 const SORT_VALUE = {
@@ -142,6 +146,7 @@ const SORT_VALUE = {
   to: (r) => r.move.to_school,
   subject: (r) => t(postKey(r.move.subject)),
   region: (r) => r.region,
+  kind: (r) => t(`kind.${r.move.kind}`),
   term: (r) => r.move.term_years,
   reason: (r) => r.move.reason,
 };
@@ -151,12 +156,14 @@ function renderMoves() {
   const subject = $("#filter-subject").value;
   const region = $("#filter-region").value;
   const reason = $("#filter-reason").value;
+  const kind = $("#filter-kind").value;
   const value = SORT_VALUE[sort.key];
   const shown = rows
     .filter((r) => !school || r.move.from_school === school || r.move.to_school === school)
     .filter((r) => !subject || r.move.subject === subject)
     .filter((r) => !region || r.region === region)
     .filter((r) => !reason || r.reasons.includes(reason))
+    .filter((r) => !kind || r.move.kind === kind)
     .sort((a, b) => {
       const [x, y] = [value(a), value(b)];
       const order = typeof x === "number" ? x - y : String(x).localeCompare(String(y), lang() === "zh" ? "zh" : "en");
@@ -176,12 +183,80 @@ function renderMoves() {
         h("td", { text: r.to }),
         h("td", { i18n: postKey(r.move.subject) }),
         h("td", { text: r.region }),
+        h("td", { class: `nowrap kind ${r.move.kind}`, i18n: `kind.${r.move.kind}` }),
         h("td", { class: "num", text: r.move.term_years }),
-        h("td", {}, r.reasons.map((rule, i) => [i ? ", " : "", h("span", { i18n: `rule.${rule}` })])),
+        h("td", {}, reasons(r.move.reason)),
       ),
     ),
   );
   replaceChildren($("#moves-count"), h("span", { i18n: "moves.count", args: { shown: shown.length, total: rows.length } }));
+}
+
+// --- staffing: hires, 走教 and the principals after the plan --------------------------------------
+
+function renderStaffing(schools, teachers) {
+  const teacher = (id) => `${id} ${teachers.get(id)?.name ?? ""}`.trim();
+  const hires = job.hires ?? [];
+  replaceChildren(
+    $("#hires-table tbody"),
+    hires.map((hire) =>
+      h(
+        "tr",
+        {},
+        h("td", { text: label(schools, hire.school_id) }),
+        h("td", { i18n: postKey(hire.subject) }),
+        h("td", { class: "num", text: hire.posts }),
+        h("td", { class: "nowrap", i18n: `hire_kind.${hire.kind}` }),
+        h("td", {}, reasons(hire.reason)),
+      ),
+    ),
+  );
+  table("#hires-table", "#hires-empty", hires);
+  const summary = job.summary ?? {};
+  replaceChildren(
+    $("#hires-facts"),
+    summary.hire_budget === undefined ? null : h("span", { i18n: "hires.used", args: { hires: summary.hires, budget: summary.hire_budget } }),
+  );
+  const itinerant = job.itinerant ?? [];
+  replaceChildren(
+    $("#itinerant-table tbody"),
+    itinerant.map((a) =>
+      h(
+        "tr",
+        {},
+        h("td", { text: teacher(a.teacher_id) }),
+        h("td", { text: label(schools, a.home_school) }),
+        h("td", { text: label(schools, a.school_id) }),
+        h("td", { i18n: postKey(a.subject) }),
+        h("td", { class: "num", text: number(a.share, 2) }),
+      ),
+    ),
+  );
+  table("#itinerant-table", "#itinerant-empty", itinerant);
+  const leaders = job.leaders ?? [];
+  replaceChildren(
+    $("#leaders-table tbody"),
+    leaders.map((leader) =>
+      h(
+        "tr",
+        {},
+        h("td", { text: label(schools, leader.school_id) }),
+        h("td", { text: teacher(leader.teacher_id) }),
+        h("td", { class: "nowrap", i18n: `leader_how.${leader.how}` }),
+      ),
+    ),
+  );
+  table("#leaders-table", "#leaders-empty", leaders);
+}
+
+/** A staffing table shows its rows, or its "none" line when it has none. */
+function table(tableId, emptyId, items) {
+  reveal($(tableId), items.length > 0);
+  reveal($(emptyId), items.length === 0);
+}
+
+function reasons(reason) {
+  return (reason ? reason.split(";") : []).map((rule, i) => [i ? ", " : "", h("span", { i18n: `rule.${rule}` })]);
 }
 
 // --- why: the explanations API -------------------------------------------------------------------

@@ -1,5 +1,6 @@
-// 1. Scenarios: upload a workbook or the CSV files (problems as a table), the shipped demo
-// bundles one click away, the key's scenarios and its recent solve jobs.
+// 1. Scenarios: upload a workbook or the CSV files (problems, and the warnings of what the loader
+// skipped, as tables), the shipped demo bundles one click away, the key's scenarios and its recent
+// solve jobs.
 
 import { api, errorText, showError } from "./api.js";
 import { $, badge, fillProblems, flash, h, number, replaceChildren, reveal, status, when } from "./dom.js";
@@ -21,6 +22,7 @@ async function upload(event) {
   const files = $("#upload-files").files;
   const out = $("#upload-status");
   reveal($("#upload-problems"), false);
+  reveal($("#upload-warnings"), false);
   if (!files.length) {
     status(out, "error", "upload.pick");
     return;
@@ -34,25 +36,27 @@ async function upload(event) {
     const created = await api("/v1/scenarios/upload", { method: "POST", form });
     status(out, "ok", "upload.done", { name: created.name, teachers: created.teachers, schools: created.schools });
     event.target.reset();
+    if (created.warnings.length) showProblems("#upload-warnings", "warnings.title", created.warnings);
     await listScenarios(created.id);
   } catch (error) {
     if (error.problems.length) {
       out.hidden = true;
-      showProblems(error.problems);
+      showProblems("#upload-problems", "problems.title", error.problems);
     } else {
       showError(out, error);
     }
   }
 }
 
-function showProblems(problems) {
-  const title = $("#upload-problems-title");
-  title.dataset.i18n = "problems.title";
+/** The problems of a refused upload, or the warnings of a stored one, in the card `id`. */
+function showProblems(id, titleKey, problems) {
+  const title = $(`${id} h2`);
+  title.dataset.i18n = titleKey;
   title.dataset.i18nArgs = JSON.stringify({ n: problems.length });
-  title.textContent = t("problems.title", { n: problems.length });
-  fillProblems($("#upload-problems tbody"), problems);
-  reveal($("#upload-problems"));
-  $("#upload-problems").scrollIntoView({ block: "nearest" });
+  title.textContent = t(titleKey, { n: problems.length });
+  fillProblems($(`${id} tbody`), problems);
+  reveal($(id));
+  $(id).scrollIntoView({ block: "nearest" });
 }
 
 async function loadDemo(button) {

@@ -48,10 +48,10 @@ function inputs() {
   }));
 }
 
-/** The scenario's value of a parameter (a subject not in the priority table has priority 1). */
+/** The scenario's value of a parameter; undefined for a subject its table leaves out (what that
+ * means is the table's hint: priority 1, not taught by 走教 ...). */
 function baseline(rules, input) {
-  const value = valueAt(rules, input.rule, input.name);
-  return value === undefined && input.name.startsWith("priority.") ? 1 : value;
+  return valueAt(rules, input.rule, input.name);
 }
 
 function fill(policy) {
@@ -70,8 +70,9 @@ function fill(policy) {
   }
 }
 
-/** The form's value of a parameter, or an Error naming what is wrong with it. */
-function read(input) {
+/** The form's value of a parameter, or an Error naming what is wrong with it; undefined for a
+ * subject left out of its table and left empty (`base`: the scenario's value). */
+function read(input, base) {
   const field = input.el.querySelector("input, select");
   if (input.kind === "areas") {
     return [...input.el.querySelectorAll("input:checked")].map((box) => box.value);
@@ -87,8 +88,10 @@ function read(input) {
     return new Error(t("tune.bad_pairs"));
   }
   const text = field.value.trim();
+  if (text === "" && base === undefined) return undefined;
   const value = Number(text);
-  if (text === "" || !Number.isFinite(value) || value < 0) return new Error(t("tune.bad_number"));
+  const min = Number(input.el.dataset.min);
+  if (text === "" || !Number.isFinite(value) || value < min) return new Error(t("tune.bad_number", { min }));
   if (input.kind === "integer" && !Number.isInteger(value)) return new Error(t("tune.bad_integer"));
   if (input.kind === "fraction") {
     if (value > 100) return new Error(t("tune.bad_percent"));
@@ -102,7 +105,8 @@ function changes() {
   const overrides = [];
   const errors = [];
   for (const input of inputs()) {
-    const value = read(input);
+    const base = baseline(scenario.document.policy.rules, input);
+    const value = read(input, base);
     const bad = value instanceof Error;
     input.el.classList.toggle("invalid", bad);
     input.el.title = bad ? value.message : "";
@@ -111,7 +115,7 @@ function changes() {
       input.el.classList.remove("changed");
       continue;
     }
-    const changed = JSON.stringify(value) !== JSON.stringify(baseline(scenario.document.policy.rules, input));
+    const changed = JSON.stringify(value) !== JSON.stringify(base);
     input.el.classList.toggle("changed", changed);
     if (changed) overrides.push(override(input.rule, input.name, value));
   }
