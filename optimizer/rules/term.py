@@ -79,7 +79,8 @@ class Term(Rule):
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         policy = scenario.policy
-        term, (low, high) = term_years(policy), term_range(policy)
+        (low, high) = term_range(policy)
+        term = min(high, max(low, term_years(policy)))  # the term a move gets without a request
         wrong = tuple(
             m.teacher_id
             for m in plan.moves
