@@ -34,12 +34,18 @@ def term_range(policy: Policy) -> tuple[int, int]:
     return int(params["min_term"]), int(params["max_term"])
 
 
+def default_term(policy: Policy) -> int:
+    """The term of a move nobody asked another term for: `term_years` within min..max."""
+    low, high = term_range(policy)
+    return min(high, max(low, term_years(policy)))
+
+
 def term_of(policy: Policy, teacher: Teacher) -> int:
-    """The teacher's requested term when the policy allows it, else `term_years` within the range."""
+    """The teacher's requested term when the policy allows it, else the default term."""
     low, high = term_range(policy)
     if teacher.requested_term is not None and low <= teacher.requested_term <= high:
         return teacher.requested_term
-    return min(high, max(low, term_years(policy)))
+    return default_term(policy)
 
 
 class Term(Rule):
@@ -79,8 +85,8 @@ class Term(Rule):
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         policy = scenario.policy
-        (low, high) = term_range(policy)
-        term = min(high, max(low, term_years(policy)))  # the term a move gets without a request
+        low, high = term_range(policy)
+        term = default_term(policy)
         wrong = tuple(
             m.teacher_id
             for m in plan.moves
