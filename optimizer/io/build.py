@@ -9,20 +9,23 @@ required column says which unknown one may be it); unknown files and sheets are 
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from optimizer.errors import Problem, ScenarioError
+from optimizer.io import aliases
 from optimizer.io.problems import (
     bad_value,
     blank_value,
     duplicate,
     empty_table,
+    grouped,
     missing_column,
     missing_table,
     unknown_columns,
@@ -172,17 +175,20 @@ def real(low: float, high: float) -> Parser:
 
 
 def flag(value: Any) -> bool:
-    """0/1 (text or number); JSON true/false too."""
+    """0/1 (text or number); JSON true/false too; 是/否, Y/N (aliases.FLAGS)."""
     if isinstance(value, str) and value.strip() in ("0", "1"):
         return value.strip() == "1"
+    if isinstance(value, str) and value.strip().lower() in aliases.FLAGS:
+        return aliases.FLAGS[value.strip().lower()]
     if isinstance(value, bool | int | float) and value in (0, 1):
         return bool(value)
     raise BadValue("取值 0 或 1", "0 or 1")
 
 
-def choice(options: Sequence[str]) -> Parser:
-    """One of `options`, case-insensitive; returns the canonical spelling."""
-    by_lower = {option.lower(): option for option in options}
+def choice(options: Sequence[str], names: Mapping[str, str] | None = None) -> Parser:
+    """One of `options`, case-insensitive, or one of its Chinese `names` (name -> option);
+    returns the canonical spelling."""
+    by_lower = {option.lower(): option for option in options} | dict(names or {})
 
     def parse(value: Any) -> str:
         key = value.strip().lower() if isinstance(value, str) else None
@@ -225,29 +231,96 @@ def list_of(item: Parser) -> Parser:
     return parse
 
 
+DATE_TEXT = re.compile(
+    r"(\d{4})\s*(?:年|[年./-]\s*(\d{1,2})\s*(?:[月./-]\s*(?:(\d{1,2})\s*日?)?)?)?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})?")
+"""A year and month as personnel systems write them: 1985, 1985-03, 1985.03, 1985/3, 1985年3月,
+with or without a day (1985-03-12, 1985年3月12日, Excel's 1985/3/12 0:00) or compact (198503,
+19850312)."""
+
+
+def year_of_date(value: Any) -> int | None:
+    """The year of a date cell, year-month text (DATE_TEXT) or a year; None when it is none of
+    these. A number cell 1985.03 (Excel turns the text 1985.03 into one) is March 1985."""
+    if isinstance(value, datetime.date):
+        return value.year
+    year, month, day = None, None, None
+    if isinstance(value, str):
+        found = DATE_TEXT.fullmatch(value.strip()) or COMPACT_DATE.fullmatch(value.strip())
+        if found is None:
+            return None
+        year, month, day = (None if part is None else int(part) for part in found.groups())
+    elif (number := _number(value)) is not None:
+        year = int(number)
+        month = round((number - year) * 100) if not number.is_integer() else None
+    valid_date = (month is None or 1 <= month <= 12) and (day is None or 1 <= day <= 31)
+    return year if year is not None and 1000 <= year <= 9999 and valid_date else None
+
+
+def birth_year(first: int, last: int, year: int) -> Parser:
+    """出生年月 (a year and month, or a date) or a birth year; the year is kept, as ages are whole
+    years counted against the plan year."""
+    expected = (
+        f"出生年份 {first}..{last}({year} 年时 {MIN_AGE}..{MAX_AGE} 岁)或出生年月(如 1985-03)",
+        f"a birth year {first}..{last} (age {MIN_AGE}..{MAX_AGE} in {year}) or a year and month "
+        "such as 1985-03",
+    )
+
+    def parse(value: Any) -> int:
+        found = year_of_date(value)
+        if found is None or not first <= found <= last:
+            raise BadValue(*expected)
+        return found
+
+    return parse
+
+
+def years_at_school(year: int) -> Parser:
+    """Years at the current school, or 来校年月 (the year and month the teacher came, or a date).
+
+    From a date the bureau's count is kept: plan year − the year of arrival, whatever the month
+    (came in September 2019 → 6 years in plan year 2025), the way a bureau counts service years by
+    school years begun. A number 0..MAX_YEARS is years; a year or date, year − MAX_YEARS..year, is
+    the arrival: the two ranges cannot meet.
+    """
+    expected = (
+        f"在校年数(介于 0..{MAX_YEARS} 的整数),或来校年月 {year - MAX_YEARS}..{year}(如 2019-09)",
+        f"years at the school (an integer 0..{MAX_YEARS}), or the year and month of arrival "
+        f"{year - MAX_YEARS}..{year} such as 2019-09",
+    )
+
+    def parse(value: Any) -> int:
+        number = None if isinstance(value, datetime.date) else _number(value)
+        if number is not None and number.is_integer() and 0 <= number <= MAX_YEARS:
+            return int(number)
+        arrival = year_of_date(value)
+        if arrival is None or not year - MAX_YEARS <= arrival <= year:
+            raise BadValue(*expected)
+        return year - arrival
+
+    return parse
+
+
 # Columns of every table, in the dataclasses' order. Ranges that depend on the year take it.
 
 YEARS = integer(0, MAX_YEARS)
 
 
 def teacher_columns(year: int) -> tuple[Column, ...]:
-    first, last = year - MAX_AGE, year - MIN_AGE
-    birth = (
-        f"出生年份 {first}..{last}({year} 年时 {MIN_AGE}..{MAX_AGE} 岁)",
-        f"a birth year {first}..{last} (age {MIN_AGE}..{MAX_AGE} in {year})",
-    )
     rotated = (f"不晚于规划年份 {year} 的年份", f"a year not after the plan year {year}")
     return (
         Column("teacher_id", identifier, required=True),
         Column("school_id", identifier, required=True),
         Column("subject", subject, required=True),
-        Column("stage", choice(TEACHER_STAGES), required=True),
-        Column("gender", choice(("F", "M")), required=True),
-        Column("birth_year", integer(first, last, birth), required=True),
-        Column("years_at_school", YEARS, required=True),
+        Column("stage", choice(TEACHER_STAGES, aliases.TEACHER_STAGES), required=True),
+        Column("gender", choice(("F", "M"), aliases.GENDERS), required=True),
+        Column("birth_year", birth_year(year - MAX_AGE, year - MIN_AGE, year), required=True),
+        Column("years_at_school", years_at_school(year), required=True),
         Column("is_backbone", flag, required=True),
-        Column("degree", choice(DEGREES), required=True),
-        Column("role", choice(ROLES), required=True),
+        Column("degree", choice(DEGREES, aliases.DEGREES), required=True),
+        Column("role", choice(ROLES, aliases.ROLES), required=True),
         Column("name", text, default=""),
         Column("other_subjects", list_of(subject), default=()),
         Column("title", text, default=""),
@@ -274,9 +347,9 @@ SCHOOL_COLUMNS = (
     Column("school_id", identifier, required=True),
     Column("name", text, required=True),
     Column("region", text, required=True),
-    Column("area", choice(AREAS), required=True),
+    Column("area", choice(AREAS, aliases.AREAS), required=True),
     Column("is_weak", flag, required=True),
-    Column("stage", choice(SCHOOL_STAGES), required=True),
+    Column("stage", choice(SCHOOL_STAGES, aliases.SCHOOL_STAGES), required=True),
     Column("establishment", integer(), required=True),
     Column("max_incoming", integer()),
     Column("lat", real(-90, 90)),
@@ -290,7 +363,7 @@ DEMAND_COLUMNS = (
 )
 PIN_COLUMNS = (
     Column("teacher_id", identifier, required=True),
-    Column("action", choice(PIN_ACTIONS), required=True),
+    Column("action", choice(PIN_ACTIONS, aliases.PIN_ACTIONS), required=True),
     Column("school_id", identifier),
 )
 
@@ -304,6 +377,7 @@ def build_scenario(
     source: str = "",
     problems: Iterable[Problem] = (),
     warnings: Iterable[Problem] = (),
+    group: bool = True,
 ) -> Scenario:
     """Parse and validate every table and the policy; raise ScenarioError with all problems.
 
@@ -311,6 +385,9 @@ def build_scenario(
     policy_raw: the policy.toml shape; a `name` key there names the scenario, else `name`.
     problems: what the loader already found while reading (encoding, syntax), reported along.
     warnings: what the loader already skipped while reading, carried along by the scenario.
+    group: one problem for a mistake repeated in many rows (problems.grouped); False for a
+        reader that maps the rows back to another file first (a region part).
+    Problems name a column by the header the user wrote (性别, not gender).
     """
     found = list(problems)
     noted = list(warnings)
@@ -319,10 +396,10 @@ def build_scenario(
     for key in REQUIRED_TABLES:
         if not raw[key].found:
             found.append(missing_table(raw[key].label, REQUIRED_TABLES))
-    schools = _parse_table(raw["schools"], SCHOOL_COLUMNS, found, noted)
-    teachers = _parse_table(raw["teachers"], teacher_columns(policy.year), found, noted)
-    demand = _parse_table(raw["demand"], DEMAND_COLUMNS, found, noted)
-    pins = _parse_table(raw["pins"], PIN_COLUMNS, found, noted)
+    schools = _parse_table("schools", raw["schools"], SCHOOL_COLUMNS, found, noted)
+    teachers = _parse_table("teachers", raw["teachers"], teacher_columns(policy.year), found, noted)
+    demand = _parse_table("demand", raw["demand"], DEMAND_COLUMNS, found, noted)
+    pins = _parse_table("pins", raw["pins"], PIN_COLUMNS, found, noted)
     for key, rows in (("teachers", teachers), ("schools", schools)):
         if raw[key].found and not rows:
             found.append(empty_table(raw[key].label))
@@ -337,7 +414,9 @@ def build_scenario(
         found.append(bad_value(policy_source, None, "name", "文本", "text", repr(scenario_name)))
     labels = [raw[key].label for key in TABLES] + [policy_source]
     if found:
-        raise ScenarioError(sorted(found, key=lambda p: _problem_order(p, labels)))
+        written = {raw[key].label: raw[key].written for key in TABLES}
+        ordered = sorted((_as_written(p, written) for p in found), key=lambda p: _problem_order(p, labels))
+        raise ScenarioError(grouped(ordered) if group else ordered)
     return Scenario(
         teachers=tuple(Teacher(**values) for _, values in teachers),
         schools=tuple(School(**values) for _, values in schools),
@@ -362,8 +441,14 @@ def header_problems(table: str, raw: RawTable) -> tuple[list[Problem], list[Prob
     }[table]
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    _check_header(raw, {column.name: column for column in columns}, problems, warnings)
+    _check_header(table, raw, {column.name: column for column in columns}, problems, warnings)
     return problems, warnings
+
+
+def _as_written(problem: Problem, written: Mapping[str, Mapping[str, str]]) -> Problem:
+    """The problem naming its column by the table's header as written (性别 for gender)."""
+    shown = written.get(problem.file or "", {}).get(problem.column or "")
+    return problem if shown is None else replace(problem, column=shown)
 
 
 def _problem_order(problem: Problem, labels: list[str]) -> tuple[int, int]:
@@ -373,13 +458,17 @@ def _problem_order(problem: Problem, labels: list[str]) -> tuple[int, int]:
 
 
 def _parse_table(
-    table: RawTable, columns: Sequence[Column], problems: list[Problem], warnings: list[Problem]
+    table_name: str,
+    table: RawTable,
+    columns: Sequence[Column],
+    problems: list[Problem],
+    warnings: list[Problem],
 ) -> list[ParsedRow]:
     """Every row's parsed values; a cell that fails is left out of its row and reported. Unknown
     columns are skipped with a warning, one for each column (not each row that has it)."""
     by_name = {column.name: column for column in columns}
     if table.columns is not None:
-        _check_header(table, by_name, problems, warnings)
+        _check_header(table_name, table, by_name, problems, warnings)
     first_row: dict[str, int] = {}  # an unknown key of JSON objects -> the first row naming it
     rows_naming: Counter[str] = Counter()
     parsed: list[ParsedRow] = []
@@ -398,20 +487,37 @@ def _parse_table(
                     rows_naming[str(key)] += 1
         parsed.append((row_number, values))
     found = [(name, row, rows_naming[name]) for name, row in first_row.items()]
-    warnings += unknown_columns(table.label, found, list(by_name))
+    warnings += unknown_columns(table.label, found, *_known_names(table_name, table, by_name))
     return parsed
 
 
 def _check_header(
-    table: RawTable, by_name: Mapping[str, Column], problems: list[Problem], warnings: list[Problem]
+    key: str,
+    table: RawTable,
+    by_name: Mapping[str, Column],
+    problems: list[Problem],
+    warnings: list[Problem],
 ) -> None:
+    """Required columns missing (with the unknown column that is probably one of them, misspelt
+    in English or Chinese) and unknown columns skipped."""
     assert table.columns is not None
     unknown = [name for name in table.columns if name not in by_name]
     for column in by_name.values():
         if column.required and column.name not in table.columns:
-            near = difflib.get_close_matches(column.name, unknown, n=1)
-            problems.append(missing_column(table.label, table.header_row, column.name, *near))
-    warnings += unknown_columns(table.label, [(name, table.header_row, 1) for name in unknown], list(by_name))
+            names = (column.name, *aliases.HEADERS[key][column.name])
+            near = [match for name in names for match in difflib.get_close_matches(name, unknown, n=1)]
+            problems.append(missing_column(table.label, table.header_row, column.name, *near[:1]))
+    found = [(name, table.header_row, 1) for name in unknown]
+    warnings += unknown_columns(table.label, found, *_known_names(key, table, by_name))
+
+
+def _known_names(key: str, table: RawTable, by_name: Mapping[str, Column]) -> tuple[list[str], list[str]]:
+    """The columns an unknown-column warning lists, in the language of the table's header (the
+    Chinese ones where any header was Chinese), and every other name it may be a misspelling of."""
+    chinese = [aliases.HEADERS[key][name][0] for name in by_name]
+    if table.written:
+        return chinese, [*by_name, *aliases.chinese_names(key)]
+    return list(by_name), aliases.chinese_names(key)
 
 
 def _parse_cell(

@@ -1,8 +1,10 @@
 """The scenario bundle: a folder of CSV files plus policy.toml (SPEC "Files: the scenario bundle").
 
 CSV cells are read as text, never type-guessed, so ids like 007 keep their zeros. Files are
-UTF-8 with or without the BOM Excel writes; GB18030 (Excel's "CSV" on a Chinese Windows) is
-accepted as a fallback. Files are written with a BOM so that Excel shows Chinese names.
+UTF-8 with or without the BOM Excel writes, GB18030/GBK (Excel's "CSV" on a Chinese Windows) or
+UTF-16 with a BOM, comma- or tab-separated (Excel's "Unicode text"): see csvtext.py. Headers and
+coded values may be Chinese (aliases.py). Files are written with a BOM so that Excel shows Chinese
+names.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import tomli_w
 
 from optimizer.errors import Problem, ScenarioError
 from optimizer.io.build import build_scenario
-from optimizer.io.problems import bad_encoding, missing_path, unreadable_csv
+from optimizer.io.csvtext import decoded, delimiter_of
+from optimizer.io.problems import missing_path, unreadable_csv
 from optimizer.io.tables import COLUMNS, TABLES, RawTable, scenario_records, table_from_grid
 from optimizer.policy import Policy
 from optimizer.scenario import Scenario
@@ -31,17 +34,18 @@ def file_name(table: str) -> str:
     return f"{table}.csv"
 
 
-def load_bundle(folder: str | Path, *, name: str | None = None) -> Scenario:
+def load_bundle(folder: str | Path, *, name: str | None = None, group: bool = True) -> Scenario:
     """Read and validate a bundle folder; ScenarioError lists every problem in every file.
 
     The scenario is named by policy.toml's `name`, else by `name`, else by the folder's name
-    (a region part of a split bundle is named after the bundle it came from).
+    (a region part of a split bundle is named after the bundle it came from). `group`: see
+    `build_scenario`.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise ScenarioError([missing_path(str(folder), "folder")])
     problems: list[Problem] = []
-    tables = {table: _read_csv(folder / file_name(table), problems) for table in TABLES}
+    tables = {table: _read_csv(folder / file_name(table), table, problems) for table in TABLES}
     policy_raw = read_policy(folder / POLICY_FILE, problems)
     return build_scenario(
         tables,
@@ -50,6 +54,7 @@ def load_bundle(folder: str | Path, *, name: str | None = None) -> Scenario:
         name=folder.name if name is None else name,
         source=str(folder),
         problems=problems,
+        group=group,
     )
 
 
@@ -103,25 +108,16 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    problems.append(bad_encoding(path.name))
-    return None
-
-
-def _read_csv(path: Path, problems: list[Problem]) -> RawTable:
+def _read_csv(path: Path, table: str, problems: list[Problem]) -> RawTable:
     if not path.is_file():
         return RawTable.missing(path.name)
-    content = _read_text(path, problems)
+    content = decoded(path, problems)
     if content is None:
         return RawTable(path.name)
+    delimiter = delimiter_of(content.partition("\n")[0])
     try:
-        return table_from_grid(path.name, list(csv.reader(io.StringIO(content))), problems)
+        grid = list(csv.reader(io.StringIO(content), delimiter=delimiter))
+        return table_from_grid(path.name, grid, problems, table)
     except csv.Error as error:
         problems.append(unreadable_csv(path.name, error))
         return RawTable(path.name)
@@ -131,7 +127,7 @@ def read_policy(path: Path, problems: list[Problem]) -> dict[str, Any]:
     """policy.toml as a dict; absent means all defaults, a syntax error is a problem at its line."""
     if not path.is_file():
         return {}
-    content = _read_text(path, problems)
+    content = decoded(path, problems)
     if content is None:
         return {}
     try:

@@ -2,8 +2,9 @@
 
 `{"name": ..., "teachers": [...], "schools": [...], "demand": [...], "pins": [...],
 "policy": {...}}`: one object per CSV row with the CSV's column names as keys. Lists may be JSON
-arrays or `;`-separated text, flags true/false or 0/1. Problems name the list and the 0-based
-index of the object in it.
+arrays or `;`-separated text, flags true/false or 0/1. Keys and coded values may be the
+bureau's Chinese ones, as in the files (aliases.py). Problems name the list and the 0-based index of
+the object in it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import Problem, ScenarioError
+from optimizer.io.aliases import column_of
 from optimizer.io.build import build_scenario
 from optimizer.io.problems import not_an_object
 from optimizer.io.tables import TABLES, RawTable, scenario_records
@@ -102,7 +104,8 @@ def _parse_json(content: str, label: str) -> Any:
 
 
 def _table(doc: Mapping[str, Any], table: str, problems: list[Problem]) -> RawTable:
-    """A list of objects as a RawTable; rows are the 0-based indexes."""
+    """A list of objects as a RawTable; rows are the 0-based indexes, keys the columns they name
+    (a Chinese key is its column; a column named twice in one object is a problem)."""
     if table not in doc:
         return RawTable.missing(table)
     items = doc[table]
@@ -112,9 +115,22 @@ def _table(doc: Mapping[str, Any], table: str, problems: list[Problem]) -> RawTa
         )
         return RawTable(table)
     rows = []
+    written: dict[str, str] = {}
     for index, item in enumerate(items):
-        if isinstance(item, Mapping):
-            rows.append((index, item))
-        else:
+        if not isinstance(item, Mapping):
             problems.append(not_an_object(table, index, item))
-    return RawTable(table, tuple(rows))
+            continue
+        cells: dict[str, Any] = {}
+        for key, value in item.items():
+            column = column_of(table, str(key))
+            if column in cells:
+                zh, en = f"{column} 填写了两次;请只保留一个键", f"{column} given twice; keep one key"
+                problems.append(
+                    Problem(code="duplicate_column", zh=zh, en=en, file=table, row=index, column=str(key))
+                )
+                continue
+            if column != key:
+                written.setdefault(column, str(key))
+            cells[column] = value
+        rows.append((index, cells))
+    return RawTable(table, tuple(rows), written=written)

@@ -30,8 +30,20 @@ def missing_path(path: str, kind: str) -> Problem:
 def bad_encoding(file: str) -> Problem:
     return Problem(
         code="bad_encoding",
-        zh="无法解码;请另存为 UTF-8 编码",
-        en="cannot decode; save it as UTF-8",
+        zh="无法解码;应为 UTF-8(带或不带 BOM)、GB18030/GBK 或带 BOM 的 UTF-16 编码的文本"
+        "(CSV,或 Excel 另存的“Unicode 文本”);请另存为 UTF-8 编码的 CSV",
+        en="cannot decode; expected text in UTF-8 (with or without a BOM), GB18030/GBK or UTF-16 "
+        "with a BOM (CSV, or Excel's Unicode text); save it as CSV UTF-8",
+        file=file,
+    )
+
+
+def workbook_not_csv(file: str) -> Problem:
+    """A workbook (.xlsx, .xls, WPS) saved under a .csv name: text was expected."""
+    return Problem(
+        code="bad_encoding",
+        zh="这是 Excel/WPS 工作簿,不是 CSV 文本;请另存为 CSV,或直接使用该工作簿",
+        en="this is an Excel / WPS workbook, not CSV text; save it as CSV, or load the workbook itself",
         file=file,
     )
 
@@ -87,12 +99,15 @@ UnknownColumn = tuple[str, int | None, int]
 object's index) and how many rows name it (1 for a header)."""
 
 
-def unknown_columns(label: str, found: Sequence[UnknownColumn], known: Sequence[str]) -> list[Problem]:
+def unknown_columns(
+    label: str, found: Sequence[UnknownColumn], known: Sequence[str], also: Sequence[str] = ()
+) -> list[Problem]:
     """Warnings for the columns of a table the loader does not know and skips: the first
-    SHOWN_UNKNOWN_COLUMNS one by one with the known column each was probably meant to be, then
-    one warning counting the rest."""
+    SHOWN_UNKNOWN_COLUMNS one by one with the known column each was probably meant to be (one of
+    `known`, or of `also`: their Chinese headers), then one warning counting the rest."""
     warnings = [
-        _unknown_column(label, name, row, rows, known) for name, row, rows in found[:SHOWN_UNKNOWN_COLUMNS]
+        _unknown_column(label, name, row, rows, known, also)
+        for name, row, rows in found[:SHOWN_UNKNOWN_COLUMNS]
     ]
     others = found[SHOWN_UNKNOWN_COLUMNS:]
     if others:
@@ -112,8 +127,10 @@ def unknown_columns(label: str, found: Sequence[UnknownColumn], known: Sequence[
     return warnings
 
 
-def _unknown_column(label: str, name: str, row: int | None, rows: int, known: Sequence[str]) -> Problem:
-    close = difflib.get_close_matches(name, known, n=1)
+def _unknown_column(
+    label: str, name: str, row: int | None, rows: int, known: Sequence[str], also: Sequence[str]
+) -> Problem:
+    close = difflib.get_close_matches(name, [*known, *also], n=1)
     if close:
         zh, en = f"未知的列,已忽略;是否应为 {close[0]}?", f"unknown column, ignored; did you mean {close[0]}?"
     else:
@@ -175,6 +192,51 @@ def duplicate(label: str, row: int, column: str, what: str, first_row: int) -> P
         row=row,
         column=column,
     )
+
+
+SHOWN_ROW_RANGES = 5
+
+
+def grouped(problems: Sequence[Problem]) -> list[Problem]:
+    """One problem for the same mistake in many rows: problems equal but for their row become
+    the first of them, its texts ending with how many rows and which (`(600 rows: 2–601)`), so a
+    wrong value copied down a column reads as one line, not 600. Order is kept (by first row)."""
+    groups: dict[Problem, list[int]] = {}
+    kept: list[tuple[Problem, list[int] | None]] = []  # (problem, its group's rows; None: no row)
+    for problem in problems:
+        if problem.row is None:
+            kept.append((problem, None))
+            continue
+        key = replace(problem, row=None)
+        if key not in groups:
+            groups[key] = []
+            kept.append((key, groups[key]))
+        groups[key].append(problem.row)
+    return [problem if rows is None else _over_rows(problem, rows) for problem, rows in kept]
+
+
+def _over_rows(problem: Problem, rows: list[int]) -> Problem:
+    if len(rows) == 1:
+        return replace(problem, row=rows[0])
+    ranges = _row_ranges(sorted(set(rows)))
+    shown = ", ".join(ranges[:SHOWN_ROW_RANGES]) + (", …" if len(ranges) > SHOWN_ROW_RANGES else "")
+    return replace(
+        problem,
+        row=rows[0],
+        zh=f"{problem.zh}(共 {len(rows)} 行:{shown})",
+        en=f"{problem.en} ({len(rows)} rows: {shown})",
+    )
+
+
+def _row_ranges(rows: list[int]) -> list[str]:
+    """[2, 3, 4, 7, 9, 10] -> ["2–4", "7", "9–10"]."""
+    ranges: list[list[int]] = []
+    for row in rows:
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    return [str(first) if first == last else f"{first}–{last}" for first, last in ranges]
 
 
 def renumbered(problem: Problem, original: Callable[[int], int]) -> Problem:

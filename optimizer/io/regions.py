@@ -16,7 +16,6 @@ the original row number of each of its rows, which the bundle loader does not re
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
 import shutil
@@ -27,13 +26,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from optimizer.errors import Problem, ScenarioError
-from optimizer.io.build import LIST_SEPARATORS, header_problems
+from optimizer.io.aliases import column_of
+from optimizer.io.build import LIST_SEPARATORS, PIN_COLUMNS, BadValue, header_problems
 from optimizer.io.bundle import POLICY_FILE, csv_text, file_name, load_bundle, read_policy
+from optimizer.io.csvtext import candidates, delimiter_of, encoding_of
 from optimizer.io.problems import (
-    bad_encoding,
     blank_value,
     duplicate,
     empty_table,
+    grouped,
     missing_path,
     missing_table,
     renumbered,
@@ -46,7 +47,6 @@ from optimizer.scenario import Scenario
 
 SOURCE_ROWS = "source_rows.json"
 CHUNK_ROWS = 10_000  # rows held before they are appended to their regions' files
-READ_BLOCK = 1 << 20
 FILE_ORDER = [*(file_name(table) for table in TABLES), POLICY_FILE]  # problems are reported in it
 
 Cells = list[str]
@@ -89,7 +89,7 @@ def bundle_warnings(bundle: str | Path) -> tuple[Problem, ...]:
     for table in TABLES:
         path = Path(bundle) / file_name(table)
         if path.is_file():
-            header = table_from_grid(path.name, [_header(path)], [])
+            header = table_from_grid(path.name, [_header(path)], [], table)
             warnings += header_problems(table, header)[1]
     return tuple(warnings)
 
@@ -136,10 +136,12 @@ def load_region_part(part: RegionPart) -> Scenario:
     problem names the original file and row (and rows named in messages are original too)."""
     source = json.loads((part.folder / SOURCE_ROWS).read_text(encoding="utf-8"))
     try:
-        scenario = load_bundle(part.folder, name=source["name"])
+        scenario = load_bundle(part.folder, name=source["name"], group=False)
     except ScenarioError as error:
         rows: dict[str, list[int]] = source["rows"]
-        raise ScenarioError([_original_problem(problem, rows) for problem in error.problems]) from None
+        raise ScenarioError(
+            grouped([_original_problem(problem, rows) for problem in error.problems])
+        ) from None
     return replace(scenario, name=region_scenario_name(scenario.name, part.region))
 
 
@@ -226,8 +228,9 @@ class _Schools:
 
 
 class _Table:
-    """A CSV file read a record at a time: its header, then its rows with cells by column name.
-    An undecodable file has no header and no rows (the decoding problem is reported)."""
+    """A CSV file read a record at a time: its header, then its rows with cells by column name
+    (Chinese headers by the columns they name). An undecodable file has no header and no rows
+    (the decoding problem is reported)."""
 
     def __init__(self, bundle: Path, table: str, problems: list[Problem]) -> None:
         self.label = file_name(table)
@@ -235,17 +238,16 @@ class _Table:
         self.count = 0  # rows read so far
         self.header: Cells = []
         self.position: dict[str, int] = {}
-        encoding = _encoding(bundle / self.label)
+        encoding = encoding_of(bundle / self.label, problems)
         if encoding is None:
-            problems.append(bad_encoding(self.label))
             self._records: Iterator[tuple[int, Cells]] = iter(())
             return
         self._records = _records(bundle / self.label, encoding, problems)
         self.header = next(self._records, (1, []))[1]
-        for index, name in enumerate(header_name(cell) for cell in self.header):
+        for index, name in enumerate(column_of(table, header_name(cell)) for cell in self.header):
             if name:
                 self.position.setdefault(name, index)  # the first of repeated columns, as the loader
-        problems += header_problems(table, table_from_grid(self.label, [self.header], problems))[0]
+        problems += header_problems(table, table_from_grid(self.label, [self.header], problems, table))[0]
 
     def rows(self) -> Iterator[tuple[int, Cells]]:
         for row, cells in self._records:
@@ -398,7 +400,7 @@ def _split_pins(
             return None  # reported above, or at the teacher's row
         school_id = table.cell(cells, "school_id")
         other = schools.by_id.get(school_id)
-        if table.cell(cells, "action").lower() == "move_to" and other is not None and other != region:
+        if _pin_action(table.cell(cells, "action")) == "move_to" and other is not None and other != region:
             problems.append(
                 schools.crossing(table.label, row, "school_id", "school", school_id, other, region)
             )
@@ -428,12 +430,26 @@ def _routed(table: _Table, route: Callable[[int, Cells], int | None]) -> Iterato
             yield row, region, cells
 
 
+PIN_ACTION = next(column for column in PIN_COLUMNS if column.name == "action")
+
+
+def _pin_action(text: str) -> str | None:
+    """A pin's action as the loader reads it (move_to, or 调往), None when it is none."""
+    try:
+        return str(PIN_ACTION.parse(text))
+    except BadValue:
+        return None
+
+
 def _records(path: Path, encoding: str, problems: list[Problem]) -> Iterator[tuple[int, Cells]]:
     """(row number, cells) of the header (row 1) and every non-blank row, numbered and split as
-    `bundle.py` does (lines end at \\n only), without holding the file."""
+    `bundle.py` does (lines end at \\n only; tab-separated when the header is), without holding
+    the file."""
     try:
         with path.open(encoding=encoding, newline="\n") as file:
-            for row, cells in enumerate(csv.reader(file), start=1):
+            delimiter = delimiter_of(file.readline())
+            file.seek(0)
+            for row, cells in enumerate(csv.reader(file, delimiter=delimiter), start=1):
                 if row == 1 or not is_blank("".join(cells)):  # blank rows are skipped, as by the loader
                     yield row, cells
     except csv.Error as error:
@@ -442,29 +458,16 @@ def _records(path: Path, encoding: str, problems: list[Problem]) -> Iterator[tup
 
 def _header(path: Path) -> Cells:
     """A CSV file's first row, read alone; empty when it cannot be read (the loader says why)."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    with path.open("rb") as file:
+        head = file.read(8)
+    for encoding in candidates(head):
         try:
             with path.open(encoding=encoding, newline="\n") as file:
-                return next(csv.reader(file), [])
+                line = file.readline()
+                return next(csv.reader([line], delimiter=delimiter_of(line)), [])
         except (UnicodeDecodeError, csv.Error):
             continue
     return []
-
-
-def _encoding(path: Path) -> str | None:
-    """The first of bundle.py's encodings (UTF-8 with or without BOM, else GB18030) that decodes
-    the whole file, checked block by block rather than read whole."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with path.open("rb") as file:
-                while block := file.read(READ_BLOCK):
-                    decoder.decode(block)
-            decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 class _PartWriter:
@@ -565,10 +568,11 @@ def _no_teachers(file: str, row: int, region: str, teachers: str) -> Problem:
 
 
 def _ordered(problems: Sequence[Problem]) -> list[Problem]:
-    """In the loader's order: teachers, schools, demand, pins, policy, then by row."""
+    """In the loader's order: teachers, schools, demand, pins, policy, then by row; a mistake
+    repeated in many rows is one problem, as the loader gives it."""
 
     def key(problem: Problem) -> tuple[int, int]:
         rank = FILE_ORDER.index(problem.file) if problem.file in FILE_ORDER else -1
         return rank, -1 if problem.row is None else problem.row
 
-    return sorted(problems, key=key)
+    return grouped(sorted(problems, key=key))

@@ -8,10 +8,11 @@ format writes the same columns in the same order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from optimizer.errors import Problem
+from optimizer.io.aliases import column_of
 from optimizer.scenario import Pin, Scenario, School, Teacher
 
 TABLES = ("teachers", "schools", "demand", "pins")
@@ -32,8 +33,11 @@ class RawTable:
 
     label: what the user calls it in problems ("teachers.csv", sheet "teachers", JSON "teachers").
     rows: (row number, column -> raw cell); spreadsheet rows (header = 1) or 0-based JSON indexes.
-    columns: the header, or None when every row names its own keys (JSON objects).
+    columns: the header, or None when every row names its own keys (JSON objects); Chinese
+        headers are given as the columns they name (aliases.py).
     found: False when the file, sheet or list is absent.
+    written: column -> the header as the user wrote it, where they differ (性别 for gender), so
+        that problems name the column the user sees.
     """
 
     label: str
@@ -41,6 +45,7 @@ class RawTable:
     columns: tuple[str, ...] | None = None
     header_row: int | None = None
     found: bool = True
+    written: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def missing(cls, label: str) -> RawTable:
@@ -62,14 +67,18 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[Problem]) -> RawTable:
+def table_from_grid(
+    label: str, grid: Iterable[Sequence[Any]], problems: list[Problem], table: str | None = None
+) -> RawTable:
     """A table from spreadsheet rows (CSV or xlsx): first row the header, blank rows skipped.
 
-    Header names are stripped and lower-cased. A repeated header, or a value under a blank
-    header, is a problem: the value would otherwise be silently dropped.
+    Header names are stripped and lower-cased; with `table` (teachers, schools, demand, pins), a
+    Chinese header is taken as the column it names. A repeated header (性别 beside gender too), or
+    a value under a blank header, is a problem: the value would otherwise be silently dropped.
     """
     lines = iter(grid)
-    header = [header_name(cell) for cell in next(lines, ())]
+    written = [header_name(cell) for cell in next(lines, ())]
+    header = [column_of(table, name) if table else name for name in written]
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
         if name in positions:
@@ -80,7 +89,7 @@ def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[Pr
                     en="duplicate column; keep one of them",
                     file=label,
                     row=1,
-                    column=name,
+                    column=written[index],
                 )
             )
         elif name:
@@ -103,7 +112,8 @@ def table_from_grid(label: str, grid: Iterable[Sequence[Any]], problems: list[Pr
                 )
         cells = {name: line[i] if i < len(line) else None for name, i in positions.items()}
         rows.append((row_number, cells))
-    return RawTable(label, tuple(rows), tuple(positions), header_row=1)
+    shown = {name: written[index] for name, index in positions.items() if written[index] != name}
+    return RawTable(label, tuple(rows), tuple(positions), header_row=1, written=shown)
 
 
 def header_name(cell: Any) -> str:

@@ -1,25 +1,28 @@
 """The scenario as one .xlsx workbook: sheets teachers, schools, demand, pins, policy.
 
-The data sheets hold the CSV columns. The policy sheet has columns `key` and `value`: a key is a
-dotted parameter name as in `--set` (`rotation_quota.rate`, `year`, `name`) and a value is read
-as a TOML value (`0.15`, `school`, `["urban", "town"]`). Sheet names are matched
-case-insensitively; other sheets (instructions, notes) are not read.
+The data sheets hold the CSV columns, or the bureau's Chinese headers and values (aliases.py), in
+sheets named in English or Chinese (教师, 学校, 需求, 指定). The policy sheet has columns `key` and
+`value`: a key is a dotted parameter name as in `--set` (`rotation_quota.rate`, `year`, `name`) and
+a value is read as a TOML value (`0.15`, `school`, `["urban", "town"]`). Sheet names are matched
+case-insensitively; other sheets (instructions, notes) are not read. Old Excel `.xls` and WPS `.et`
+files are read with python-calamine, `.xlsx` with openpyxl.
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import python_calamine
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
 from optimizer.errors import Problem, ScenarioError
+from optimizer.io.aliases import table_of_sheet
 from optimizer.io.build import build_scenario
 from optimizer.io.cells import as_text
 from optimizer.io.problems import missing_column, unknown_columns
@@ -36,29 +39,34 @@ from optimizer.scenario import Scenario
 
 POLICY_SHEET = "policy"
 POLICY_COLUMNS = ("key", "value")
+CALAMINE_SUFFIXES = (".xls", ".et")
+WORKBOOK_SUFFIXES = (".xlsx", *CALAMINE_SUFFIXES)
+
+Grid = Sequence[Sequence[Any]]
 
 
 def load_workbook(path: str | Path) -> Scenario:
-    """Read and validate a workbook; rows in problems are the sheet's rows (header = 1)."""
+    """Read and validate a workbook (.xlsx, .xls or WPS .et); rows in problems are the sheet's
+    rows (header = 1), sheets are named as in the workbook (teachers, or 教师)."""
     path = Path(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException) as error:
-        zh, en = f"不是可读的 .xlsx 工作簿:{error}", f"not a readable .xlsx workbook: {error}"
-        raise ScenarioError([Problem(code="unreadable_file", zh=zh, en=en, file=path.name)]) from None
-    try:
-        sheets = {sheet.title.strip().lower(): sheet for sheet in book.worksheets}
-        problems: list[Problem] = []
-        warnings: list[Problem] = []
-        tables = {
-            table: table_from_grid(table, _cells(sheets[table]), problems)
-            if table in sheets
-            else RawTable.missing(table)
-            for table in TABLES
-        }
-        policy_raw, key_rows = _read_policy(sheets.get(POLICY_SHEET), problems, warnings)
-    finally:
-        book.close()
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    raw: dict[str, RawTable] = {}
+    policy_grid: Grid | None = None
+    for title, grid in _read_sheets(path).items():
+        table = table_of_sheet(title)
+        if title.strip().lower() == POLICY_SHEET:
+            policy_grid = grid
+        elif table is not None:
+            label = table if title.strip().lower() == table else title.strip()  # 教师 stays 教师
+            if table in raw:
+                zh = f"与工作表 {raw[table].label!r} 重复,都是 {table};请只保留一张"
+                en = f"the same table ({table}) as sheet {raw[table].label!r}; keep one of them"
+                problems.append(Problem(code="duplicate_sheet", zh=zh, en=en, file=label))
+            else:
+                raw[table] = table_from_grid(label, grid, problems, table)
+    tables = {table: raw.get(table) or RawTable.missing(table) for table in TABLES}
+    policy_raw, key_rows = _read_policy(policy_grid, problems, warnings)
     try:
         return build_scenario(
             tables,
@@ -94,8 +102,32 @@ def write_workbook(scenario: Scenario, path: str | Path) -> Path:
     return path
 
 
-def _cells(sheet: Worksheet) -> list[tuple[Any, ...]]:
-    return list(sheet.iter_rows(values_only=True))
+def _read_sheets(path: Path) -> dict[str, Grid]:
+    """Every sheet's rows by title, empty rows and columns kept (rows keep their numbers); the
+    workbook's format is told by its suffix. ScenarioError when it is no readable workbook."""
+    if path.suffix.lower() in CALAMINE_SUFFIXES:
+        try:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+            return {
+                name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                for name in book.sheet_names
+            }
+        except (OSError, python_calamine.CalamineError) as error:
+            raise _unreadable(path, error) from None
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, InvalidFileException) as error:
+        raise _unreadable(path, error) from None
+    try:
+        return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+    finally:
+        workbook.close()
+
+
+def _unreadable(path: Path, error: Exception) -> ScenarioError:
+    kind = path.suffix.lower() if path.suffix.lower() in WORKBOOK_SUFFIXES else ".xlsx"
+    zh, en = f"不是可读的 {kind} 工作簿:{error}", f"not a readable {kind} workbook: {error}"
+    return ScenarioError([Problem(code="unreadable_file", zh=zh, en=en, file=path.name)])
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -126,15 +158,15 @@ def _flatten(key: str, value: Any) -> list[tuple[str, Any]]:
 
 
 def _read_policy(
-    sheet: Worksheet | None, problems: list[Problem], warnings: list[Problem]
+    grid: Grid | None, problems: list[Problem], warnings: list[Problem]
 ) -> tuple[dict[str, Any], dict[str, int]]:
     """The policy dict and, for locating problems, `rules.<key>` -> sheet row. Columns other than
     key and value (a note) are skipped with a warning."""
     raw: dict[str, Any] = {}
     key_rows: dict[str, int] = {}
-    if sheet is None:
+    if grid is None:
         return raw, key_rows
-    table = table_from_grid(POLICY_SHEET, _cells(sheet), problems)
+    table = table_from_grid(POLICY_SHEET, grid, problems)
     assert table.columns is not None
     for column in POLICY_COLUMNS:
         if column not in table.columns:

@@ -229,7 +229,11 @@ CASES = [
     ),
     case("birth_year_range", set_cell(T, 2, "birth_year", "1900"), (T, 2, "birth_year"), "1955", "bad_value"),
     case(
-        "birth_year_text", set_cell(T, 2, "birth_year", "1980年"), (T, 2, "birth_year"), "year", "bad_value"
+        "birth_year_text",
+        set_cell(T, 2, "birth_year", "1980年13月"),
+        (T, 2, "birth_year"),
+        "year",
+        "bad_value",
     ),
     case(
         "fractional_years",
@@ -239,7 +243,7 @@ CASES = [
         "bad_value",
     ),
     case("flag_value", set_cell(T, 2, "is_backbone", "2"), (T, 2, "is_backbone"), "0 or 1", "bad_value"),
-    case("flag_text", set_cell(T, 3, "volunteer", "yes"), (T, 3, "volunteer"), "0 or 1", "bad_value"),
+    case("flag_text", set_cell(T, 3, "volunteer", "maybe"), (T, 3, "volunteer"), "0 or 1", "bad_value"),
     case(
         "rotated_in_future",
         set_cell(T, 4, "last_rotated_year", "2027"),
@@ -258,7 +262,7 @@ CASES = [
     ),
     case(
         "reserve_leader",
-        add_column(T, "reserve_leader", {4: "是"}),
+        add_column(T, "reserve_leader", {4: "待定"}),
         (T, 4, "reserve_leader"),
         "0 or 1",
         "bad_value",
