@@ -27,6 +27,7 @@ from optimizer.io import load_scenario
 from optimizer.io.outputs import write_outputs
 from optimizer.io.regions import bundle_warnings
 from optimizer.io.staffing_csv import LEADERS_FILE, LeaderMismatch, leader_mismatches, read_plan_files
+from optimizer.io.template import TEMPLATE_LANGS, write_template
 from optimizer.options import ENGINES, EngineSettings, Listeners, ModelEdits
 from optimizer.plan import STATUSES, RuleRow, Summary
 from optimizer.process_exit import exit_process
@@ -185,6 +186,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_lang(validate_cmd)
     validate_cmd.set_defaults(run=_validate)
+
+    template_cmd = commands.add_parser(
+        "template", help="write the empty scenario workbook HR fills in, with notes and value lists"
+    )
+    template_cmd.add_argument("out", type=Path, metavar="OUT.xlsx", help="workbook to write")
+    template_cmd.add_argument(
+        "--lang",
+        choices=TEMPLATE_LANGS,
+        default="zh",
+        help="headers and notes in Chinese or English (default zh)",
+    )
+    template_cmd.set_defaults(run=_template)
 
     generate_cmd = commands.add_parser("generate", help="write a generated county as a scenario bundle")
     generate_cmd.add_argument(
@@ -554,6 +567,11 @@ def _explain(args: argparse.Namespace) -> int:
         print(json.dumps(explanation_json(explanation), ensure_ascii=False, indent=2))
     else:
         print("\n\n".join(explanation.text(lang) for lang in ([args.lang] if args.lang else ["zh", "en"])))
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace) -> int:
+    print(write_template(args.out, args.lang))
     return EXIT_OK
 
 

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from optimizer import cli
 from optimizer.cli import main
 from optimizer.io import write_bundle
+from optimizer.io.tables import TABLES
 from optimizer.options import EngineSettings
 from optimizer.result import Result
 from optimizer.scenario import Scenario
@@ -440,3 +442,18 @@ def test_generate_rejects_impossible_parameters(tmp_path: Path, capsys: pytest.C
     assert "  teachers: must be at least 12 per school on average" in err
     assert "  teachers:平均每所学校至少 12 名教师" in err
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheets"), [(None, ["教师", "学校", "需求", "指定", "说明"]), ("en", list(TABLES))]
+)
+def test_template_writes_the_workbook_hr_fills_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str | None, sheets: list[str]
+) -> None:
+    """Chinese by default; the empty template is a workbook `validate` reads (and finds empty)."""
+    out = tmp_path / "forms" / "template.xlsx"
+    assert main(["template", *(["--lang", lang] if lang else []), str(out)]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    assert openpyxl.load_workbook(out).sheetnames[: len(sheets)] == sheets
+    assert main(["validate", "--lang", "en", str(out)]) == 1
+    assert f"{sheets[0]}: no rows; at least one needed" in capsys.readouterr().err

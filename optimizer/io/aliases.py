@@ -79,7 +79,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 """Chinese headers of every column, by table and column (every column has at least one)."""
 
-GENDERS = {"女": "F", "男": "M"}
+GENDERS = {"男": "M", "女": "F"}
 FLAGS = {
     "是": True,
     "否": False,
