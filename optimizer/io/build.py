@@ -415,7 +415,7 @@ def build_scenario(
     labels = [raw[key].label for key in TABLES] + [policy_source]
     if found:
         written = {raw[key].label: raw[key].written for key in TABLES}
-        ordered = sorted((_as_written(p, written) for p in found), key=lambda p: _problem_order(p, labels))
+        ordered = sorted((as_written(p, written) for p in found), key=lambda p: _problem_order(p, labels))
         raise ScenarioError(grouped(ordered) if group else ordered)
     return Scenario(
         teachers=tuple(Teacher(**values) for _, values in teachers),
@@ -445,7 +445,7 @@ def header_problems(table: str, raw: RawTable) -> tuple[list[Problem], list[Prob
     return problems, warnings
 
 
-def _as_written(problem: Problem, written: Mapping[str, Mapping[str, str]]) -> Problem:
+def as_written(problem: Problem, written: Mapping[str, Mapping[str, str]]) -> Problem:
     """The problem naming its column by the table's header as written (性别 for gender)."""
     shown = written.get(problem.file or "", {}).get(problem.column or "")
     return problem if shown is None else replace(problem, column=shown)

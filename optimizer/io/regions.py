@@ -27,7 +27,7 @@ from pathlib import Path
 
 from optimizer.errors import Problem, ScenarioError
 from optimizer.io.aliases import column_of
-from optimizer.io.build import LIST_SEPARATORS, PIN_COLUMNS, BadValue, header_problems
+from optimizer.io.build import LIST_SEPARATORS, PIN_COLUMNS, BadValue, as_written, header_problems
 from optimizer.io.bundle import POLICY_FILE, csv_text, file_name, load_bundle, read_policy
 from optimizer.io.csvtext import candidates, delimiter_of, encoding_of
 from optimizer.io.problems import (
@@ -122,7 +122,8 @@ def split_bundle(bundle: str | Path, work_dir: str | Path) -> list[RegionPart]:
             _split_pins(bundle, schools, teachers, parts, problems)
             _check_regions_have_teachers(schools, parts, problems)
         if problems:
-            raise ScenarioError(_ordered(problems))
+            written = {file_name(table): _written_headers(bundle, table) for table in TABLES}
+            raise ScenarioError(_ordered([as_written(problem, written) for problem in problems]))
         return parts.finish()
     except BaseException:
         parts.remove()
@@ -454,6 +455,13 @@ def _records(path: Path, encoding: str, problems: list[Problem]) -> Iterator[tup
                     yield row, cells
     except csv.Error as error:
         problems.append(unreadable_csv(path.name, error))
+
+
+def _written_headers(bundle: Path, table: str) -> dict[str, str]:
+    """A table's columns by the header the file writes (学校编号 for school_id), as the loader
+    names them in problems."""
+    path = bundle / file_name(table)
+    return dict(table_from_grid(path.name, [_header(path)], [], table).written) if path.is_file() else {}
 
 
 def _header(path: Path) -> Cells:

@@ -280,3 +280,22 @@ def test_a_workbook_saved_as_csv_and_undecodable_text_say_what_was_expected(tmp_
     assert (
         "expected text in UTF-8 (with or without a BOM), GB18030/GBK or UTF-16 with a BOM" in undecodable.en
     )
+
+
+def test_headers_spaced_to_align_still_match(tmp_path: Path) -> None:
+    """HR forms write 姓  名 (or with a full-width space) so that short headers line up."""
+    scenario = load_bundle(write(good_bundle(), tmp_path / "good"))
+    folder = write_chinese_csv(scenario, tmp_path / "zh")
+    path = folder / "teachers.csv"
+    text = path.read_text(encoding="gbk").replace("姓名", "姓  名", 1).replace("性别", "性\u3000别", 1)
+    path.write_text(text, encoding="gbk")
+    assert same_content(load_bundle(folder), scenario)
+
+
+def test_the_split_names_columns_as_written_and_groups_rows(demo: Scenario, tmp_path: Path) -> None:
+    folder = chinese_bundle_with(demo, tmp_path, "学校编号", ("S999", range(2, 6)))
+    with pytest.raises(ScenarioError) as caught:
+        split_bundle(folder, tmp_path / "parts")
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("teachers.csv", 2, "学校编号")
+    assert problem.en == "unknown school_id 'S999'; not in schools.csv (4 rows: 2–5)"
