@@ -41,7 +41,7 @@ from api.schemas.scenarios import (
 from api.security import Caller
 from api.store import MAX_NAME, scenario_row, store_scenario
 from optimizer.errors import Problem, ScenarioError
-from optimizer.io import load_bundle, load_document, load_workbook
+from optimizer.io import WORKBOOK_SUFFIXES, load_bundle, load_document, load_workbook
 from optimizer.scenario import Scenario
 
 SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
@@ -192,16 +192,18 @@ def stored(session: Session, caller: Caller, scenario: Scenario, lang: str) -> S
 
 
 def _load_upload(files: list[UploadFile], folder: Path) -> Scenario:
-    """One .xlsx workbook, or the bundle's files by name; every naming problem at once."""
+    """One workbook (.xlsx, .xls or WPS .et), or the bundle's files by name; every naming problem
+    at once."""
     names = [Path(upload.filename or "").name for upload in files]
-    if len(files) == 1 and names[0].lower().endswith(".xlsx"):
-        stem = UNSAFE_NAME.sub("_", names[0][: -len(".xlsx")])[:MAX_NAME] or "scenario"
-        path = folder / f"{stem}.xlsx"
+    suffixes = [Path(name).suffix.lower() for name in names]
+    if len(files) == 1 and suffixes[0] in WORKBOOK_SUFFIXES:
+        stem = UNSAFE_NAME.sub("_", Path(names[0]).stem)[:MAX_NAME] or "scenario"
+        path = folder / f"{stem}{suffixes[0]}"
         _save(files[0], path)
         return load_workbook(path)
     problems = []
-    for name in names:
-        if name.lower().endswith(".xlsx"):
+    for name, suffix in zip(names, suffixes, strict=True):
+        if suffix in WORKBOOK_SUFFIXES:
             zh, en = "工作簿须单独发送,不能与其他文件一起", "send a workbook alone, not with other files"
             problems.append(Problem(code="workbook_not_alone", zh=zh, en=en, file=name))
         elif name not in BUNDLE_FILES:

@@ -19,6 +19,7 @@ from optimizer.io.workbook import WORKBOOK_SUFFIXES, load_workbook, write_workbo
 from optimizer.scenario import Scenario
 
 __all__ = [
+    "WORKBOOK_SUFFIXES",
     "load_bundle",
     "load_document",
     "load_scenario",

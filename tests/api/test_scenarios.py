@@ -92,6 +92,18 @@ def test_upload_xlsx_workbook(client: TestClient, make_key: MakeKey, tmp_path: P
     assert scenario_to_document(load_document(stored["document"])) == document(name="workbook")
 
 
+def test_upload_an_old_excel_or_wps_workbook(client: TestClient, make_key: MakeKey, tmp_path: Path) -> None:
+    """The bureau's .xls (and the same file as WPS .et) uploads like an .xlsx."""
+    fixture = Path(__file__).parents[1] / "io" / "fixtures" / "good-county.xls"
+    headers = make_key("county_a")
+    for name in ("教师名册.xls", "教师名册.et"):
+        answer = client.post(
+            "/v1/scenarios/upload", files={"files": (name, fixture.read_bytes())}, headers=headers
+        )
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["teachers"] == 10
+
+
 def test_malformed_bundle_gets_422_with_every_problem(
     client: TestClient, make_key: MakeKey, tmp_path: Path
 ) -> None:
