@@ -114,7 +114,11 @@ class ModelBuilder:
         self._staff_terms: dict[str, list[LinearExpr]] = defaultdict(list)
         self._post_terms: dict[tuple[str, str], list[LinearExpr]] = defaultdict(list)
         self._share_terms: dict[tuple[str, str], list[LinearExpr]] = defaultdict(list)
-        self._exchanges_of: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        self._exchanges_by: dict[str, list[ExchangeDecision]] = defaultdict(list)
+        self._exchanges_into: dict[str, list[ExchangeDecision]] = defaultdict(list)
+        self._exchanges_from: dict[str, list[ExchangeDecision]] = defaultdict(list)
+        self._itinerant_from: dict[str, list[ItinerantDecision]] = defaultdict(list)
+        self._hires_at: dict[str, list[HireDecision]] = defaultdict(list)
         for c in self.candidates:
             teacher = scenario.teacher_by_id[c.teacher_id]
             self.by_teacher[c.teacher_id].append(c.index)
@@ -141,7 +145,7 @@ class ModelBuilder:
 
     def exchanged(self, teacher_id: str) -> LinearExpr:
         """1 if the teacher goes on an exchange (跟岗), else 0."""
-        return sum(self._exchanges_of.get(teacher_id, ()), start=0)
+        return sum((e.variable for e in self._exchanges_by.get(teacher_id, ())), start=0)
 
     def headcount_after(self, school_id: str) -> LinearExpr:
         """Staff after moves, exchanges and hires."""
@@ -187,28 +191,28 @@ class ModelBuilder:
         """At most how many of the school's `subject` posts the decisions made so far could vacate."""
         leaving = {self.candidates[i].teacher_id for i in self.out_of_subject.get((school_id, subject), ())}
         teacher_by_id = self.scenario.teacher_by_id
-        going = [(e.teacher_id, e.from_school) for e in self.exchanges]
-        going += [(a.teacher_id, a.home_school) for a in self.itinerant]
-        for teacher_id, home in going:
+        going = [e.teacher_id for e in self._exchanges_from.get(school_id, ())]
+        going += [a.teacher_id for a in self._itinerant_from.get(school_id, ())]
+        for teacher_id in going:
             teacher = teacher_by_id[teacher_id]
-            if home == school_id and teacher.role == "teacher" and teacher.subject == subject:
+            if teacher.role == "teacher" and teacher.subject == subject:
                 leaving.add(teacher_id)
         return min(len(leaving), self.scenario.subject_headcount[(school_id, subject)])
 
     def most_joining(self, school_id: str) -> int:
         """At most how many staff the decisions made so far could add to the school."""
-        hires = sum(h.most for h in self.hires if h.school_id == school_id)
+        hires = sum(h.most for h in self._hires_at.get(school_id, ()))
         return self.could_arrive(school_id) + hires
 
     def could_depart(self, school_id: str) -> int:
         """At most how many staff the moves and exchanges made so far could take from the school."""
         leaving = {self.candidates[i].teacher_id for i in self.out_of.get(school_id, ())}
-        leaving |= {e.teacher_id for e in self.exchanges if e.from_school == school_id}
+        leaving |= {e.teacher_id for e in self._exchanges_from.get(school_id, ())}
         return len(leaving)
 
     def exchanges_out(self, school_id: str) -> LinearExpr:
         """Teachers of the school who go on exchange (跟岗) elsewhere."""
-        return sum((e.variable for e in self.exchanges if e.from_school == school_id), start=0)
+        return sum((e.variable for e in self._exchanges_from.get(school_id, ())), start=0)
 
     def staffing_columns(self) -> list[int]:
         """Model indices of the hire, exchange and 走教 variables."""
@@ -223,27 +227,36 @@ class ModelBuilder:
         by_id = self.scenario.teacher_by_id
         arriving: list[cp_model.IntVar] = []
         leaving: list[cp_model.IntVar] = []
-        flows = [(c.teacher_id, c.from_school, c.to_school, self.x[c.index]) for c in self.candidates]
-        flows += [(e.teacher_id, e.from_school, e.to_school, e.variable) for e in self.exchanges]
-        for teacher_id, from_school, to_school, variable in flows:
-            if (from_school in schools) == (to_school in schools) or not counts(by_id[teacher_id]):
-                continue
-            (arriving if to_school in schools else leaving).append(variable)
+        for school_id in sorted(schools):
+            for i in self.into.get(school_id, ()):
+                c = self.candidates[i]
+                if c.from_school not in schools and counts(by_id[c.teacher_id]):
+                    arriving.append(self.x[i])
+            for i in self.out_of.get(school_id, ()):
+                c = self.candidates[i]
+                if c.to_school not in schools and counts(by_id[c.teacher_id]):
+                    leaving.append(self.x[i])
+            for e in self._exchanges_into.get(school_id, ()):
+                if e.from_school not in schools and counts(by_id[e.teacher_id]):
+                    arriving.append(e.variable)
+            for e in self._exchanges_from.get(school_id, ()):
+                if e.to_school not in schools and counts(by_id[e.teacher_id]):
+                    leaving.append(e.variable)
         return arriving, leaving
 
     def destinations_of(self, teacher_id: str) -> list[tuple[str, cp_model.IntVar]]:
         """Every school a move or an exchange could take the teacher to, with its variable."""
         found = [(self.candidates[i].to_school, self.x[i]) for i in self.by_teacher.get(teacher_id, ())]
-        return found + [(e.to_school, e.variable) for e in self.exchanges if e.teacher_id == teacher_id]
+        return found + [(e.to_school, e.variable) for e in self._exchanges_by.get(teacher_id, ())]
 
     def could_go(self, teacher_id: str) -> bool:
         """Whether a move or an exchange made so far could take the teacher away."""
-        return bool(self.by_teacher.get(teacher_id) or self._exchanges_of.get(teacher_id))
+        return bool(self.by_teacher.get(teacher_id) or self._exchanges_by.get(teacher_id))
 
     def could_arrive(self, school_id: str) -> int:
         """At most how many teachers the moves and exchanges made so far could bring to the school."""
         arriving = {self.candidates[i].teacher_id for i in self.into.get(school_id, ())}
-        arriving |= {e.teacher_id for e in self.exchanges if e.to_school == school_id}
+        arriving |= {e.teacher_id for e in self._exchanges_into.get(school_id, ())}
         return len(arriving)
 
     # -- staffing decisions other than moves ----------------------------------------------------
@@ -251,7 +264,9 @@ class ModelBuilder:
     def add_hire(self, school_id: str, subject: str, kind: str, most: int) -> cp_model.IntVar:
         """Up to `most` new teachers of `subject` at the school: on its staff and in its posts."""
         variable = self.model.new_int_var(0, most, f"hire[{school_id}/{subject}/{kind}]")
-        self.hires.append(HireDecision(school_id, subject, kind, most, variable))
+        decision = HireDecision(school_id, subject, kind, most, variable)
+        self.hires.append(decision)
+        self._hires_at[school_id].append(decision)
         self._staff_terms[school_id].append(variable)
         self._post_terms[(school_id, subject)].append(variable)
         return variable
@@ -262,10 +277,11 @@ class ModelBuilder:
         """A possible exchange: the teacher leaves their post at `from_school` for `subject` at
         `to_school`; at most one move or exchange per teacher (see `finish`)."""
         variable = self.model.new_bool_var(f"exchange[{teacher_id}->{to_school}/{subject}]")
-        self.exchanges.append(
-            ExchangeDecision(teacher_id, from_school, to_school, subject, term_years, variable)
-        )
-        self._exchanges_of[teacher_id].append(variable)
+        decision = ExchangeDecision(teacher_id, from_school, to_school, subject, term_years, variable)
+        self.exchanges.append(decision)
+        self._exchanges_by[teacher_id].append(decision)
+        self._exchanges_into[to_school].append(decision)
+        self._exchanges_from[from_school].append(decision)
         self._staff_terms[from_school].append(-variable)
         self._staff_terms[to_school].append(variable)
         teacher = self.scenario.teacher_by_id[teacher_id]
@@ -280,7 +296,9 @@ class ModelBuilder:
         """A possible 走教 assignment: `share` of a post taught at `school_id`, taken from the
         teacher's own post at home (the teacher stays on the home school's staff)."""
         variable = self.model.new_bool_var(f"itinerant[{teacher_id}->{school_id}/{subject}]")
-        self.itinerant.append(ItinerantDecision(teacher_id, home_school, school_id, subject, share, variable))
+        decision = ItinerantDecision(teacher_id, home_school, school_id, subject, share, variable)
+        self.itinerant.append(decision)
+        self._itinerant_from[home_school].append(decision)
         units = round(share * POST_UNITS)
         home_subject = self.scenario.teacher_by_id[teacher_id].subject
         self._share_terms[(school_id, subject)].append(units * variable)
@@ -384,10 +402,10 @@ class ModelBuilder:
 
     def finish(self) -> None:
         """One move or exchange per teacher at most; then the objective."""
-        exchange_only = [t for t in self._exchanges_of if t not in self.by_teacher]
+        exchange_only = [t for t in self._exchanges_by if t not in self.by_teacher]
         for teacher_id in [*self.by_teacher, *exchange_only]:
             choices = [self.x[i] for i in self.by_teacher.get(teacher_id, ())]
-            choices += self._exchanges_of.get(teacher_id, [])
+            choices += [e.variable for e in self._exchanges_by.get(teacher_id, ())]
             if len(choices) > 1:
                 self.model.add_at_most_one(choices)
         self.model.minimize(self.cost())
