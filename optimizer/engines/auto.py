@@ -37,7 +37,7 @@ def run(
         seed=settings.seed,
         patience=limit,
         on_improved=report,
-        free_columns=builder.staffing_columns(),
+        free_columns=builder.repair_columns(),
     )
     if warm.status == "optimal":
         # Proven on the same model (its bound reaches the plan): nothing left to search.

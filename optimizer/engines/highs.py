@@ -427,7 +427,7 @@ def solve_mip(
 
     `free_columns` are never fixed by a restricted stage: the few columns that repair the LP's
     support when it has no integer solution (the LP covers a post with halves of 走教 that the
-    MIP must make whole, with a hire or an exchange)."""
+    MIP must make whole with a hire, or pay as a shortfall)."""
     started = time.monotonic()
     mip = translate(model)
     if mip is None:

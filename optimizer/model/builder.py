@@ -101,6 +101,8 @@ class ModelBuilder:
         self.instances: dict[str, Instance] = {}
         self.assumptions: dict[str, cp_model.IntVar] = {}
         self.shortfalls: dict[str, cp_model.IntVar] = {}
+        self.slacks: list[cp_model.IntVar] = []
+        """Every elastic shortfall or excess variable, weighted or not."""
         self.cost_terms: list[tuple[int, LinearExpr]] = []
         self._bounds: dict[int, tuple[int, int]] = {}
         self.by_teacher: dict[str, list[int]] = defaultdict(list)
@@ -214,10 +216,13 @@ class ModelBuilder:
         """Teachers of the school who go on exchange (跟岗) elsewhere."""
         return sum((e.variable for e in self._exchanges_from.get(school_id, ())), start=0)
 
-    def staffing_columns(self) -> list[int]:
-        """Model indices of the hire, exchange and 走教 variables."""
+    def repair_columns(self) -> list[int]:
+        """Model indices of the hire, exchange and 走教 variables and of every elastic shortfall:
+        the columns that let a plan made of part of the moves be completed (posts covered whole,
+        limits paid for)."""
         variables = [h.variable for h in self.hires] + [e.variable for e in self.exchanges]
-        return [v.Index() for v in variables + [a.variable for a in self.itinerant]]
+        variables += [a.variable for a in self.itinerant] + self.slacks
+        return [v.Index() for v in variables]
 
     def crossing(
         self, schools: set[str], counts: Callable[[Teacher], bool]
@@ -358,6 +363,7 @@ class ModelBuilder:
             return
         upper = max(0, target) if max_shortfall is None else max(0, max_shortfall)
         shortfall = self.model.new_int_var(0, upper, f"short[{instance.label}]")
+        self.slacks.append(shortfall)
         self.model.add(expr + unit * shortfall >= target)
         self._pay(instance, shortfall, weight)
 
@@ -379,6 +385,7 @@ class ModelBuilder:
                 constraint.OnlyEnforceIf(literal)
             return
         excess = self.model.new_int_var(0, max(0, max_excess), f"excess[{instance.label}]")
+        self.slacks.append(excess)
         self.model.add(expr - unit * excess <= limit)
         self._pay(instance, excess, weight)
 
