@@ -22,7 +22,8 @@ class Settings:
     cpsat_workers: CP-SAT search workers inside one solve process;
     cluster: where a job's independent regions are solved in parallel: a Dask scheduler address
     (tcp://host:8786), `local` for a LocalCluster the server starts, or empty to solve a job's
-    regions together in its own process."""
+    regions together in its own process; lease_seconds: one server per database runs the jobs (the
+    runner lease, renewed every third of it), another takes over once it was not renewed for as long."""
 
     database_url: str = field(default_factory=lambda: os.environ.get("ROTATION_DB", "sqlite:///rotation.db"))
     max_time_limit: float = field(default_factory=lambda: _float("ROTATION_MAX_TIME_LIMIT", 300.0))
@@ -33,3 +34,4 @@ class Settings:
     cpsat_workers: int = field(default_factory=lambda: _int("ROTATION_CPSAT_WORKERS", 8))
     poll_seconds: float = field(default_factory=lambda: _float("ROTATION_POLL_SECONDS", 0.2))
     cluster: str = field(default_factory=lambda: os.environ.get("ROTATION_CLUSTER", ""))
+    lease_seconds: float = field(default_factory=lambda: _float("ROTATION_LEASE_SECONDS", 15.0))

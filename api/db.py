@@ -18,6 +18,7 @@ from alembic.config import Config
 from sqlalchemy import (
     JSON,
     Boolean,
+    Connection,
     CursorResult,
     DateTime,
     Engine,
@@ -28,10 +29,13 @@ from sqlalchemy import (
     Update,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x726F746174696F6E
+"""The PostgreSQL advisory lock key every migration holds ("rotation" in ASCII)."""
 
 
 def new_id() -> str:
@@ -93,9 +97,21 @@ class PlanJob(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retries: Mapped[int] = mapped_column(Integer, default=0)
+    """Runs started again because the previous one's solve process died (bounded by the runner)."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class RunnerLease(Base):
+    """Which server runs the jobs: one row, `holder` (None when free) and `beat`, which the holder
+    raises at every renewal so that the others can see it is alive (`api.lease`)."""
+
+    __tablename__ = "runner_lease"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    beat: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def make_engine(url: str) -> Engine:
@@ -115,12 +131,29 @@ def make_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (creating it on an empty database)."""
+    """Bring the schema to the newest Alembic revision (creating it on an empty database).
+
+    Processes started together on a fresh database (`rotation serve` beside `rotation keys
+    create`) migrate one after the other: the whole upgrade runs in one transaction that first
+    takes the database's migration lock, so the next one finds the schema at head and does nothing.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        _lock_schema(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def _lock_schema(connection: Connection) -> None:
+    """Hold the migration lock until this transaction ends. PostgreSQL: a transaction-scoped
+    advisory lock (its DDL is transactional, so the upgrade commits whole). SQLite: an exclusive
+    transaction (pysqlite leaves DDL outside any transaction unless one is begun explicitly);
+    other connections wait for it within their busy timeout."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN EXCLUSIVE")
 
 
 def rows_updated(session: Session, statement: Update) -> int:

@@ -1,8 +1,12 @@
 """Plan jobs from the routes' side: queueing one (checked against the server's limits and the
-scenario, with a bounded queue) and cancelling one. The runner (`api.runner`) solves them.
+scenario, with a bounded queue) and cancelling or deleting one. The runner (`api.runner`) solves
+them.
 """
 
 from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -16,6 +20,9 @@ from optimizer.rules import policy_from_dict
 
 PLAN_STATUSES = ("optimal", "feasible")
 """Summary statuses of a plan a re-plan can start from."""
+SETTLE_SECONDS = 30
+"""How long after a job finished a DELETE is still taken for a cancel (a repeated one, or one
+that crossed the job's end) rather than a deletion."""
 
 
 def submit_job(
@@ -101,15 +108,44 @@ def _family(session: Session, scenario_id: str) -> str:
     return current
 
 
-def request_cancel(session: Session, job_id: str) -> str | None:
-    """Cancel a job: a queued one is cancelled at once (no plan); a running one becomes cancelling
-    and the runner stops it, keeping its best plan. Returns the new status, or None when the job
-    had already finished."""
+def cancel_or_delete(session: Session, job_id: str) -> str | None:
+    """DELETE of a job. A queued job is cancelled at once (no plan); a running one becomes
+    cancelling and the runner stops it, keeping its best plan; either answers its new status, and
+    so does the same DELETE repeated while the job is cancelling or in the SETTLE_SECONDS after it
+    was cancelled (a double click never deletes the plan a cancel kept). A job done or failed in
+    those seconds is kept: the DELETE was a cancel that came too late (ApiError 409
+    `just_finished`). A job finished before that is deleted: None."""
     running = update(PlanJob).where(PlanJob.id == job_id, PlanJob.status == "running")
     if rows_updated(session, running.values(status="cancelling")):
         return "cancelling"
     queued = update(PlanJob).where(PlanJob.id == job_id, PlanJob.status == "queued")
     if rows_updated(session, queued.values(status="cancelled", finished_at=now())):
         return "cancelled"
-    status = session.scalar(select(PlanJob.status).where(PlanJob.id == job_id))
-    return "cancelling" if status == "cancelling" else None
+    job = session.get(PlanJob, job_id, populate_existing=True)
+    if job is None:  # deleted by a DELETE that came first
+        return None
+    if job.status == "cancelling":
+        return job.status
+    since = _seconds_since(job.finished_at)
+    if since >= SETTLE_SECONDS:
+        session.delete(job)
+        return None
+    if job.status == "cancelled":
+        return job.status
+    wait = math.ceil(SETTLE_SECONDS - since)
+    raise ApiError(
+        409,
+        "just_finished",
+        f"任务在此请求之前刚刚结束({job.status}):未取消也未删除,方案保留;"
+        f"如需删除,请在 {wait} 秒后再次发送 DELETE",
+        f"the job had just finished ({job.status}) before this request: nothing was cancelled or "
+        f"deleted and its plan is kept; to delete it, send DELETE again in {wait} s",
+        headers={"Retry-After": str(wait)},
+    )
+
+
+def _seconds_since(moment: datetime | None) -> float:
+    """Seconds from `moment` (UTC; SQLite gives it back without its zone) to now; never: inf."""
+    if moment is None:
+        return math.inf
+    return (now() - (moment if moment.tzinfo else moment.replace(tzinfo=UTC))).total_seconds()

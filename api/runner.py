@@ -3,11 +3,15 @@ runs the short re-solves of explanations and recommendations in a small process 
 
 A job's life: queued → running → done | failed, or cancelled (from queued, or through cancelling
 when it was running: the best plan found so far is kept). Every state change is a conditional
-UPDATE (`WHERE status = ...`), so the routes, the dispatcher thread and the worker processes never
-overwrite each other's decision. The database is the queue: a server that dies loses nothing,
-and the next one re-queues the jobs it finds running.
+UPDATE (`WHERE status = ...`, and a run's own `attempts`), so the routes, the dispatcher thread
+and the worker processes never overwrite each other's decision. The database is the queue: a
+server that dies loses nothing, and the server that runs the jobs next re-queues those it finds
+running without a process of its own. A job whose solve process died (out of memory, killed) is
+run again from its best plan so far, at most WORKER_RETRIES times, and only then fails.
 
-One runner per database: a starting runner takes over every job left running.
+One runner per database: only the server holding the runner lease (`api.lease`) starts, reaps
+and re-queues jobs; any other server on the same database serves the API and queues jobs, and
+takes the lease over when its holder stops renewing it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -27,7 +32,8 @@ from api.config import Settings
 from api.db import Database, PlanJob, ScenarioRow, now, rows_updated
 from api.documents import PROGRESS_KEYS, cancelled_result, error_text
 from api.errors import ApiError
-from api.worker import lower_priority, run_job
+from api.lease import Lease
+from api.worker import pool_process_started, run_job
 from optimizer.errors import ScenarioError
 
 log = logging.getLogger("rotation.jobs")
@@ -36,13 +42,24 @@ STOP_SECONDS = 5.0
 """How long a terminated worker process gets to exit before it is killed."""
 COMPUTE_BACKLOG = 4
 """Explanation / recommendation requests waiting per pool process before new ones get 429."""
+WORKER_RETRIES = 2
+"""How many times a job whose solve process died is run again before it fails."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """A job's solve process and the run number (`attempts`) it was started as."""
+
+    process: BaseProcess
+    attempt: int
 
 
 class JobRunner:
     """Solves queued jobs, oldest first, in at most settings.solve_workers worker processes (one
     "spawn" process per job, so a cancel can terminate it), and runs the short re-solves of
     explanations in a small process pool. A dispatcher thread polls the database every
-    settings.poll_seconds: it reaps finished processes, stops cancelled jobs and starts queued ones."""
+    settings.poll_seconds: while this server holds the runner lease it re-queues jobs left running
+    by another server, reaps finished processes, stops cancelled jobs and starts queued ones."""
 
     def __init__(self, database: Database, settings: Settings, cluster: str | None = None) -> None:
         """`cluster`: a Dask scheduler address where jobs solve independent regions in parallel."""
@@ -50,7 +67,8 @@ class JobRunner:
         self.settings = settings
         self.cluster = cluster
         self.context = multiprocessing.get_context("spawn")
-        self.processes: dict[str, BaseProcess] = {}
+        self.lease = Lease(database, settings.lease_seconds)
+        self.runs: dict[str, Run] = {}
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
@@ -58,27 +76,26 @@ class JobRunner:
         self.pending = 0
 
     def start(self) -> None:
-        """Take over the jobs a previous server left behind, then start dispatching."""
-        self._recover()
+        """Take the lease if it is free and with it the jobs a previous server left behind, then
+        start dispatching."""
         self.stopping.clear()
+        self._pass()
         self.thread = threading.Thread(target=self._loop, name="rotation-dispatcher", daemon=True)
         self.thread.start()
 
     def stop(self) -> None:
         """Stop dispatching and terminate the worker processes; their jobs go back to the queue
-        (a cancelling one is cancelled with its best plan), so the next start resumes them."""
+        (a cancelling one is cancelled with its best plan) and the lease is freed, so the next
+        runner resumes them at once."""
         self.stopping.set()
         if self.thread is not None:
             self.thread.join()
-        stopped = self._terminate(list(self.processes))
-        with self.database.session() as session:
-            session.execute(
-                update(PlanJob)
-                .where(PlanJob.id.in_(stopped), PlanJob.status == "running")
-                .values(status="queued")
-            )
-        for job_id in stopped:
-            self._finish_cancel(job_id)
+        if self.lease.held:
+            runs = {job_id: self.runs[job_id].attempt for job_id in self.runs}
+            for job_id in self._terminate(list(runs)):
+                self._requeue(job_id, runs[job_id])
+                self._finish_cancel(job_id)
+            self.lease.release()
         with self.lock:
             if self.pool is not None:
                 self.pool.shutdown(wait=False, cancel_futures=True)
@@ -91,7 +108,7 @@ class JobRunner:
             )
         return {
             "queued": queued or 0,
-            "running": len(self.processes),
+            "running": len(self.runs),
             "workers": self.settings.solve_workers,
             "queue_limit": self.settings.queue_limit,
         }
@@ -110,7 +127,7 @@ class JobRunner:
                 )
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(
-                    max_workers=workers, mp_context=self.context, initializer=lower_priority
+                    max_workers=workers, mp_context=self.context, initializer=pool_process_started
                 )
             future = self.pool.submit(function, *args)
             self.pending += 1
@@ -125,51 +142,87 @@ class JobRunner:
                 self.pool.shutdown(wait=False, cancel_futures=True)
                 self.pool = None
 
-    def _recover(self) -> None:
-        """Jobs left running by a server that died go back to the queue; cancels it left
-        unfinished are finished now."""
-        with self.database.session() as session:
-            requeued = rows_updated(
-                session, update(PlanJob).where(PlanJob.status == "running").values(status="queued")
-            )
-            cancelling = session.scalars(select(PlanJob.id).where(PlanJob.status == "cancelling")).all()
-        if requeued:
-            log.info("re-queued %d job(s) left running by the previous server", requeued)
-        for job_id in cancelling:
-            self._finish_cancel(job_id)
-
     def _loop(self) -> None:
         while not self.stopping.wait(self.settings.poll_seconds):
             try:
-                self._reap()
-                self._cancel()
-                self._launch()
+                self._pass()
             except Exception:
                 log.exception("dispatcher pass failed; retrying")
 
+    def _pass(self) -> None:
+        """One round of the dispatcher, only while this server holds the lease; a server that
+        lost it (it stalled past the lease time and another took over) drops its runs."""
+        if not self.lease.hold():
+            if self.runs:
+                log.warning("runner lease lost to another server; stopping %d solve(s)", len(self.runs))
+                self._terminate(list(self.runs))
+            return
+        self._adopt()
+        self._reap()
+        self._cancel()
+        self._launch()
+
+    def _adopt(self) -> None:
+        """Jobs running without a process of this runner (left by a server that died or lost
+        the lease) go back to the queue, their best plan so far kept for the next run."""
+        with self.database.session() as session:
+            running = session.execute(
+                select(PlanJob.id, PlanJob.attempts).where(
+                    PlanJob.status == "running", PlanJob.id.not_in(list(self.runs))
+                )
+            ).all()
+        requeued = sum(self._requeue(job_id, attempt) for job_id, attempt in running)
+        if requeued:
+            log.info("re-queued %d job(s) left running by another server", requeued)
+
     def _reap(self) -> None:
-        """A process that exited with its job still running died without a result: the job
-        fails with a short reason (the worker logged any traceback)."""
-        for job_id, process in list(self.processes.items()):
-            if process.is_alive():
+        """A process that exited with its job still running died without a result (killed, out
+        of memory): the job runs again from its best plan, at most WORKER_RETRIES times, and then
+        fails saying so (the worker logged any traceback)."""
+        for job_id, run in list(self.runs.items()):
+            if run.process.is_alive():
                 continue
-            process.join()
-            del self.processes[job_id]
-            code = process.exitcode
-            died = self._fail_running(
-                job_id,
-                ApiError(
-                    500,
-                    "solve_process_died",
-                    f"求解进程意外退出(退出码 {code})",
-                    f"the solve process stopped unexpectedly (exit code {code})",
-                ),
-            )
-            if died:
-                log.warning("job %s: worker exited with code %s", job_id, process.exitcode)
+            run.process.join()
+            del self.runs[job_id]
+            code = run.process.exitcode
+            if self._retry(job_id, run.attempt):
+                log.warning("job %s: solve process died (exit code %s); run again", job_id, code)
+            elif self._fail_running(job_id, run.attempt, died(code)):
+                log.warning("job %s: solve process died (exit code %s); failed", job_id, code)
             self._finish_cancel(job_id)
 
+    def _retry(self, job_id: str, attempt: int) -> bool:
+        """Queue a job again whose run `attempt` died, while it has retries left."""
+        with self.database.session() as session:
+            return bool(
+                rows_updated(
+                    session,
+                    update(PlanJob)
+                    .where(
+                        PlanJob.id == job_id,
+                        PlanJob.status == "running",
+                        PlanJob.attempts == attempt,
+                        PlanJob.retries < WORKER_RETRIES,
+                    )
+                    .values(status="queued", retries=PlanJob.retries + 1),
+                )
+            )
+
+    def _requeue(self, job_id: str, attempt: int) -> bool:
+        """Put the run `attempt` of a job back in the queue (no retry spent: it did not fail)."""
+        with self.database.session() as session:
+            return bool(
+                rows_updated(
+                    session,
+                    update(PlanJob)
+                    .where(PlanJob.id == job_id, PlanJob.status == "running", PlanJob.attempts == attempt)
+                    .values(status="queued"),
+                )
+            )
+
     def _cancel(self) -> None:
+        """Stop the cancelling jobs' processes (a cancelling job without one: its server died)
+        and keep each job's best plan."""
         with self.database.session() as session:
             cancelling = session.scalars(select(PlanJob.id).where(PlanJob.status == "cancelling")).all()
         for job_id in cancelling:
@@ -178,7 +231,7 @@ class JobRunner:
 
     def _launch(self) -> None:
         """Start the oldest queued jobs while worker slots are free."""
-        free = self.settings.solve_workers - len(self.processes)
+        free = self.settings.solve_workers - len(self.runs)
         if free <= 0:
             return
         with self.database.session() as session:
@@ -201,7 +254,8 @@ class JobRunner:
                         progress={key: None for key in PROGRESS_KEYS},
                     ),
                 )
-            if not claimed:
+                attempt = session.scalar(select(PlanJob.attempts).where(PlanJob.id == job_id))
+            if not claimed or attempt is None:
                 continue
             process = self.context.Process(
                 target=run_job,
@@ -217,30 +271,30 @@ class JobRunner:
                     "服务器无法启动求解进程;请重新提交",
                     "the server could not start a solve process; submit it again",
                 )
-                self._fail_running(job_id, ApiError(503, "no_solve_process", zh, en))
+                self._fail_running(job_id, attempt, ApiError(503, "no_solve_process", zh, en))
                 continue
-            self.processes[job_id] = process
-            log.info("job %s: started (pid %s)", job_id, process.pid)
+            self.runs[job_id] = Run(process, attempt)
+            log.info("job %s: started (pid %s, run %d)", job_id, process.pid, attempt)
 
-    def _fail_running(self, job_id: str, error: ApiError) -> bool:
-        """Fail a job this runner started but cannot finish; False when it is no longer running."""
+    def _fail_running(self, job_id: str, attempt: int, error: ApiError) -> bool:
+        """Fail the run `attempt` of a job that cannot finish; False when it is no longer running."""
         with self.database.session() as session:
             return bool(
                 rows_updated(
                     session,
                     update(PlanJob)
-                    .where(PlanJob.id == job_id, PlanJob.status == "running")
+                    .where(PlanJob.id == job_id, PlanJob.status == "running", PlanJob.attempts == attempt)
                     .values(status="failed", error=error_text(error), finished_at=now()),
                 )
             )
 
     def _terminate(self, job_ids: Sequence[str]) -> list[str]:
         """Terminate these jobs' processes (kill one that lingers); returns the ids stopped."""
-        stopped = [job_id for job_id in job_ids if job_id in self.processes]
+        stopped = [job_id for job_id in job_ids if job_id in self.runs]
         for job_id in stopped:
-            self.processes[job_id].terminate()
+            self.runs[job_id].process.terminate()
         for job_id in stopped:
-            process = self.processes.pop(job_id)
+            process = self.runs.pop(job_id).process
             process.join(STOP_SECONDS)
             if process.is_alive():
                 process.kill()
@@ -263,3 +317,15 @@ class JobRunner:
                 .values(status="cancelled", result=result, finished_at=now())
             )
         log.info("job %s: cancelled (%s)", job_id, "best plan kept" if result else "no plan found")
+
+
+def died(code: int | None) -> ApiError:
+    """Why a job fails whose solve process died in every one of its runs."""
+    runs = WORKER_RETRIES + 1
+    return ApiError(
+        500,
+        "solve_process_died",
+        f"求解进程在全部 {runs} 次运行中均意外退出(最后退出码 {code}),被强制结束或内存不足;不再重试",
+        f"the solve process stopped unexpectedly in each of its {runs} runs (last exit code {code}), "
+        "killed or out of memory; the job is not run again",
+    )

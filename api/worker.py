@@ -113,7 +113,7 @@ def run_job(database_url: str, job_id: str, cpsat_workers: int, cluster: str | N
     objective then: progress comes when every region is done)."""
     configure_logging()
     lower_priority()
-    _exit_with_parent()
+    exit_with_parent()
     database = Database(database_url)
     attempt = 0
     try:
@@ -188,13 +188,24 @@ def _fail(database: Database, job_id: str, attempt: int, error: ApiError) -> Non
 
 
 def lower_priority() -> None:
-    """Run this process at NICENESS (also the initializer of the runner's pool processes)."""
+    """Run this process at NICENESS."""
     os.nice(NICENESS)
 
 
-def _exit_with_parent() -> None:
-    """A server killed with -9 cannot stop its workers; each stops itself when its parent goes
-    (the restarted server re-queues the job, and this run's writes would be fenced off anyway)."""
+def pool_process_started() -> None:
+    """The initializer of the runner's explanation / recommendation pool processes: batch
+    priority, and gone with the server."""
+    lower_priority()
+    exit_with_parent()
+
+
+def exit_with_parent() -> None:
+    """A server killed with -9 cannot stop its processes; each of them stops itself when its
+    parent goes. A thread waits on the parent's sentinel (the pipe "spawn" leaves to the parent:
+    it closes when the parent dies, whatever killed it; a handle on Windows), which works on every
+    platform, unlike Linux's PR_SET_PDEATHSIG. With its last child gone the multiprocessing
+    resource tracker sees its pipe close and exits too. (A restarted server re-queues the job,
+    and this run's writes would be fenced off anyway.)"""
     parent = multiprocessing.parent_process()
     if parent is None:
         return

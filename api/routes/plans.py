@@ -28,7 +28,7 @@ from api.deps import (
 )
 from api.documents import PLAN_KEYS, job_summary, plan_document, plan_of, stored_result
 from api.errors import NO_PLAN, ROUTER_ERRORS, TOO_LARGE, error_responses
-from api.jobs import request_cancel, submit_job
+from api.jobs import SETTLE_SECONDS, cancel_or_delete, submit_job
 from api.schemas.plans import (
     CancelAccepted,
     JobAccepted,
@@ -134,16 +134,26 @@ def get_plan(job_id: str, session: SessionDep, caller: CallerDep, lang: LangDep)
     status_code=202,
     response_model=CancelAccepted,
     responses={
-        **error_responses(NOT_FOUND),
+        **error_responses(
+            {
+                **NOT_FOUND,
+                409: ("just_finished", "The job was done or failed just before; nothing changed."),
+            }
+        ),
         204: {"description": "The job had finished; it is deleted."},
     },
     summary="Cancel a queued or running job (the best plan so far is kept), or delete a finished one",
+    description="A queued job is cancelled at once (202 `cancelled`), a running one stops and "
+    "keeps its best plan so far (202 `cancelling`, then `cancelled`). The same DELETE repeated "
+    "(a double click, a client's retry) answers the cancel's status again and deletes nothing, "
+    f"until {SETTLE_SECONDS} s after the job finished. A job finished longer ago is deleted, "
+    "with its plan (204). One done or failed within those seconds is kept: the DELETE was a "
+    "cancel that crossed the job's end (409 `just_finished`, Retry-After says when a DELETE "
+    "would delete it).",
 )
 def delete_plan(job_id: str, session: SessionDep, caller: CallerDep) -> Any:
     job = plan_job(session, caller, job_id)
-    status = request_cancel(session, job.id)
-    if status is None:
-        session.delete(job)
+    status = cancel_or_delete(session, job.id)
     session.commit()
     if status is None:
         return Response(status_code=204)

@@ -290,7 +290,10 @@ class JobSummary(BaseModel):
     scenario_id: str
     label: str
     progress: Progress
-    attempts: int = Field(description="Runs started; more than 1 after a server restart resumed it.")
+    attempts: int = Field(
+        description="Runs started; more than 1 after a server restart resumed it or its solve process "
+        "died (run again from its best plan, at most twice)."
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

@@ -7,8 +7,6 @@ demo county with a 30 s limit is the job still running when progress and cancel 
 from __future__ import annotations
 
 import io
-import os
-import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -228,7 +226,7 @@ def test_a_full_queue_answers_429(settings: Settings) -> None:
         submit(client, headers, scenario_id=scenario_id)
 
 
-def test_a_queued_job_cancels_at_once_and_a_finished_one_is_deleted(settings: Settings) -> None:
+def test_a_queued_job_cancels_at_once(settings: Settings) -> None:
     with idle_client(settings) as (client, headers):
         job_id = submit(client, headers, scenario_id=create_scenario(client, headers))
         response = client.delete(f"/v1/plans/{job_id}", headers=headers)
@@ -236,8 +234,6 @@ def test_a_queued_job_cancels_at_once_and_a_finished_one_is_deleted(settings: Se
         job = client.get(f"/v1/plans/{job_id}", headers=headers).json()
         assert job["status"] == "cancelled" and "moves" not in job and job["finished_at"]
         assert client.get(f"/v1/plans/{job_id}/export", headers=headers).status_code == 409
-        assert client.delete(f"/v1/plans/{job_id}", headers=headers).status_code == 204
-        assert client.get(f"/v1/plans/{job_id}", headers=headers).status_code == 404
 
 
 def test_a_running_job_reports_progress_and_cancels_to_its_best_plan(
@@ -448,22 +444,6 @@ def test_the_openapi_page_documents_every_plan_route_with_examples(client: TestC
     components = schema["components"]["schemas"]
     for model in ("PlanRequest", "PlanDocument", "PlanPage", "JobAccepted", "Recommendations"):
         assert components[model].get("examples"), model
-
-
-def test_a_solve_process_that_dies_fails_its_job_without_a_trace(
-    client: TestClient, make_key: Callable[..., Headers]
-) -> None:
-    headers = make_key("青山县")
-    job_id = submit(client, headers, scenario=demo_document(), time_limit=30)
-    wait_for(client, headers, job_id, lambda job: job["status"] == "running")
-    os.kill(client.app.state.runner.processes[job_id].pid, signal.SIGKILL)
-    job = wait_for(client, headers, job_id, timeout=30)
-    assert job["status"] == "failed" and "moves" not in job
-    assert job["error"] == {
-        "error": "solve_process_died",
-        "message": "the solve process stopped unexpectedly (exit code -9)",
-        "problems": [],
-    }
 
 
 def test_an_input_problem_found_by_the_worker_fails_the_job_with_every_problem(

@@ -32,17 +32,32 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`rotation serve` with two solve processes of two CP-SAT workers each; ready when /health is."""
+def start_server(
+    database_url: str, port: int, log: Path, settings: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`rotation serve` with two solve processes of two CP-SAT workers each (and any other
+    ROTATION_* `settings`); ready when /health is."""
+    return until_ready(launch_server(database_url, port, log, settings), port, log)
+
+
+def launch_server(
+    database_url: str, port: int, log: Path, settings: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """start_server without waiting for it."""
     env = {
         **os.environ,
         "ROTATION_SOLVE_WORKERS": "2",
         "ROTATION_CPSAT_WORKERS": "2",
         "ROTATION_POLL_SECONDS": "0.1",
+        **(settings or {}),
     }
     command = [str(ROTATION), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", database_url]
     with log.open("ab") as out:
-        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def until_ready(server: subprocess.Popen[bytes], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """The server, once its /health answers (killed, and the test failed, after 60 s)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert server.poll() is None, log.read_text()

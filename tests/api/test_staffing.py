@@ -10,12 +10,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.db import MIGRATIONS, Database, PlanJob, make_engine, migrate
+from api.db import MIGRATIONS, Database, PlanJob, make_engine, migrate, new_id, now
 from api.documents import plan_of, result_document
 from api.main import create_app
 from api.security import create_key
@@ -147,6 +149,20 @@ def migrate_to(database_url: str, revision: str, down: bool = False) -> None:
 
 BEFORE_STAFFING = "0002"
 """The last revision of the server before the staffing plan."""
+OLD_JOBS = sa.table(
+    "plan_jobs",
+    *(sa.column(name, sa.JSON) for name in ("regions", "request", "progress", "best", "result")),
+    *(sa.column(name) for name in ("id", "scenario_id", "status", "attempts", "created_at")),
+)
+"""plan_jobs as BEFORE_STAFFING has it (the model has columns added since)."""
+
+
+def store_old_job(session: Session, **values: Any) -> str:
+    """A plan job row as the server at BEFORE_STAFFING stored it; returns its id."""
+    job_id = new_id()
+    row = {"id": job_id, "progress": {}, "best": None, "result": None, "attempts": 0, "created_at": now()}
+    session.execute(OLD_JOBS.insert().values({**row, **values}))
+    return job_id
 
 
 def test_a_plan_stored_before_the_staffing_plan_still_loads(settings: Settings) -> None:
@@ -157,19 +173,9 @@ def test_a_plan_stored_before_the_staffing_plan_still_loads(settings: Settings) 
     database = Database(settings.database_url)
     with database.session() as session:
         row = save_scenario(session, county, parent_id=None, changes={})
-        done = PlanJob(
-            scenario_id=row.id, regions=[REGION], request={"time_limit": 5.0}, status="done", result=old
-        )
-        cancelling = PlanJob(
-            scenario_id=row.id,
-            regions=[REGION],
-            request={"time_limit": 5.0},
-            status="cancelling",
-            best=old_best,
-        )
-        session.add_all([done, cancelling])
-        session.flush()
-        done_id, cancelling_id = done.id, cancelling.id
+        job = {"scenario_id": row.id, "regions": [REGION], "request": {"time_limit": 5.0}}
+        done_id = store_old_job(session, **job, status="done", result=old)
+        cancelling_id = store_old_job(session, **job, status="cancelling", best=old_best)
         key = create_key(session, [REGION])
     database.engine.dispose()
 
@@ -197,10 +203,9 @@ def test_the_migration_down_gives_back_what_the_older_server_stored(settings: Se
     database = Database(settings.database_url)
     with database.session() as session:
         row = save_scenario(session, staffed_county(), parent_id=None, changes={})
-        job = PlanJob(scenario_id=row.id, regions=[REGION], request={}, status="done", result=old)
-        session.add(job)
-        session.flush()
-        job_id = job.id
+        job_id = store_old_job(
+            session, scenario_id=row.id, regions=[REGION], request={}, status="done", result=old
+        )
     migrate(database.engine)
     with database.session() as session:
         upgraded = session.get_one(PlanJob, job_id).result
@@ -211,7 +216,8 @@ def test_the_migration_down_gives_back_what_the_older_server_stored(settings: Se
     migrate_to(settings.database_url, BEFORE_STAFFING, down=True)
     database = Database(settings.database_url)
     with database.session() as session:
-        assert session.get_one(PlanJob, job_id).result == old
+        stored = session.execute(sa.select(OLD_JOBS.c.result).where(OLD_JOBS.c.id == job_id)).scalar()
+    assert stored == old
     database.engine.dispose()
 
 
