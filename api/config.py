@@ -1,37 +1,88 @@
-"""Service settings, read once from the environment (ROTATION_*), never from global state."""
+"""Service settings, read once from the environment (ROTATION_*), never from global state.
+
+Each setting is declared once, with its variable and its description; `settings_table()` renders
+them for the README (tests/api/test_operations.py checks the README has that table as it is).
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+T = TypeVar("T", str, int, float)
 
 
-def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+def setting(env: str, default: T, doc: str) -> T:
+    """A field read from the environment variable `env` when an instance is made (parsed as the
+    default's type), documented by `doc`."""
 
+    def read() -> T:
+        text = os.environ.get(env)
+        return default if text is None else type(default)(text)
 
-def _float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
+    return field(default_factory=read, metadata={"env": env, "doc": doc, "default": default})
 
 
 @dataclass(frozen=True)
 class Settings:
-    """database_url: any SQLAlchemy URL (the default is a SQLite file in the working folder);
-    max_time_limit: the cap on a job's time limit (s); solve_workers: concurrent solve processes;
-    queue_limit: queued jobs beyond which a new one gets 429; max_upload_bytes: 413 above it;
-    cpsat_workers: CP-SAT search workers inside one solve process;
-    cluster: where a job's independent regions are solved in parallel: a Dask scheduler address
-    (tcp://host:8786), `local` for a LocalCluster the server starts, or empty to solve a job's
-    regions together in its own process; lease_seconds: one server per database runs the jobs (the
-    runner lease, renewed every third of it), another takes over once it was not renewed for as long."""
+    """Everything an operator may set, each from its ROTATION_* variable (see `settings_table`)."""
 
-    database_url: str = field(default_factory=lambda: os.environ.get("ROTATION_DB", "sqlite:///rotation.db"))
-    max_time_limit: float = field(default_factory=lambda: _float("ROTATION_MAX_TIME_LIMIT", 300.0))
-    default_time_limit: float = field(default_factory=lambda: _float("ROTATION_DEFAULT_TIME_LIMIT", 60.0))
-    solve_workers: int = field(default_factory=lambda: _int("ROTATION_SOLVE_WORKERS", 2))
-    queue_limit: int = field(default_factory=lambda: _int("ROTATION_QUEUE_LIMIT", 50))
-    max_upload_bytes: int = field(default_factory=lambda: _int("ROTATION_MAX_UPLOAD_BYTES", 50_000_000))
-    cpsat_workers: int = field(default_factory=lambda: _int("ROTATION_CPSAT_WORKERS", 8))
-    poll_seconds: float = field(default_factory=lambda: _float("ROTATION_POLL_SECONDS", 0.2))
-    cluster: str = field(default_factory=lambda: os.environ.get("ROTATION_CLUSTER", ""))
-    lease_seconds: float = field(default_factory=lambda: _float("ROTATION_LEASE_SECONDS", 15.0))
+    database_url: str = setting(
+        "ROTATION_DB",
+        "sqlite:///rotation.db",
+        "Any SQLAlchemy URL, e.g. `postgresql+psycopg://user@host/rotation`; the default is a SQLite "
+        "file in the working folder. `--db` sets it too.",
+    )
+    max_time_limit: float = setting(
+        "ROTATION_MAX_TIME_LIMIT", 300.0, "The cap on a job's (and a re-solve's) time limit, in seconds."
+    )
+    default_time_limit: float = setting(
+        "ROTATION_DEFAULT_TIME_LIMIT", 60.0, "A job's time limit when the request names none, in seconds."
+    )
+    solve_workers: int = setting("ROTATION_SOLVE_WORKERS", 2, "Solve processes running at once.")
+    queue_limit: int = setting(
+        "ROTATION_QUEUE_LIMIT", 50, "Queued jobs beyond which a new one gets 429 `queue_full`."
+    )
+    max_upload_bytes: int = setting(
+        "ROTATION_MAX_UPLOAD_BYTES", 50_000_000, "A request body over this many bytes gets 413 `too_large`."
+    )
+    cpsat_workers: int = setting(
+        "ROTATION_CPSAT_WORKERS", 8, "CP-SAT search workers inside one solve process."
+    )
+    poll_seconds: float = setting(
+        "ROTATION_POLL_SECONDS", 0.2, "How often the job runner looks for queued jobs and finished workers."
+    )
+    cluster: str = setting(
+        "ROTATION_CLUSTER",
+        "",
+        "Where a job's independent regions are solved in parallel: a Dask scheduler address "
+        "(`tcp://host:8786`), `local` for a LocalCluster the server starts, or empty to solve a job's "
+        "regions together in its own process.",
+    )
+    lease_seconds: float = setting(
+        "ROTATION_LEASE_SECONDS",
+        15.0,
+        "One server per database runs the jobs (the runner lease, renewed every third of this); "
+        "another server waiting on the same database takes over when the lease has not been renewed "
+        "for this many seconds.",
+    )
+    bad_key_limit: int = setting(
+        "ROTATION_BAD_KEY_LIMIT",
+        20,
+        "Wrong API keys one client address may send within `ROTATION_BAD_KEY_WINDOW`; past it every "
+        "keyed request from that address gets 429 with Retry-After until the window has passed.",
+    )
+    bad_key_window: float = setting(
+        "ROTATION_BAD_KEY_WINDOW", 60.0, "The window of `ROTATION_BAD_KEY_LIMIT`, in seconds."
+    )
+
+
+def settings_table() -> str:
+    """The README's table of settings: variable, default, meaning; one row per setting."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for setting_field in fields(Settings):
+        meta: dict[str, Any] = dict(setting_field.metadata)
+        default = f"`{meta['default']}`" if meta["default"] != "" else "(empty)"
+        rows.append(f"| `{meta['env']}` | {default} | {meta['doc']} |")
+    return "\n".join(rows)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.db import Database, PlanJob, ScenarioRow
 from api.errors import ApiError, request_lang, request_problem
-from api.security import Caller, authenticate
+from api.security import BadKeyLimiter, Caller, authenticate
 from api.tasks import SolvedJob
 
 RESOLVE_SECONDS = 10.0
@@ -41,11 +41,27 @@ def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterato
 
 
 def get_caller(
+    request: Request,
     session: Annotated[Session, Depends(get_session)],
     key: Annotated[str | None, Security(api_key_header)] = None,
 ) -> Caller:
+    """The key's caller; 401 for a missing or wrong key, 429 for any key from an address that sent
+    too many wrong ones lately (refused before the key is looked up, so guessing learns nothing)."""
+    limiter: BadKeyLimiter = request.app.state.bad_keys
+    address = request.client.host if request.client else ""
+    wait = limiter.retry_after(address) if key else 0
+    if wait:
+        raise ApiError(
+            429,
+            "too_many_bad_keys",
+            f"此地址的错误密钥过多;请 {wait} 秒后重试",
+            f"too many wrong keys from this address; retry in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
     caller = authenticate(session, key)
     if caller is None:
+        if key:
+            limiter.record_failure(address)
         raise ApiError(401, "unauthorized", "缺少或无效的 X-API-Key", "missing or invalid X-API-Key")
     return caller
 

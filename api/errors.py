@@ -1,8 +1,11 @@
-"""One error shape for every answer that is not a success, and for a failed job's stored error:
-{"error": code, "message": sentence, "problems": [Problem.to_dict(lang), ...]}.
+"""One error shape for every answer that is not a success: an RFC 9457 problem document
+(`application/problem+json`: type, title, status, detail, instance) that also carries the
+service's own {"error": code, "message": sentence, "problems": [Problem.to_dict(lang), ...]};
+a failed job's stored error is that core {error, message, problems}.
 
 The language is the `lang` query parameter (zh or en), else the one the Accept-Language header
-prefers, else English. No stack trace and no internal path reaches a client.
+prefers, else English. No stack trace and no internal path reaches a client; a server error and
+a database outage are logged with their traceback.
 """
 
 from __future__ import annotations
@@ -15,14 +18,17 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.schemas.errors import ErrorBody, error_example
+from api.schemas.errors import PROBLEM_TYPE, ProblemDetails, error_example
 from optimizer.errors import LANGS, Problem, ScenarioError
 
 log = logging.getLogger("rotation.api")
 
 DEFAULT_LANG = "en"
+PROBLEM_MEDIA = "application/problem+json"
 HTTP_ERRORS: dict[int, tuple[str, str]] = {
     400: ("bad_request", "请求无法解析"),
     401: ("unauthorized", "缺少或无效的 X-API-Key"),
@@ -37,6 +43,25 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
 }
 """The code and Chinese sentence of an HTTP error the framework raises by itself (a path no route
 has, a method a route lacks, an unparsable multipart body)."""
+TITLES_ZH: dict[int, str] = {
+    400: "请求无法解析",
+    401: "未认证",
+    403: "无权访问",
+    404: "未找到",
+    405: "不支持此请求方法",
+    409: "与当前状态冲突",
+    413: "请求体过大",
+    415: "不支持的内容类型",
+    422: "请求无效",
+    429: "请求过多",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
+}
+"""A problem document's `title` in Chinese: one per status (English: the status's phrase)."""
+DATABASE_RETRY_SECONDS = 5
+"""The Retry-After of a 503 while the database cannot be reached."""
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError)
+"""What SQLAlchemy raises when the database cannot be reached or answer (not a bug in a query)."""
 VALIDATION_ZH: dict[str, str] = {
     "missing": "缺少此字段",
     "extra_forbidden": "不接受此字段",
@@ -86,10 +111,24 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
     def body(self, lang: str) -> dict[str, Any]:
+        """The service's core error: what a failed job stores."""
         return {
             "error": self.code,
             "message": self.zh if lang == "zh" else self.en,
             "problems": [problem.to_dict(lang) for problem in self.problems],
+        }
+
+    def problem_document(self, lang: str, instance: str) -> dict[str, Any]:
+        """The answer: RFC 9457's members, then the core error (`detail` is `message`)."""
+        body = self.body(lang)
+        title = TITLES_ZH.get(self.status) if lang == "zh" else None
+        return {
+            "type": PROBLEM_TYPE + self.code,
+            "title": title or HTTPStatus(self.status).phrase,
+            "status": self.status,
+            "detail": body["message"],
+            "instance": instance,
+            **body,
         }
 
 
@@ -146,12 +185,13 @@ def request_lang(request: Request) -> str:
 
 def error_responses(entries: Mapping[int, tuple[str, str]]) -> dict[int | str, dict[str, Any]]:
     """A route's OpenAPI entries for its error statuses, {status: (code, description)}: the one
-    ErrorBody, with the code and the description as the example's."""
+    ProblemDetails, with the code and the description as the example's. FastAPI files them under
+    application/json; `install_problem_media` moves them to application/problem+json."""
     return {
         status: {
-            "model": ErrorBody,
+            "model": ProblemDetails,
             "description": description,
-            "content": {"application/json": {"example": error_example(code, description)}},
+            "content": {"application/json": {"example": error_example(status, code, description)}},
         }
         for status, (code, description) in entries.items()
     }
@@ -159,8 +199,11 @@ def error_responses(entries: Mapping[int, tuple[str, str]]) -> dict[int | str, d
 
 ROUTER_ERRORS = error_responses(
     {
+        400: ("bad_request", "The body is not valid JSON, or cannot be parsed at all."),
         401: ("unauthorized", "Missing, unknown or revoked X-API-Key."),
         422: ("invalid_request", "A parameter or body field is wrong: each problem at its place."),
+        429: ("too_many_bad_keys", "Too many wrong keys from this address; retry after Retry-After seconds."),
+        503: ("database_unavailable", "The database cannot be reached; retry after Retry-After seconds."),
     }
 )
 """What every /v1 route may answer: its routers declare these (replacing FastAPI's own 422 shape)."""
@@ -179,7 +222,24 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_fields(request: Request, error: RequestValidationError) -> JSONResponse:
+        malformed = [item for item in error.errors() if item.get("type") == "json_invalid"]
+        if malformed:
+            return _answer(request, malformed_json(malformed[0]))
         return _answer(request, invalid_request([_validation_problem(item) for item in error.errors()]))
+
+    async def database_down(request: Request, error: Exception) -> JSONResponse:
+        log.error("database unavailable on %s %s", request.method, request.url.path, exc_info=error)
+        failure = ApiError(
+            503,
+            "database_unavailable",
+            "数据库暂时无法访问;请稍后重试",
+            "the database cannot be reached; retry later",
+            headers={"Retry-After": str(DATABASE_RETRY_SECONDS)},
+        )
+        return _answer(request, failure)
+
+    for outage in DATABASE_DOWN:
+        app.add_exception_handler(outage, database_down)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -197,9 +257,46 @@ def install_error_handlers(app: FastAPI) -> None:
         return _answer(request, failure)
 
 
+def malformed_json(item: Mapping[str, Any]) -> ApiError:
+    """400 for a body that is not JSON at all, placed at the character where parsing stopped."""
+    location = list(item.get("loc", ()))
+    offset = location[1] if len(location) > 1 and isinstance(location[1], int) else 0
+    position = offset + 1  # the decoder's offset counts from 0
+    reason = str((item.get("ctx") or {}).get("error", "invalid JSON"))
+    problem = Problem(
+        code="json_invalid",
+        zh=f"第 {position} 个字符处不是有效的 JSON({reason})",
+        en=f"not valid JSON at character {position} ({reason})",
+        file="body",
+    )
+    return ApiError(400, "bad_request", "请求体不是有效的 JSON", "the body is not valid JSON", [problem])
+
+
+def install_problem_media(app: FastAPI) -> None:
+    """Error answers are documented as application/problem+json, the type they are sent with (call
+    after whatever else replaces app.openapi)."""
+    make_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = make_schema()
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if status.startswith(("4", "5")) and "application/json" in content:
+                        content[PROBLEM_MEDIA] = content.pop("application/json")
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _answer(request: Request, error: ApiError) -> JSONResponse:
+    lang = request_lang(request)
     return JSONResponse(
-        status_code=error.status, content=error.body(request_lang(request)), headers=error.headers
+        status_code=error.status,
+        content=error.problem_document(lang, request.url.path),
+        headers={**error.headers, "Content-Language": lang},
+        media_type=PROBLEM_MEDIA,
     )
 
 

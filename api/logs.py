@@ -1,33 +1,41 @@
-"""The service's log lines: one JSON object per line on stderr, from the server and its job processes."""
+"""The service's log lines: one JSON object per line on stderr, from the server (its own loggers
+and uvicorn's error and access lines) and from its job processes, formatted by python-json-logger.
+
+Every line has time, level, logger and message; a line logged with an exception also has
+`exception`: the whole traceback, the exception's type and message last.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-from datetime import UTC, datetime
+
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
+
+LOGGERS = ("rotation", "uvicorn", "uvicorn.access")
+"""The loggers given the JSON handler: the service's own, uvicorn's server lines (uvicorn.error
+propagates to uvicorn) and its access lines."""
 
 
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message (and the exception type)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info and record.exc_info[0] is not None:
-            entry["exception"] = record.exc_info[0].__name__
-        return json.dumps(entry, ensure_ascii=False)
+def json_formatter() -> JsonFormatter:
+    return JsonFormatter(
+        "%(levelname)s %(name)s %(message)s",
+        rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
+        timestamp="time",
+        # uvicorn adds a coloured copy of some messages for terminals: not for a JSON line.
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
+        json_ensure_ascii=False,
+    )
 
 
 def configure_logging() -> None:
-    """The `rotation` loggers write JSON lines to stderr (called by the app and by each job process)."""
+    """The service's and uvicorn's loggers write JSON lines to stderr (called by the app, after
+    uvicorn has set up its own logging, and by each job process)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLogFormatter())
-    logger = logging.getLogger("rotation")
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    handler.setFormatter(json_formatter())
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.propagate = False
+    logging.getLogger("rotation").setLevel(logging.INFO)

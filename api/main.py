@@ -1,4 +1,5 @@
-"""The FastAPI application: versioned JSON API under /v1, storage, and the solve worker pool.
+"""The FastAPI application: versioned JSON API under /v1, storage, the solve worker pool, and
+what operators need: JSON logs, Prometheus metrics, API documentation served from this server.
 
 Routes never run a solve: they store a job and return; the JobRunner's worker processes solve.
 """
@@ -8,29 +9,35 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from starlette.responses import Response
 
 from api.cluster import start_cluster
 from api.config import Settings
 from api.db import Database, migrate
-from api.errors import install_error_handlers
+from api.errors import install_error_handlers, install_problem_media
 from api.logs import configure_logging
+from api.metrics import RequestTimer, ServiceMetrics
 from api.policy_schema import install_policy_schema
 from api.routes import explanations, health, plans, scenarios, variants
 from api.runner import JobRunner
+from api.security import BadKeyLimiter
 from api.web import routes as web
 
 API_DESCRIPTION = """Plans the yearly rotation of teachers between urban and rural schools
 (县域义务教育校长教师交流轮岗). Send your key in the `X-API-Key` header; a key sees only the
-scenarios and plans of its regions. Every error answer (and a failed job's `error`) has one
-shape: `{"error": code, "message": sentence, "problems": [...]}`, every problem with its place
-(file or request part, row, column) and both texts; `message` is in Chinese or English as the
-`lang` query parameter or the Accept-Language header asks (English by default)."""
+scenarios and plans of its regions. Every error answer has one shape, an RFC 9457 problem
+document (`application/problem+json`: `type`, `title`, `status`, `detail`, `instance`) with the
+service's `{"error": code, "message": sentence, "problems": [...]}` beside them (a failed job's
+`error` is that core), every problem with its place (file or request part, row, column) and both
+texts; the texts are in Chinese or English as the `lang` query parameter or the Accept-Language
+header asks (English by default)."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging()
+    metrics = ServiceMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -39,10 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cluster = start_cluster(settings)
         runner = JobRunner(database, settings, cluster.address if cluster else settings.cluster or None)
         app.state.settings, app.state.database, app.state.runner = settings, database, runner
+        metrics.watch(database)
         runner.start()
         try:
             yield
         finally:
+            metrics.unwatch()
             runner.stop()
             database.engine.dispose()
             if cluster is not None:
@@ -53,11 +62,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served below from the vendored Swagger UI, not from a CDN
+        redoc_url=None,
     )
+    app.state.metrics = metrics
+    app.state.bad_keys = BadKeyLimiter(settings.bad_key_limit, settings.bad_key_window)
+    app.add_middleware(RequestTimer, metrics=metrics)
     install_error_handlers(app)
     install_policy_schema(app)
+    install_problem_media(app)
+    app.add_route("/docs", swagger_ui, include_in_schema=False)
     app.include_router(health.router)
     for module in (scenarios, plans, explanations, variants):
         app.include_router(module.router, prefix="/v1")
     app.include_router(web.router)  # the planner's page at /, reading everything from /v1
     return app
+
+
+async def swagger_ui(request: Request) -> Response:
+    """The API's documentation: Swagger UI from api/web/static/vendor, under the web page's
+    Content-Security-Policy (scripts from this server only), so it works offline."""
+
+    def asset(path: str) -> str:
+        return str(request.app.url_path_for("static", path=path))
+
+    context = {"title": request.app.title, "openapi_url": request.app.openapi_url, "asset": asset}
+    response = web.templates.TemplateResponse(request, "docs.html", context)
+    response.headers.update(web.SECURITY_HEADERS)
+    return response

@@ -1,11 +1,16 @@
-"""API keys: made here, stored as SHA-256 digests, scoped to regions (or admin)."""
+"""API keys: made here, stored as SHA-256 digests, scoped to regions (or admin); wrong keys
+counted per client address so that guessing is throttled."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
-from collections.abc import Iterable
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,6 +19,10 @@ from sqlalchemy.orm import Session
 from api.db import ApiKey
 
 KEY_PREFIX = "rk_"
+DEMO_LABEL = "rotation serve --demo"
+"""The label of the admin key `rotation serve --demo` prints; each start revokes the previous one."""
+TRACKED_ADDRESSES = 10_000
+"""Addresses the bad-key limiter remembers before it forgets those whose failures have expired."""
 
 
 @dataclass(frozen=True)
@@ -54,3 +63,45 @@ def authenticate(session: Session, key: str | None) -> Caller | None:
         if hmac.compare_digest(row.digest, wanted):
             return Caller(row.id, frozenset(row.regions), row.admin)
     return None
+
+
+def replace_demo_key(session: Session) -> str:
+    """A new demo admin key; the previous demo keys are revoked (only digests are stored, so an
+    old key cannot be shown again, and one printed at each start must not stay valid forever)."""
+    for row in session.scalars(select(ApiKey).where(ApiKey.label == DEMO_LABEL, ApiKey.revoked.is_(False))):
+        row.revoked = True
+    return create_key(session, [], admin=True, label=DEMO_LABEL)
+
+
+class BadKeyLimiter:
+    """Wrong keys per client address in a sliding window: after `limit` of them within `window`
+    seconds the address is refused (before its key is looked up) until the oldest of them is
+    `window` seconds old. A limit of 0 turns it off. Kept in memory: one server process counts."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self.failures: dict[str, deque[float]] = {}
+        self.lock = threading.Lock()
+
+    def retry_after(self, address: str) -> int:
+        """Whole seconds until `address` may send a key again; 0 when it may now."""
+        with self.lock:
+            times = self.failures.get(address)
+            if self.limit <= 0 or times is None or len(times) < self.limit:
+                return 0
+            wait = times[0] + self.window - self.clock()
+        return math.ceil(wait) if wait > 0 else 0
+
+    def record_failure(self, address: str) -> None:
+        if self.limit <= 0:
+            return
+        with self.lock:
+            now = self.clock()
+            if address not in self.failures and len(self.failures) >= TRACKED_ADDRESSES:
+                self._forget_expired(now)
+            self.failures.setdefault(address, deque(maxlen=self.limit)).append(now)
+
+    def _forget_expired(self, now: float) -> None:
+        expired = [address for address, times in self.failures.items() if times[-1] + self.window <= now]
+        for address in expired:
+            del self.failures[address]

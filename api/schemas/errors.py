@@ -1,7 +1,9 @@
-"""The one error body of every answer that is not a success, and its OpenAPI entries."""
+"""The one error body of every answer that is not a success (an RFC 9457 problem document with
+the service's own members), the core error a failed job stores, and their OpenAPI entries."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.schemas.values import with_fields_of
 from optimizer.errors import Problem
 
+PROBLEM_TYPE = "tag:teacher-rotation,2025:problem:"
+"""A problem document's `type` is this followed by its `error` code (a tag URI: an identifier,
+not a page to fetch)."""
 EXAMPLE_PROBLEM: dict[str, Any] = {
     "code": "bad_value",
     "file": "teachers.csv",
@@ -35,10 +40,10 @@ class ProblemOut(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """Every 4xx (and 5xx) answer, and the `error` of a failed job: a stable `error` code for
-    programs, the `message` in the caller's language (the `lang` query parameter, else the
-    Accept-Language header: zh or en, English by default), and the problems it is about, each
-    with its place (file or request part, row, column) and both texts."""
+    """The service's error, the `error` of a failed job and the core of every error answer: a
+    stable `error` code for programs, the `message` in the caller's language (the `lang` query
+    parameter, else the Accept-Language header: zh or en, English by default), and the problems
+    it is about, each with its place (file or request part, row, column) and both texts."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -58,5 +63,45 @@ class ErrorBody(BaseModel):
     problems: list[ProblemOut]
 
 
-def error_example(code: str, message: str, problems: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"error": code, "message": message, "problems": problems or []}
+class ProblemDetails(ErrorBody):
+    """Every 4xx and 5xx answer, sent as `application/problem+json` (RFC 9457): `type` (the
+    `error` code as a URI), `title` (the status in the caller's language), `status`, `detail` (the
+    same sentence as `message`) and `instance` (the request's path), with the service's `error`,
+    `message` and `problems` beside them."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": PROBLEM_TYPE + "invalid_scenario",
+                    "title": "Unprocessable Content",
+                    "status": 422,
+                    "detail": "the input has 1 problem",
+                    "instance": "/v1/scenarios",
+                    "error": "invalid_scenario",
+                    "message": "the input has 1 problem",
+                    "problems": [EXAMPLE_PROBLEM],
+                }
+            ]
+        }
+    )
+
+    type: str = Field(description=f"`{PROBLEM_TYPE}` followed by the `error` code.")
+    title: str = Field(description="The HTTP status's name, in the caller's language.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong: the same sentence as `message`.")
+    instance: str = Field(description="The path of the request that got this answer.")
+
+
+def error_example(status: int, code: str, message: str) -> dict[str, Any]:
+    """A problem document's example for a route's OpenAPI entry (the title in English)."""
+    return {
+        "type": PROBLEM_TYPE + code,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": message,
+        "instance": "/v1/...",
+        "error": code,
+        "message": message,
+        "problems": [],
+    }

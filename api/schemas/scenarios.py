@@ -6,13 +6,21 @@ client gets every problem with its table, row and column, the same messages as t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.policy_schema import POLICY_REF, example_policy
 from api.schemas.errors import ProblemOut
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite gives them back without a zone, so the answer adds it."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 def _teacher(teacher_id: str, school_id: str, subject: str, **fields: Any) -> dict[str, Any]:
@@ -134,7 +142,7 @@ class ScenarioSummary(BaseModel):
     schools: int
     year: int
     parent_id: str | None = Field(default=None, description="The scenario it is a variant of, if any.")
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class ScenarioCreated(ScenarioSummary):

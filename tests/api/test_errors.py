@@ -1,6 +1,7 @@
-"""One error shape: every error answer, and a failed job's stored error, is {error, message,
-problems} with the message in the caller's language (the `lang` query parameter, else the
-Accept-Language header, else English), and the OpenAPI schema documents no other shape."""
+"""One error shape: every error answer is an RFC 9457 problem document carrying {error, message,
+problems}, and a failed job's stored error is that core, with the texts in the caller's language
+(the `lang` query parameter, else the Accept-Language header, else English); the OpenAPI schema
+documents no other shape."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ REGION = "东区"
 ZH = "zh-CN,zh;q=0.9,en;q=0.8"
 EN = "en-GB,en;q=0.9,zh;q=0.5"
 PROBLEM_KEYS = {"code", "file", "row", "column", "rule", "message", "message_zh", "message_en"}
+RFC_9457_MEMBERS = {"type", "title", "status", "detail", "instance"}
 
 
 def chinese(text: str) -> bool:
@@ -60,6 +62,19 @@ def assert_one_shape(body: dict[str, Any], code: str, lang: str) -> None:
         assert chinese(problem["message_zh"]) and not chinese(problem["message_en"]), problem
 
 
+def assert_problem_document(response: httpx.Response, code: str, lang: str) -> None:
+    """The answer: application/problem+json, RFC 9457's members (title and detail in `lang`)
+    and the one error body beside them."""
+    assert response.headers["content-type"] == "application/problem+json", response.headers
+    body = response.json()
+    rfc = {member: body.pop(member) for member in RFC_9457_MEMBERS & set(body)}
+    assert set(rfc) == RFC_9457_MEMBERS, rfc
+    assert rfc["type"].endswith(f":problem:{code}") and rfc["status"] == response.status_code
+    assert rfc["detail"] == body["message"] and rfc["instance"] == response.request.url.path
+    assert chinese(rfc["title"]) == (lang == "zh"), rfc
+    assert_one_shape(body, code, lang)
+
+
 def error_requests(client: TestClient, make_key: MakeKey) -> list[tuple[str, Callable[..., httpx.Response]]]:
     """(expected code, a call taking extra headers and params) for every kind of error answer."""
     owner, stranger = make_key(REGION), make_key("西区")
@@ -71,6 +86,7 @@ def error_requests(client: TestClient, make_key: MakeKey) -> list[tuple[str, Cal
         session.add(failed)
         session.flush()
         failed_id = failed.id
+    json_type = {**owner, "Content-Type": "application/json"}
     limit = client.app.state.settings.max_upload_bytes
     oversized = {"files": ("teachers.csv", b"x" * (limit + 1))}
 
@@ -105,6 +121,7 @@ def error_requests(client: TestClient, make_key: MakeKey) -> list[tuple[str, Cal
             "invalid_scenario",
             call("POST", "/v1/plans", owner, json={"scenario_id": scenario_id, "overrides": ["nope.x=1"]}),
         ),
+        ("bad_request", call("POST", "/v1/plans", json_type, content=b'{"scenario_id": ')),
         ("no_plan", call("GET", f"/v1/plans/{failed_id}/export", owner)),
         ("not_done", call("POST", "/v1/comparisons", owner, json={"plan_ids": [failed_id]})),
     ]
@@ -128,7 +145,7 @@ def test_every_error_answer_has_one_shape_in_the_callers_language(
     for code, send in error_requests(client, make_key):
         response = send(headers, params)
         assert 400 <= response.status_code < 500, (code, response.status_code, response.text)
-        assert_one_shape(response.json(), code, lang)
+        assert_problem_document(response, code, lang)
 
 
 def test_problems_carry_their_place(client: TestClient, make_key: MakeKey) -> None:
@@ -153,7 +170,7 @@ def test_a_full_queue_answers_in_the_callers_language(settings: Settings) -> Non
                 "/v1/plans", json={"scenario_id": scenario_id}, params={"lang": lang}, headers=headers
             )
             assert response.status_code == 429 and response.headers["retry-after"]
-            assert_one_shape(response.json(), "queue_full", lang)
+            assert_problem_document(response, "queue_full", lang)
 
 
 def test_a_failed_jobs_stored_error_has_the_same_shape_in_either_language(
@@ -190,7 +207,8 @@ def test_the_schema_documents_only_the_one_error_shape(client: TestClient) -> No
             for status, answer in operation["responses"].items():
                 if not status.startswith(("4", "5")):
                     continue
-                content = answer["content"]["application/json"]
+                assert list(answer["content"]) == ["application/problem+json"], (method, path, status)
+                content = answer["content"]["application/problem+json"]
                 error_refs.add(content["schema"]["$ref"])
                 assert content["example"]["error"], (method, path, status)
-    assert error_refs == {"#/components/schemas/ErrorBody"}
+    assert error_refs == {"#/components/schemas/ProblemDetails"}

@@ -114,6 +114,6 @@ def test_static_files_are_served_and_shipped_as_package_data(client: TestClient)
 def test_the_page_stays_out_of_the_api(client: TestClient) -> None:
     """No API route serves the page, so the API's schema and its route walks never see it."""
     app = client.app
-    assert all(path == "/health" or path.startswith("/v1/") for path in app.openapi()["paths"])
+    assert all(path in ("/health", "/metrics") or path.startswith("/v1/") for path in app.openapi()["paths"])
     api_paths = {r.path for r in iter_route_contexts(app.routes) if isinstance(r.original_route, APIRoute)}
     assert "/" not in api_paths and not any(path.startswith("/static") for path in api_paths)
