@@ -11,6 +11,7 @@ a database outage are logged with their traceback.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -228,7 +229,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return _answer(request, invalid_request([_validation_problem(item) for item in error.errors()]))
 
     async def database_down(request: Request, error: Exception) -> JSONResponse:
-        log.error("database unavailable on %s %s", request.method, request.url.path, exc_info=error)
+        instance = new_instance()
+        log.error(
+            "database unavailable on %s %s",
+            request.method,
+            request.url.path,
+            exc_info=error,
+            extra={"instance": instance},
+        )
         failure = ApiError(
             503,
             "database_unavailable",
@@ -236,7 +244,7 @@ def install_error_handlers(app: FastAPI) -> None:
             "the database cannot be reached; retry later",
             headers={"Retry-After": str(DATABASE_RETRY_SECONDS)},
         )
-        return _answer(request, failure)
+        return _answer(request, failure, instance)
 
     for outage in DATABASE_DOWN:
         app.add_exception_handler(outage, database_down)
@@ -250,11 +258,23 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        failure = ApiError(
-            500, "internal_error", "服务器内部错误;已记录", "internal error; the event is logged"
+        instance = new_instance()
+        log.exception(
+            "unexpected error on %s %s", request.method, request.url.path, extra={"instance": instance}
         )
-        return _answer(request, failure)
+        failure = ApiError(
+            500,
+            "internal_error",
+            "服务器内部错误;已按 instance 记录",
+            "internal error; the event is logged under its instance",
+        )
+        return _answer(request, failure, instance)
+
+
+def new_instance() -> str:
+    """An answer's `instance`: this occurrence's own URI, also logged with a server error so that
+    the operator finds it (the request's path would echo what the client sent, ids and all)."""
+    return f"urn:uuid:{uuid.uuid4()}"
 
 
 def malformed_json(item: Mapping[str, Any]) -> ApiError:
@@ -290,11 +310,11 @@ def install_problem_media(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _answer(request: Request, error: ApiError) -> JSONResponse:
+def _answer(request: Request, error: ApiError, instance: str | None = None) -> JSONResponse:
     lang = request_lang(request)
     return JSONResponse(
         status_code=error.status,
-        content=error.problem_document(lang, request.url.path),
+        content=error.problem_document(lang, instance or new_instance()),
         headers={**error.headers, "Content-Language": lang},
         media_type=PROBLEM_MEDIA,
     )

@@ -66,7 +66,8 @@ class ErrorBody(BaseModel):
 class ProblemDetails(ErrorBody):
     """Every 4xx and 5xx answer, sent as `application/problem+json` (RFC 9457): `type` (the
     `error` code as a URI), `title` (the status in the caller's language), `status`, `detail` (the
-    same sentence as `message`) and `instance` (the request's path), with the service's `error`,
+    same sentence as `message`) and `instance` (this answer's own `urn:uuid:` URI, under which a
+    server error is logged), with the service's `error`,
     `message` and `problems` beside them."""
 
     model_config = ConfigDict(
@@ -77,7 +78,7 @@ class ProblemDetails(ErrorBody):
                     "title": "Unprocessable Content",
                     "status": 422,
                     "detail": "the input has 1 problem",
-                    "instance": "/v1/scenarios",
+                    "instance": "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e",
                     "error": "invalid_scenario",
                     "message": "the input has 1 problem",
                     "problems": [EXAMPLE_PROBLEM],
@@ -90,7 +91,9 @@ class ProblemDetails(ErrorBody):
     title: str = Field(description="The HTTP status's name, in the caller's language.")
     status: int = Field(description="The HTTP status code.")
     detail: str = Field(description="What went wrong: the same sentence as `message`.")
-    instance: str = Field(description="The path of the request that got this answer.")
+    instance: str = Field(
+        description="This occurrence's own URI (`urn:uuid:...`); a server error is logged under it."
+    )
 
 
 def error_example(status: int, code: str, message: str) -> dict[str, Any]:
@@ -100,7 +103,7 @@ def error_example(status: int, code: str, message: str) -> dict[str, Any]:
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": message,
-        "instance": "/v1/...",
+        "instance": "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e",
         "error": code,
         "message": message,
         "problems": [],
