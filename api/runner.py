@@ -90,9 +90,10 @@ class JobRunner:
         self.stopping.set()
         if self.thread is not None:
             self.thread.join()
+        runs = {job_id: run.attempt for job_id, run in self.runs.items()}
+        stopped = self._terminate(list(runs))
         if self.lease.held:
-            runs = {job_id: self.runs[job_id].attempt for job_id in self.runs}
-            for job_id in self._terminate(list(runs)):
+            for job_id in stopped:
                 self._requeue(job_id, runs[job_id])
                 self._finish_cancel(job_id)
             self.lease.release()
@@ -259,7 +260,7 @@ class JobRunner:
                 continue
             process = self.context.Process(
                 target=run_job,
-                args=(self.database.url, job_id, self.settings.cpsat_workers, self.cluster),
+                args=(self.database.url, job_id, attempt, self.settings.cpsat_workers, self.cluster),
                 name=f"rotation-job-{job_id}",
                 daemon=True,
             )

@@ -106,22 +106,24 @@ def owned_by(job_id: str, attempt: int) -> Any:
     return update(PlanJob).where(PlanJob.id == job_id, PlanJob.attempts == attempt, PlanJob.status.in_(OWNED))
 
 
-def run_job(database_url: str, job_id: str, cpsat_workers: int, cluster: str | None = None) -> None:
-    """A worker process's entry point: solve the job and store its plan document (status done,
-    or cancelled when a cancel came in meanwhile), or fail it with the reason. With a Dask
+def run_job(
+    database_url: str, job_id: str, attempt: int, cpsat_workers: int, cluster: str | None = None
+) -> None:
+    """A worker process's entry point: solve the job's run number `attempt` and store its plan
+    document (status done, or cancelled when a cancel came in meanwhile), or fail it with the
+    reason; nothing when the job has moved on to another run meanwhile. With a Dask
     `cluster`, a scenario of independent regions is solved region by region there (no live
     objective then: progress comes when every region is done)."""
     configure_logging()
     lower_priority()
     exit_with_parent()
     database = Database(database_url)
-    attempt = 0
     try:
         with database.session() as session:
             job = session.get(PlanJob, job_id)
-            if job is None or job.status not in OWNED:
+            if job is None or job.status not in OWNED or job.attempts != attempt:
                 return
-            attempt, request, best = job.attempts, dict(job.request), job.best
+            request, best = dict(job.request), job.best
             document = session.get_one(ScenarioRow, job.scenario_id).document
             previous_id = request.get("previous_plan_id")
             previous = session.get(PlanJob, previous_id) if previous_id else None
