@@ -1,5 +1,6 @@
-"""A server killed with -9 mid-solve loses nothing: started again, it re-queues the jobs it left
-running and every job finishes. Runs `rotation serve` as a real process on a loopback port."""
+"""A server killed with -9 mid-solve loses nothing: started again, it takes the runner lease over
+once the dead server's lapses, re-queues the jobs it left running and every job finishes. Runs
+`rotation serve` as a real process on a loopback port."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from tests.api.test_plans import demo_document
 ROTATION = Path(sys.executable).parent / "rotation"
 JOBS = 3
 TIME_LIMIT = 8
+LEASE = {"ROTATION_LEASE_SECONDS": "3"}
+"""A short runner lease: the restarted server waits for the killed one's to lapse."""
 
 
 def free_port() -> int:
@@ -109,7 +112,7 @@ def test_a_server_killed_mid_solve_resumes_every_job(tmp_path: Path) -> None:
     with database.session() as session:
         headers = {"X-API-Key": create_key(session, ["青山县"])}
     port, log = free_port(), tmp_path / "server.log"
-    server = start_server(database_url, port, log)
+    server = start_server(database_url, port, log, LEASE)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as http:
             first = http.post("/v1/plans", json={"scenario": demo_document(), "time_limit": TIME_LIMIT})
@@ -141,7 +144,7 @@ def test_a_server_killed_mid_solve_resumes_every_job(tmp_path: Path) -> None:
             # Orphaned solve processes stop themselves once their server is gone.
             wait(lambda: not any(alive(pid) for pid in workers), 15, "a worker outlived its server")
 
-            server = start_server(database_url, port, log)
+            server = start_server(database_url, port, log, LEASE)
 
             def finished() -> list[dict[str, Any]] | None:
                 jobs = [http.get(f"/v1/plans/{job_id}").json() for job_id in ids]
