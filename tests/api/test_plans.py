@@ -217,7 +217,7 @@ def test_a_full_queue_answers_429(settings: Settings) -> None:
         response = client.post("/v1/plans", json={"scenario_id": scenario_id}, headers=headers)
         assert response.status_code == 429 and "queue is full" in response.json()["message"]
         assert response.headers["retry-after"]
-        assert client.get("/health").json()["queued"] == 2
+        assert client.get("/v1/status", headers=headers).json()["queued"] == 2
         # Cancelling a queued job frees its place.
         assert client.delete(f"/v1/plans/{first}", headers=headers).json() == {
             "id": first,
