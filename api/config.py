@@ -71,7 +71,8 @@ class Settings:
         "ROTATION_BAD_KEY_LIMIT",
         20,
         "Wrong API keys one client address may send within `ROTATION_BAD_KEY_WINDOW`; past it every "
-        "keyed request from that address gets 429 with Retry-After until the window has passed.",
+        "keyed request from that address gets 429 with Retry-After until the window has passed. "
+        "0 turns the throttle off.",
     )
     bad_key_window: float = setting(
         "ROTATION_BAD_KEY_WINDOW", 60.0, "The window of `ROTATION_BAD_KEY_LIMIT`, in seconds."
