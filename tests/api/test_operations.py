@@ -77,6 +77,13 @@ def test_the_lockout_ends_when_the_window_has_passed(client: TestClient, make_ke
     assert client.get("/v1/scenarios", headers=headers).status_code == 429
 
 
+def test_a_limit_of_0_turns_the_throttle_off() -> None:
+    limiter = BadKeyLimiter(0, 60)
+    for _ in range(100):
+        limiter.record_failure("10.0.0.1")
+    assert limiter.retry_after("10.0.0.1") == 0 and not limiter.failures
+
+
 def test_health_tells_nothing_about_the_queue(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
 
