@@ -22,7 +22,7 @@ RULES_PACKAGE = "optimizer/rules/"
 DATA_NAMES = {
     "pins": "the bundle's pins table (pins.csv, a workbook sheet, Scenario.pins)",
     "term_years": "a move's term: a field of Move and a column of plan.csv",
-    "share": "a 走教 assignment's share of a post: a field of ItinerantAssignment and a column of itinerant.csv",
+    "share": "a 走教 assignment's share of a post: ItinerantAssignment.share, itinerant.csv's column",
     "scope": "a rule instance's scope (Instance.scope), the same word in every rule",
     "allow": "pydantic's extra='allow'",
     "exchange": "a move's kind (Move.kind, plan.csv's kind column): SPEC's 双向交流 / 跟岗 moves",
