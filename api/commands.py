@@ -14,7 +14,7 @@ from sqlalchemy import make_url, select
 
 from api.config import Settings
 from api.db import ApiKey, Database, ScenarioRow, migrate
-from api.security import KEY_PREFIX, create_key
+from api.security import KEY_PREFIX, create_key, replace_demo_key
 from api.store import save_scenario
 from optimizer.io import load_bundle
 
@@ -36,7 +36,7 @@ def serve(host: str, port: int, db_url: str | None, demo: bool) -> None:
             scenario_id = session.scalar(select(ScenarioRow.id).where(ScenarioRow.name == DEMO_NAME).limit(1))
             if scenario_id is None:
                 scenario_id = save_scenario(session, load_bundle(DEMO_BUNDLE)).id
-            key = create_key(session, [], admin=True, label="rotation serve --demo")
+            key = replace_demo_key(session)
         print(f"demo scenario {DEMO_NAME}: {scenario_id}")
         print(f"admin key (shown once, stored hashed): {key}")
         print(f'try: curl -H "X-API-Key: {key}" {url}/v1/scenarios')

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from api.config import Settings
 from api.db import Database, PlanJob, ScenarioRow, now, rows_updated
@@ -101,18 +101,6 @@ class JobRunner:
             if self.pool is not None:
                 self.pool.shutdown(wait=False, cancel_futures=True)
                 self.pool = None
-
-    def stats(self) -> dict[str, int]:
-        with self.database.session() as session:
-            queued = session.scalar(
-                select(func.count()).select_from(PlanJob).where(PlanJob.status == "queued")
-            )
-        return {
-            "queued": queued or 0,
-            "running": len(self.runs),
-            "workers": self.settings.solve_workers,
-            "queue_limit": self.settings.queue_limit,
-        }
 
     def compute(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
         """Run a short solve (explanations, recommendations) in the pool, off the API process;

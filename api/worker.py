@@ -190,8 +190,10 @@ def _fail(database: Database, job_id: str, attempt: int, error: ApiError) -> Non
 
 
 def lower_priority() -> None:
-    """Run this process at NICENESS."""
-    os.nice(NICENESS)
+    """Run this process at NICENESS where the system has niceness (Windows has no os.nice: there
+    the process keeps its priority rather than failing every solve)."""
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)
 
 
 def pool_process_started() -> None:

@@ -73,6 +73,27 @@ def test_keys_are_stored_hashed(
 
 
 def test_serve_demo_loads_the_demo_county_and_prints_a_working_admin_key(database_url: str) -> None:
+    """Each start prints a working admin key and revokes the one the previous start printed."""
+    first_key = None
+    for start in range(2):
+        server, port, key = _serve_demo(database_url)
+        try:
+            answer = _get_when_up(f"http://127.0.0.1:{port}/v1/scenarios", key)
+            assert [item["name"] for item in answer["items"]] == ["demo-county"]
+            assert answer["items"][0]["teachers"] == 600
+            if start == 1:
+                old = httpx.get(
+                    f"http://127.0.0.1:{port}/v1/scenarios", headers={"X-API-Key": first_key or ""}
+                )
+                assert old.status_code == 401, old.text
+            first_key = key
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _serve_demo(database_url: str) -> tuple[subprocess.Popen[str], int, str]:
+    """`rotation serve --demo` on a free port: the server, its port and the key it printed."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -94,18 +115,11 @@ def test_serve_demo_loads_the_demo_county_and_prints_a_working_admin_key(databas
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    try:
-        assert server.stdout is not None
-        lines = [server.stdout.readline() for _ in range(5)]
-        curl = next(line for line in lines if line.startswith("try: curl"))
-        key = curl.split('"X-API-Key: ')[1].split('"')[0]
-        assert f"http://127.0.0.1:{port}/v1/scenarios" in curl
-        answer = _get_when_up(f"http://127.0.0.1:{port}/v1/scenarios", key)
-        assert [item["name"] for item in answer["items"]] == ["demo-county"]
-        assert answer["items"][0]["teachers"] == 600
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    assert server.stdout is not None
+    lines = [server.stdout.readline() for _ in range(5)]
+    curl = next(line for line in lines if line.startswith("try: curl"))
+    assert f"http://127.0.0.1:{port}/v1/scenarios" in curl
+    return server, port, curl.split('"X-API-Key: ')[1].split('"')[0]
 
 
 def _get_when_up(url: str, key: str) -> dict[str, object]:

@@ -309,3 +309,11 @@ def test_scenario_times_carry_their_zone(client: TestClient, make_key: MakeKey) 
         client.get("/v1/scenarios", headers=headers).json()["items"][0]["created_at"],
     ]
     assert all(datetime.fromisoformat(moment).utcoffset() == timedelta(0) for moment in times), times
+
+
+def test_a_worker_without_os_nice_still_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no os.nice: lowering the priority is skipped there, not an error in every solve."""
+    from api import worker
+
+    monkeypatch.delattr(worker.os, "nice")
+    worker.lower_priority()
