@@ -6,6 +6,8 @@ The schema is created and migrated by Alembic at start (`migrate`), never by han
 
 from __future__ import annotations
 
+import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_SECONDS = 30
+"""How long a SQLite connection waits for another process's lock before giving up."""
 MIGRATION_LOCK = 0x726F746174696F6E
 """The PostgreSQL advisory lock key every migration holds ("rotation" in ASCII)."""
 
@@ -117,17 +121,34 @@ class RunnerLease(Base):
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL and a busy timeout so the solve processes can write alongside."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cursor)
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the file to WAL once (the mode stays with the file). Switching takes the file's lock
+    and SQLite answers "database is locked" at once, without its busy timeout, while another
+    process holds it (several processes opening a fresh database together): retry until
+    SQLITE_BUSY_SECONDS have passed."""
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def migrate(engine: Engine) -> None:
