@@ -13,6 +13,13 @@ STATUSES = ("met", "violated", "not_applicable")
 MOVE_KINDS = ("rotation", "exchange")
 HIRE_KINDS = ("open", "special")
 LEADER_HOW = ("stays", "arrives", "acting", "reserve")
+LEADER_HOW_NAMES_ZH = {
+    "stays": "校长留任",
+    "arrives": "调入",
+    "acting": "副校长主持工作",
+    "reserve": "后备干部接任",
+}
+"""`Leader.how` in Chinese, as the report, leaders.csv and plan.xlsx write it."""
 
 
 @dataclass(frozen=True)

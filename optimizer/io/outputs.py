@@ -27,7 +27,6 @@ from optimizer.io.staffing_csv import (
     COVERAGE_FILE,
     HIRE_KIND_NAMES_ZH,
     ITINERANT_FILE,
-    LEADER_HOW_NAMES_ZH,
     LEADERS_FILE,
     RECRUITMENT_FILE,
     coverage_status,
@@ -37,7 +36,7 @@ from optimizer.io.staffing_csv import (
     write_leaders_csv,
     write_recruitment_csv,
 )
-from optimizer.plan import Leader, Summary
+from optimizer.plan import LEADER_HOW_NAMES_ZH, Leader, Summary
 from optimizer.result import Result
 from optimizer.rules import Post, coverage_posts, leaders_after, rule_by_id
 from optimizer.scenario import Scenario

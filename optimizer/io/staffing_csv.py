@@ -18,7 +18,7 @@ from typing import Any
 
 from optimizer.errors import Problem, ScenarioError
 from optimizer.io.plan_csv import MOVE_KIND_NAMES_ZH, RowReader, read_csv_table, read_moves
-from optimizer.plan import HIRE_KINDS, Hire, ItinerantAssignment, Leader, Plan
+from optimizer.plan import HIRE_KINDS, LEADER_HOW_NAMES_ZH, Hire, ItinerantAssignment, Leader, Plan
 from optimizer.rules import Post
 from optimizer.scenario import Scenario
 
@@ -33,12 +33,6 @@ LEADER_COLUMNS = ("school_id", "teacher_id", "how")
 COVERAGE_COLUMNS = ("school_id", "subject", "required", "before", "after", "filled_by")
 
 HIRE_KIND_NAMES_ZH = {"open": "公开招聘", "special": "特岗"}
-LEADER_HOW_NAMES_ZH = {
-    "stays": "校长留任",
-    "arrives": "调入",
-    "acting": "副校长主持工作",
-    "reserve": "后备干部接任",
-}
 ITINERANT_ZH = "走教"
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from optimizer.instance import Instance
 from optimizer.outcome import Outcome
 from optimizer.params import mode_param, weight_param
-from optimizer.plan import Leader, Plan, RuleRow
+from optimizer.plan import LEADER_HOW_NAMES_ZH, Leader, Plan, RuleRow
 from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario, Teacher
 
@@ -100,12 +100,6 @@ class Leadership(Rule):
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         outcome = Outcome(scenario, plan)
         rows = []
-        how_zh = {
-            "stays": "校长留任",
-            "arrives": "调入",
-            "acting": "副校长主持工作",
-            "reserve": "后备干部接任",
-        }
         for school_id in headed_schools(scenario):
             leader = leader_of(scenario, outcome, school_id)
             instance = self.instance(school_id)
@@ -120,7 +114,7 @@ class Leadership(Rule):
                     shortfall=int(leader is None),
                     zh=instance.sentence_zh
                     + (
-                        f";{how_zh[leader.how]}:{leader.teacher_id}"
+                        f";{LEADER_HOW_NAMES_ZH[leader.how]}:{leader.teacher_id}"
                         if leader
                         else ";交流后无人主持工作(0 人)"
                     ),
