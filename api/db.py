@@ -33,7 +33,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker, validates
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_SECONDS = 30
@@ -69,7 +69,8 @@ class ApiKey(Base):
 
 
 class ScenarioRow(Base):
-    """A validated scenario as SPEC's JSON document; `regions` decide who may see it."""
+    """A validated scenario as SPEC's JSON document; `regions` decide who may see it. The document
+    is loaded only when read (deferred): an access check or a list reads the light columns alone."""
 
     __tablename__ = "scenarios"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -78,7 +79,7 @@ class ScenarioRow(Base):
     year: Mapped[int] = mapped_column(Integer)
     teachers: Mapped[int] = mapped_column(Integer)
     schools: Mapped[int] = mapped_column(Integer)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     parent_id: Mapped[str | None] = mapped_column(
         ForeignKey("scenarios.id", ondelete="SET NULL"), nullable=True
     )
@@ -88,7 +89,9 @@ class ScenarioRow(Base):
 
 class PlanJob(Base):
     """A solve request and, once done, its plan document. status: queued, running, cancelling,
-    done, cancelled, failed. `best` holds the best plan found so far while running."""
+    done, cancelled, failed. `best` holds the best plan found so far while running. `best` and
+    `result` are loaded only when read (deferred); `summary` is the plan document's summary, kept
+    beside it so that a list of jobs never loads a plan."""
 
     __tablename__ = "plan_jobs"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -97,8 +100,9 @@ class PlanJob(Base):
     status: Mapped[str] = mapped_column(String(16), index=True, default="queued")
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
     progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    best: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    best: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retries: Mapped[int] = mapped_column(Integer, default=0)
@@ -106,6 +110,38 @@ class PlanJob(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    @validates("result")
+    def _summary_follows(self, _key: str, result: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A plan document set through the ORM sets its summary too (an UPDATE statement that sets
+        `result` sets `summary` itself: see `result_values`)."""
+        self.summary = summary_column(result)
+        return result
+
+
+def summary_column(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What plan_jobs.summary holds for a plan document (None without one)."""
+    return None if result is None else result.get("summary")
+
+
+def result_values(result: dict[str, Any] | None) -> dict[str, Any]:
+    """The values of an UPDATE that stores a plan document: the document and its summary."""
+    return {"result": result, "summary": summary_column(result)}
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a POST sent with an `Idempotency-Key` header, per API key, kept so that
+    a retry gets that answer again instead of queueing a second solve (`api.idempotency`)."""
+
+    __tablename__ = "idempotency_keys"
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the request's method, path and body: the same key with another request is refused."""
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    location: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
 
 
 class RunnerLease(Base):

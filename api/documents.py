@@ -204,7 +204,8 @@ def plan_document(job: PlanJob, lang: str) -> dict[str, Any]:
 
 
 def job_summary(job: PlanJob) -> dict[str, Any]:
-    """A job as a list shows it: state, progress and the plan's summary, without the plan."""
+    """A job as a list shows it: state, progress and the plan's summary, from the job's light
+    columns (its plan is not loaded)."""
     return {
         "id": job.id,
         "status": job.status,
@@ -215,7 +216,7 @@ def job_summary(job: PlanJob) -> dict[str, Any]:
         "created_at": _iso(job.created_at),
         "started_at": _iso(job.started_at),
         "finished_at": _iso(job.finished_at),
-        "summary": None if job.result is None else job.result.get("summary"),
+        "summary": job.summary,
     }
 
 

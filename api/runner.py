@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from api.config import Settings
-from api.db import Database, PlanJob, ScenarioRow, now, rows_updated
+from api.db import Database, PlanJob, ScenarioRow, now, result_values, rows_updated
 from api.documents import PROGRESS_KEYS, cancelled_result, error_text
 from api.errors import ApiError
 from api.lease import Lease
@@ -303,7 +303,7 @@ class JobRunner:
             session.execute(
                 update(PlanJob)
                 .where(PlanJob.id == job_id, PlanJob.status == "cancelling")
-                .values(status="cancelled", result=result, finished_at=now())
+                .values(status="cancelled", **result_values(result), finished_at=now())
             )
         log.info("job %s: cancelled (%s)", job_id, "best plan kept" if result else "no plan found")
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import case, update
 
-from api.db import Database, PlanJob, ScenarioRow, now
+from api.db import Database, PlanJob, ScenarioRow, now, result_values
 from api.documents import decisions, error_text, gap, job_scenario, plan_of, result_document
 from api.errors import ApiError, invalid_input
 from api.logs import configure_logging
@@ -163,7 +163,7 @@ def run_job(
             session.execute(
                 owned_by(job_id, attempt).values(
                     status=case((PlanJob.status == "cancelling", "cancelled"), else_="done"),
-                    result=finished,
+                    **result_values(finished),
                     progress=progress,
                     finished_at=now(),
                 )
