@@ -10,6 +10,7 @@ weights are the elastic cost of one unit of shortfall and must be non-negative.
 from __future__ import annotations
 
 import copy
+import datetime
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,12 @@ from optimizer.params import Param
 DEFAULT_YEAR = 2025
 OVERRIDES = "overrides"
 """Where problems of `rule.param=value` assignments are reported (the CLI's --set, the API's field)."""
+NOTICE = "notice"
+NOTICE_FIELDS = ("title", "date", "text", "channel", "deadline")
+"""The optional `[notice]` table: what the 公示 (public notice) of the plan says. Each left out
+has a default where the notice is written (optimizer/io/filing.py)."""
+NOTICE_DATES = ("date", "deadline")
+NOTICE_TEXT_MAX = 2000
 
 
 def as_fraction(value: float | int) -> Fraction:
@@ -63,6 +70,8 @@ class Policy:
     year: int
     rules: Mapping[str, Mapping[str, Any]]
     declarations: tuple[RuleParams, ...] = field(default=(), compare=False, repr=False)
+    notice: Mapping[str, str] = field(default_factory=dict)
+    """The `[notice]` entries given (dates as YYYY-MM-DD), none of the defaults."""
 
     def rule(self, rule_id: str) -> Mapping[str, Any]:
         return self.rules[rule_id]
@@ -86,10 +95,13 @@ class Policy:
 
     def to_dict(self) -> dict[str, Any]:
         """The shape of policy.toml, for writing or the API."""
-        return {
+        shape: dict[str, Any] = {
             "year": self.year,
             "rules": copy.deepcopy({k: dict(v) for k, v in self.rules.items()}),
         }
+        if self.notice:
+            shape[NOTICE] = dict(self.notice)
+        return shape
 
     def with_overrides(self, assignments: Iterable[str]) -> Policy:
         """A copy with `rule.param=value` assignments applied (values parsed as TOML)."""
@@ -132,6 +144,9 @@ def apply_override(raw: dict[str, Any], assignment: str, problems: list[Problem]
         raw["year"] = value
         return
     path = name.split(".")
+    if path[0] == NOTICE and len(path) == 2:
+        raw.setdefault(NOTICE, {})[path[1]] = value
+        return
     if len(path) < 2:
         problems.append(_not_an_assignment(name))
         return
@@ -181,16 +196,17 @@ def merged_policy(
         )
         year = DEFAULT_YEAR
     for key in raw:
-        if key not in ("year", "rules", "name"):
+        if key not in ("year", "rules", "name", NOTICE):
             problems.append(
                 Problem(
                     "unknown_key",
-                    "未知的顶层键;应为 year 或 [rules.*]",
-                    "unknown top-level key; expected year or [rules.*]",
+                    "未知的顶层键;应为 year、[rules.*] 或 [notice]",
+                    "unknown top-level key; expected year, [rules.*] or [notice]",
                     file=source,
                     column=key,
                 )
             )
+    notice = _checked_notice(raw.get(NOTICE, {}), source, problems)
     declared = {d.rule: d for d in declarations}
     rules = {d.rule: d.defaults() for d in declarations}
     given = raw.get("rules", {})
@@ -226,7 +242,80 @@ def merged_policy(
                 problems.append(problem)
             elif param is not None:
                 rules[rule_id][name] = param.merged(rules[rule_id][name], value)
-    return Policy(year=year, rules=rules, declarations=declarations)
+    return Policy(year=year, rules=rules, declarations=declarations, notice=notice)
+
+
+def _checked_notice(given: Any, source: str, problems: list[Problem]) -> dict[str, str]:
+    """The `[notice]` table as text, dates as YYYY-MM-DD (a TOML date, an Excel date cell or that
+    text); the deadline may not come before the date."""
+    if not isinstance(given, Mapping):
+        problems.append(
+            Problem("bad_value", "应为公示信息表", "expected a table", file=source, column=NOTICE)
+        )
+        return {}
+    notice: dict[str, str] = {}
+    for key, value in given.items():
+        where = f"{NOTICE}.{key}"
+        if key not in NOTICE_FIELDS:
+            problems.append(
+                Problem(
+                    "unknown_key",
+                    f"未知的公示项;应为以下之一:{'、'.join(NOTICE_FIELDS)}",
+                    f"unknown notice entry; expected one of {', '.join(NOTICE_FIELDS)}",
+                    file=source,
+                    column=where,
+                )
+            )
+        elif key in NOTICE_DATES:
+            day = _notice_date(value)
+            if day is None:
+                problems.append(
+                    Problem(
+                        "bad_value",
+                        f"应为日期,如 2027-06-01,实际为 {value!r}",
+                        f"expected a date such as 2027-06-01, got {value!r}",
+                        file=source,
+                        column=where,
+                    )
+                )
+            else:
+                notice[key] = day.isoformat()
+        elif isinstance(value, bool) or not isinstance(value, str | int) or len(str(value)) > NOTICE_TEXT_MAX:
+            problems.append(
+                Problem(
+                    "bad_value",
+                    f"应为不超过 {NOTICE_TEXT_MAX} 字的文本",
+                    f"expected text of at most {NOTICE_TEXT_MAX} characters",
+                    file=source,
+                    column=where,
+                )
+            )
+        else:
+            notice[key] = str(value).strip()  # a number is text here: a phone number for objections
+    if notice.get("deadline", "9999") < notice.get("date", ""):
+        problems.append(
+            Problem(
+                "bad_value",
+                "异议截止日期早于公示日期",
+                "the objection deadline comes before the notice's date",
+                file=source,
+                column=f"{NOTICE}.deadline",
+            )
+        )
+    return notice
+
+
+def _notice_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _param_problem(
@@ -277,6 +366,18 @@ def policy_json_schema(declarations: tuple[RuleParams, ...]) -> dict[str, Any]:
             "year": {"type": "integer", "minimum": 1990, "maximum": 2100, "default": DEFAULT_YEAR},
             "name": {"type": "string"},
             "rules": {"type": "object", "properties": rules, "additionalProperties": False},
+            NOTICE: {
+                "type": "object",
+                "description": "The 公示 (public notice) of the plan: title, date, text, objection "
+                "channel and deadline (dates as YYYY-MM-DD); each left out has a default.",
+                "properties": {
+                    key: {"type": "string", "format": "date"}
+                    if key in NOTICE_DATES
+                    else {"type": "string", "maxLength": NOTICE_TEXT_MAX}
+                    for key in NOTICE_FIELDS
+                },
+                "additionalProperties": False,
+            },
         },
         "additionalProperties": False,
     }

@@ -19,6 +19,17 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "Chromium could not be installed on this machine: the browser tests (tests/web) will be skipped" >&2
   fi
 fi
+# plan.xlsx's print test (tests/io/test_filing.py) has LibreOffice print it; skipped without it.
+if ! command -v soffice >/dev/null; then
+  sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+  echo "installing LibreOffice Calc for plan.xlsx's print test (apt-get install libreoffice-calc-nogui)"
+  if ! { timeout 300 "${sudo[@]}" apt-get update -qq \
+      && timeout 900 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        libreoffice-calc-nogui; }; then
+    echo "LibreOffice could not be installed on this machine: plan.xlsx's print test will be skipped" >&2
+  fi
+fi
 .venv/bin/python -m pytest -q "$@"
 
 pg_dir=$(mktemp -d)

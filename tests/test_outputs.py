@@ -91,6 +91,7 @@ def test_plan_xlsx_has_the_sheets_and_the_moves(tmp_path: Path, county: Scenario
     book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
     assert book.sheetnames == [
         "交流名单",
+        "公示",
         "规则报告",
         "学校前后对比",
         "汇总",
@@ -99,14 +100,14 @@ def test_plan_xlsx_has_the_sheets_and_the_moves(tmp_path: Path, county: Scenario
         "学科配备",
         "校长配备",
     ]
-    moves = list(book["交流名单"].iter_rows(min_row=2, values_only=True))
-    assert sorted(row[0] for row in moves) == sorted(m.teacher_id for m in solved.plan.moves)
-    assert book["交流名单"].freeze_panes == "A2"
-    assert book["交流名单"]["A1"].font.bold
-    principal = next(row for row in moves if row[0] == "P01")
+    moves = list(book["交流名单"].iter_rows(min_row=3, values_only=True))  # under the title and header
+    assert sorted(row[12] for row in moves) == sorted(m.teacher_id for m in solved.plan.moves)
+    assert book["交流名单"].freeze_panes == "A3"
+    assert book["交流名单"]["A2"].font.bold
+    principal = next(row for row in moves if row[12] == "P01")
     assert principal[1] == "王校长"
-    assert principal[4] == "校长"
-    assert "交流比例" in principal[7]
+    assert principal[9] == "校长"
+    assert "交流比例" in principal[13]
     statuses = {row[6] for row in book["规则报告"].iter_rows(min_row=2, values_only=True)}
     assert statuses <= {"达标", "未达标", "不适用"}
     schools = {(row[0], row[13]) for row in book["学校前后对比"].iter_rows(min_row=2, values_only=True)}

@@ -9,7 +9,9 @@ one solve.
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -19,10 +21,13 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from optimizer.io import filing
 from optimizer.io.cells import as_text
-from optimizer.io.plan_csv import MOVE_KIND_NAMES_ZH, ROLE_NAMES_ZH, write_plan_csv
+from optimizer.io.filing import post_zh, school_name
+from optimizer.io.plan_csv import ROLE_NAMES_ZH, write_plan_csv
 from optimizer.io.staffing_csv import (
     COVERAGE_FILE,
     HIRE_KIND_NAMES_ZH,
@@ -41,7 +46,6 @@ from optimizer.result import Result
 from optimizer.rules import Post, coverage_posts, leaders_after, rule_by_id
 from optimizer.scenario import Scenario
 from optimizer.schools import school_balance
-from optimizer.subjects import SUBJECT_NAMES_ZH
 
 STATUS_ZH = {"met": "达标", "violated": "未达标", "not_applicable": "不适用"}
 SOLVE_STATUS_ZH = {
@@ -61,12 +65,17 @@ SCOPE_ZH = {
 MODE_ZH = {"hard": "刚性", "elastic": "弹性"}
 AREA_ZH = {"urban": "城区", "town": "镇区", "rural": "乡村"}
 MAX_COLUMN_WIDTH = 60
+TITLE_POINTS = 16
+LINE_POINTS = 16
+"""A row's height per line of wrapped text, in points."""
 
 
-def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> list[Path]:
+def write_outputs(
+    result: Result, scenario: Scenario, out_dir: str | Path, today: datetime.date | None = None
+) -> list[Path]:
     """Write plan.csv, recruitment.csv, itinerant.csv, leaders.csv, coverage.csv, report.json,
     summary.json, plan.xlsx and, when hard rules collide, conflicts.json and relaxations.json;
-    returns the paths written."""
+    returns the paths written. `today` dates the 公示 when the policy's `[notice]` gives no date."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     summary = {
@@ -91,7 +100,7 @@ def write_outputs(result: Result, scenario: Scenario, out_dir: str | Path) -> li
             paths.append(write_json(out / name, [value.to_dict() for value in values]))
         else:
             (out / name).unlink(missing_ok=True)
-    book = _workbook(result, scenario, posts, leaders)
+    book = _workbook(result, scenario, posts, leaders, today or datetime.date.today())
     paths.append(_write_atomically(out / "plan.xlsx", lambda path: book.save(path)))
     return paths
 
@@ -112,37 +121,30 @@ def write_json(path: Path, data: Any) -> Path:
     return _write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
 
-def _workbook(result: Result, scenario: Scenario, posts: list[Post], leaders: list[Leader]) -> Workbook:
+def _workbook(
+    result: Result, scenario: Scenario, posts: list[Post], leaders: list[Leader], today: datetime.date
+) -> Workbook:
     book = Workbook()
-    moves = book.worksheets[0]
-    moves.title = "交流名单"
+    book.worksheets[0].title = "交流名单"
+    sent = filing.entries(scenario, result.plan, _reasons_zh)
     _fill(
-        moves,
-        [
-            "教师编号",
-            "姓名",
-            "调出学校",
-            "调入学校",
-            "学科/岗位",
-            "骨干教师",
-            "交流期限(年)",
-            "交流依据",
-            "类型",
+        book.worksheets[0],
+        [filing.COLUMNS_ZH[c] for c in filing.LIST_COLUMNS],
+        [entry.cells(number, filing.LIST_COLUMNS) for number, entry in enumerate(sent, start=1)],
+        preface=[filing.list_title(scenario)],
+    )
+    notice = filing.notice_of(scenario, len(sent), today)
+    _fill(
+        book.create_sheet("公示"),
+        [filing.COLUMNS_ZH[c] for c in filing.NOTICE_COLUMNS],
+        [entry.cells(number, filing.NOTICE_COLUMNS) for number, entry in enumerate(sent, start=1)],
+        preface=[
+            notice.title,
+            notice.text,
+            f"公示时间：{filing.date_zh(notice.date)}至{filing.date_zh(notice.deadline)}",
+            f"异议渠道：{notice.channel}；异议截止日期：{filing.date_zh(notice.deadline)}",
         ],
-        [
-            [
-                m.teacher_id,
-                scenario.teacher_by_id[m.teacher_id].name,
-                _school_name(scenario, m.from_school),
-                _school_name(scenario, m.to_school),
-                _post_zh(m.subject),
-                "是" if scenario.teacher_by_id[m.teacher_id].is_backbone else "否",
-                m.term_years,
-                _reasons_zh(m.reason),
-                MOVE_KIND_NAMES_ZH.get(m.kind, m.kind),
-            ]
-            for m in (*result.plan.moves, *result.plan.exchanges)
-        ],
+        closing=[notice.issuer, filing.date_zh(notice.date)],
     )
     _fill(
         book.create_sheet("规则报告"),
@@ -201,7 +203,7 @@ def _workbook(result: Result, scenario: Scenario, posts: list[Post], leaders: li
                 b.degree_after,
                 len(b.moves_out),
                 len(b.moves_in),
-                _post_zh(s.subject),
+                post_zh(s.subject),
                 s.required,
                 s.before,
                 s.after,
@@ -239,10 +241,10 @@ def _workbook(result: Result, scenario: Scenario, posts: list[Post], leaders: li
         [
             [
                 h.school_id,
-                _school_name(scenario, h.school_id),
+                school_name(scenario, h.school_id),
                 scenario.school_by_id[h.school_id].region,
                 _area_zh(scenario, h.school_id),
-                _post_zh(h.subject),
+                post_zh(h.subject),
                 h.posts,
                 HIRE_KIND_NAMES_ZH.get(h.kind, h.kind),
                 _reasons_zh(h.reason),
@@ -257,9 +259,9 @@ def _workbook(result: Result, scenario: Scenario, posts: list[Post], leaders: li
             [
                 a.teacher_id,
                 scenario.teacher_by_id[a.teacher_id].name,
-                _school_name(scenario, a.home_school),
-                _school_name(scenario, a.school_id),
-                _post_zh(a.subject),
+                school_name(scenario, a.home_school),
+                school_name(scenario, a.school_id),
+                post_zh(a.subject),
                 a.share,
                 _km(scenario.km_between_schools(a.home_school, a.school_id)),
             ]
@@ -273,10 +275,10 @@ def _workbook(result: Result, scenario: Scenario, posts: list[Post], leaders: li
         [
             [
                 p.school_id,
-                _school_name(scenario, p.school_id),
+                school_name(scenario, p.school_id),
                 scenario.school_by_id[p.school_id].region,
                 _area_zh(scenario, p.school_id),
-                _post_zh(p.subject),
+                post_zh(p.subject),
                 p.required,
                 p.before,
                 int(p.after) if p.after == int(p.after) else p.after,
@@ -292,7 +294,7 @@ def _workbook(result: Result, scenario: Scenario, posts: list[Post], leaders: li
         [
             [
                 x.school_id,
-                _school_name(scenario, x.school_id),
+                school_name(scenario, x.school_id),
                 x.teacher_id,
                 scenario.teacher_by_id[x.teacher_id].name,
                 ROLE_NAMES_ZH.get(scenario.teacher_by_id[x.teacher_id].role, "教师"),
@@ -355,28 +357,67 @@ def _staffing_rows(summary: Summary) -> list[list[Any]]:
     ]
 
 
-def _fill(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Bold, frozen header; each column as wide as its longest cell (CJK counts double)."""
+def _fill(
+    sheet: Worksheet,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    preface: Sequence[str] = (),
+    closing: Sequence[str] = (),
+) -> None:
+    """A table ready to print and file: `preface` lines across the table's width (the first one its
+    title), a bold header frozen under them, with an autofilter and repeated on every printed page,
+    the rows, then `closing` lines on the right (who issues a notice, and when). Each column is as
+    wide as its longest cell (CJK counts double); pages are landscape A4, one page wide, numbered.
+    A sheet without a title line has the sheet's name as its printed page header."""
+    for line in preface:
+        sheet.append([line])
     sheet.append(list(header))
+    header_row = sheet.max_row
     for row in rows:
         sheet.append(list(row))
+    last_row = sheet.max_row
+    for line in closing:
+        sheet.append([line])
     as_text(sheet)
-    for cell in sheet[1]:
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center")
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
-        width = max(_display_width(value) for value in column)
-        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_COLUMN_WIDTH, width + 2)
+    widths = [
+        min(MAX_COLUMN_WIDTH, max(_display_width(value) for value in column) + 2)
+        for column in sheet.iter_cols(min_row=header_row, max_row=last_row, values_only=True)
+    ]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    last_column = get_column_letter(len(header))
+    for number, line in enumerate(preface, start=1):
+        sheet.merge_cells(f"A{number}:{last_column}{number}")
+        first = number == 1
+        sheet[f"A{number}"].font = Font(bold=first, size=TITLE_POINTS if first else None)
+        sheet[f"A{number}"].alignment = Alignment(horizontal="center" if first else "left", wrap_text=True)
+        lines = math.ceil(_display_width(line) / max(1, sum(widths) - 2))
+        sheet.row_dimensions[number].height = (TITLE_POINTS + 8) if first else LINE_POINTS * lines
+    for number in range(last_row + 1, sheet.max_row + 1):
+        sheet.merge_cells(f"A{number}:{last_column}{number}")
+        sheet[f"A{number}"].alignment = Alignment(horizontal="right")
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{last_column}{last_row}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    page_header, page_footer = sheet.oddHeader, sheet.oddFooter
+    assert page_header is not None and page_footer is not None  # openpyxl makes both with the sheet
+    if not preface:
+        page_header.center.text = sheet.title.replace("&", "&&")
+    page_footer.center.text = "第 &P 页，共 &N 页"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_options.horizontalCentered = True
 
 
 def _display_width(value: Any) -> int:
     text = "" if value is None else str(value)
     return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
-
-
-def _school_name(scenario: Scenario, school_id: str) -> str:
-    return scenario.school_by_id[school_id].name or school_id
 
 
 def _km(km: float | None) -> float | None:
@@ -391,10 +432,6 @@ def _area_zh(scenario: Scenario, school_id: str) -> str:
 def _reasons_zh(reason: str) -> str:
     """A `;`-separated list of rule ids as the rules' Chinese titles."""
     return "、".join(_rule_zh(rule_id) for rule_id in reason.split(";") if rule_id)
-
-
-def _post_zh(post: str) -> str:
-    return SUBJECT_NAMES_ZH.get(post) or ROLE_NAMES_ZH.get(post) or post
 
 
 def _rule_zh(rule_id: str) -> str:

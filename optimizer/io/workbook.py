@@ -34,7 +34,7 @@ from optimizer.io.tables import (
     scenario_records,
     table_from_grid,
 )
-from optimizer.policy import apply_override
+from optimizer.policy import NOTICE, apply_override
 from optimizer.scenario import Scenario
 
 POLICY_SHEET = "policy"
@@ -145,6 +145,7 @@ def _policy_rows(scenario: Scenario) -> list[tuple[str, Any]]:
     for rule_id, params in scenario.policy.rules.items():
         for param, value in params.items():
             rows.extend(_flatten(f"{rule_id}.{param}", value))
+    rows.extend((f"{NOTICE}.{key}", value) for key, value in scenario.policy.notice.items())
     return rows
 
 

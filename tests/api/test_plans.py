@@ -284,8 +284,9 @@ def test_exports(client: TestClient, make_key: Callable[..., Headers]) -> None:
     as_xlsx = client.get(f"/v1/plans/{job_id}/export?format=xlsx", headers=headers)
     assert as_xlsx.status_code == 200
     book = load_workbook(io.BytesIO(as_xlsx.content))
-    assert book.sheetnames[:4] == ["交流名单", "规则报告", "学校前后对比", "汇总"]
-    assert book["交流名单"].max_row == 1 + len(plan["moves"])
+    assert book.sheetnames[:5] == ["交流名单", "公示", "规则报告", "学校前后对比", "汇总"]
+    listed = len(plan["moves"]) + len(plan["exchanges"]) + len(plan["itinerant"])
+    assert book["交流名单"].max_row == 2 + listed  # a title row, the header, one row per teacher sent
 
     assert client.get(f"/v1/plans/{job_id}/export?format=pdf", headers=headers).status_code == 422
 
