@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -34,6 +35,7 @@ from optimizer.io.tables import (
     scenario_records,
     table_from_grid,
 )
+from optimizer.io.workbook_limits import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, check_archive, check_sheet_size
 from optimizer.policy import NOTICE, apply_override
 from optimizer.scenario import Scenario
 
@@ -43,6 +45,21 @@ CALAMINE_SUFFIXES = (".xls", ".et")
 WORKBOOK_SUFFIXES = (".xlsx", *CALAMINE_SUFFIXES)
 
 Grid = Sequence[Sequence[Any]]
+XLSX_DAMAGE = (
+    OSError,
+    EOFError,
+    zlib.error,
+    zipfile.BadZipFile,
+    InvalidFileException,
+    SyntaxError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
+"""What openpyxl raises on a damaged .xlsx: a zip without a workbook's parts (KeyError), broken
+or cut XML (a SyntaxError), attributes it cannot take (ValueError, TypeError), a corrupt stream."""
 
 
 def load_workbook(path: str | Path) -> Scenario:
@@ -105,21 +122,37 @@ def write_workbook(scenario: Scenario, path: str | Path) -> Path:
 def _read_sheets(path: Path) -> dict[str, Grid]:
     """Every sheet's rows by title, empty rows and columns kept (rows keep their numbers); the
     workbook's format is told by its suffix. ScenarioError when it is no readable workbook."""
+    check_archive(path)
     if path.suffix.lower() in CALAMINE_SUFFIXES:
         try:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
-            return {
-                name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for name in book.sheet_names
-            }
+            grids: dict[str, Grid] = {}
+            for name in book.sheet_names:
+                found = book.get_sheet_by_name(name)
+                check_sheet_size(path, name, found.total_height, found.total_width)
+                grids[name] = found.to_python(skip_empty_area=False)
+            return grids
         except (OSError, python_calamine.CalamineError) as error:
             raise _unreadable(path, error) from None
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException) as error:
+    except XLSX_DAMAGE as error:
         raise _unreadable(path, error) from None
     try:
-        return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+        grids = {}
+        for sheet in workbook.worksheets:
+            check_sheet_size(path, sheet.title, sheet.max_row, sheet.max_column)
+            # A sheet that declares no range is read to one row past the limit, as wide as allowed.
+            rows = sheet.iter_rows(
+                max_row=sheet.max_row or MAX_SHEET_ROWS + 1,
+                max_col=sheet.max_column or MAX_SHEET_COLUMNS,
+                values_only=True,
+            )
+            grids[sheet.title] = list(rows)
+            check_sheet_size(path, sheet.title, len(grids[sheet.title]), None)
+        return grids
+    except XLSX_DAMAGE as error:
+        raise _unreadable(path, error) from None
     finally:
         workbook.close()
 
