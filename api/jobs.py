@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from api.config import Settings
@@ -20,6 +20,10 @@ from optimizer.rules import policy_from_dict
 
 PLAN_STATUSES = ("optimal", "feasible")
 """Summary statuses of a plan a re-plan can start from."""
+QUEUE_LOCK = 0x7175657565
+"""The PostgreSQL advisory lock key that serialises admissions to the queue ("queue" in ASCII)."""
+QUEUE_RETRY_SECONDS = 30
+"""The Retry-After of a 429 `queue_full`."""
 SETTLE_SECONDS = 30
 """How long after a job finished a DELETE is still taken for a cancel (a repeated one, or one
 that crossed the job's end) rather than a deletion."""
@@ -35,7 +39,8 @@ def submit_job(
     overrides against the scenario's policy, and the previous plan of a re-plan (a done job of this
     scenario or of another in its family: variants share a root scenario).
     Raises ApiError 422 for a bad time limit or previous plan, ScenarioError (422) for a bad
-    override, ApiError 429 when settings.queue_limit jobs are already queued.
+    override, ApiError 429 when settings.queue_limit jobs are already queued: a hard limit, even
+    for requests that race (see `_admit`).
     """
     stored = request.model_dump(include=set(JobRequest.model_fields))
     stored["time_limit"] = _time_limit(settings, request.time_limit)
@@ -43,15 +48,6 @@ def submit_job(
         policy_from_dict(scenario_row.document.get("policy", {})).with_overrides(request.overrides)
     if request.previous_plan_id is not None:
         _check_previous(session, scenario_row, request.previous_plan_id)
-    queued = session.scalar(select(func.count()).select_from(PlanJob).where(PlanJob.status == "queued")) or 0
-    if queued >= settings.queue_limit:
-        raise ApiError(
-            429,
-            "queue_full",
-            f"求解队列已满({queued} 个任务等待);请稍后重试",
-            f"the solve queue is full ({queued} jobs waiting); retry later",
-            headers={"Retry-After": "30"},
-        )
     job = PlanJob(
         scenario_id=scenario_row.id,
         regions=list(scenario_row.regions),
@@ -60,9 +56,35 @@ def submit_job(
         progress={},
         attempts=0,
     )
+    _admit(session, settings, job)
+    return job
+
+
+def _admit(session: Session, settings: Settings, job: PlanJob) -> None:
+    """Stores the queued job if the queue has room, else 429 (and the caller's transaction, this
+    job included, is rolled back). Count and insert are one step for every admission at once:
+    PostgreSQL holds an advisory lock to the end of the transaction; on SQLite the job's INSERT
+    takes the database's write lock, which no other writer gets before this transaction ends.
+    So the count, made after the insert, includes every job admitted before and this one."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK})
     session.add(job)
     session.flush()
-    return job
+    queued = queued_jobs(session)
+    if queued > settings.queue_limit:
+        waiting = queued - 1
+        raise ApiError(
+            429,
+            "queue_full",
+            f"求解队列已满({waiting} 个任务等待);请稍后重试",
+            f"the solve queue is full ({waiting} jobs waiting); retry later",
+            headers={"Retry-After": str(QUEUE_RETRY_SECONDS)},
+        )
+
+
+def queued_jobs(session: Session) -> int:
+    """How many jobs are queued, as this transaction sees them."""
+    return session.scalar(select(func.count()).select_from(PlanJob).where(PlanJob.status == "queued")) or 0
 
 
 def _time_limit(settings: Settings, time_limit: float | None) -> float:

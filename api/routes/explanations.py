@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from api.deps import CallerDep, SessionDep, SettingsDep, require_member, resolve_seconds, solved_job
 from api.documents import plan_of
 from api.errors import NO_PLAN, ROUTER_ERRORS, error_responses
-from api.schemas.plans import SchoolExplanationOut, TeacherExplanationOut
+from api.schemas.plans import MIN_TIME_LIMIT, SchoolExplanationOut, TeacherExplanationOut
 from api.store import plan_job
 from api.tasks import explain_teacher_task
 from optimizer.explain import explanation_json
@@ -47,7 +47,12 @@ def teacher_explanation(
     settings: SettingsDep,
     lang: Lang = "zh",
     time_limit: Annotated[
-        float | None, Query(gt=0, description="Seconds for all re-solves (default 10, at most the cap).")
+        float | None,
+        Query(
+            ge=MIN_TIME_LIMIT,
+            allow_inf_nan=False,
+            description=f"Seconds for all re-solves (default 10), from {MIN_TIME_LIMIT:g} to the cap.",
+        ),
     ] = None,
 ) -> dict[str, Any]:
     solved = solved_job(session, plan_job(session, caller, job_id))

@@ -20,7 +20,6 @@ from api.deps import (
     LangDep,
     SessionDep,
     SettingsDep,
-    UploadLimitRoute,
     plan_result_of,
     require_member,
     resolve_seconds,
@@ -28,8 +27,10 @@ from api.deps import (
 )
 from api.documents import PLAN_KEYS, job_summary, plan_document, plan_of, stored_result
 from api.errors import NO_PLAN, ROUTER_ERRORS, TOO_LARGE, error_responses
+from api.idempotency import LOCATION_HEADER, IdempotencyKey, accepted, fingerprint, replay
 from api.jobs import SETTLE_SECONDS, cancel_or_delete, submit_job
 from api.schemas.plans import (
+    MIN_TIME_LIMIT,
     CancelAccepted,
     JobAccepted,
     JobStatus,
@@ -44,7 +45,7 @@ from optimizer.io import load_document
 from optimizer.io.outputs import write_outputs
 from optimizer.io.plan_csv import write_plan_csv
 
-router = APIRouter(prefix="/plans", tags=["plans"], route_class=UploadLimitRoute, responses=ROUTER_ERRORS)
+router = APIRouter(prefix="/plans", tags=["plans"], responses=ROUTER_ERRORS)
 
 NOT_FOUND = {404: ("not_found", "No such plan, or not in the key's regions.")}
 BUSY = {429: ("busy", "Too many re-solves in progress; retry later.")}
@@ -64,17 +65,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             422: ("invalid_scenario", "A bad field (invalid_request), override or inline scenario."),
             429: ("queue_full", "The solve queue is full; retry later."),
         }
-    ),
+    )
+    | {202: {"description": "The job is queued.", "headers": LOCATION_HEADER}},
 )
 def create_plan(
     body: PlanRequest,
     request: Request,
-    response: Response,
     session: SessionDep,
     caller: CallerDep,
     settings: SettingsDep,
     lang: LangDep,
-) -> JobAccepted:
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    request_print = fingerprint(request, body)
+    kept = replay(session, caller, idempotency_key, request_print)
+    if kept is not None:
+        return kept
     warnings = []
     if body.scenario is not None:
         # Stored as POST /v1/scenarios stores it: 403 outside the key's regions, the name checked.
@@ -84,10 +90,8 @@ def create_plan(
     else:
         row = scenario_row(session, caller, str(body.scenario_id))
     job = submit_job(session, settings, row, body)
-    # Committed before answering: a client polling the Location at once must find the job.
-    session.commit()
-    response.headers["Location"] = str(request.url_for("get_plan", job_id=job.id))
-    return JobAccepted.model_validate({"id": job.id, "status": "queued", "warnings": warnings})
+    answer = JobAccepted.model_validate({"id": job.id, "status": "queued", "warnings": warnings})
+    return accepted(request, session, caller, idempotency_key, request_print, answer, job.id)
 
 
 @router.get(
@@ -140,6 +144,7 @@ def get_plan(job_id: str, session: SessionDep, caller: CallerDep, lang: LangDep)
                 409: ("just_finished", "The job was done or failed just before; nothing changed."),
             }
         ),
+        202: {"description": "The job is cancelled or cancelling.", "headers": LOCATION_HEADER},
         204: {"description": "The job had finished; it is deleted."},
     },
     summary="Cancel a queued or running job (the best plan so far is kept), or delete a finished one",
@@ -151,13 +156,16 @@ def get_plan(job_id: str, session: SessionDep, caller: CallerDep, lang: LangDep)
     "cancel that crossed the job's end (409 `just_finished`, Retry-After says when a DELETE "
     "would delete it).",
 )
-def delete_plan(job_id: str, session: SessionDep, caller: CallerDep) -> Any:
+def delete_plan(job_id: str, request: Request, session: SessionDep, caller: CallerDep) -> Any:
     job = plan_job(session, caller, job_id)
     status = cancel_or_delete(session, job.id)
     session.commit()
     if status is None:
         return Response(status_code=204)
-    return JSONResponse(status_code=202, content={"id": job.id, "status": status})
+    location = str(request.url_for("get_plan", job_id=job.id))
+    return JSONResponse(
+        status_code=202, content={"id": job.id, "status": status}, headers={"Location": location}
+    )
 
 
 @router.get(
@@ -216,7 +224,12 @@ def recommendations(
     teacher_id: Annotated[str, Query(min_length=1, max_length=100, description="The teacher.")],
     k: Annotated[int, Query(ge=1, le=20, description="How many destinations.")] = 3,
     time_limit: Annotated[
-        float | None, Query(gt=0, description="Seconds for all re-solves (default 10, at most the cap).")
+        float | None,
+        Query(
+            ge=MIN_TIME_LIMIT,
+            allow_inf_nan=False,
+            description=f"Seconds for all re-solves (default 10), from {MIN_TIME_LIMIT:g} to the cap.",
+        ),
     ] = None,
 ) -> dict[str, Any]:
     job = plan_job(session, caller, job_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from api.db import PlanJob, ScenarioRow
 from api.deps import CallerDep, SessionDep, SettingsDep, committed, plan_result_of
 from api.documents import job_scenario, plan_of, summary_of
 from api.errors import NO_PLAN, ROUTER_ERRORS, ApiError, error_responses, request_problem
+from api.idempotency import LOCATION_HEADER, IdempotencyKey, accepted, fingerprint, replay
 from api.jobs import submit_job
 from api.schemas.plans import JobRequest
 from api.schemas.variants import (
@@ -109,17 +110,29 @@ def list_variants(scenario_id: str, session: SessionDep, caller: CallerDep) -> V
     "/batches",
     status_code=202,
     response_model=BatchAccepted,
-    responses=error_responses({**NOT_FOUND, **QUEUE_FULL}),
+    responses=error_responses({**NOT_FOUND, **QUEUE_FULL})
+    | {202: {"description": "The jobs are queued; Location: the first one's.", "headers": LOCATION_HEADER}},
     summary="Solve several scenarios: one plan job each",
 )
 def create_batch(
-    body: BatchCreate, session: SessionDep, caller: CallerDep, settings: SettingsDep
-) -> BatchAccepted:
+    body: BatchCreate,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    request_print = fingerprint(request, body)
+    kept = replay(session, caller, idempotency_key, request_print)
+    if kept is not None:
+        return kept
     rows = [scenario_row(session, caller, scenario_id) for scenario_id in body.scenario_ids]
-    request = JobRequest(overrides=body.overrides, time_limit=body.time_limit)
-    jobs = [submit_job(session, settings, row, request) for row in rows]
+    job_request = JobRequest(overrides=body.overrides, time_limit=body.time_limit)
+    jobs = [submit_job(session, settings, row, job_request) for row in rows]
     batch = [BatchJob(id=job.id, scenario_id=job.scenario_id, status=job.status) for job in jobs]
-    return committed(session, BatchAccepted(jobs=batch))
+    return accepted(
+        request, session, caller, idempotency_key, request_print, BatchAccepted(jobs=batch), jobs[0].id
+    )
 
 
 @router.post(
@@ -168,7 +181,8 @@ def outcome(plan_id: str, session: SessionDep, caller: CallerDep) -> dict[str, A
     "/plans/{plan_id}/replan",
     status_code=202,
     response_model=ReplanAccepted,
-    responses=error_responses({**FORBIDDEN, **NOT_FOUND, **NOT_DONE, **INVALID, **QUEUE_FULL}),
+    responses=error_responses({**FORBIDDEN, **NOT_FOUND, **NOT_DONE, **INVALID, **QUEUE_FULL})
+    | {202: {"description": "The re-plan's job is queued.", "headers": LOCATION_HEADER}},
     summary="Re-plan after a change, staying close to this plan",
     description="Applies the edits to the plan's scenario (a new variant), then solves it warm-started "
     "from this plan; every move that differs from it costs `change_weight`. The plan's own "
@@ -187,15 +201,21 @@ def replan(
             }
         ),
     ],
+    request: Request,
     session: SessionDep,
     caller: CallerDep,
     settings: SettingsDep,
-) -> ReplanAccepted:
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    request_print = fingerprint(request, body)
+    kept = replay(session, caller, idempotency_key, request_print)
+    if kept is not None:
+        return kept
     previous = plan_job(session, caller, plan_id)
     _require_done([previous])
     parent = scenario_row(session, caller, previous.scenario_id)
     variant = _save_variant(session, caller, parent, body.edits, body.label, "re-plan")
-    request = JobRequest(
+    job_request = JobRequest(
         overrides=list(previous.request.get("overrides") or []),
         time_limit=body.time_limit or previous.request.get("time_limit"),
         seed=previous.request.get("seed", 0),
@@ -203,11 +223,11 @@ def replan(
         change_weight=body.change_weight,
         label=body.label or "",
     )
-    job = submit_job(session, settings, variant, request)
-    return committed(
-        session,
-        ReplanAccepted(id=job.id, scenario_id=variant.id, status=job.status, previous_plan_id=previous.id),
+    job = submit_job(session, settings, variant, job_request)
+    answer = ReplanAccepted(
+        id=job.id, scenario_id=variant.id, status=job.status, previous_plan_id=previous.id
     )
+    return accepted(request, session, caller, idempotency_key, request_print, answer, job.id)
 
 
 @router.get(

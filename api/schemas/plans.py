@@ -16,6 +16,7 @@ from api.schemas.scenarios import EXAMPLE_DOCUMENT, EXAMPLE_WARNING, ScenarioDoc
 from api.schemas.values import with_fields_of
 from optimizer.explain.school import SchoolExplanation
 from optimizer.explain.teacher import Destination, TeacherExplanation, WhatIf
+from optimizer.params import LARGEST
 from optimizer.plan import Hire, ItinerantAssignment, Leader, Move, RuleRow, Summary
 from optimizer.rules import Post, example
 from optimizer.schools import SchoolBalance
@@ -139,8 +140,14 @@ Overrides = Annotated[
     list[Annotated[str, Field(max_length=500), OVERRIDE_REF]],
     Field(max_length=200, description=overrides_description()),
 ]
-Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-ChangeWeight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+MIN_TIME_LIMIT = 1.0
+"""The shortest time limit a request may give, in seconds (the longest is the server's cap,
+ROTATION_MAX_TIME_LIMIT): below it a solve cannot even build its model."""
+Seconds = Annotated[float, Field(ge=MIN_TIME_LIMIT, allow_inf_nan=False)]
+STRICT = ConfigDict(extra="forbid", strict=True)
+"""The config of every request body that queues a job: unknown fields refused, and no value
+converted (`"20"` is not a number, `true` not a seed)."""
+ChangeWeight = Annotated[float, Field(ge=0, le=LARGEST, allow_inf_nan=False)]
 Label = Annotated[str, Field(max_length=200)]
 
 
@@ -149,11 +156,13 @@ class JobRequest(BaseModel):
     overrides, a time limit within the server's cap, the seed and engine, and for a re-plan the
     plan it starts from. The one request model: every route that queues a job builds it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     overrides: Overrides = []
     time_limit: Seconds | None = Field(
-        default=None, description="Seconds; at most the server's cap (default: the server's)."
+        default=None,
+        description=f"Seconds, from {MIN_TIME_LIMIT:g} to the server's cap (ROTATION_MAX_TIME_LIMIT); "
+        "default: the server's (ROTATION_DEFAULT_TIME_LIMIT).",
     )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Fixes the search.")
     engine: Literal["auto", "cp-sat"] = Field(
@@ -187,7 +196,7 @@ class PlanRequest(JobRequest):
     stored first), with the job's fields."""
 
     model_config = ConfigDict(
-        extra="forbid",
+        **STRICT,
         json_schema_extra={
             "examples": [
                 {"scenario_id": SCENARIO_ID, **EXAMPLE_REQUEST},

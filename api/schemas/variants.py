@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from api.schemas.plans import ChangeWeight, Label, Overrides, Seconds
+from api.schemas.plans import STRICT, ChangeWeight, Label, Overrides, Seconds
 from api.schemas.scenarios import EXAMPLE_SUMMARY, ScenarioSummary
 from api.schemas.values import with_fields_of
 from optimizer import compare
@@ -83,14 +83,16 @@ class VariantList(BaseModel):
 
 class BatchCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        **STRICT,
         json_schema_extra={
             "examples": [{"scenario_ids": [EXAMPLE_ID, EXAMPLE_PLAN_ID], "time_limit": 30, "overrides": []}]
         },
     )
 
     scenario_ids: list[str] = Field(min_length=1, max_length=50, description="Scenarios to solve.")
-    time_limit: Seconds | None = Field(default=None, description="Seconds per solve, within the cap.")
+    time_limit: Seconds | None = Field(
+        default=None, description="Seconds per solve, from 1 to the server's cap."
+    )
     overrides: Overrides = []
 
 
@@ -234,7 +236,7 @@ class PlanOutcome(BaseModel):
 
 class ReplanRequest(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        **STRICT,
         json_schema_extra={
             "examples": [{"edits": {"withdraw": ["T001"]}, "change_weight": 50, "time_limit": 30}]
         },
@@ -242,7 +244,9 @@ class ReplanRequest(BaseModel):
 
     edits: EditsObject = Field(default_factory=dict)
     change_weight: ChangeWeight = Field(default=50.0, description="Cost of each move that differs.")
-    time_limit: Seconds | None = Field(default=None, description="Seconds; default: the plan's own.")
+    time_limit: Seconds | None = Field(
+        default=None, description="Seconds, from 1 to the server's cap; default: the plan's own."
+    )
     label: Label | None = Field(default=None, description="Name of the edited scenario.")
 
 

@@ -155,7 +155,7 @@ def test_problems_carry_their_place(client: TestClient, make_key: MakeKey) -> No
     response = client.post("/v1/plans", json=body, headers={**headers, "Accept-Language": ZH})
     places = {(p["file"], p["column"], p["code"]): p["message"] for p in response.json()["problems"]}
     assert places == {
-        ("body", "time_limit", "greater_than"): "应大于 0",
+        ("body", "time_limit", "greater_than_equal"): "应不小于 1",
         ("body", "colour", "extra_forbidden"): "不接受此字段",
     }
 

@@ -189,7 +189,7 @@ def test_request_limits_are_422_and_store_nothing(
     scenario_id = create_scenario(client, headers)
     bad_bodies = [
         ({"scenario_id": scenario_id, "time_limit": 61}, "over this server's cap of 60 s"),
-        ({"scenario_id": scenario_id, "time_limit": 0}, "greater than 0"),
+        ({"scenario_id": scenario_id, "time_limit": 0}, "greater than or equal to 1"),
         ({"scenario_id": scenario_id, "change_weight": 5}, "previous_plan_id"),
         ({"scenario_id": scenario_id, "previous_plan_id": "nope"}, "no finished plan nope"),
         ({"scenario_id": scenario_id, "scenario": county_document()}, "exactly one"),
