@@ -78,7 +78,7 @@ class Teacher:
     requested_term: int | None = None
     """The term (years) the teacher asks for, honoured when the policy allows it (rule `term`)."""
 
-    @property
+    @cached_property
     def subjects(self) -> tuple[str, ...]:
         """Main subject first, then the additional ones."""
         return (self.subject, *(s for s in self.other_subjects if s != self.subject))
@@ -158,6 +158,11 @@ class Scenario:
     def pin_by_teacher(self) -> dict[str, Pin]:
         return {p.teacher_id: p for p in self.pins}
 
+    def pinned_school(self, teacher: Teacher) -> str | None:
+        """The school HR pinned the teacher to (a `move_to` pin), if any."""
+        pin = self.pin_by_teacher.get(teacher.teacher_id)
+        return pin.school_id if pin is not None and pin.action == "move_to" else None
+
     def age(self, teacher: Teacher) -> int:
         return self.policy.year - teacher.birth_year
 
@@ -171,9 +176,17 @@ class Scenario:
         return self.policy.year - teacher.last_rotated_year >= term_years
 
     def home_school(self, teacher: Teacher) -> str:
-        """The school a teacher belongs to once this year's returns are done."""
-        if self.returns_this_year(teacher):
-            assert teacher.on_rotation_from is not None
+        """The school a teacher belongs to once this year's returns are done (worked out once
+        per teacher of the scenario: it is asked for every candidate move)."""
+        home = self._home_of.get(teacher.teacher_id)
+        return self._home_after_returns(teacher) if home is None else home
+
+    @cached_property
+    def _home_of(self) -> dict[str, str]:
+        return {t.teacher_id: self._home_after_returns(t) for t in self.teachers}
+
+    def _home_after_returns(self, teacher: Teacher) -> str:
+        if self.returns_this_year(teacher) and teacher.on_rotation_from is not None:
             return teacher.on_rotation_from
         return teacher.school_id
 

@@ -32,6 +32,8 @@ class Gate(Protocol):
 
     refuses_moves: bool
 
+    post_blind: bool
+
     def opens_posts(self, policy: Policy) -> bool: ...
 
     def extra_posts(self, scenario: Scenario, teacher: Teacher, school: School) -> list[str]: ...
@@ -79,7 +81,8 @@ def enumerate_candidates(scenario: Scenario, gates: Sequence[Gate]) -> list[Cand
     for school in scenario.schools:
         schools_by_region.setdefault(school.region, []).append(school)
     refusing = [g for g in gates if g.refuses_moves]
-    hard_gates = [g for g in refusing if scenario.policy.is_hard(g.id)]
+    # A post-blind gate's answer for a school holds for its every post: asked once per school.
+    hard_post_gates = [g for g in refusing if scenario.policy.is_hard(g.id) and not g.post_blind]
     elastic_gates = [g for g in refusing if not scenario.policy.is_hard(g.id)]
     openers = post_openers(scenario, gates)
     candidates: list[Candidate] = []
@@ -87,8 +90,9 @@ def enumerate_candidates(scenario: Scenario, gates: Sequence[Gate]) -> list[Cand
         if not all(g.may_leave(scenario, teacher) for g in gates):
             continue
         home = scenario.home_school(teacher)
-        pin = scenario.pin_by_teacher.get(teacher.teacher_id)
-        pinned_to = pin.school_id if pin is not None and pin.action == "move_to" else None
+        pinned_to = scenario.pinned_school(teacher)
+        # Each gate narrows the region's schools in bulk; a hard gate keeps only the schools it
+        # allows (and a pinned one).
         destinations = schools_by_region[scenario.school_by_id[home].region]
         for gate in gates:
             destinations = gate.destinations(scenario, teacher, destinations)
@@ -97,17 +101,23 @@ def enumerate_candidates(scenario: Scenario, gates: Sequence[Gate]) -> list[Cand
             if school.school_id == home:
                 continue
             is_pinned = school.school_id == pinned_to
-            # A hard refusal drops the move unless pinned: the first one ends the checks.
-            if not is_pinned and not all(g.allows_school(scenario, teacher, school) for g in hard_gates):
-                continue
             posts = posts_at(scenario, openers, teacher, school, subjects)
             if is_pinned and not posts:
                 posts = [teacher.role if teacher.is_principal else teacher.subject]
+            checked = refusing if is_pinned else elastic_gates
+            refused_school = {
+                g.id for g in checked if g.post_blind and not g.allows_school(scenario, teacher, school)
+            }
             for post in posts:
-                if not is_pinned and not all(g.allows(scenario, teacher, school, post) for g in hard_gates):
+                allowed = (g.allows(scenario, teacher, school, post) for g in hard_post_gates)
+                if not is_pinned and not all(allowed):
                     continue
-                checked = refusing if is_pinned else elastic_gates
-                refused = tuple(g.id for g in checked if not g.allows(scenario, teacher, school, post))
+                refused = tuple(
+                    g.id
+                    for g in checked
+                    if g.id in refused_school
+                    or not (g.post_blind or g.allows(scenario, teacher, school, post))
+                )
                 candidates.append(
                     Candidate(
                         index=len(candidates),

@@ -83,6 +83,10 @@ class GateRule(Rule):
     """False for a gate that only narrows where a teacher may go (`destinations`) and never
     refuses a single move: candidate generation then does not ask `allows` of it."""
 
+    post_blind: bool = False
+    """True when `allows` is `allows_school` whatever the post: candidate generation then asks
+    once per school, not once per post."""
+
     def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
         """Whether this rule permits `teacher` some post at `to_school`: a cheap first check, so
         that the posts of a school the rule refuses outright are never looked at."""
@@ -98,9 +102,14 @@ class GateRule(Rule):
         return True
 
     def destinations(self, scenario: Scenario, teacher: Teacher, schools: list[School]) -> list[School]:
-        """The schools of `schools` (the teacher's region, in order) this rule could let the
-        teacher go to, narrowed cheaply before each school is asked; a pinned school stays."""
-        return schools
+        """The schools of `schools` (the teacher's region, in order) this rule lets the teacher go
+        to: with the rule hard, those `allows_school` accepts; a pinned school stays (the rule
+        then forbids the pinned move under its own instance). A rule with a faster way to narrow
+        a teacher's schools overrides this: it is asked once per teacher."""
+        if not self.refuses_moves or not scenario.policy.is_hard(self.id):
+            return schools
+        pinned = scenario.pinned_school(teacher)
+        return [s for s in schools if s.school_id == pinned or self.allows_school(scenario, teacher, s)]
 
     def opens_posts(self, policy: Policy) -> bool:
         """Whether, under `policy`, this rule opens posts beyond a teacher's own subjects

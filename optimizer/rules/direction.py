@@ -29,6 +29,10 @@ def is_receiving(scenario: Scenario, school: School) -> bool:
     return school.area in scenario.policy.rule(RULE_ID)["receiving_areas"] or school.is_weak
 
 
+def _no_tables(_: Scenario) -> dict[tuple[str, bool], frozenset[str]]:
+    return {}
+
+
 class Direction(GateRule):
     id = RULE_ID
     title_zh = "交流方向"
@@ -46,12 +50,37 @@ class Direction(GateRule):
         Param("allow", [], "area_pairs", "另行允许的方向", "Extra allowed directions"),
     )
 
+    post_blind = True
+
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
         return self.allows_school(scenario, teacher, to_school)
 
     def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
-        from_school = scenario.school_by_id[scenario.home_school(teacher)]
-        if teacher.is_principal and scenario.is_rural(from_school) != scenario.is_rural(to_school):
+        return to_school.school_id in self._allowed_from(scenario, teacher)
+
+    def destinations(self, scenario: Scenario, teacher: Teacher, schools: list[School]) -> list[School]:
+        if not scenario.policy.is_hard(self.id):
+            return schools
+        allowed, pinned = self._allowed_from(scenario, teacher), scenario.pinned_school(teacher)
+        return [s for s in schools if s.school_id in allowed or s.school_id == pinned]
+
+    def _allowed_from(self, scenario: Scenario, teacher: Teacher) -> frozenset[str]:
+        """The schools of the region in direction from the teacher's home school: the same for
+        every teacher of a school (leaders apart), so worked out once per school."""
+        home, leader = scenario.home_school(teacher), teacher.is_principal
+        tables = scenario.derived(self.id, _no_tables)
+        allowed = tables.get((home, leader))
+        if allowed is None:
+            from_school = scenario.school_by_id[home]
+            allowed = tables[(home, leader)] = frozenset(
+                s.school_id
+                for s in scenario.schools
+                if s.region == from_school.region and self._allows_pair(scenario, from_school, s, leader)
+            )
+        return allowed
+
+    def _allows_pair(self, scenario: Scenario, from_school: School, to_school: School, leader: bool) -> bool:
+        if leader and scenario.is_rural(from_school) != scenario.is_rural(to_school):
             return True
         if is_sending(scenario, from_school) and is_receiving(scenario, to_school):
             return True

@@ -180,6 +180,8 @@ class Eligibility(GateRule):
         Param("cooldown_years", 3, "integer", "交流后间隔", "Cool-down after a rotation", "年", "years"),
     )
 
+    post_blind = True
+
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
         return self.allows_school(scenario, teacher, to_school)
 
@@ -193,6 +195,11 @@ class Eligibility(GateRule):
         if scenario.owes_rural_service(teacher):
             return True
         return why.reason in RELAXABLE and not scenario.policy.is_hard(self.id)
+
+    def destinations(self, scenario: Scenario, teacher: Teacher, schools: list[School]) -> list[School]:
+        if is_eligible(scenario, teacher):
+            return schools
+        return super().destinations(scenario, teacher, schools)
 
     def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
         if is_eligible(scenario, teacher):

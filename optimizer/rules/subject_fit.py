@@ -30,23 +30,19 @@ class SubjectFit(GateRule):
         return stage_fits(teacher.stage, to_school.stage)
 
     def allows(self, scenario: Scenario, teacher: Teacher, to_school: School, post: str) -> bool:
-        if not self.allows_school(scenario, teacher, to_school):
-            return False
-        if teacher.is_principal:
-            return post == teacher.role
-        return post in teacher.subjects
+        qualified = post == teacher.role if teacher.is_principal else post in teacher.subjects
+        return qualified and self.allows_school(scenario, teacher, to_school)
 
     def destinations(self, scenario: Scenario, teacher: Teacher, schools: list[School]) -> list[School]:
         """With the rule hard, a classroom teacher can only go where one of their subjects is in
         demand: looking only there skips most (teacher, school) pairs of a large county."""
+        schools = super().destinations(scenario, teacher, schools)
         if teacher.is_principal or not scenario.policy.is_hard(self.id) or not schools:
             return schools
         region = schools[0].region
         by_subject = scenario.derived(self.id, self._demanding)
         wanted = set().union(*(by_subject.get((region, s), set()) for s in teacher.subjects))
-        pin = scenario.pin_by_teacher.get(teacher.teacher_id)
-        pinned_to = pin.school_id if pin is not None and pin.action == "move_to" else None
-        wanted.add(pinned_to or scenario.home_school(teacher))
+        wanted.add(scenario.pinned_school(teacher) or scenario.home_school(teacher))
         return [school for school in schools if school.school_id in wanted]
 
     @staticmethod
