@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from optimizer.io import filing
 from optimizer.params import AREAS, Param
 from optimizer.rules import declarations
 from optimizer.subjects import SUBJECT_NAMES_ZH, SUBJECTS
@@ -192,9 +193,20 @@ def messages() -> dict[str, dict[str, str]]:
     """Every label of the page in zh and en: messages.json, plus what the rules declare (titles,
     parameter labels, units, choices; asked each time, so a rule registered later shows) and the
     subject names (one source for the page and the reports)."""
-    table = {**page_messages(), **rule_labels()}
+    table = {**page_messages(), **rule_labels(), **filing_labels()}
     for code in SUBJECTS:
         table[f"subject.{code}"] = {"zh": SUBJECT_NAMES_ZH[code], "en": SUBJECT_NAMES_EN[code]}
+    return table
+
+
+def filing_labels() -> dict[str, dict[str, str]]:
+    """The 公示's words as plan.xlsx writes them (optimizer/io/filing.py): its default texts, its
+    columns and the names of the kinds of exchange."""
+    table = {f"notice.{key}": {"zh": zh, "en": en} for key, (zh, en) in filing.LABELS.items()}
+    for column in filing.NOTICE_COLUMNS:
+        table[f"filing.{column}"] = {"zh": filing.COLUMNS_ZH[column], "en": filing.COLUMNS_EN[column]}
+    for kind, zh in filing.KIND_NAMES_ZH.items():
+        table[f"filing_kind.{kind}"] = {"zh": zh, "en": filing.KIND_NAMES_EN[kind]}
     return table
 
 
@@ -215,7 +227,14 @@ async def index(request: Request) -> Response:
         """A static file's path from the site root (no host: it works behind any proxy name)."""
         return str(request.app.url_path_for("static", path=path))
 
-    context = {"lang": lang, "t": t, "asset": asset, "messages": table, "rules": rule_forms()}
+    context = {
+        "lang": lang,
+        "t": t,
+        "asset": asset,
+        "messages": table,
+        "rules": rule_forms(),
+        "filing": filing,
+    }
     response = templates.TemplateResponse(request, "index.html", context)
     response.headers.update(SECURITY_HEADERS)
     return response

@@ -87,6 +87,20 @@ NOTICE_TEXT_EN = (
 NOTICE_CHANNEL_ZH = "{county}教育局人事科（书面材料或来电、来访）"
 NOTICE_CHANNEL_EN = "the HR section of the {county} education bureau (in writing, by phone or in person)"
 ISSUER_ZH = "{county}教育局"
+ISSUER_EN = "{county} education bureau"
+PERIOD_ZH = "公示时间：{date}至{deadline}"
+PERIOD_EN = "Published from {date} to {deadline}"
+OBJECTIONS_ZH = "异议渠道：{channel}；异议截止日期：{deadline}"
+OBJECTIONS_EN = "Objections: {channel}; deadline {deadline}"
+LABELS = {
+    "title": (NOTICE_TITLE_ZH, NOTICE_TITLE_EN),
+    "text": (NOTICE_TEXT_ZH, NOTICE_TEXT_EN),
+    "channel": (NOTICE_CHANNEL_ZH, NOTICE_CHANNEL_EN),
+    "issuer": (ISSUER_ZH, ISSUER_EN),
+    "period": (PERIOD_ZH, PERIOD_EN),
+    "objections": (OBJECTIONS_ZH, OBJECTIONS_EN),
+}
+"""The notice's default texts and its two lines, zh and en, with their `{placeholders}`."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,16 @@ class Notice:
     channel: str
     deadline: datetime.date
     issuer: str
+
+    def lines(self) -> list[str]:
+        """Title, text, when it is published and how to object, as the workbook writes them."""
+        date, deadline = date_zh(self.date), date_zh(self.deadline)
+        return [
+            self.title,
+            self.text,
+            PERIOD_ZH.format(date=date, deadline=deadline),
+            OBJECTIONS_ZH.format(channel=self.channel, deadline=deadline),
+        ]
 
 
 def notice_of(scenario: Scenario, count: int, today: datetime.date) -> Notice:

@@ -138,12 +138,7 @@ def _workbook(
         book.create_sheet("公示"),
         [filing.COLUMNS_ZH[c] for c in filing.NOTICE_COLUMNS],
         [entry.cells(number, filing.NOTICE_COLUMNS) for number, entry in enumerate(sent, start=1)],
-        preface=[
-            notice.title,
-            notice.text,
-            f"公示时间：{filing.date_zh(notice.date)}至{filing.date_zh(notice.deadline)}",
-            f"异议渠道：{notice.channel}；异议截止日期：{filing.date_zh(notice.deadline)}",
-        ],
+        preface=notice.lines(),
         closing=[notice.issuer, filing.date_zh(notice.date)],
     )
     _fill(
@@ -367,7 +362,8 @@ def _fill(
     """A table ready to print and file: `preface` lines across the table's width (the first one its
     title), a bold header frozen under them, with an autofilter and repeated on every printed page,
     the rows, then `closing` lines on the right (who issues a notice, and when). Each column is as
-    wide as its longest cell (CJK counts double); pages are landscape A4, one page wide, numbered.
+    wide as its longest cell (CJK counts double); pages are landscape A4, one page wide, numbered,
+    with the cells' grid.
     A sheet without a title line has the sheet's name as its printed page header."""
     for line in preface:
         sheet.append([line])
@@ -413,6 +409,7 @@ def _fill(
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.horizontalCentered = True
+    sheet.print_options.gridLines = True
 
 
 def _display_width(value: Any) -> int:

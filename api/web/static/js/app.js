@@ -1,11 +1,12 @@
 // The planner's page: sign in with a region key, then views by URL hash —
-// #/scenarios, #/tune/<scenario>, #/job/<plan>, #/whatif/<scenario>, #/compare/<plan>,<plan>,...
+// #/scenarios, #/tune/<scenario>, #/job/<plan>, #/notice/<plan>, #/whatif/<scenario>, #/compare/<plan>,<plan>,...
 
 import { currentKey, errorText, keyPrefix, signIn, signOut, whenUnauthorized } from "./api.js";
 import * as compare from "./compare.js";
 import { $, flash } from "./dom.js";
 import { setLang, translate } from "./i18n.js";
 import * as job from "./job.js";
+import * as notice from "./notice.js";
 import * as plan from "./plan.js";
 import * as scenarios from "./scenarios.js";
 import { setContext } from "./state.js";
@@ -16,6 +17,7 @@ const VIEWS = {
   scenarios: { section: "#view-scenarios", nav: "scenarios", show: () => scenarios.show() },
   tune: { section: "#view-tune", nav: "tune", show: (id) => tune.show(id) },
   job: { section: "#view-job", nav: "job", show: (id) => job.show(id) },
+  notice: { section: "#view-notice", nav: "job", show: (id) => notice.show(id) },
   whatif: { section: "#view-whatif", nav: "whatif", show: (id) => whatif.show(id) },
   compare: { section: "#view-compare", nav: "whatif", show: (ids) => compare.show(ids.split(",")) },
 };
@@ -77,7 +79,7 @@ function start() {
     flash("signin.expired", {}, "error");
     route();
   });
-  for (const module of [scenarios, tune, job, plan, whatif, compare]) module.init();
+  for (const module of [scenarios, tune, job, plan, notice, whatif, compare]) module.init();
   window.addEventListener("hashchange", route);
   route();
 }

@@ -22,6 +22,7 @@ let shownPlan = null;
 
 export function init() {
   $("#job-cancel").addEventListener("click", cancel);
+  $("#plan-print").addEventListener("click", () => window.print());
   for (const button of document.querySelectorAll("[data-export]")) {
     button.addEventListener("click", () => exportPlan(button));
   }
@@ -180,7 +181,8 @@ async function renderPlan() {
   if (job.status === "cancelled") {
     $("#plan-figures").append(h("div", { class: "wide" }, h("dd", { class: "muted", i18n: "job.cancelled_best" })));
   }
-  for (const button of document.querySelectorAll("[data-export]")) button.hidden = !hasPlan;
+  for (const button of document.querySelectorAll("[data-export], #plan-notice, #plan-print")) button.hidden = !hasPlan;
+  $("#plan-notice").href = `#/notice/${job.id}`;
   reveal($("#job-plan"));
   renderConflicts(job, scenario);
   reveal($("#plan-charts"), hasPlan);
