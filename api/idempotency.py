@@ -90,7 +90,7 @@ def accepted(
     Idempotency-Key and committed before answering: a client polling the Location at once must
     find the job. (A request with the same key that got there first: its answer instead.)"""
     location = str(request.url_for("get_plan", job_id=job_id))
-    first = _remember(session, caller, idempotency_key, request_print, answer, 202, location)
+    first = _remember(session, caller, idempotency_key, request_print, answer, location)
     session.commit()
     if first is not None:
         return first
@@ -103,10 +103,9 @@ def _remember(
     key: str | None,
     request_print: str,
     answer: BaseModel,
-    status_code: int,
     location: str,
 ) -> JSONResponse | None:
-    """Keeps the answer for the key (and drops the answers kept past KEEP_HOURS), in the
+    """Keeps the 202 answer for the key (and drops the answers kept past KEEP_HOURS), in the
     transaction of the work it answers. None once kept; when a request with the same key, sent
     at the same time, kept its answer first, this request's work is rolled back and that answer
     is returned instead."""
@@ -117,7 +116,7 @@ def _remember(
         key_id=caller.key_id,
         key=key,
         fingerprint=request_print,
-        status_code=status_code,
+        status_code=202,
         body=answer.model_dump(mode="json"),
         location=location,
     )
