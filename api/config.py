@@ -45,7 +45,16 @@ class Settings:
         "ROTATION_QUEUE_LIMIT", 50, "Queued jobs beyond which a new one gets 429 `queue_full`."
     )
     max_upload_bytes: int = setting(
-        "ROTATION_MAX_UPLOAD_BYTES", 50_000_000, "A request body over this many bytes gets 413 `too_large`."
+        "ROTATION_MAX_UPLOAD_BYTES",
+        50_000_000,
+        "The body of a request that creates a scenario or a plan from its data (a JSON document, CSV "
+        "files, a workbook) over this many bytes gets 413 `too_large`, cut off as it streams in.",
+    )
+    max_request_bytes: int = setting(
+        "ROTATION_MAX_REQUEST_BYTES",
+        2_000_000,
+        "Any other request's body (variants, batches, comparisons, re-plans, explanations) over this "
+        "many bytes gets 413 `too_large`, cut off as it streams in.",
     )
     cpsat_workers: int = setting(
         "ROTATION_CPSAT_WORKERS", 8, "CP-SAT search workers inside one solve process."

@@ -1,14 +1,13 @@
 """What the routers share (they never import each other): settings, database sessions, the
-authenticated caller, the upload limit, and the helpers of routes that read a job's plan.
+authenticated caller, and the helpers of routes that read a job's plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request, Response, Security
-from fastapi.routing import APIRoute
+from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
@@ -72,32 +71,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 LangDep = Annotated[str, Depends(request_lang)]
 """zh or en: the language of messages in answers (see api.errors.request_lang)."""
-
-
-class UploadLimitRoute(APIRoute):
-    """Refuses a body whose Content-Length is over settings.max_upload_bytes before it is parsed
-    (a multipart body would otherwise be spooled to disk whole first)."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def limited(request: Request) -> Response:
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > request.app.state.settings.max_upload_bytes:
-                raise upload_too_large(request.app.state.settings)
-            return await handler(request)
-
-        return limited
-
-
-def upload_too_large(settings: Settings) -> ApiError:
-    limit = settings.max_upload_bytes
-    return ApiError(
-        413,
-        "too_large",
-        f"请求体超过上传上限 {limit} 字节",
-        f"the body is over the upload limit of {limit} bytes",
-    )
 
 
 def committed(session: Session, answer: T) -> T:

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from api.schemas.errors import PROBLEM_TYPE, ProblemDetails, error_example
 from optimizer.errors import LANGS, Problem, ScenarioError
@@ -202,6 +203,7 @@ ROUTER_ERRORS = error_responses(
     {
         400: ("bad_request", "The body is not valid JSON, or cannot be parsed at all."),
         401: ("unauthorized", "Missing, unknown or revoked X-API-Key."),
+        413: ("too_large", "The body is over this route's limit (ROTATION_MAX_REQUEST_BYTES)."),
         422: ("invalid_request", "A parameter or body field is wrong: each problem at its place."),
         429: ("too_many_bad_keys", "Too many wrong keys from this address; retry after Retry-After seconds."),
         503: ("database_unavailable", "The database cannot be reached; retry after Retry-After seconds."),
@@ -209,24 +211,26 @@ ROUTER_ERRORS = error_responses(
 )
 """What every /v1 route may answer: its routers declare these (replacing FastAPI's own 422 shape)."""
 NO_PLAN = {409: ("no_plan", "The job has no plan yet (queued, running or failed).")}
-TOO_LARGE = {413: ("too_large", "The body is over the server's upload limit.")}
+TOO_LARGE = {413: ("too_large", "The body is over the server's upload limit (ROTATION_MAX_UPLOAD_BYTES).")}
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
-        return _answer(request, error)
+        return problem_response(request, error)
 
     @app.exception_handler(ScenarioError)
     async def invalid_scenario(request: Request, error: ScenarioError) -> JSONResponse:
-        return _answer(request, invalid_input(error))
+        return problem_response(request, invalid_input(error))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_fields(request: Request, error: RequestValidationError) -> JSONResponse:
         malformed = [item for item in error.errors() if item.get("type") == "json_invalid"]
         if malformed:
-            return _answer(request, malformed_json(malformed[0]))
-        return _answer(request, invalid_request([_validation_problem(item) for item in error.errors()]))
+            return problem_response(request, malformed_json(malformed[0]))
+        return problem_response(
+            request, invalid_request([_validation_problem(item) for item in error.errors()])
+        )
 
     async def database_down(request: Request, error: Exception) -> JSONResponse:
         instance = new_instance()
@@ -244,17 +248,19 @@ def install_error_handlers(app: FastAPI) -> None:
             "the database cannot be reached; retry later",
             headers={"Retry-After": str(DATABASE_RETRY_SECONDS)},
         )
-        return _answer(request, failure, instance)
+        return problem_response(request, failure, instance)
 
     for outage in DATABASE_DOWN:
         app.add_exception_handler(outage, database_down)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 413 and MAX_BODY_SIZE_SCOPE_KEY in request.scope:
+            return problem_response(request, body_too_large(request.scope[MAX_BODY_SIZE_SCOPE_KEY]))
         code, zh = HTTP_ERRORS.get(error.status_code, (_code(error.status_code), ""))
         en = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
         failure = ApiError(error.status_code, code, zh or en, en, headers=getattr(error, "headers", None))
-        return _answer(request, failure)
+        return problem_response(request, failure)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -268,7 +274,16 @@ def install_error_handlers(app: FastAPI) -> None:
             "服务器内部错误;已按 instance 记录",
             "internal error; the event is logged under its instance",
         )
-        return _answer(request, failure, instance)
+        return problem_response(request, failure, instance)
+
+
+def body_too_large(limit: int) -> ApiError:
+    """413 for a body past its route's limit (FastAPI's max_body_size, counted as the body streams
+    in: ROTATION_MAX_UPLOAD_BYTES where a scenario's data may come, ROTATION_MAX_REQUEST_BYTES
+    elsewhere), naming the limit."""
+    return ApiError(
+        413, "too_large", f"请求体超过上限 {limit} 字节", f"the body is over the limit of {limit} bytes"
+    )
 
 
 def new_instance() -> str:
@@ -310,7 +325,7 @@ def install_problem_media(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _answer(request: Request, error: ApiError, instance: str | None = None) -> JSONResponse:
+def problem_response(request: Request, error: ApiError, instance: str | None = None) -> JSONResponse:
     lang = request_lang(request)
     return JSONResponse(
         status_code=error.status,

@@ -16,6 +16,7 @@ from api.cluster import start_cluster
 from api.config import Settings
 from api.db import Database, migrate
 from api.errors import install_error_handlers, install_problem_media
+from api.limits import DeclaredLengthLimit
 from api.logs import configure_logging
 from api.metrics import RequestTimer, ServiceMetrics
 from api.policy_schema import install_policy_schema
@@ -67,15 +68,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.metrics = metrics
     app.state.bad_keys = BadKeyLimiter(settings.bad_key_limit, settings.bad_key_window)
-    app.add_middleware(RequestTimer, metrics=metrics)
+    app.add_middleware(DeclaredLengthLimit, api=app)
+    app.add_middleware(RequestTimer, metrics=metrics)  # outermost: it times the 413s too
     install_error_handlers(app)
     install_policy_schema(app)
     install_problem_media(app)
     app.add_route("/docs", swagger_ui, include_in_schema=False)
-    app.include_router(health.router)
+    # Every route's body is counted as it streams in (api.limits); scenarios and plans take a
+    # scenario's data (a JSON document, CSV files, a workbook), every other route far less.
+    small, large = settings.max_request_bytes, settings.max_upload_bytes
+    app.include_router(health.router, max_body_size=small)
     for module in (scenarios, plans, explanations, variants):
-        app.include_router(module.router, prefix="/v1")
-    app.include_router(web.router)  # the planner's page at /, reading everything from /v1
+        limit = large if module in (scenarios, plans) else small
+        app.include_router(module.router, prefix="/v1", max_body_size=limit)
+    app.include_router(web.router, max_body_size=small)  # the planner's page at /, reading /v1
     return app
 
 

@@ -23,10 +23,7 @@ from api.deps import (
     CallerDep,
     LangDep,
     SessionDep,
-    SettingsDep,
-    UploadLimitRoute,
     committed,
-    upload_too_large,
 )
 from api.errors import ROUTER_ERRORS, TOO_LARGE, error_responses
 from api.schemas.scenarios import (
@@ -50,9 +47,7 @@ BUNDLE_FILES = ("teachers.csv", "schools.csv", "demand.csv", "pins.csv", "policy
 UNSAFE_NAME = re.compile(r"[^\w.\- ]")
 
 
-router = APIRouter(
-    prefix="/scenarios", tags=["scenarios"], route_class=UploadLimitRoute, responses=ROUTER_ERRORS
-)
+router = APIRouter(prefix="/scenarios", tags=["scenarios"], responses=ROUTER_ERRORS)
 
 NOT_FOUND = {404: ("not_found", "No such scenario, or not in the key's regions.")}
 CREATE_ERRORS = error_responses(
@@ -101,12 +96,9 @@ def upload_scenario(
     files: Annotated[list[UploadFile], File(description="The bundle's files, or one .xlsx workbook.")],
     session: SessionDep,
     caller: CallerDep,
-    settings: SettingsDep,
     lang: LangDep,
     name: Annotated[str | None, Form(max_length=MAX_NAME, description="Scenario name.")] = None,
 ) -> ScenarioCreated:
-    if sum(upload.size or 0 for upload in files) > settings.max_upload_bytes:
-        raise upload_too_large(settings)
     with tempfile.TemporaryDirectory(prefix="rotation-upload-") as tmp:
         try:
             scenario = _load_upload(files, Path(tmp))
