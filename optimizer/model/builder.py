@@ -133,7 +133,7 @@ class ModelBuilder:
     # -- expressions -------------------------------------------------------------------------
 
     def total(self, indices: Iterable[int]) -> LinearExpr:
-        return sum((self.x[i] for i in indices), start=0)
+        return cp_model.LinearExpr.sum([self.x[i] for i in indices])
 
     def moved(self, teacher_id: str) -> LinearExpr:
         """1 if the teacher moves anywhere, else 0 (at most one candidate is chosen)."""
@@ -147,7 +147,7 @@ class ModelBuilder:
 
     def exchanged(self, teacher_id: str) -> LinearExpr:
         """1 if the teacher goes on an exchange (跟岗), else 0."""
-        return sum((e.variable for e in self._exchanges_by.get(teacher_id, ())), start=0)
+        return cp_model.LinearExpr.sum([e.variable for e in self._exchanges_by.get(teacher_id, ())])
 
     def headcount_after(self, school_id: str) -> LinearExpr:
         """Staff after moves, exchanges and hires."""
@@ -155,7 +155,7 @@ class ModelBuilder:
             self.scenario.headcount(school_id)
             + self.arrivals(school_id)
             - self.departures(school_id)
-            + sum(self._staff_terms.get(school_id, ()), start=0)
+            + cp_model.LinearExpr.sum(self._staff_terms.get(school_id, []))
         )
 
     def subject_after(self, school_id: str, subject: str) -> LinearExpr:
@@ -164,13 +164,13 @@ class ModelBuilder:
             self.scenario.subject_headcount[(school_id, subject)]
             + self.total(self.into_post.get((school_id, subject), ()))
             - self.total(self.out_of_subject.get((school_id, subject), ()))
-            + sum(self._post_terms.get((school_id, subject), ()), start=0)
+            + cp_model.LinearExpr.sum(self._post_terms.get((school_id, subject), []))
         )
 
     def covered(self, school_id: str, subject: str) -> LinearExpr:
         """Posts of `subject` taught at the school after the plan, in POST_UNITS (走教 shares in)."""
-        return POST_UNITS * self.subject_after(school_id, subject) + sum(
-            self._share_terms.get((school_id, subject), ()), start=0
+        return POST_UNITS * self.subject_after(school_id, subject) + cp_model.LinearExpr.sum(
+            self._share_terms.get((school_id, subject), [])
         )
 
     def changes_staff(self, school_id: str) -> bool:
@@ -214,7 +214,7 @@ class ModelBuilder:
 
     def exchanges_out(self, school_id: str) -> LinearExpr:
         """Teachers of the school who go on exchange (跟岗) elsewhere."""
-        return sum((e.variable for e in self._exchanges_from.get(school_id, ())), start=0)
+        return cp_model.LinearExpr.sum([e.variable for e in self._exchanges_from.get(school_id, ())])
 
     def repair_columns(self) -> list[int]:
         """Model indices of the hire, exchange and 走教 variables and of every elastic shortfall:
@@ -419,4 +419,6 @@ class ModelBuilder:
 
     def cost(self) -> LinearExpr:
         """The objective: every cost term, in integer cost units."""
-        return sum((c * e for c, e in self.cost_terms), start=0)
+        return cp_model.LinearExpr.weighted_sum(
+            [e for _, e in self.cost_terms], [c for c, _ in self.cost_terms]
+        )
