@@ -53,7 +53,8 @@ class Conflict:
 class Relaxation:
     """One way out of conflict number `conflict`: relax the instances `relaxed` by `units` in
     all (teachers, posts ... in each rule's unit) through `change`; `plan_cost` is the cost of a
-    plan that is feasible under the change (the witness)."""
+    plan that is feasible under the change (the witness). A widening (more supply, e.g. 走教
+    allowed) relaxes no instance: `relaxed` empty, `units` 0."""
 
     conflict: int
     relaxed: tuple[str, ...]

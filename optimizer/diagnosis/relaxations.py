@@ -7,6 +7,10 @@ parameter change). The resulting plan is a witness: the rule module
 turns it into a parameter change under which the witness satisfies the rule (`relax`), or, when
 no parameter fits, the rule is made elastic. Every proposal is checked by applying the change
 and running the checker on the witness: no proposal leaves a hard rule broken.
+
+A conflict may also have ways out that lower no target: a rule that supplies staff widens what it
+may do (`Rule.widen`, e.g. 走教 allowed in a 学区), and the widening is proposed when the scenario
+under it has a plan. It relaxes no instance: units 0.
 """
 
 from __future__ import annotations
@@ -51,6 +55,10 @@ def propose(
             proposal = _relax(scenario, conflict, index, labels, settings, share)
             if proposal is not None:
                 found.append(proposal)
+        remaining = deadline - time.monotonic()
+        if remaining > 0:
+            share = remaining / max(1, len(conflicts) - index)
+            found.extend(_widenings(scenario, conflict, index, settings, share))
         found.sort(key=lambda pair: (pair[0].units, pair[0].plan_cost))
         distinct = list({pair[0].change: pair for pair in found}.values())
         proposals.extend(relaxation for relaxation, _ in distinct[:MAX_ALTERNATIVES])
@@ -96,6 +104,28 @@ def _relax(
         relaxed = apply_change(scenario, change)
         report = check_plan(relaxed, witness)
     return Relaxation(index, labels, sum(short.values()), change, plan_cost(report)), witness
+
+
+def _widenings(
+    scenario: Scenario, conflict: Conflict, index: int, settings: EngineSettings, time_limit: float
+) -> list[tuple[Relaxation, Plan]]:
+    """The rules' widenings of the conflict (`Rule.widen`: more supply, no target lowered), each
+    kept when the scenario under it has a plan that breaks no hard rule."""
+    deadline = time.monotonic() + time_limit
+    changes = [c for rule in all_rules() if (c := rule.widen(scenario, list(conflict.instances)))]
+    found = []
+    for number, change in enumerate(changes):
+        remaining = (deadline - time.monotonic()) / (len(changes) - number)
+        if remaining <= 0:
+            break
+        widened = apply_change(scenario, change)
+        result = run_engine(build_model(widened, all_rules(), gate_rules()), settings, time_limit=remaining)
+        if result.plan is None:
+            continue
+        report = check_plan(widened, result.plan)
+        if not hard_violations(report):
+            found.append((Relaxation(index, (), 0, change, plan_cost(report)), result.plan))
+    return found
 
 
 def _change_for(scenario: Scenario, broken: list[Instance], witness: Plan) -> Change:

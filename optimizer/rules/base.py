@@ -70,6 +70,13 @@ class Rule:
         rule then becomes elastic)."""
         return None
 
+    def widen(self, scenario: Scenario, instances: list[Instance]) -> Change | None:
+        """A change that gives the plan a way to meet `instances` (a conflict's, of any rule)
+        without breaking one: more of what this rule supplies rather than a lower target (走教
+        allowed where a post cannot be covered). None when this rule has nothing to add. Diagnosis
+        keeps the change only if the scenario under it has a plan."""
+        return None
+
     def couples_regions(self, policy: Policy) -> tuple[str, str] | None:
         """Why regions under this policy cannot be planned apart (zh, en), or None: a rule that,
         with some parameters, ties regions together (a city-wide quota) says so here."""

@@ -12,20 +12,24 @@ what 走教 is, and a plan made by hand that breaks one breaks a hard rule.
 
 from __future__ import annotations
 
+from math import ceil
 from typing import TYPE_CHECKING
 
+from optimizer.instance import Change, Instance
 from optimizer.model.builder import POST_UNITS
 from optimizer.outcome import Outcome
 from optimizer.params import Param, weight_param
 from optimizer.plan import ItinerantAssignment, Plan, RuleRow
 from optimizer.rules.base import Rule, row
 from optimizer.scenario import Scenario, School, Teacher, stage_fits
-from optimizer.subjects import SUBJECT_NAMES_ZH
+from optimizer.subjects import SUBJECT_NAMES_ZH, SUBJECTS
 
 if TYPE_CHECKING:
     from optimizer.model.builder import ModelBuilder
 
 RULE_ID = "itinerant"
+DEFAULT_SHARE = 0.5
+"""The share of a post one assignment counts for, in a subject the default table does not list."""
 
 
 class Itinerant(Rule):
@@ -129,6 +133,67 @@ class Itinerant(Rule):
         before = builder.scenario.subject_headcount[key]
         return required > 0 and required > before - builder.could_leave(school.school_id, subject)
 
+    def widen(self, scenario: Scenario, instances: list[Instance]) -> Change | None:
+        """走教 allowed where it could cover a post the conflict cannot: the post's subject taught
+        by 走教 (at its default share, else half a post) and `max_km` raised to reach the nearest
+        school of the same 学区 with a qualified teacher to spare. None when 走教 is already
+        allowed there or no such teacher exists."""
+        shares = self.shares(scenario)
+        max_km = float(scenario.policy.rule(self.id)["max_km"])
+        added: dict[str, float] = {}
+        reach = max_km
+        districts: list[str] = []
+        for school_id, subject in _posts(scenario, instances):
+            school = scenario.school_by_id[school_id]
+            distances = self.spare_teachers_km(scenario, school, subject)
+            if not distances or (subject in shares and min(distances) <= max_km):
+                continue
+            if subject not in shares:
+                added[subject] = float(self.params[0].default.get(subject, DEFAULT_SHARE))
+            reach = max(reach, float(ceil(min(distances))))
+            districts += [school.district] if school.district not in districts else []
+        if not districts:
+            return None
+        overrides, zh, en = [], [], []
+        if added:
+            table = {**scenario.policy.rule(self.id)["subjects"], **added}
+            cells = ", ".join(f'"{subject}" = {share:g}' for subject, share in table.items())
+            overrides.append(f"{self.id}.subjects={{ {cells} }}")
+            zh += [
+                f"{SUBJECT_NAMES_ZH.get(x, x)}纳入走教学科(每处计 {share:g} 个岗位)"
+                for x, share in added.items()
+            ]
+            en += [f"{x} taught by 走教 ({share:g} post each)" for x, share in added.items()]
+        if reach > max_km:
+            overrides.append(f"{self.id}.max_km={reach:g}")
+            zh.append(f"走教距离放宽至 {reach:g} 公里")
+            en.append(f"within {reach:g} km")
+        return Change(
+            overrides=tuple(overrides),
+            sentence_zh=f"允许学区 {'、'.join(districts)} 内走教:" + ";".join(zh),
+            sentence_en=f"allow 走教 in 学区 {', '.join(districts)}: " + "; ".join(en),
+        )
+
+    def spare_teachers_km(self, scenario: Scenario, school: School, subject: str) -> list[float]:
+        """How far `school` is from each school of its 学区 that has a teacher of `subject` with
+        time to spare (0 where a school has no location)."""
+        found = []
+        for home in scenario.schools:
+            if not home.district or home.district != school.district or home.region != school.region:
+                continue
+            if home.school_id == school.school_id:
+                continue
+            if any(
+                t.role == "teacher"
+                and not t.exempt_reason
+                and subject in t.subjects
+                and stage_fits(t.stage, school.stage)
+                and self.spares(scenario, home, t)
+                for t in scenario.staff_at[home.school_id]
+            ):
+                found.append(scenario.km_between_schools(home.school_id, school.school_id) or 0.0)
+        return found
+
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         max_schools = int(scenario.policy.rule(self.id)["max_schools"])
         by_teacher: dict[str, list[ItinerantAssignment]] = {}
@@ -170,6 +235,17 @@ class Itinerant(Rule):
 
     def figures(self, scenario: Scenario, outcome: Outcome) -> dict[str, float]:
         return {"itinerant_assignments": len(outcome.plan.itinerant)}
+
+
+def _posts(scenario: Scenario, instances: list[Instance]) -> list[tuple[str, str]]:
+    """The (school, subject) posts among `instances`: those of a subject keyed by one (a
+    shortage, a post to keep covered)."""
+    posts = []
+    for instance in instances:
+        school_id, _, subject = instance.key.partition("/")
+        if instance.scope == "subject" and school_id in scenario.school_by_id and subject in SUBJECTS:
+            posts.append((school_id, subject))
+    return posts
 
 
 RULE = Itinerant()

@@ -133,3 +133,30 @@ def test_itinerant_checker_counts_each_breach_of_a_hand_made_plan() -> None:
 
     # no elastic mode: the limits say what 走教 is; each row still costs its assignments
     assert (hard["M1"].cost, hard["M2"].cost) == (2 * 2, 2 * 1)
+
+
+def test_a_post_only_走教_could_cover_gets_the_relaxation_allow_走教_in_its_district() -> None:
+    """V1's music post must be filled (shortage hard), nobody may be hired and nobody moves: the
+    conflict's ways out include 走教 from T1's spare music teachers, which breaks no rule."""
+    too_far = solve_checked(
+        district_county("shortage.mode=hard", "itinerant.max_km=5"), expect="infeasible"
+    )  # V1 is 5.6 km away
+    widen = too_far.relaxations[0]
+    assert (widen.relaxed, widen.units, widen.change.overrides) == ((), 0, ("itinerant.max_km=6",))
+    assert widen.change.sentence_zh == "允许学区 D1 内走教:走教距离放宽至 6 公里"
+    relaxed = solve_checked(widen.apply(district_county("shortage.mode=hard", "itinerant.max_km=5")))
+    assert assignments(relaxed.plan) == [("M1", "T1", "V1", "music", 0.5), ("M2", "T1", "V1", "music", 0.5)]
+    assert relaxed.summary.objective == widen.plan_cost
+
+    not_listed = solve_checked(
+        district_county("shortage.mode=hard", 'itinerant.subjects={ "pe" = 0.5 }'), expect="infeasible"
+    )
+    [widen] = [r for r in not_listed.relaxations if not r.relaxed]
+    assert widen.change.overrides == ('itinerant.subjects={ "pe" = 0.5, "music" = 0.5 }',)
+    assert widen.change.sentence_en == "allow 走教 in 学区 D1: music taught by 走教 (0.5 post each)"
+
+
+def test_no_走教_relaxation_where_no_teacher_of_the_district_has_time_to_spare() -> None:
+    """V1 is in another 学区: widening 走教 could not cover its post, so it is not proposed."""
+    result = solve_checked(district_county("shortage.mode=hard", village_district="D2"), expect="infeasible")
+    assert result.relaxations and all(r.relaxed for r in result.relaxations)
