@@ -6,6 +6,7 @@ caller learns nothing about other regions' data.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,9 +22,13 @@ MAX_NAME = 200
 """The longest scenario name stored."""
 
 
+ID_PATTERN = "^[0-9a-f]{32}$"
+"""A scenario's or plan's id: uuid4 hex."""
+
+
 def is_id(value: str) -> bool:
     """Ids are uuid4 hex; anything else (a NUL byte PostgreSQL refuses, say) is simply unknown."""
-    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+    return re.fullmatch(ID_PATTERN, value) is not None
 
 
 def scenario_regions(scenario: Scenario) -> list[str]:

@@ -39,7 +39,7 @@ from api.schemas.plans import (
     PlanRequest,
     Recommendations,
 )
-from api.store import plan_job, scenario_row, store_scenario
+from api.store import ID_PATTERN, plan_job, scenario_row, store_scenario
 from api.tasks import recommend_task
 from optimizer.io import load_document
 from optimizer.io.outputs import write_outputs
@@ -104,7 +104,7 @@ def list_plans(
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
     offset: Annotated[int, Query(ge=0, description="Jobs to skip.")] = 0,
-    scenario_id: Annotated[str | None, Query(max_length=64, description="Only this scenario's.")] = None,
+    scenario_id: Annotated[str | None, Query(pattern=ID_PATTERN, description="Only this scenario's.")] = None,
     status: Annotated[JobStatus | None, Query(description="Only jobs in this state.")] = None,
 ) -> dict[str, Any]:
     query = select(PlanJob.id, PlanJob.regions).order_by(PlanJob.created_at.desc(), PlanJob.id)

@@ -19,6 +19,9 @@ from optimizer.edits import Edits
 from optimizer.rules import example
 from optimizer.schools import SchoolBalance
 
+StoredId = Annotated[str, Field(max_length=64)]
+"""A scenario's or plan's id as a client sends it: an unknown one is 404, a long one 422 (not
+echoed back)."""
 EXAMPLE_ID = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
 EXAMPLE_PLAN_ID = "9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f"
 EXAMPLE_EDITS: dict[str, Any] = {
@@ -89,7 +92,7 @@ class BatchCreate(BaseModel):
         },
     )
 
-    scenario_ids: list[str] = Field(min_length=1, max_length=50, description="Scenarios to solve.")
+    scenario_ids: list[StoredId] = Field(min_length=1, max_length=50, description="Scenarios to solve.")
     time_limit: Seconds | None = Field(
         default=None, description="Seconds per solve, from 1 to the server's cap."
     )
@@ -117,7 +120,7 @@ class ComparisonRequest(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"plan_ids": [EXAMPLE_PLAN_ID, EXAMPLE_ID]}]}
     )
 
-    plan_ids: list[str] = Field(min_length=1, max_length=20, description="Finished plans to compare.")
+    plan_ids: list[StoredId] = Field(min_length=1, max_length=20, description="Finished plans to compare.")
 
 
 @with_fields_of(compare.PlanFigures, without=("label",))

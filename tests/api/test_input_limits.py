@@ -134,3 +134,25 @@ def test_hostile_workbooks_get_422(
     assert answer.status_code == 422, answer.text
     [problem] = answer.json()["problems"]
     assert (problem["code"], problem["file"]) == (code, "teachers.xlsx")
+
+
+def test_a_scenario_filter_that_is_no_id_is_422(client: TestClient, make_key: MakeKey) -> None:
+    """PostgreSQL refuses a NUL byte in text: the filter is checked before it reaches the query."""
+    headers = make_key("东区")
+    for value in ("%00", "a%00b", "x" * 64):
+        answer = client.get(f"/v1/plans?scenario_id={value}", headers=headers)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["problems"][0]["file"] == "query"
+    assert client.get(f"/v1/plans?scenario_id={'0' * 32}", headers=headers).json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "field"), [("/v1/comparisons", "plan_ids"), ("/v1/batches", "scenario_ids")]
+)
+def test_a_long_id_in_a_list_is_422_and_not_echoed(
+    client: TestClient, make_key: MakeKey, path: str, field: str
+) -> None:
+    long_id = "f" * 1_000_000
+    answer = client.post(path, json={field: [long_id]}, headers=make_key("东区"))
+    assert answer.status_code == 422, answer.text[:300]
+    assert len(answer.content) < 10_000
