@@ -10,6 +10,7 @@ stderr.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -17,6 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
+from types import ModuleType
 
 from optimizer.errors import LANGS, Problem, ScenarioError
 from optimizer.explain import explanation_json
@@ -609,35 +611,50 @@ def _generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# The service commands import api.commands here, not at the top: the library stays free of the web stack.
-def _serve(args: argparse.Namespace) -> int:
-    from api.commands import serve
+def _service() -> ModuleType | None:
+    """api.commands, imported here, not at the top: the library stays free of the web stack, the
+    `service` extra; without it, None after saying what to install."""
+    try:
+        return importlib.import_module("api.commands")
+    except ModuleNotFoundError as error:
+        install = "pip install 'teacher-rotation[service]'"
+        print(f"此命令需要服务组件(缺少 {error.name}):{install}", file=sys.stderr)
+        print(f"this command needs the service extra (missing {error.name}): {install}", file=sys.stderr)
+        return None
 
-    serve(args.host, args.port, args.db, args.demo)
+
+def _serve(args: argparse.Namespace) -> int:
+    commands = _service()
+    if commands is None:
+        return EXIT_INPUT
+    commands.serve(args.host, args.port, args.db, args.demo)
     return EXIT_OK
 
 
 def _keys_create(args: argparse.Namespace) -> int:
-    from api.commands import keys_create
-
     if not args.region and not args.admin:
         print("keys create: give at least one --region, or --admin", file=sys.stderr)
         return EXIT_INPUT
-    keys_create(args.db, args.region, args.admin, args.label)
+    commands = _service()
+    if commands is None:
+        return EXIT_INPUT
+    commands.keys_create(args.db, args.region, args.admin, args.label)
     return EXIT_OK
 
 
 def _keys_list(args: argparse.Namespace) -> int:
-    from api.commands import keys_list
-
-    keys_list(args.db)
+    commands = _service()
+    if commands is None:
+        return EXIT_INPUT
+    commands.keys_list(args.db)
     return EXIT_OK
 
 
 def _keys_revoke(args: argparse.Namespace) -> int:
-    from api.commands import keys_revoke
-
-    return EXIT_OK if keys_revoke(args.db, args.prefix) else EXIT_INPUT
+    commands = _service()
+    if commands is None:
+        return EXIT_INPUT
+    return EXIT_OK if commands.keys_revoke(args.db, args.prefix) else EXIT_INPUT
 
 
 def run() -> None:
