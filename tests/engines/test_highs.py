@@ -1,17 +1,26 @@
 """HiGHS on the assembled model: the translated MIP is the same model (same optimum as CP-SAT), a
-model it cannot state exactly is not translated, and the staged search proves CP-SAT's optimum
-with bounds that never exceed it."""
+model it cannot state exactly is not translated, the staged search proves CP-SAT's optimum with
+bounds that never exceed it, and sifting reaches the whole LP's optimum."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import highspy
 import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
+from optimizer.engines import highs, sifting
 from optimizer.engines.highs import solve_mip, translate
+from optimizer.io.bundle import load_bundle
 from optimizer.model.assembly import build_model
 from optimizer.rules import all_rules, gate_rules
 from tests import tiny
+
+DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "demo-county"
 
 
 def test_translated_optimum_equals_the_cp_sat_optimum_on_the_tiny_county() -> None:
@@ -96,3 +105,87 @@ def test_fixed_columns_leave_the_model_with_their_share_of_each_row() -> None:
     assert list(smaller.cost) == [5, 11] and smaller.offset == 7
     assert list(smaller.row_lower[:1]) == [2] and list(smaller.starts) == [0, 2, 4]
     assert list(smaller.index) == [0, 1, 0, 1] and list(smaller.value) == [1, 3, 1, 1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sifting_and_rounding_stages_prove_the_same_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The random models again, with the LP solved by sifting and rounded first, as on a large
+    county: the same proven optimum, no bound above it."""
+    monkeypatch.setattr(highs, "SIFTING_FROM", 0)
+    test_staged_search_proves_cp_sat_optimum_on_random_assignment_models(seed)
+
+
+def test_sifting_reaches_the_whole_lps_optimum_on_the_demo_county() -> None:
+    """From a tenth of the moves: the whole LP's objective, a solution of every row, and no
+    column left out that would improve it (reduced costs priced from the duals)."""
+    mip = translate(build_model(load_bundle(DEMO), all_rules(), gate_rules()).model)
+    assert mip is not None
+    full = _quiet_highs()
+    full.passModel(mip.lp(integral=False))
+    full.run()
+    seed = sifting.seed_columns(mip, np.zeros(len(mip.lower), dtype=bool))
+    assert seed.sum() < len(seed) / 2
+    sifter = _quiet_highs()
+    optimum = sifting.sift(mip, sifter, _runs(sifter), seed)
+    assert optimum is not None
+    assert optimum.objective == pytest.approx(full.getInfo().objective_function_value, rel=1e-9)
+    rows = np.repeat(np.arange(len(mip.row_lower)), np.diff(mip.starts))
+    activity = np.bincount(rows, weights=mip.value * optimum.values[mip.index], minlength=len(mip.row_lower))
+    assert (activity >= mip.row_lower - 1e-6).all() and (activity <= mip.row_upper + 1e-6).all()
+    at_lower = optimum.values <= mip.lower + 1e-9
+    assert (optimum.reduced_costs[at_lower] >= -1e-6).all()
+
+
+def test_sifting_brings_in_what_a_row_needs_and_leaves_an_infeasible_lp_alone() -> None:
+    """min x + 2y + 3z with x + y + z ≥ 1, started from no column at all: an artificial column
+    keeps the first LP feasible and its duals bring x in (optimum 1). With x + y + z ≥ 4 no
+    column can help: the artificial stays in use and sifting answers None."""
+    model = cp_model.CpModel()
+    x, y, z = (model.NewBoolVar(name) for name in "xyz")
+    model.Add(x + y + z >= 1)
+    model.Minimize(x + 2 * y + 3 * z)
+    mip = translate(model)
+    assert mip is not None
+    nothing = np.zeros(3, dtype=bool)
+    solver = _quiet_highs()
+    optimum = sifting.sift(mip, solver, _runs(solver), nothing)
+    assert optimum is not None and optimum.objective == pytest.approx(1)
+    assert list(optimum.values) == pytest.approx([1, 0, 0])
+
+    impossible = replace(mip, row_lower=np.array([4.0]))
+    solver = _quiet_highs()
+    assert sifting.sift(impossible, solver, _runs(solver), nothing) is None
+
+
+def test_rows_left_without_columns_are_dropped_unless_they_fail() -> None:
+    """x + y ≤ 1 and y ≥ 1 with y held at 0: the first row keeps x; the second has no column
+    left and fails (0 ≥ 1), so it stays for HiGHS to report the model infeasible."""
+    model = cp_model.CpModel()
+    x, y, w = (model.NewBoolVar(name) for name in "xyw")
+    model.Add(x + y <= 1)
+    model.Add(y >= 1)
+    model.Add(y + w <= 1)
+    mip = translate(model)
+    assert mip is not None
+    smaller = mip.without(np.array([False, True, True]))
+    assert list(smaller.row_lower) == [-np.inf, 1] and list(smaller.starts) == [0, 1, 1]
+    kept = mip.without(np.array([False, True, True]), drop_empty_rows=False)
+    assert len(kept.row_lower) == 3
+
+
+def _quiet_highs() -> highspy.Highs:
+    solver = highs._new_highs()
+    solver.setOptionValue("presolve", "off")
+    return solver
+
+
+def _runs(solver: highspy.Highs) -> Callable[[], bool]:
+    """A run of the held model with no time limit (sifting's `run`)."""
+
+    def run() -> bool:
+        solver.run()
+        return True
+
+    return run
