@@ -24,6 +24,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from sqlalchemy.orm import undefer
 
 from api.config import Settings
 from api.db import MIGRATIONS, Database, PlanJob, RunnerLease, migrate, now
@@ -277,8 +278,9 @@ def test_a_cancel_that_crosses_the_end_of_a_job_keeps_its_plan(
 
 
 def stored_job(client: TestClient, job_id: str) -> PlanJob:
+    """The job's row with its plans loaded (they are deferred: read after the session closes)."""
     with client.app.state.database.session() as session:
-        return session.get_one(PlanJob, job_id)
+        return session.get_one(PlanJob, job_id, options=[undefer(PlanJob.best), undefer(PlanJob.result)])
 
 
 def kill_run(client: TestClient, job_id: str, attempt: int) -> None:
