@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
 
-if TYPE_CHECKING:
-    from optimizer.engines.highs import MipModel
+from optimizer.engines.mip_model import MipModel
 
 SEED_STRIDE = 10
 """One choice (binary) column in this many starts in the LP: candidates are numbered teacher by

@@ -88,11 +88,12 @@ class Preferences(Rule):
         scenario = builder.scenario
         for teacher in self.volunteers(scenario):
             builder.add_cost(self.param(scenario, "volunteer_weight"), 1 - builder.moved(teacher.teacher_id))
+        per_km, per_rank = self.param(scenario, "distance_weight"), self.param(scenario, "preference_weight")
         for candidate in builder.candidates:
             teacher = scenario.teacher_by_id[candidate.teacher_id]
-            cost = self.param(scenario, "distance_weight") * self.km(scenario, teacher, candidate.to_school)
+            cost = per_km * self.km(scenario, teacher, candidate.to_school)
             if teacher.preferred_schools:
-                cost += self.param(scenario, "preference_weight") * self.rank(teacher, candidate.to_school)
+                cost += per_rank * self.rank(teacher, candidate.to_school)
             builder.add_cost(cost, builder.x[candidate.index])
         if scenario.policy.is_hard(self.id):
             for teacher in scenario.teachers:

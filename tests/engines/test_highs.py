@@ -176,7 +176,10 @@ def test_rows_left_without_columns_are_dropped_unless_they_fail() -> None:
 
 
 def _quiet_highs() -> highspy.Highs:
+    """As the staged search sets HiGHS: one thread (HiGHS's thread scheduler is one per process,
+    sized by the first run in it), no presolve."""
     solver = highs._new_highs()
+    solver.setOptionValue("threads", 1)
     solver.setOptionValue("presolve", "off")
     return solver
 
