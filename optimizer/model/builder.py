@@ -66,6 +66,12 @@ class ItinerantDecision:
     variable: cp_model.IntVar
 
 
+def linear_sum(terms: Iterable[LinearExpr]) -> LinearExpr:
+    """The sum of model expressions, made by OR-Tools in one step (Python's `sum` nests one
+    expression per term: at 10,000 teachers, seconds of the build)."""
+    return cp_model.LinearExpr.sum(list(terms))
+
+
 class BuilderOptions(TypedDict, total=False):
     """ModelBuilder's keyword options, for callers that pass them through."""
 

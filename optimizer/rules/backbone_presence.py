@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
+from optimizer.model.builder import linear_sum
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
@@ -47,7 +48,7 @@ class BackbonePresence(Rule):
             before = sum(t.is_backbone for t in scenario.staff_at[school_id])
 
             arriving, leaving = builder.crossing({school_id}, lambda t: t.is_backbone)
-            after = before + sum(arriving, start=0) - sum(leaving, start=0)
+            after = before + linear_sum(arriving) - linear_sum(leaving)
             builder.at_least(
                 Instance(
                     self.id,

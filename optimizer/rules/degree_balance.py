@@ -21,6 +21,7 @@ from math import ceil
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
+from optimizer.model.builder import linear_sum
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
@@ -174,8 +175,8 @@ class DegreeBalance(Rule):
         ids = {s.school_id for s in scenario.schools if s.region == region and s.area == area}
         arrive, leave = builder.crossing(ids, lambda t: True)
         degree_in, degree_out = builder.crossing(ids, lambda t: t.has_degree)
-        headcount = sum(arrive, start=0) - sum(leave, start=0)
-        holders = sum(degree_in, start=0) - sum(degree_out, start=0)
+        headcount = linear_sum(arrive) - linear_sum(leave)
+        holders = linear_sum(degree_in) - linear_sum(degree_out)
         ranges = ((-len(leave), len(arrive)), (-len(degree_out), len(degree_in)))
         return (headcount, holders), ranges
 

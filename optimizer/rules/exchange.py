@@ -14,6 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Instance
+from optimizer.model.builder import linear_sum
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Move, Plan, RuleRow
@@ -129,7 +130,7 @@ class Exchange(Rule):
             rotating_out = builder.total(builder.out_of_subject[(school_id, subject)])
             builder.at_most(
                 self.backfill_instance(school_id, subject),
-                sum(arriving, start=0) - rotating_out,
+                linear_sum(arriving) - rotating_out,
                 0,
                 max_excess=len(arriving),
             )
@@ -137,12 +138,12 @@ class Exchange(Rule):
             spare = scenario.subject_headcount[(school_id, subject)] - scenario.demand.get(
                 (school_id, subject), 0
             )
-            builder.model.add(sum(leaving, start=0) <= spare)
+            builder.model.add(linear_sum(leaving) <= spare)
         limit = self.limit(scenario)
         for variables in by_region.values():
             if limit > 0:
-                builder.model.add(sum(variables, start=0) <= limit)
-            builder.add_cost(float(scenario.policy.rule(self.id)["exchange_weight"]), sum(variables, start=0))
+                builder.model.add(linear_sum(variables) <= limit)
+            builder.add_cost(float(scenario.policy.rule(self.id)["exchange_weight"]), linear_sum(variables))
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         rows = []

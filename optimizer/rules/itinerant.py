@@ -16,7 +16,7 @@ from math import ceil
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
-from optimizer.model.builder import POST_UNITS
+from optimizer.model.builder import POST_UNITS, linear_sum
 from optimizer.outcome import Outcome
 from optimizer.params import Param, weight_param
 from optimizer.plan import ItinerantAssignment, Plan, RuleRow
@@ -116,10 +116,10 @@ class Itinerant(Rule):
             if not assignments:
                 continue
             away = 1 - builder.moved(teacher.teacher_id) - builder.exchanged(teacher.teacher_id)
-            builder.model.add(sum((v for v, _ in assignments), start=0) <= max_schools * away)
-            units = sum((round(share * POST_UNITS) * v for v, share in assignments), start=0)
+            builder.model.add(linear_sum((v for v, _ in assignments)) <= max_schools * away)
+            units = linear_sum((round(share * POST_UNITS) * v for v, share in assignments))
             builder.model.add(units <= POST_UNITS)
-            builder.add_cost(float(params["assignment_weight"]), sum((v for v, _ in assignments), start=0))
+            builder.add_cost(float(params["assignment_weight"]), linear_sum((v for v, _ in assignments)))
 
     def spares(self, scenario: Scenario, home: School, teacher: Teacher) -> bool:
         """The home school has the teacher's subject beyond its demand: some of their time is free."""

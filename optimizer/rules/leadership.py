@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Instance
+from optimizer.model.builder import linear_sum
 from optimizer.outcome import Outcome
 from optimizer.params import mode_param, weight_param
 from optimizer.plan import LEADER_HOW_NAMES_ZH, Leader, Plan, RuleRow
@@ -93,7 +94,7 @@ class Leadership(Rule):
                 - sum(
                     (builder.moved(t.teacher_id) + builder.exchanged(t.teacher_id) for t in leaving), start=0
                 )
-                + sum(arriving, start=0)
+                + linear_sum(arriving)
             )
             builder.at_least(self.instance(school_id), successors, 1, max_shortfall=1)
 

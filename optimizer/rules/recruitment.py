@@ -17,6 +17,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
+from optimizer.model.builder import linear_sum
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Hire, Plan, RuleRow
@@ -159,12 +160,12 @@ class Recruitment(Rule):
             open_hires = hires.get((region, "open"), [])
             special_hires = hires.get((region, "special"), [])
             if open_hires:
-                counted: LinearExpr = sum((v for v, _ in open_hires), start=0)
+                counted: LinearExpr = linear_sum((v for v, _ in open_hires))
                 for subject, extra in extras.items():
                     of_subject = open_by_subject.get((region, subject), [])
                     if of_subject:
                         beyond = builder.model.new_int_var(0, extra, f"extra[{region}/{subject}]")
-                        builder.model.add(beyond <= sum(of_subject, start=0))
+                        builder.model.add(beyond <= linear_sum(of_subject))
                         counted -= beyond
                 builder.at_most(
                     self.budget_instance(scenario, region),
@@ -175,13 +176,13 @@ class Recruitment(Rule):
             if special_hires:
                 builder.at_most(
                     self.special_instance(scenario, region),
-                    sum((v for v, _ in special_hires), start=0),
+                    linear_sum((v for v, _ in special_hires)),
                     self.special_posts(scenario),
                     max_excess=sum(most for _, most in special_hires),
                 )
             builder.add_cost(
                 float(scenario.policy.rule(self.id)["hire_weight"]),
-                sum((v for v, _ in open_hires + special_hires), start=0),
+                linear_sum((v for v, _ in open_hires + special_hires)),
             )
 
     def openings(self, builder: ModelBuilder, school: School) -> list[tuple[str, int]]:
@@ -207,7 +208,7 @@ class Recruitment(Rule):
         leaving = builder.departures(school_id) + builder.exchanges_out(school_id)
         builder.at_most(
             self.establishment_instance(builder.scenario, school),
-            sum((v for v, _ in hires), start=0) - leaving,
+            linear_sum((v for v, _ in hires)) - leaving,
             self.vacant(builder.scenario, school),
             max_excess=sum(most for _, most in hires),
         )

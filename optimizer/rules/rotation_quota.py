@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
+from optimizer.model.builder import linear_sum
 from optimizer.outcome import Outcome
 from optimizer.params import Option, Param, mode_param, weight_param
 from optimizer.plan import Move, Plan, RuleRow
@@ -114,7 +115,7 @@ class RotationQuota(Rule):
     def build(self, builder: ModelBuilder) -> None:
         for scope, key, schools, eligible in self.groups(builder.scenario):
             instance = self.instance(builder.scenario, scope, key, eligible)
-            rotating = sum((builder.departures(s.school_id) for s in schools), start=0)
+            rotating = linear_sum(builder.departures(s.school_id) for s in schools)
             builder.at_least(instance, rotating, int(instance.target or 0))
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
