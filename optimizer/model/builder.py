@@ -255,6 +255,21 @@ class ModelBuilder:
                     leaving.append(e.variable)
         return arriving, leaving
 
+    def crossing_each(
+        self, counts: Callable[[Teacher], bool]
+    ) -> dict[str, tuple[list[cp_model.IntVar], list[cp_model.IntVar]]]:
+        """`crossing` for every school on its own, in one pass over the moves and exchanges:
+        school → (arriving, leaving) of the teachers `counts` accepts (a school absent has none)."""
+        by_id = self.scenario.teacher_by_id
+        found: dict[str, tuple[list[cp_model.IntVar], list[cp_model.IntVar]]] = {}
+        movers = [(c.teacher_id, c.from_school, c.to_school, self.x[c.index]) for c in self.candidates]
+        movers += [(e.teacher_id, e.from_school, e.to_school, e.variable) for e in self.exchanges]
+        for teacher_id, from_school, to_school, variable in movers:
+            if counts(by_id[teacher_id]):
+                found.setdefault(to_school, ([], []))[0].append(variable)
+                found.setdefault(from_school, ([], []))[1].append(variable)
+        return found
+
     def destinations_of(self, teacher_id: str) -> list[tuple[str, cp_model.IntVar]]:
         """Every school a move or an exchange could take the teacher to, with its variable."""
         found = [(self.candidates[i].to_school, self.x[i]) for i in self.by_teacher.get(teacher_id, ())]

@@ -43,11 +43,12 @@ class BackbonePresence(Rule):
     def build(self, builder: ModelBuilder) -> None:
         scenario = builder.scenario
         minimum = int(scenario.policy.rule(self.id)["min_per_school"])
+        crossing = builder.crossing_each(lambda t: t.is_backbone)
         for school in self.schools(scenario):
             school_id = school.school_id
             before = sum(t.is_backbone for t in scenario.staff_at[school_id])
 
-            arriving, leaving = builder.crossing({school_id}, lambda t: t.is_backbone)
+            arriving, leaving = crossing.get(school_id, ([], []))
             after = before + linear_sum(arriving) - linear_sum(leaving)
             builder.at_least(
                 Instance(

@@ -83,17 +83,16 @@ class Leadership(Rule):
 
     def build(self, builder: ModelBuilder) -> None:
         scenario = builder.scenario
+        crossing = builder.crossing_each(can_lead)
         for school_id in headed_schools(scenario):
             leaders_here = [t for t in scenario.staff_at[school_id] if can_lead(t)]
-            arriving, _ = builder.crossing({school_id}, can_lead)
+            arriving, _ = crossing.get(school_id, ([], []))
             leaving = [t for t in leaders_here if builder.could_go(t.teacher_id)]
             if not leaving:
                 continue
             successors = (
                 len(leaders_here)
-                - sum(
-                    (builder.moved(t.teacher_id) + builder.exchanged(t.teacher_id) for t in leaving), start=0
-                )
+                - linear_sum(builder.moved(t.teacher_id) + builder.exchanged(t.teacher_id) for t in leaving)
                 + linear_sum(arriving)
             )
             builder.at_least(self.instance(school_id), successors, 1, max_shortfall=1)
