@@ -14,7 +14,7 @@ them. Rules that add staff are built before the rules that read staff (`optimize
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -231,43 +231,23 @@ class ModelBuilder:
         return [v.Index() for v in variables]
 
     def crossing(
-        self, schools: set[str], counts: Callable[[Teacher], bool]
-    ) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
-        """The moves and exchanges of teachers `counts` accepts that would bring them into
-        `schools` from outside, and those that would take them out: (arriving, leaving)."""
+        self, counts: Callable[[Teacher], bool], group: Callable[[str], Hashable] | None = None
+    ) -> dict[Hashable, tuple[list[cp_model.IntVar], list[cp_model.IntVar]]]:
+        """The moves and exchanges of teachers `counts` accepts that would bring them into each
+        school (or each `group` of schools: a school id → its group) from outside, and those that
+        would take them out, in one pass: school or group → (arriving, leaving); one absent has
+        none."""
         by_id = self.scenario.teacher_by_id
-        arriving: list[cp_model.IntVar] = []
-        leaving: list[cp_model.IntVar] = []
-        for school_id in sorted(schools):
-            for i in self.into.get(school_id, ()):
-                c = self.candidates[i]
-                if c.from_school not in schools and counts(by_id[c.teacher_id]):
-                    arriving.append(self.x[i])
-            for i in self.out_of.get(school_id, ()):
-                c = self.candidates[i]
-                if c.to_school not in schools and counts(by_id[c.teacher_id]):
-                    leaving.append(self.x[i])
-            for e in self._exchanges_into.get(school_id, ()):
-                if e.from_school not in schools and counts(by_id[e.teacher_id]):
-                    arriving.append(e.variable)
-            for e in self._exchanges_from.get(school_id, ()):
-                if e.to_school not in schools and counts(by_id[e.teacher_id]):
-                    leaving.append(e.variable)
-        return arriving, leaving
-
-    def crossing_each(
-        self, counts: Callable[[Teacher], bool]
-    ) -> dict[str, tuple[list[cp_model.IntVar], list[cp_model.IntVar]]]:
-        """`crossing` for every school on its own, in one pass over the moves and exchanges:
-        school → (arriving, leaving) of the teachers `counts` accepts (a school absent has none)."""
-        by_id = self.scenario.teacher_by_id
-        found: dict[str, tuple[list[cp_model.IntVar], list[cp_model.IntVar]]] = {}
+        found: dict[Hashable, tuple[list[cp_model.IntVar], list[cp_model.IntVar]]] = {}
         movers = [(c.teacher_id, c.from_school, c.to_school, self.x[c.index]) for c in self.candidates]
         movers += [(e.teacher_id, e.from_school, e.to_school, e.variable) for e in self.exchanges]
         for teacher_id, from_school, to_school, variable in movers:
-            if counts(by_id[teacher_id]):
-                found.setdefault(to_school, ([], []))[0].append(variable)
-                found.setdefault(from_school, ([], []))[1].append(variable)
+            origin, end = (
+                (from_school, to_school) if group is None else (group(from_school), group(to_school))
+            )
+            if origin != end and counts(by_id[teacher_id]):
+                found.setdefault(end, ([], []))[0].append(variable)
+                found.setdefault(origin, ([], []))[1].append(variable)
         return found
 
     def destinations_of(self, teacher_id: str) -> list[tuple[str, cp_model.IntVar]]:

@@ -43,7 +43,7 @@ class BackbonePresence(Rule):
     def build(self, builder: ModelBuilder) -> None:
         scenario = builder.scenario
         minimum = int(scenario.policy.rule(self.id)["min_per_school"])
-        crossing = builder.crossing_each(lambda t: t.is_backbone)
+        crossing = builder.crossing(lambda t: t.is_backbone)
         for school in self.schools(scenario):
             school_id = school.school_id
             before = sum(t.is_backbone for t in scenario.staff_at[school_id])

@@ -30,7 +30,14 @@ from optimizer.rules.base import Rule, ceil_decimal, row
 from optimizer.scenario import Scenario, Teacher
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
+    from ortools.sat.python import cp_model
+
     from optimizer.model.builder import LinearExpr, ModelBuilder
+
+    # (region, area) → the moves and exchanges arriving there and leaving (`crossing`).
+    Crossing = dict[Hashable, tuple[list[cp_model.IntVar], list[cp_model.IntVar]]]
 
 
 @dataclass(frozen=True)
@@ -123,13 +130,22 @@ class DegreeBalance(Rule):
         scenario = builder.scenario
         p, q = self.ratio(scenario)
         exact = scenario.policy.is_hard(self.id)
+
+        def area_of(school_id: str) -> tuple[str, str]:
+            school = scenario.school_by_id[school_id]
+            return school.region, school.area
+
+        crossings = (
+            builder.crossing(lambda t: True, area_of),
+            builder.crossing(lambda t: t.has_degree, area_of),
+        )
         for region in scenario.regions:
             urban = self.counts(scenario, scenario.staff_at, region, "urban")
             rural = self.counts(scenario, scenario.staff_at, region, "rural")
             if urban.everyone == 0 or rural.everyone == 0:
                 continue
-            (du_n, du_b), (un_range, ub_range) = self.changes(builder, region, "urban")
-            (dr_n, dr_b), (rn_range, rb_range) = self.changes(builder, region, "rural")
+            (du_n, du_b), (un_range, ub_range) = self.changes(crossings, (region, "urban"))
+            (dr_n, dr_b), (rn_range, rb_range) = self.changes(crossings, (region, "rural"))
             products: LinearExpr = 0
             if exact:
                 # Bounded variables stand for the changes, whose products CP-SAT needs (elastic
@@ -167,18 +183,18 @@ class DegreeBalance(Rule):
             )
 
     def changes(
-        self, builder: ModelBuilder, region: str, area: str
+        self, crossings: tuple[Crossing, Crossing], area: tuple[str, str]
     ) -> tuple[tuple[LinearExpr, LinearExpr], tuple[tuple[int, int], tuple[int, int]]]:
-        """(headcount change, degree-holder change) of an area, sums over the candidate moves and
-        exchanges, and the (low, high) range of each."""
-        scenario = builder.scenario
-        ids = {s.school_id for s in scenario.schools if s.region == region and s.area == area}
-        arrive, leave = builder.crossing(ids, lambda t: True)
-        degree_in, degree_out = builder.crossing(ids, lambda t: t.has_degree)
+        """(headcount change, degree-holder change) of a (region, area), sums over the candidate
+        moves and exchanges (`crossings`: everyone's, degree holders'), and the (low, high) range
+        of each."""
+        everyone, holders = crossings
+        arrive, leave = everyone.get(area, ([], []))
+        degree_in, degree_out = holders.get(area, ([], []))
         headcount = linear_sum(arrive) - linear_sum(leave)
-        holders = linear_sum(degree_in) - linear_sum(degree_out)
+        degreed = linear_sum(degree_in) - linear_sum(degree_out)
         ranges = ((-len(leave), len(arrive)), (-len(degree_out), len(degree_in)))
-        return (headcount, holders), ranges
+        return (headcount, degreed), ranges
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         outcome = Outcome(scenario, plan)

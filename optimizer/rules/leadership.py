@@ -83,7 +83,7 @@ class Leadership(Rule):
 
     def build(self, builder: ModelBuilder) -> None:
         scenario = builder.scenario
-        crossing = builder.crossing_each(can_lead)
+        crossing = builder.crossing(can_lead)
         for school_id in headed_schools(scenario):
             leaders_here = [t for t in scenario.staff_at[school_id] if can_lead(t)]
             arriving, _ = crossing.get(school_id, ([], []))
