@@ -5,9 +5,9 @@ authenticated caller, and the helpers of routes that read a job's plan.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Query, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
@@ -69,7 +69,23 @@ SessionDep = Annotated[Session, Depends(get_session)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
-LangDep = Annotated[str, Depends(request_lang)]
+
+
+def get_lang(
+    request: Request,
+    lang: Annotated[
+        Literal["zh", "en"] | None,
+        Query(
+            description="The language of messages and problems in the answer; without it, the one "
+            "Accept-Language prefers (by q), else Chinese."
+        ),
+    ] = None,
+) -> str:
+    """The answer's language, with `lang` declared so that the route's documentation lists it."""
+    return lang or request_lang(request)
+
+
+LangDep = Annotated[str, Depends(get_lang)]
 """zh or en: the language of messages in answers (see api.errors.request_lang)."""
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from api.db import PlanJob
 from api.errors import ApiError
-from optimizer.errors import LANGS
+from optimizer.errors import LANGS, Problem
 from optimizer.instance import Change, Instance
 from optimizer.io import load_document
 from optimizer.plan import Hire, ItinerantAssignment, Move, Plan, RuleRow, Summary
@@ -181,11 +181,13 @@ def error_text(error: ApiError) -> str:
 
 
 def job_error(text: str | None, lang: str) -> dict[str, Any] | None:
-    """The stored error in `lang` (zh or en): {"error", "message", "problems"}."""
+    """The stored error in `lang` (zh or en): {"error", "message", "problems"}, each problem
+    rendered again from its stored place and texts (an error stored before a field was added
+    answers with it)."""
     if text is None:
         return None
     body: dict[str, Any] = json.loads(text)[lang]
-    return body
+    return {**body, "problems": [Problem.from_dict(item).to_dict(lang) for item in body["problems"]]}
 
 
 # --- what clients read ------------------------------------------------------------------------

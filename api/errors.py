@@ -4,8 +4,8 @@ service's own {"error": code, "message": sentence, "problems": [Problem.to_dict(
 a failed job's stored error is that core {error, message, problems}.
 
 The language is the `lang` query parameter (zh or en), else the one the Accept-Language header
-prefers, else English. No stack trace and no internal path reaches a client; a server error and
-a database outage are logged with their traceback.
+prefers (by q), else Chinese: the service is for county bureaus. No stack trace and no internal
+path reaches a client; a server error and a database outage are logged with their traceback.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from optimizer.errors import LANGS, Problem, ScenarioError
 
 log = logging.getLogger("rotation.api")
 
-DEFAULT_LANG = "en"
+DEFAULT_LANG = "zh"
 PROBLEM_MEDIA = "application/problem+json"
 HTTP_ERRORS: dict[int, tuple[str, str]] = {
     400: ("bad_request", "请求无法解析"),
@@ -166,7 +166,7 @@ def request_problem(code: str, zh: str, en: str, part: str, field: str) -> ApiEr
 
 def request_lang(request: Request) -> str:
     """zh or en: the `lang` query parameter, else the first of them the Accept-Language header
-    names by preference (q), else English."""
+    names by preference (q), else Chinese."""
     asked = request.query_params.get("lang")
     if asked in LANGS:
         return asked

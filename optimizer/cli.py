@@ -56,31 +56,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
 
 
-def _print_problems(problems: Sequence[Problem], lang: str | None) -> None:
-    """Every input problem on stderr, in the --lang language, or in both (Chinese first)."""
-    langs = [lang] if lang else list(LANGS)
+def _print_problems(problems: Sequence[Problem], lang: str) -> None:
+    """Every input problem on stderr, in the --lang language, placed as the API's `place` says."""
     heading = {"zh": f"输入有误:共 {len(problems)} 个问题", "en": f"input error: {len(problems)} problem(s)"}
-    for each in langs:
-        print(heading[each], file=sys.stderr)
+    print(heading[lang], file=sys.stderr)
     for problem in problems:
-        for each in langs:
-            print(f"  {problem.text(each)}", file=sys.stderr)
+        print(f"  {problem.text(lang)}", file=sys.stderr)
 
 
-def _print_warnings(warnings: Sequence[Problem], lang: str | None) -> None:
+def _print_warnings(warnings: Sequence[Problem], lang: str) -> None:
     """What the loader skipped, on stderr like the problems; the command goes on."""
     if not warnings:
         return
-    langs = [lang] if lang else list(LANGS)
     heading = {
         "zh": f"输入警告:共 {len(warnings)} 条,已忽略并继续",
         "en": f"input warning: {len(warnings)} warning(s), skipped and going on",
     }
-    for each in langs:
-        print(heading[each], file=sys.stderr)
+    print(heading[lang], file=sys.stderr)
     for warning in warnings:
-        for each in langs:
-            print(f"  {warning.text(each)}", file=sys.stderr)
+        print(f"  {warning.text(lang)}", file=sys.stderr)
+
+
+def _print_error(lang: str, zh: str, en: str) -> None:
+    """An error exit's sentence on stderr, in the --lang language."""
+    print(zh if lang == "zh" else en, file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 input error, 2 hard rules violated or in conflict, "
         "3 time out without a plan.",
     )
-    parser.set_defaults(lang=None)  # the service commands report no input problems: no --lang
+    parser.set_defaults(lang="zh")  # the service commands report no input problems: no --lang
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     solve_cmd = commands.add_parser("solve", help="plan this year's rotation and write the plan files")
@@ -284,11 +283,14 @@ def _add_set(command: argparse.ArgumentParser) -> None:
 
 def _add_lang(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--lang", choices=LANGS, help="language of rule sentences and input problems (default: both)"
+        "--lang",
+        choices=LANGS,
+        default="zh",
+        help="language of input problems, rule sentences, summaries and errors (default zh, Chinese)",
     )
 
 
-def _load(bundle: Path, overrides: Sequence[str], lang: str | None) -> Scenario:
+def _load(bundle: Path, overrides: Sequence[str], lang: str) -> Scenario:
     """The scenario with `--set` overrides, its warnings printed; replace() builds a fresh
     Scenario, so no cached eligibility or headcount of the old policy survives."""
     scenario = load_scenario(bundle)
@@ -327,7 +329,7 @@ def _solve(args: argparse.Namespace) -> int:
         _print_conflicts(result, args.lang)
         return EXIT_HARD
     if result.summary.status == "timeout_no_plan":
-        print(f"no plan found within {args.time_limit:g} s; try a longer --time-limit", file=sys.stderr)
+        _print_timeout(args)
         return EXIT_TIMEOUT
     return EXIT_OK
 
@@ -348,7 +350,7 @@ def _solve_by_region(args: argparse.Namespace, settings: EngineSettings, overrid
     if progress is not None:
         progress.close()
     _print_summary(summary, args.lang)
-    print(f"regions: {summary.split['reason_en']} on {summary.split['pool']}")
+    print(f"regions: {summary.split[f'reason_{args.lang}']} on {summary.split['pool']}")
     for region in summary.regions:
         gap = "-" if region["gap"] is None else f"{region['gap']:.2%}"
         print(f"  {region['region']}: {region['status']}  gap {gap}  {region['wall_seconds']:.1f} s")
@@ -357,10 +359,18 @@ def _solve_by_region(args: argparse.Namespace, settings: EngineSettings, overrid
         "report.json, summary.json and regions/<region>/"
     )
     if summary.status == "infeasible":
-        print("hard rules collide in some regions: see conflicts.json and relaxations.json", file=sys.stderr)
+        _print_error(
+            args.lang,
+            "部分区县的硬性规则相互冲突:见 conflicts.json 与 relaxations.json",
+            "hard rules collide in some regions: see conflicts.json and relaxations.json",
+        )
         return EXIT_HARD
     if summary.status == "timeout_no_plan":
-        print(f"some regions found no plan within {args.time_limit:g} s", file=sys.stderr)
+        _print_error(
+            args.lang,
+            f"部分区县在 {args.time_limit:g} 秒内未找到方案",
+            f"some regions found no plan within {args.time_limit:g} s",
+        )
         return EXIT_TIMEOUT
     return EXIT_OK
 
@@ -405,7 +415,15 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def _print_summary(s: Summary, lang: str | None) -> None:
+def _print_timeout(args: argparse.Namespace) -> None:
+    _print_error(
+        args.lang,
+        f"{args.time_limit:g} 秒内未找到方案;请加大 --time-limit",
+        f"no plan found within {args.time_limit:g} s; try a longer --time-limit",
+    )
+
+
+def _print_summary(s: Summary, lang: str) -> None:
     gap = "-" if s.gap is None else f"{s.gap:.2%}"
     print(f"status: {s.status}")
     print(f"objective: {_number(s.objective)}  bound: {_number(s.bound)}  gap: {gap}", end="  ")
@@ -417,21 +435,21 @@ def _print_summary(s: Summary, lang: str | None) -> None:
     if s.bound_source:
         print(f"bound from: {s.bound_source}")
     if s.split.get("mode") == "joint":
-        print(f"regions planned jointly: {s.split['reason_en']}")
+        print(f"regions planned jointly: {s.split[f'reason_{lang}']}")
     _print_staffing(s, lang)
 
 
-def _print_staffing(s: Summary, lang: str | None) -> None:
-    """The staffing figures in one line per language: unmet posts over every school before and
-    after, hires against the budget, exchanges, 走教 and the schools that keep a principal."""
-    if lang in (None, "zh"):
+def _print_staffing(s: Summary, lang: str) -> None:
+    """The staffing figures in one line: unmet posts over every school before and after, hires
+    against the budget, exchanges, 走教 and the schools that keep a principal."""
+    if lang == "zh":
         print(
             f"全县缺岗:{s.unmet_before:g} → {s.unmet_after:g}(补上原有空缺 {s.vacancies_filled:g},"
             f"仍缺 {s.vacancies_open:g},新增空缺 {s.vacancies_created:g});"
             f"招聘 {s.hires} / {s.hire_budget} 人;跟岗 {s.exchanges} 人;走教 {s.itinerant_assignments} 处;"
             f"有校长的学校 {s.schools_with_principal_before} → {s.schools_with_principal_after}"
         )
-    if lang in (None, "en"):
+    else:
         print(
             f"unmet posts over all schools: {s.unmet_before:g} → {s.unmet_after:g} "
             f"(filled {s.vacancies_filled:g}, still open {s.vacancies_open:g}, "
@@ -441,7 +459,7 @@ def _print_staffing(s: Summary, lang: str | None) -> None:
         )
 
 
-def _print_violated(report: Sequence[RuleRow], lang: str | None, limit: int | None = None) -> None:
+def _print_violated(report: Sequence[RuleRow], lang: str, limit: int | None = None) -> None:
     """Violated rows with their sentences: hard ones first, then the costliest elastic ones."""
     violated = sorted(
         (r for r in report if r.status == "violated"), key=lambda r: (r.mode != "hard", -r.cost)
@@ -454,14 +472,11 @@ def _print_violated(report: Sequence[RuleRow], lang: str | None, limit: int | No
         print(f"  ... and {len(violated) - limit} more in report.json")
 
 
-def _print_sentences(zh: str, en: str, lang: str | None) -> None:
-    if lang in (None, "zh"):
-        print(f"      {zh}")
-    if lang in (None, "en"):
-        print(f"      {en}")
+def _print_sentences(zh: str, en: str, lang: str) -> None:
+    print(f"      {zh if lang == 'zh' else en}")
 
 
-def _print_conflicts(result: Result, lang: str | None) -> None:
+def _print_conflicts(result: Result, lang: str) -> None:
     for number, conflict in enumerate(result.conflicts, start=1):
         kind = "minimal" if conflict.minimal else "not shown minimal (time ran out)"
         size = len(conflict.instances)
@@ -524,7 +539,7 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_HARD if broken_rules or mismatches else EXIT_OK
 
 
-def _print_leader_mismatches(mismatches: Sequence[LeaderMismatch], named: int, lang: str | None) -> None:
+def _print_leader_mismatches(mismatches: Sequence[LeaderMismatch], named: int, lang: str) -> None:
     if not mismatches:
         print(f"{LEADERS_FILE}: agrees with the plan ({named} schools)")
         return
@@ -547,9 +562,10 @@ def _explain(args: argparse.Namespace) -> int:
         result = plan_result(scenario, read_plan_files(args.plan, scenario).plan)
         broken = hard_violations(result.report)
         if broken:
-            print(
+            _print_error(
+                args.lang,
+                f"警告:该方案违反 {len(broken)} 处硬性规则;见 rotation check",
                 f"warning: the plan breaks {len(broken)} hard rule instance(s); see rotation check",
-                file=sys.stderr,
             )
     else:
         result = solve(scenario, settings)
@@ -557,7 +573,7 @@ def _explain(args: argparse.Namespace) -> int:
         _print_conflicts(result, args.lang)
         return EXIT_HARD
     if result.summary.status == "timeout_no_plan":
-        print(f"no plan found within {args.time_limit:g} s; try a longer --time-limit", file=sys.stderr)
+        _print_timeout(args)
         return EXIT_TIMEOUT
     if args.teacher is not None:
         explanation: TeacherExplanation | SchoolExplanation = explain_teacher(
@@ -568,7 +584,7 @@ def _explain(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(explanation_json(explanation), ensure_ascii=False, indent=2))
     else:
-        print("\n\n".join(explanation.text(lang) for lang in ([args.lang] if args.lang else ["zh", "en"])))
+        print(explanation.text(args.lang))
     return EXIT_OK
 
 

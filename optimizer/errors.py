@@ -7,6 +7,7 @@ rendered the same way by the CLI, the API and the page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,17 +54,32 @@ class Problem:
         return self.text("en")
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        """The documented shape: place, `message` in the caller's language, both texts and code."""
+        """The documented shape: the place's parts and `place` (the text the CLI prints, so that a
+        client shows the same words), `message` in the caller's language, both texts and code."""
         return {
             "code": self.code,
             "file": self.file,
             "row": self.row,
             "column": self.column,
             "rule": self.rule,
+            "place": self.place(lang),
             "message": self.message(lang),
             "message_zh": self.zh,
             "message_en": self.en,
         }
+
+    @classmethod
+    def from_dict(cls, item: Mapping[str, Any]) -> Problem:
+        """The problem `to_dict` wrote (in either language): a stored error renders again."""
+        return cls(
+            code=item["code"],
+            zh=item["message_zh"],
+            en=item["message_en"],
+            file=item["file"],
+            row=item["row"],
+            column=item["column"],
+            rule=item["rule"],
+        )
 
 
 class ScenarioError(Exception):

@@ -150,5 +150,5 @@ def test_cli_solves_a_many_region_bundle_by_region(
     )
     assert code == 0
     printed = capsys.readouterr()
-    assert "3 independent regions" in printed.out and "regions 3 / 3 done" in printed.err
+    assert "3 个区县相互独立" in printed.out and "regions 3 / 3 done" in printed.err
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["split"]["mode"] == "by_region"

@@ -20,6 +20,7 @@ EXAMPLE_PROBLEM: dict[str, Any] = {
     "row": 3,
     "column": "gender",
     "rule": None,
+    "place": "teachers.csv, row 3, column gender",
     "message": "expected one of F, M, got 'X'",
     "message_zh": "应为 F、M 之一,实际为 'X'",
     "message_en": "expected one of F, M, got 'X'",
@@ -34,6 +35,11 @@ class ProblemOut(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_PROBLEM]})
 
+    place: str = Field(
+        description="Where, in the caller's language, in the words the CLI prints "
+        "(teachers.csv, row 3, column gender / teachers.csv,第 3 行,“gender”列); empty when the "
+        "problem has no place."
+    )
     message: str = Field(description="The problem in the caller's language.")
     message_zh: str = Field(description="The problem in Chinese.")
     message_en: str = Field(description="The problem in English.")
@@ -42,7 +48,7 @@ class ProblemOut(BaseModel):
 class ErrorBody(BaseModel):
     """The service's error, the `error` of a failed job and the core of every error answer: a
     stable `error` code for programs, the `message` in the caller's language (the `lang` query
-    parameter, else the Accept-Language header: zh or en, English by default), and the problems
+    parameter, else the Accept-Language header: zh or en, Chinese by default), and the problems
     it is about, each with its place (file or request part, row, column) and both texts."""
 
     model_config = ConfigDict(

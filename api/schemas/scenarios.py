@@ -108,6 +108,7 @@ EXAMPLE_WARNING: dict[str, Any] = {
     "row": 1,
     "column": "subjcet",
     "rule": None,
+    "place": "teachers.csv, row 1, column subjcet",
     "message": "unknown column, ignored; did you mean subject?",
     "message_zh": "未知的列,已忽略;是否应为 subject?",
     "message_en": "unknown column, ignored; did you mean subject?",

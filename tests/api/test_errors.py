@@ -1,6 +1,6 @@
 """One error shape: every error answer is an RFC 9457 problem document carrying {error, message,
 problems}, and a failed job's stored error is that core, with the texts in the caller's language
-(the `lang` query parameter, else the Accept-Language header, else English); the OpenAPI schema
+(the `lang` query parameter, else the Accept-Language header, else Chinese); the OpenAPI schema
 documents no other shape."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ MakeKey = Callable[..., Headers]
 REGION = "东区"
 ZH = "zh-CN,zh;q=0.9,en;q=0.8"
 EN = "en-GB,en;q=0.9,zh;q=0.5"
-PROBLEM_KEYS = {"code", "file", "row", "column", "rule", "message", "message_zh", "message_en"}
+PROBLEM_KEYS = {"code", "file", "row", "column", "rule", "place", "message", "message_zh", "message_en"}
 RFC_9457_MEMBERS = {"type", "title", "status", "detail", "instance"}
 
 
@@ -130,7 +130,7 @@ def error_requests(client: TestClient, make_key: MakeKey) -> list[tuple[str, Cal
 @pytest.mark.parametrize(
     ("headers", "params", "lang"),
     [
-        ({}, {}, "en"),
+        ({}, {}, "zh"),
         ({"Accept-Language": ZH}, {}, "zh"),
         ({"Accept-Language": EN}, {}, "en"),
         ({"Accept-Language": "fr, zh-TW;q=0.7"}, {}, "zh"),

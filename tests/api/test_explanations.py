@@ -81,5 +81,5 @@ def test_a_plan_not_done_yet_is_409(settings: Settings) -> None:
     with idle_client(settings) as (client, headers):
         job_id = submit(client, headers, scenario_id=create_scenario(client, headers))
         for url in (f"/v1/plans/{job_id}/teachers/T02", f"/v1/plans/{job_id}/schools/R1"):
-            response = client.get(url, headers=headers)
+            response = client.get(url, headers={**headers, "Accept-Language": "en"})
             assert response.status_code == 409 and "no plan yet" in response.json()["message"]

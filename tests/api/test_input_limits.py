@@ -81,7 +81,7 @@ def test_a_chunked_scenario_body_is_cut_off_at_the_upload_limit(
     client: TestClient, make_key: MakeKey
 ) -> None:
     limit = client.app.state.settings.max_upload_bytes
-    headers = {**make_key("东区"), "Content-Type": "application/json"}
+    headers = {**make_key("东区"), "Content-Type": "application/json", "Accept-Language": "en"}
     answer = stream(client, "/v1/scenarios", endless_json_list("teachers", 3 * limit), headers)
     assert answer.status == 413
     assert limit < answer.read <= limit + CHUNK

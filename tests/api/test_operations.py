@@ -281,7 +281,7 @@ def test_a_malformed_json_body_names_where_parsing_stopped(client: TestClient, m
     response = client.post(
         "/v1/plans",
         content=b'{"scenario_id": }',
-        headers={**make_key(REGION), "Content-Type": "application/json"},
+        headers={**make_key(REGION), "Content-Type": "application/json", "Accept-Language": "en"},
     )
     [problem] = assert_problem(response, 400, "bad_request")["problems"]
     assert (problem["code"], problem["file"]) == ("json_invalid", "body")

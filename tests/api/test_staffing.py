@@ -244,7 +244,7 @@ def test_an_unknown_column_is_skipped_and_named_in_warnings_in_the_callers_langu
 
     document = scenario_to_document(county)
     document["teachers"][1]["subjcet"] = "math"
-    created = client.post("/v1/scenarios", json=document, headers=headers)
+    created = client.post("/v1/scenarios", json=document, headers={**headers, "Accept-Language": "en"})
     assert created.status_code == 201, created.text
     [warning] = created.json()["warnings"]
     assert (warning["file"], warning["row"], warning["column"]) == ("teachers", 1, "subjcet")

@@ -100,5 +100,5 @@ def test_cli_explains_a_school_of_a_fresh_solve(tmp_path: Path, capsys: pytest.C
 
     document = json.loads(capsys.readouterr().out)
     assert document["school_id"] == "R1" and len(document["moves_in"]) == 2
-    assert main(["explain", str(bundle), "--school", "S99"]) == 1
+    assert main(["explain", str(bundle), "--school", "S99", "--lang", "en"]) == 1
     assert "unknown school 'S99'" in capsys.readouterr().err

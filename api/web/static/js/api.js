@@ -111,8 +111,8 @@ export function errorText(error) {
   if (typeof error.body.message === "string" && ![0, 401].includes(error.status)) detail = error.body.message;
   if (Array.isArray(error.body.problems) && error.body.problems.length) {
     detail = error.body.problems
-      .map((p) => [p.file, p.column, p[`message_${lang()}`] ?? p.message])
-      .map((parts) => parts.filter(Boolean).join(": "))
+      .map((p) => [p.place, p[`message_${lang()}`] ?? p.message])
+      .map((parts) => parts.filter(Boolean).join(lang() === "zh" ? ":" : ": ")) // as the CLI prints it
       .join("; ");
   }
   return detail ? `${label} (${detail})` : label;
