@@ -214,7 +214,9 @@ def test_a_full_queue_answers_429(settings: Settings) -> None:
             submit(client, headers, scenario_id=scenario_id),
             submit(client, headers, scenario_id=scenario_id),
         )
-        response = client.post("/v1/plans", json={"scenario_id": scenario_id}, headers=headers)
+        response = client.post(
+            "/v1/plans", json={"scenario_id": scenario_id}, headers={**headers, "Accept-Language": "en"}
+        )
         assert response.status_code == 429 and "queue is full" in response.json()["message"]
         assert response.headers["retry-after"]
         assert client.get("/v1/status", headers=headers).json()["queued"] == 2
