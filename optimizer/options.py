@@ -19,7 +19,8 @@ SolutionListener = Callable[[Plan, float, float], None]
 
 @dataclass(frozen=True)
 class EngineSettings:
-    """time_limit in seconds; workers = CP-SAT search workers. The default 8 runs CP-SAT's full
+    """time_limit in seconds, for the whole solve (the model's build counts); workers = CP-SAT
+    search workers. The default 8 runs CP-SAT's full
     portfolio (LP-based workers included) even on 2 cores: with 2 workers the bound of the
     demo county stalled far from the optimum that 8 workers prove in about 10 s. seed fixes the
     search."""

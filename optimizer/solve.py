@@ -19,6 +19,9 @@ from optimizer.result import Result
 from optimizer.rules import all_rules, gate_rules
 from optimizer.scenario import Scenario
 
+MIN_ENGINE_SHARE = 0.1
+"""The share of the time limit the engines get even when the model's build took more."""
+
 
 def solve(
     scenario: Scenario,
@@ -36,7 +39,10 @@ def solve(
     started = time.monotonic()
     builder = build_model(scenario, all_rules(), gate_rules(), edits)
     build_seconds = time.monotonic() - started
-    outcome = run_engine(builder, settings, listeners)
+    # The time limit is the solve's, the build included (a planner's 30 s is 30 s); the engines
+    # keep at least a share of it however long the build took.
+    engine_limit = max(MIN_ENGINE_SHARE * settings.time_limit, settings.time_limit - build_seconds)
+    outcome = run_engine(builder, settings, listeners, time_limit=engine_limit)
     plan = with_reasons(scenario, outcome.plan) if outcome.plan is not None else Plan(())
     report = tuple(check_plan(scenario, plan))
     summary = summarize(
