@@ -77,9 +77,10 @@ def solve_budget(wall: float, elapsed: float) -> float:
 
 def region_budget(wall: float, regions: int, processes: int, teachers: int) -> float:
     """Per-region time limit so that rounds of `processes` regions fit in the target, each round
-    also loading, building and writing its regions (about 1.3 ms per teacher here)."""
+    also loading and writing its regions (about 0.5 ms per teacher here; the limit covers the
+    model's build)."""
     rounds = math.ceil(regions / processes)
-    overhead = 0.0013 * teachers / regions
+    overhead = 0.0005 * teachers / regions
     return max(5.0, (wall * MARGIN - 5.0) / rounds - overhead)
 
 
