@@ -29,6 +29,7 @@ from api.documents import PLAN_KEYS, job_summary, plan_document, plan_of, stored
 from api.errors import NO_PLAN, ROUTER_ERRORS, TOO_LARGE, error_responses
 from api.idempotency import LOCATION_HEADER, IdempotencyKey, accepted, fingerprint, replay
 from api.jobs import SETTLE_SECONDS, cancel_or_delete, submit_job
+from api.links import JOB_LINKS, LIST_LINKS, PLAN_LINKS
 from api.schemas.plans import (
     MIN_TIME_LIMIT,
     CancelAccepted,
@@ -66,7 +67,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             429: ("queue_full", "The solve queue is full; retry later."),
         }
     )
-    | {202: {"description": "The job is queued.", "headers": LOCATION_HEADER}},
+    | {202: {"description": "The job is queued.", "headers": LOCATION_HEADER, "links": JOB_LINKS}},
 )
 def create_plan(
     body: PlanRequest,
@@ -97,6 +98,7 @@ def create_plan(
 @router.get(
     "",
     response_model=PlanPage,
+    responses={200: {"description": "A page of plan jobs.", "links": LIST_LINKS["plans"]}},
     summary="List the plan jobs of the key's regions, newest first",
 )
 def list_plans(
@@ -125,7 +127,7 @@ def list_plans(
     name="get_plan",
     response_model=PlanDocument,
     response_model_exclude_unset=True,
-    responses=error_responses(NOT_FOUND),
+    responses=error_responses(NOT_FOUND) | {200: {"description": "The job.", "links": PLAN_LINKS}},
     summary="A job's status and progress and, once it has one, the plan, report and summary",
     description="A failed job's `error` has the shape of every error answer, in the caller's language.",
 )

@@ -20,6 +20,7 @@ from api.documents import job_scenario, plan_of, summary_of
 from api.errors import NO_PLAN, ROUTER_ERRORS, ApiError, error_responses, request_problem
 from api.idempotency import LOCATION_HEADER, IdempotencyKey, accepted, fingerprint, replay
 from api.jobs import submit_job
+from api.links import BATCH_LINKS, JOB_LINKS, SCENARIO_LINKS
 from api.schemas.plans import JobRequest
 from api.schemas.variants import (
     EXAMPLE_EDITS,
@@ -64,7 +65,8 @@ QUEUE_FULL = {429: ("queue_full", "The solve queue is full; try again later.")}
     "/scenarios/{scenario_id}/variants",
     status_code=201,
     response_model=VariantSummary,
-    responses=error_responses({**FORBIDDEN, **NOT_FOUND, **INVALID}),
+    responses=error_responses({**FORBIDDEN, **NOT_FOUND, **INVALID})
+    | {201: {"description": "The variant is stored.", "links": SCENARIO_LINKS}},
     summary="Create a variant of a scenario by parameter overrides and small edits",
 )
 def create_variant(
@@ -111,7 +113,13 @@ def list_variants(scenario_id: str, session: SessionDep, caller: CallerDep) -> V
     status_code=202,
     response_model=BatchAccepted,
     responses=error_responses({**NOT_FOUND, **QUEUE_FULL})
-    | {202: {"description": "The jobs are queued; Location: the first one's.", "headers": LOCATION_HEADER}},
+    | {
+        202: {
+            "description": "The jobs are queued; Location: the first one's.",
+            "headers": LOCATION_HEADER,
+            "links": BATCH_LINKS,
+        }
+    },
     summary="Solve several scenarios: one plan job each",
 )
 def create_batch(
@@ -182,7 +190,7 @@ def outcome(plan_id: str, session: SessionDep, caller: CallerDep) -> dict[str, A
     status_code=202,
     response_model=ReplanAccepted,
     responses=error_responses({**FORBIDDEN, **NOT_FOUND, **NOT_DONE, **INVALID, **QUEUE_FULL})
-    | {202: {"description": "The re-plan's job is queued.", "headers": LOCATION_HEADER}},
+    | {202: {"description": "The re-plan's job is queued.", "headers": LOCATION_HEADER, "links": JOB_LINKS}},
     summary="Re-plan after a change, staying close to this plan",
     description="Applies the edits to the plan's scenario (a new variant), then solves it warm-started "
     "from this plan; every move that differs from it costs `change_weight`. The plan's own "

@@ -1,0 +1,90 @@
+"""Schemathesis stateful: ids the service returns flow into the routes that take them.
+
+The OpenAPI links (explicit ones on the routes, and those schemathesis infers) chain a created
+scenario into its plans, variants and batches, and a plan into its exports, explanations,
+comparisons and re-plans. Every response must be no server error and match the OpenAPI. Solves
+stay cheap: a 1 to 2 s time limit on the generated tiny scenarios.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.transport import Response
+from schemathesis.generation.case import Case
+from schemathesis.python.asgi import get_client
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from api.config import Settings
+from api.main import create_app
+
+OPENAPI = copy.deepcopy(create_app(Settings()).openapi())
+# A string matching the Override pattern (every rule's every parameter) takes ~0.1 s to draw, most
+# of a solve request's generation; here overrides are free text (a bad one is a 422 like any other),
+# and test_openapi.py keeps drawing them from the pattern.
+del OPENAPI["components"]["schemas"]["Override"]["pattern"]
+schema = schemathesis.openapi.from_dict(OPENAPI)
+MIN_REQUESTS = 1000
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """The conftest's settings with solves of 1 s (2 s at most), so some plans get done, and a queue
+    that takes every linked solve request (a 429 would end the links from its job)."""
+    return Settings(
+        database_url=database_url,
+        max_time_limit=2,
+        default_time_limit=1,
+        solve_workers=1,
+        queue_limit=1000,
+        max_upload_bytes=5_000_000,
+        cpsat_workers=1,
+        poll_seconds=0.05,
+    )
+
+
+def test_linked_requests_get_no_server_error_and_match_the_openapi(
+    client: TestClient, make_key: Callable[..., dict[str, str]]
+) -> None:
+    headers = make_key(admin=True)
+    session = get_client(client.app)
+    requests: Counter[str] = Counter()
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Case) -> dict[str, Any]:
+            return {"base_url": "http://testserver", "session": session, "headers": headers}
+
+        def after_call(self, response: Response, case: Case) -> None:
+            requests[f"{case.method.upper()} {case.path}"] += 1
+            super().after_call(response, case)
+
+        def validate_response(
+            self, response: Response, case: Case, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            case.validate_response(
+                response,
+                checks=[not_a_server_error, response_schema_conformance],
+                transport_kwargs=kwargs,
+            )
+
+    Workflow.run(
+        settings=hypothesis_settings(
+            max_examples=85,
+            stateful_step_count=20,
+            deadline=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    assert sum(requests.values()) >= MIN_REQUESTS, requests
+    # The linked routes that follow a created scenario and a queued job at least.
+    assert {"POST /v1/plans", "GET /v1/plans/{job_id}", "POST /v1/batches"} <= set(requests), requests
