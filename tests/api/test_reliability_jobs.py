@@ -357,6 +357,29 @@ def command_line(pid: int) -> str:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds processes through /proc")
+def test_the_local_dask_cluster_does_not_outlive_a_server_killed_with_9(
+    database_url: str, tmp_path: Path
+) -> None:
+    """ROTATION_CLUSTER=local: the server's own LocalCluster (its workers, one per core) goes
+    with the server, even when nothing could close it."""
+    database = Database(database_url)
+    migrate(database.engine)
+    server = start_server(database_url, free_port(), tmp_path / "server.log", {"ROTATION_CLUSTER": "local"})
+    try:
+        processes = descendants(server.pid)
+        lines = [command_line(pid) for pid in processes]
+        assert sum("spawn_main" in line for line in lines) >= 1, lines  # the cluster's workers
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        wait(lambda: not any(alive(pid) for pid in processes), 15, "a Dask worker outlived its server")
+    finally:
+        server.kill()
+        server.wait()
+        database.engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds processes through /proc")
 def test_no_process_outlives_a_server_killed_with_9(database_url: str, tmp_path: Path) -> None:
     database = Database(database_url)
     migrate(database.engine)
