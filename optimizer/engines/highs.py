@@ -234,7 +234,8 @@ class StagedSearch:
             return
         self._note_bound(relaxation.bound)
         self._rounded(relaxation)
-        self._restricted(relaxation, SUPPORT_TOLERANCE)
+        if self.status != "optimal":
+            self._restricted(relaxation, SUPPORT_TOLERANCE)
         if self.status == "optimal":
             return
         if self.objective is None:
