@@ -1,10 +1,12 @@
-"""Status polls under load: is the API responsive while both cores solve?
+"""Status polls under load: is the API responsive while both cores solve, and bounded in memory?
 
 Starts `rotation serve` on a loopback port with a fresh SQLite file, makes a key in it, stores the
-demo county, then N client threads each submit demo-county jobs one after another and poll their
-status until done. Prints throughput (jobs finished per minute), the p50 / p99 / max latency of the
-status polls answered while the client's job was running, and jobs lost (must be 0).
-Target: p99 < 100 ms while both cores solve.
+demo county, and first streams a 400 MB chunked body (no Content-Length) to POST /v1/scenarios,
+measuring the server process's peak memory (Linux: VmHWM) over its resident memory before. Then N
+client threads each submit demo-county jobs one after another and poll their status until done.
+Prints the upload's answer and memory growth, throughput (jobs finished per minute), the p50 / p99
+/ max latency of the status polls answered while the client's job was running, and jobs lost.
+Targets: memory growth < 100 MB, p99 < 100 ms with 20 clients while both cores solve, 0 jobs lost.
 
     .venv/bin/python benchmarks/api_load.py
     .venv/bin/python benchmarks/api_load.py --clients 8 --jobs 2 --time-limit 10
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -32,6 +35,9 @@ from optimizer.io import load_bundle, scenario_to_document
 ROOT = Path(__file__).resolve().parents[1]
 ROTATION = Path(sys.executable).parent / "rotation"
 FINISHED = ("done", "failed", "cancelled")
+UPLOAD_BYTES = 400 * 1024 * 1024
+CHUNK = b"x" * (1024 * 1024)
+MEMORY_TARGET_MB = 100
 
 
 def free_port() -> int:
@@ -88,6 +94,33 @@ class Client(threading.Thread):
         self.http.close()
 
 
+def memory_kb(pid: int, field: str) -> int:
+    """A /proc/<pid>/status memory figure in kB: VmRSS (resident now), VmHWM (peak resident)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise SystemExit(f"no {field} in /proc/{pid}/status")
+
+
+def oversized_upload(base_url: str, headers: dict[str, str], pid: int) -> tuple[str, float]:
+    """Streams UPLOAD_BYTES of JSON-ish bytes chunked (no Content-Length, so only a streaming
+    limit stops it); the answer (or how the server cut it off) and the server's peak memory growth
+    in MB."""
+    before = memory_kb(pid, "VmRSS")
+
+    def body() -> Iterator[bytes]:
+        yield b'{"name": "'
+        for _ in range(UPLOAD_BYTES // len(CHUNK)):
+            yield CHUNK
+
+    try:
+        response = httpx.post(f"{base_url}/v1/scenarios", content=body(), headers=headers, timeout=120)
+        answer = f"{response.status_code} {response.json().get('error', '')}"
+    except httpx.TransportError as error:
+        answer = f"connection closed by the server ({type(error).__name__})"
+    return answer, (memory_kb(pid, "VmHWM") - before) / 1024
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -95,7 +128,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default %(default)s)")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default %(default)s)")
     parser.add_argument("--jobs", type=int, default=2, help="jobs per client (default %(default)s)")
     parser.add_argument(
         "--time-limit", type=float, default=10.0, help="seconds per job (default %(default)s)"
@@ -124,6 +157,7 @@ def main() -> None:
         base_url = f"http://127.0.0.1:{port}"
         server = start_server(database_url, port, env, log)
         try:
+            upload_answer, upload_growth = oversized_upload(base_url, headers, server.pid)
             document = scenario_to_document(load_bundle(ROOT / "scenarios" / "demo-county"))
             created = httpx.post(f"{base_url}/v1/scenarios", json=document, headers=headers, timeout=60)
             created.raise_for_status()
@@ -159,6 +193,8 @@ def main() -> None:
     print(
         f"{args.solve_workers} solve processes x {args.cpsat_workers} CP-SAT workers, {os.cpu_count()} cores"
     )
+    print(f"400 MB upload      {upload_answer}")
+    print(f"  peak memory      +{upload_growth:.0f} MB  (target < +{MEMORY_TARGET_MB} MB)")
     print(f"jobs done          {len(done)} / {len(submitted)} in {wall:.1f} s")
     print(f"throughput         {len(done) / wall * 60:.1f} jobs/min")
     if latencies:
@@ -167,7 +203,7 @@ def main() -> None:
         print(f"  p99              {percentile(latencies, 0.99):.1f} ms  (target < 100 ms)")
         print(f"  max              {max(latencies):.1f} ms")
     print(f"jobs lost          {len(lost)}  (must be 0)")
-    if lost or not latencies:
+    if lost or not latencies or upload_growth >= MEMORY_TARGET_MB:
         raise SystemExit(1)
 
 
