@@ -45,9 +45,11 @@ def test_another_regions_key_is_refused_and_sees_nothing(client: TestClient, mak
     body = refused.json()
     assert {key: body[key] for key in ("error", "message", "problems")} == {
         "error": "forbidden",
-        "message": "the key does not hold region(s) 青山县",
+        "message": "该密钥不含区域 青山县",  # Chinese unless the caller asks otherwise
         "problems": [],
     }
+    english = client.post("/v1/scenarios/demo", headers={**headers, "Accept-Language": "en"})
+    assert english.json()["message"] == "the key does not hold region(s) 青山县"
     assert client.get("/v1/scenarios", headers=headers).json()["total"] == 0
 
 
