@@ -45,6 +45,6 @@ def test_a_job_without_a_plan_is_409(client: TestClient, make_key: MakeKey) -> N
     body = answer.json()
     assert {key: body[key] for key in ("error", "message", "problems")} == {
         "error": "no_plan",
-        "message": f"plan {job_id} has no plan yet (status failed)",
+        "message": f"方案任务 {job_id} 尚无方案(状态 failed)",  # Chinese by default
         "problems": [],
     }

@@ -326,7 +326,11 @@ def test_a_job_whose_solve_process_keeps_dying_fails_saying_so(
         kill_run(client, job_id, attempt)
     job = wait_for(client, headers, job_id, timeout=30)
     assert job["status"] == "failed" and job["attempts"] == WORKER_RETRIES + 1 and "moves" not in job
-    assert job["error"] == {"error": "solve_process_died", "message": died(-9).en, "problems": []}
+    assert job["error"] == {
+        "error": "solve_process_died",
+        "message": died(-9).zh,
+        "problems": [],
+    }  # Chinese by default
     assert stored_job(client, job_id).retries == WORKER_RETRIES
 
 
