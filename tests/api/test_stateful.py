@@ -23,8 +23,10 @@ from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 from schemathesis.python.asgi import get_client
 from schemathesis.specs.openapi.checks import response_schema_conformance
+from sqlalchemy import delete
 
 from api.config import Settings
+from api.db import IdempotencyRecord, PlanJob, ScenarioRow
 from api.main import create_app
 
 OPENAPI = copy.deepcopy(create_app(Settings()).openapi())
@@ -62,6 +64,16 @@ def test_linked_requests_get_no_server_error_and_match_the_openapi(
     requests: Counter[str] = Counter()
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def teardown(self) -> None:
+            """Each walk starts from an empty service (the key apart): Hypothesis replays a
+            failing walk to report it, and the rows of earlier walks would change which links it
+            can follow (a random walk failed once on PostgreSQL and could not be replayed)."""
+            with client.app.state.database.session() as db:
+                db.execute(delete(IdempotencyRecord))
+                db.execute(delete(PlanJob))
+                db.execute(delete(ScenarioRow))
+            super().teardown()
+
         def get_call_kwargs(self, case: Case) -> dict[str, Any]:
             return {"base_url": "http://testserver", "session": session, "headers": headers}
 
