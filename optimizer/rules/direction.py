@@ -56,6 +56,9 @@ class Direction(GateRule):
         return self.allows_school(scenario, teacher, to_school)
 
     def allows_school(self, scenario: Scenario, teacher: Teacher, to_school: School) -> bool:
+        home = scenario.school_by_id[scenario.home_school(teacher)]
+        if to_school.region != home.region:  # a hand-made plan's move: no table for it
+            return self._allows_pair(scenario, home, to_school, teacher.is_principal)
         return to_school.school_id in self._allowed_from(scenario, teacher)
 
     def destinations(self, scenario: Scenario, teacher: Teacher, schools: list[School]) -> list[School]:
