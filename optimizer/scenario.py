@@ -25,6 +25,8 @@ DEGREES = ("associate", "bachelor", "master", "doctor")
 ROLES = ("teacher", "vice_principal", "principal")
 PRINCIPAL_ROLES = ("vice_principal", "principal")
 PIN_ACTIONS = ("move_to", "stay")
+STINT_KINDS = ("rotation", "support", "itinerant", "exchange")
+"""history.csv `kind`: 交流轮岗, 支教, 走教, 跟岗."""
 T = TypeVar("T")
 ROTATION_TERM = "rotation_term_years"
 """The policy's rotation term, by its SPEC meaning: whichever rule declares it (see Param.meaning)."""
@@ -119,6 +121,25 @@ class Pin:
 
 
 @dataclass(frozen=True)
+class Stint:
+    """One row of history.csv: a teacher served at `to_school`, sent from `from_school`, in the
+    school years `start_year` .. `end_year - 1`. `end_year` is the year the teacher is back (or
+    due back) at `from_school`; None while the stint has no set end."""
+
+    teacher_id: str
+    from_school: str
+    to_school: str
+    start_year: int
+    end_year: int | None
+    kind: str = "rotation"
+
+    def served_until(self, year: int) -> int:
+        """Years of this stint served before `year` (the plan year): none for a stint not begun."""
+        end = year if self.end_year is None else min(self.end_year, year)
+        return max(0, end - self.start_year)
+
+
+@dataclass(frozen=True)
 class Standing:
     """Whether a teacher may be moved out this year and why; `reason` is a stable code."""
 
@@ -138,6 +159,8 @@ class Scenario:
     pins: tuple[Pin, ...]
     policy: Policy
     name: str = ""
+    history: tuple[Stint, ...] = ()
+    """Past and current stints (history.csv), oldest first; empty when the bundle has none."""
     source: str = field(default="", compare=False)
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
     """What the loader skipped and said so (an unknown column), for the caller to show."""
