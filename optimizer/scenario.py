@@ -66,6 +66,9 @@ class Teacher:
     weak_years: int = 0
     new_teacher_period: int = 0
     funded_graduate_owed_years: int = 0
+    funded_graduate_years: int = 0
+    """公费师范生: the rural service years the agreement requires in all (0: unknown or none);
+    with history.csv the years owed are this total less the rural years served (optimizer.history)."""
     exempt_reason: str = ""
     volunteer: bool = False
     preferred_schools: tuple[str, ...] = ()

@@ -41,6 +41,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "weak_years": ("薄弱校任教年限",),
         "new_teacher_period": ("新教师聘期",),
         "funded_graduate_owed_years": ("公费师范生待服务年限",),
+        "funded_graduate_years": ("公费师范生服务年限", "协议服务年限"),
         "exempt_reason": ("免交流原因",),
         "volunteer": ("是否自愿", "自愿报名"),
         "preferred_schools": ("意向学校",),

@@ -329,6 +329,7 @@ def teacher_columns(year: int) -> tuple[Column, ...]:
         Column("weak_years", YEARS, default=0),
         Column("new_teacher_period", integer(0, 2, ("取值 0、1 或 2", "0, 1 or 2")), default=0),
         Column("funded_graduate_owed_years", YEARS, default=0),
+        Column("funded_graduate_years", YEARS, default=0),
         Column("exempt_reason", text, default=""),
         Column("volunteer", flag, default=False),
         Column("preferred_schools", list_of(identifier), default=()),

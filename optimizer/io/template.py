@@ -113,6 +113,12 @@ NOTES: dict[str, dict[str, Note]] = {
             "公费师范生尚需到乡村服务的年数",
             "rural service years a funded graduate still owes",
         ),
+        "funded_graduate_years": (
+            *YEARS,
+            "公费师范生协议要求的乡村服务年数(合计;有交流记录时据此分段合并计算待服务年数)",
+            "rural service years a funded graduate's agreement requires in all (with a history, "
+            "the years owed are counted from it)",
+        ),
         "exempt_reason": (
             "",
             "",
