@@ -29,6 +29,11 @@ NOTICE_FIELDS = ("title", "date", "text", "channel", "deadline")
 has a default where the notice is written (optimizer/io/filing.py)."""
 NOTICE_DATES = ("date", "deadline")
 NOTICE_TEXT_MAX = 2000
+TARGETS = "targets"
+"""The optional `[targets.<indicator>]` tables: `value` (a share 0..1) reached by `year` (SPEC
+"Years, not one year"). The indicators are the ones the rules declare (`RuleParams.indicators`)."""
+TARGET_FIELDS = ("value", "year")
+YEARS = (1990, 2100)
 
 
 def as_fraction(value: float | int) -> Fraction:
@@ -47,13 +52,32 @@ def floor_share(share: float, count: int) -> int:
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """A county indicator a rule can count: the share of `what` that meets it, per region."""
+
+    name: str
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """A `[targets]` entry: the indicator at least `value` in every region from `year` on."""
+
+    indicator: str
+    value: float
+    year: int
+
+
+@dataclass(frozen=True)
 class RuleParams:
-    """A rule's declared parameters, as the rule module states them."""
+    """A rule's declared parameters and indicators, as the rule module states them."""
 
     rule: str
     title_zh: str
     title_en: str
     params: tuple[Param, ...]
+    indicators: tuple[Indicator, ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -72,6 +96,8 @@ class Policy:
     declarations: tuple[RuleParams, ...] = field(default=(), compare=False, repr=False)
     notice: Mapping[str, str] = field(default_factory=dict)
     """The `[notice]` entries given (dates as YYYY-MM-DD), none of the defaults."""
+    targets: tuple[Target, ...] = ()
+    """The `[targets]` entries, in indicator order."""
 
     def rule(self, rule_id: str) -> Mapping[str, Any]:
         return self.rules[rule_id]
@@ -101,7 +127,13 @@ class Policy:
         }
         if self.notice:
             shape[NOTICE] = dict(self.notice)
+        if self.targets:
+            shape[TARGETS] = {t.indicator: {"value": t.value, "year": t.year} for t in self.targets}
         return shape
+
+    def targets_due(self) -> tuple[Target, ...]:
+        """The targets in force in the plan year: those whose year has come."""
+        return tuple(t for t in self.targets if t.year <= self.year)
 
     def with_overrides(self, assignments: Iterable[str]) -> Policy:
         """A copy with `rule.param=value` assignments applied (values parsed as TOML)."""
@@ -147,6 +179,9 @@ def apply_override(raw: dict[str, Any], assignment: str, problems: list[Problem]
     if path[0] == NOTICE and len(path) == 2:
         raw.setdefault(NOTICE, {})[path[1]] = value
         return
+    if path[0] == TARGETS and len(path) == 3:
+        raw.setdefault(TARGETS, {}).setdefault(path[1], {})[path[2]] = value
+        return
     if len(path) < 2:
         problems.append(_not_an_assignment(name))
         return
@@ -184,7 +219,7 @@ def merged_policy(
 ) -> Policy:
     """Like checked_policy, but appends problems to `problems` (for all-at-once reports)."""
     year = raw.get("year", DEFAULT_YEAR)
-    if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
+    if not _is_year(year):
         problems.append(
             Problem(
                 "bad_value",
@@ -196,17 +231,18 @@ def merged_policy(
         )
         year = DEFAULT_YEAR
     for key in raw:
-        if key not in ("year", "rules", "name", NOTICE):
+        if key not in ("year", "rules", "name", NOTICE, TARGETS):
             problems.append(
                 Problem(
                     "unknown_key",
-                    "未知的顶层键;应为 year、[rules.*] 或 [notice]",
-                    "unknown top-level key; expected year, [rules.*] or [notice]",
+                    "未知的顶层键;应为 year、[rules.*]、[notice] 或 [targets.*]",
+                    "unknown top-level key; expected year, [rules.*], [notice] or [targets.*]",
                     file=source,
                     column=key,
                 )
             )
     notice = _checked_notice(raw.get(NOTICE, {}), source, problems)
+    targets = _checked_targets(raw.get(TARGETS, {}), declarations, source, problems)
     declared = {d.rule: d for d in declarations}
     rules = {d.rule: d.defaults() for d in declarations}
     given = raw.get("rules", {})
@@ -242,7 +278,75 @@ def merged_policy(
                 problems.append(problem)
             elif param is not None:
                 rules[rule_id][name] = param.merged(rules[rule_id][name], value)
-    return Policy(year=year, rules=rules, declarations=declarations, notice=notice)
+    return Policy(year=year, rules=rules, declarations=declarations, notice=notice, targets=targets)
+
+
+def _is_year(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and YEARS[0] <= value <= YEARS[1]
+
+
+def indicators_of(declarations: tuple[RuleParams, ...]) -> dict[str, Indicator]:
+    """Every indicator a target may name, by name."""
+    return {i.name: i for d in declarations for i in d.indicators}
+
+
+def _checked_targets(
+    given: Any, declarations: tuple[RuleParams, ...], source: str, problems: list[Problem]
+) -> tuple[Target, ...]:
+    """`[targets.<indicator>]` tables: a known indicator, a share 0..1 and a year."""
+    known = indicators_of(declarations)
+    if not isinstance(given, Mapping):
+        problems.append(Problem("bad_value", "应为目标表", "expected a table", file=source, column=TARGETS))
+        return ()
+    targets = []
+    for name, entry in given.items():
+        where = f"{TARGETS}.{name}"
+        if name not in known:
+            problems.append(
+                Problem(
+                    "unknown_key",
+                    f"未知的指标;应为以下之一:{'、'.join(known)}",
+                    f"unknown indicator; expected one of {', '.join(known)}",
+                    file=source,
+                    column=where,
+                )
+            )
+            continue
+        if not isinstance(entry, Mapping) or set(entry) != set(TARGET_FIELDS):
+            problems.append(
+                Problem(
+                    "bad_value",
+                    "应为含 value(0..1 的比例)与 year(年份)的表",
+                    "expected a table with value (a share 0..1) and year",
+                    file=source,
+                    column=where,
+                )
+            )
+            continue
+        value, year = entry["value"], entry["year"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            problems.append(
+                Problem(
+                    "bad_value",
+                    f"应为 0..1 之间的比例,实际为 {value!r}",
+                    f"expected a share 0..1, got {value!r}",
+                    file=source,
+                    column=f"{where}.value",
+                )
+            )
+        elif not _is_year(year):
+            problems.append(
+                Problem(
+                    "bad_value",
+                    f"应为 {YEARS[0]}..{YEARS[1]} 之间的年份,实际为 {year!r}",
+                    f"expected a year {YEARS[0]}..{YEARS[1]}, got {year!r}",
+                    file=source,
+                    column=f"{where}.year",
+                )
+            )
+        else:
+            targets.append(Target(name, float(value), year))
+    return tuple(sorted(targets, key=lambda t: t.indicator))
 
 
 def _checked_notice(given: Any, source: str, problems: list[Problem]) -> dict[str, str]:
@@ -378,6 +482,26 @@ def policy_json_schema(declarations: tuple[RuleParams, ...]) -> dict[str, Any]:
                 },
                 "additionalProperties": False,
             },
+            TARGETS: {
+                "type": "object",
+                "description": "Targets a roadmap reaches: per indicator, a share (value 0..1) in every "
+                "region by a year.",
+                "properties": {
+                    name: {
+                        "type": "object",
+                        "title": indicator.label_en,
+                        "description": f"{indicator.label_zh} · {indicator.label_en}",
+                        "properties": {
+                            "value": {"type": "number", "minimum": 0, "maximum": 1},
+                            "year": {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
+                        },
+                        "required": list(TARGET_FIELDS),
+                        "additionalProperties": False,
+                    }
+                    for name, indicator in indicators_of(declarations).items()
+                },
+                "additionalProperties": False,
+            },
         },
         "additionalProperties": False,
     }
@@ -386,7 +510,7 @@ def policy_json_schema(declarations: tuple[RuleParams, ...]) -> dict[str, Any]:
 def override_json_schema(declarations: tuple[RuleParams, ...]) -> dict[str, Any]:
     """The JSON schema of one `rule.param=value` override: the names come from the declarations
     (a table parameter takes one more dotted key: `shortage.priority.music=3`)."""
-    names = ["year"] + [
+    names = ["year", f"{TARGETS}\\.[a-z_]+\\.(value|year)"] + [
         f"{d.rule}\\.{p.name}" + ("(\\.[A-Za-z_\\u4e00-\\u9fff]+)?" if p.kind.endswith("_table") else "")
         for d in declarations
         for p in d.params

@@ -58,6 +58,7 @@ RULE_MODULES = (
     "backbone_presence",
     "degree_balance",
     "principal_rotation",
+    "indicator_targets",
     "leadership",
     "new_teacher_bundle",
     "title_priority",

@@ -17,11 +17,11 @@ from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.params import Param
 from optimizer.plan import Hire, Move, Plan, RuleRow
-from optimizer.policy import Policy, RuleParams
+from optimizer.policy import Indicator, Policy, RuleParams
 from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
-    from optimizer.model.builder import ModelBuilder
+    from optimizer.model.builder import LinearExpr, ModelBuilder
 
 
 class Rule:
@@ -35,9 +35,23 @@ class Rule:
     """Its parameters in policy.toml's `[rules.<id>]`: defaults, checks, labels, form hints."""
     decisive: bool = False
     """A move this rule serves is there because of it (an HR decision): its reason comes first."""
+    indicators: tuple[Indicator, ...] = ()
+    """Shares this rule counts per region (`share`, `share_terms`) that a `[targets]` entry may
+    name: the roadmap holds them to a value from a year on."""
 
     def declaration(self) -> RuleParams:
-        return RuleParams(self.id, self.title_zh, self.title_en, self.params)
+        return RuleParams(self.id, self.title_zh, self.title_en, self.params, self.indicators)
+
+    def share(self, indicator: str, scenario: Scenario, outcome: Outcome) -> dict[str, tuple[int, int]]:
+        """Per region: (members meeting the indicator, members) after the plan."""
+        raise KeyError(indicator)
+
+    def share_terms(
+        self, indicator: str, builder: ModelBuilder
+    ) -> dict[str, tuple[LinearExpr, LinearExpr, int]]:
+        """Per region that has members or may get some: the same two counts as expressions of the
+        model's decisions, and the most members there can be."""
+        raise KeyError(indicator)
 
     def build(self, builder: ModelBuilder) -> None:
         """Add the rule to the model through the builder (at_least, at_most, forbid, add_cost): hard,

@@ -25,7 +25,7 @@ from optimizer.model.builder import linear_sum
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
-from optimizer.policy import Policy, as_fraction
+from optimizer.policy import Indicator, Policy, as_fraction
 from optimizer.rules.base import Rule, ceil_decimal, row
 from optimizer.scenario import Scenario, Teacher
 
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
     # (region, area) → the moves and exchanges arriving there and leaving (`crossing`).
     Crossing = dict[Hashable, tuple[list[cp_model.IntVar], list[cp_model.IntVar]]]
+
+RURAL_DEGREE_SHARE = "rural_degree_share"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,54 @@ class DegreeBalance(Rule):
             "Urban / rural degree-share ratio at most",
         ),
     )
+
+    indicators = (
+        Indicator(
+            RURAL_DEGREE_SHARE,
+            "乡村学校本科及以上学历教师占比",
+            "share of rural teachers with a bachelor's degree or higher",
+        ),
+    )
+
+    def share(self, indicator: str, scenario: Scenario, outcome: Outcome) -> dict[str, tuple[int, int]]:
+        """Degree holders and everyone at each region's rural schools after the moves (new hires
+        count from next year, when they are on the staff list)."""
+        if indicator != RURAL_DEGREE_SHARE:
+            raise KeyError(indicator)
+        counts = {}
+        for region in scenario.regions:
+            rural = self.counts(scenario, outcome.staff_after, region, "rural")
+            if rural.everyone:
+                counts[region] = (rural.holders, rural.everyone)
+        return counts
+
+    def share_terms(
+        self, indicator: str, builder: ModelBuilder
+    ) -> dict[str, tuple[LinearExpr, LinearExpr, int]]:
+        if indicator != RURAL_DEGREE_SHARE:
+            raise KeyError(indicator)
+        scenario = builder.scenario
+        crossings = self.crossings(builder)
+        terms = {}
+        for region in scenario.regions:
+            rural = self.counts(scenario, scenario.staff_at, region, "rural")
+            (d_n, d_b), (n_range, _) = self.changes(crossings, (region, "rural"))
+            if rural.everyone + n_range[1] > 0:
+                terms[region] = (rural.holders + d_b, rural.everyone + d_n, rural.everyone + n_range[1])
+        return terms
+
+    def crossings(self, builder: ModelBuilder) -> tuple[Crossing, Crossing]:
+        """Everyone's and degree holders' moves and exchanges into and out of each (region, area)."""
+        scenario = builder.scenario
+
+        def area_of(school_id: str) -> tuple[str, str]:
+            school = scenario.school_by_id[school_id]
+            return school.region, school.area
+
+        return (
+            builder.crossing(lambda t: True, area_of),
+            builder.crossing(lambda t: t.has_degree, area_of),
+        )
 
     def targets(self, policy: Policy) -> dict[str, float]:
         """Rural degree share at least the urban share divided by this ratio."""
@@ -130,15 +180,7 @@ class DegreeBalance(Rule):
         scenario = builder.scenario
         p, q = self.ratio(scenario)
         exact = scenario.policy.is_hard(self.id)
-
-        def area_of(school_id: str) -> tuple[str, str]:
-            school = scenario.school_by_id[school_id]
-            return school.region, school.area
-
-        crossings = (
-            builder.crossing(lambda t: True, area_of),
-            builder.crossing(lambda t: t.has_degree, area_of),
-        )
+        crossings = self.crossings(builder)
         for region in scenario.regions:
             urban = self.counts(scenario, scenario.staff_at, region, "urban")
             rural = self.counts(scenario, scenario.staff_at, region, "rural")

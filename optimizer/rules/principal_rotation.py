@@ -14,20 +14,30 @@ from optimizer.instance import Instance
 from optimizer.outcome import Outcome
 from optimizer.params import Param, mode_param, weight_param
 from optimizer.plan import Move, Plan, RuleRow
-from optimizer.policy import as_fraction, ceil_share
+from optimizer.policy import Indicator, as_fraction, ceil_share
 from optimizer.rules.base import Rule, row, teacher_moves_row
 from optimizer.rules.eligibility import is_eligible
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import PRINCIPAL_ROLES, Scenario, Teacher
 
 if TYPE_CHECKING:
-    from optimizer.model.builder import ModelBuilder
+    from optimizer.model.builder import LinearExpr, ModelBuilder
+    from optimizer.model.candidates import Candidate
+
+YOUNG_SHARE = "young_rural_principal_share"
 
 
 class PrincipalRotation(Rule):
     id = "principal_rotation"
     title_zh = "校长轮岗"
     title_en = "principal rotation"
+    indicators = (
+        Indicator(
+            YOUNG_SHARE,
+            "乡村学校年轻校长(含副校长)占比",
+            "share of young rural principals and vice-principals",
+        ),
+    )
     params = (
         mode_param("elastic"),
         weight_param(200),
@@ -93,6 +103,23 @@ class PrincipalRotation(Rule):
                 1,
             )
         fraction = as_fraction(scenario.policy.rule(self.id)["young_rural_share"])
+        for region, (young_after, all_after, most) in self.share_terms(YOUNG_SHARE, builder).items():
+            builder.at_least(
+                self.young_instance(scenario, region),
+                fraction.denominator * young_after - fraction.numerator * all_after,
+                0,
+                unit=fraction.denominator,
+                max_shortfall=most,
+            )
+
+    def share_terms(
+        self, indicator: str, builder: ModelBuilder
+    ) -> dict[str, tuple[LinearExpr, LinearExpr, int]]:
+        """Young leaders and all leaders of each region's rural schools after the moves."""
+        if indicator != YOUNG_SHARE:
+            raise KeyError(indicator)
+        scenario = builder.scenario
+        terms = {}
         for region in scenario.regions:
             rural = self.rural_ids(scenario, region)
             principals = [t for school_id in rural for t in scenario.staff_at[school_id] if t.is_principal]
@@ -109,26 +136,38 @@ class PrincipalRotation(Rule):
             if not principals and not arriving:
                 continue
 
+            def young(indices: list[Candidate]) -> list[int]:
+                return [
+                    c.index for c in indices if self.is_young(scenario, scenario.teacher_by_id[c.teacher_id])
+                ]
+
             young_before = sum(self.is_young(scenario, t) for t in principals)
-            young_arriving = [
-                c.index for c in arriving if self.is_young(scenario, scenario.teacher_by_id[c.teacher_id])
-            ]
-            young_leaving = [
-                c.index for c in leaving if self.is_young(scenario, scenario.teacher_by_id[c.teacher_id])
-            ]
-            young_after = young_before + builder.total(young_arriving) - builder.total(young_leaving)
+            young_after = young_before + builder.total(young(arriving)) - builder.total(young(leaving))
             all_after = (
                 len(principals)
                 + builder.total(c.index for c in arriving)
                 - builder.total(c.index for c in leaving)
             )
-            builder.at_least(
-                self.young_instance(scenario, region),
-                fraction.denominator * young_after - fraction.numerator * all_after,
-                0,
-                unit=fraction.denominator,
-                max_shortfall=len(principals) + len(arriving),
-            )
+            terms[region] = (young_after, all_after, len(principals) + len(arriving))
+        return terms
+
+    def share(self, indicator: str, scenario: Scenario, outcome: Outcome) -> dict[str, tuple[int, int]]:
+        if indicator != YOUNG_SHARE:
+            raise KeyError(indicator)
+        counts = {}
+        for region in scenario.regions:
+            leaders = self.rural_leaders_after(scenario, outcome, region)
+            if leaders:
+                counts[region] = (sum(self.is_young(scenario, t) for t in leaders), len(leaders))
+        return counts
+
+    def rural_leaders_after(self, scenario: Scenario, outcome: Outcome, region: str) -> list[Teacher]:
+        return [
+            t
+            for school_id in sorted(self.rural_ids(scenario, region))
+            for t in outcome.staff_after[school_id]
+            if t.is_principal
+        ]
 
     def check(self, scenario: Scenario, plan: Plan) -> list[RuleRow]:
         outcome = Outcome(scenario, plan)
@@ -138,12 +177,7 @@ class PrincipalRotation(Rule):
             rows.append(teacher_moves_row(self.id, scenario, plan, instance, teacher.teacher_id))
         params = scenario.policy.rule(self.id)
         for region in scenario.regions:
-            principals = [
-                t
-                for school_id in sorted(self.rural_ids(scenario, region))
-                for t in outcome.staff_after[school_id]
-                if t.is_principal
-            ]
+            principals = self.rural_leaders_after(scenario, outcome, region)
             if not principals:
                 continue
             young = tuple(t.teacher_id for t in principals if self.is_young(scenario, t))
