@@ -11,7 +11,8 @@ A rule that is not shipped (a county's own, or one a test writes) joins with `re
 
 SPEC's derived notions that the rest of the program asks about — whether a teacher may be moved
 out this year (`standing`, `is_eligible`), sending and receiving schools (`is_sending`,
-`is_receiving`), retirement ages, the rotation minimum, subject priorities, the term a move gets
+`is_receiving`), retirement ages, the year a teacher falls due and their place in turn
+(`due_year`, `places_in_turn`), the rotation minimum, subject priorities, the term a move gets
 (`term_years`), the shortage posts (`shortage_posts`), every school × subject before and after a
 plan (`coverage_posts`), who heads each school after it (`leaders_after`), a plan's figures
 (`figures`) — are
@@ -35,6 +36,7 @@ from optimizer.rules.coverage import Post, coverage_posts
 from optimizer.rules.direction import is_receiving
 from optimizer.rules.eligibility import exempt_from_age, is_eligible, retirement_age, standing
 from optimizer.rules.exchange import EXCHANGE_TERM_YEARS
+from optimizer.rules.fair_turn import due_year, places_in_turn
 from optimizer.rules.leadership import leaders_after
 from optimizer.rules.rotation_quota import is_sending, rotation_minimum
 from optimizer.rules.shortage import RULE as _SHORTAGE
@@ -62,6 +64,7 @@ RULE_MODULES = (
     "leadership",
     "new_teacher_bundle",
     "title_priority",
+    "fair_turn",
     "preferences",
     "pins",
     "term",
@@ -75,6 +78,7 @@ __all__ = [
     "coverage_posts",
     "declarations",
     "default_policy",
+    "due_year",
     "example",
     "exempt_from_age",
     "figures",
@@ -85,6 +89,7 @@ __all__ = [
     "leaders_after",
     "merge_policy",
     "move_term",
+    "places_in_turn",
     "policy_from_dict",
     "register",
     "retirement_age",
