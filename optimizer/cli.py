@@ -1,5 +1,5 @@
-"""`rotation`: solve a scenario, check a hand-made plan, explain a teacher or a school, validate a
-bundle, generate a county.
+"""`rotation`: solve a scenario, check a hand-made plan, explain a teacher or a school, roll a
+county forward a year, validate a bundle, generate a county.
 
 Exit codes are the contract scripts rely on: 0 success, 1 input error (every problem printed
 to stderr with its file, row and column), 2 hard rules violated or colliding, 3 time out without
@@ -20,15 +20,22 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from types import ModuleType
 
+from optimizer.advance import advance
 from optimizer.errors import LANGS, Problem, ScenarioError
 from optimizer.explain import explanation_json
 from optimizer.explain.school import SchoolExplanation, explain_school, school_of
 from optimizer.explain.teacher import TeacherExplanation, explain_teacher, teacher_of
 from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bundle
-from optimizer.io import load_scenario
+from optimizer.io import load_scenario, write_bundle
 from optimizer.io.outputs import write_outputs
 from optimizer.io.regions import bundle_warnings
-from optimizer.io.staffing_csv import LEADERS_FILE, LeaderMismatch, leader_mismatches, read_plan_files
+from optimizer.io.staffing_csv import (
+    LEADERS_FILE,
+    LeaderMismatch,
+    leader_mismatches,
+    read_plan_files,
+    read_plan_folder,
+)
 from optimizer.io.template import TEMPLATE_LANGS, write_template
 from optimizer.options import ENGINES, EngineSettings, Listeners, ModelEdits
 from optimizer.plan import STATUSES, RuleRow, Summary
@@ -180,6 +187,26 @@ def _parser() -> argparse.ArgumentParser:
     _add_lang(explain_cmd)
     explain_cmd.add_argument("--json", action="store_true", help="print the explanation as JSON")
     explain_cmd.set_defaults(run=_explain)
+
+    advance_cmd = commands.add_parser(
+        "advance", help="write next year's bundle: this year's plan carried out and the year served"
+    )
+    advance_cmd.add_argument(
+        "bundle", type=Path, metavar="BUNDLE", help="scenario folder, .xlsx workbook or .json document"
+    )
+    advance_cmd.add_argument(
+        "--plan",
+        type=Path,
+        required=True,
+        metavar="PLAN_DIR",
+        help="the folder `rotation solve --out` writes: plan.csv, recruitment.csv, itinerant.csv and "
+        "leaders.csv (a missing or empty file: nothing of that kind)",
+    )
+    advance_cmd.add_argument(
+        "--out", type=Path, required=True, metavar="NEXT", help="folder for next year's bundle"
+    )
+    _add_lang(advance_cmd)
+    advance_cmd.set_defaults(run=_advance)
 
     validate_cmd = commands.add_parser("validate", help="load a scenario and report every input problem")
     validate_cmd.add_argument(
@@ -537,6 +564,43 @@ def _check(args: argparse.Namespace) -> int:
         if mismatches is not None:
             _print_leader_mismatches(mismatches, len(files.leaders or ()), args.lang)
     return EXIT_HARD if broken_rules or mismatches else EXIT_OK
+
+
+def _advance(args: argparse.Namespace) -> int:
+    """Next year's bundle from this year's and its plan's files; a leaders.csv naming other heads
+    than the plan gives is refused (exit 2), as `rotation check` finds it."""
+    scenario = _load(args.bundle, (), args.lang)
+    files = read_plan_folder(args.plan, scenario)
+    plan = files.plan
+    if files.leaders is not None:
+        mismatches = leader_mismatches(scenario, files.leaders, leaders_after(scenario, plan))
+        if mismatches:
+            _print_leader_mismatches(mismatches, len(files.leaders), args.lang)
+            _print_error(
+                args.lang,
+                f"请改正或删除 {LEADERS_FILE} 后重试",
+                f"correct or delete {LEADERS_FILE}, then try again",
+            )
+            return EXIT_HARD
+    following = advance(scenario, plan)
+    write_bundle(following, args.out)
+    left = len({t.teacher_id for t in scenario.teachers} - {t.teacher_id for t in following.teachers})
+    returned = sum(scenario.returns_this_year(t) for t in scenario.teachers)
+    year = scenario.policy.year
+    if args.lang == "zh":
+        print(
+            f"{year} → {year + 1}:教师 {len(scenario.teachers)} → {len(following.teachers)} 人"
+            f"(退休 {left},新招聘 {plan.hired};交流 {len(plan.moves)},跟岗 {len(plan.exchanges)},"
+            f"走教 {len(plan.itinerant)},期满返回 {returned})"
+        )
+    else:
+        print(
+            f"{year} → {year + 1}: teachers {len(scenario.teachers)} → {len(following.teachers)} "
+            f"(retired {left}, hired {plan.hired}; moves {len(plan.moves)}, exchanges "
+            f"{len(plan.exchanges)}, 走教 {len(plan.itinerant)}, returned home {returned})"
+        )
+    print(f"wrote {args.out}")
+    return EXIT_OK
 
 
 def _print_leader_mismatches(mismatches: Sequence[LeaderMismatch], named: int, lang: str) -> None:

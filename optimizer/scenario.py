@@ -193,13 +193,37 @@ class Scenario:
         return self.policy.year - teacher.birth_year
 
     def returns_this_year(self, teacher: Teacher) -> bool:
-        """A teacher on rotation whose term ends this year goes back to the sending school."""
+        """A teacher on rotation whose term ends this year goes back to the sending school: in
+        the year the history's stint ends (an exchange's one year, a one-year 支教), else the
+        policy's term after `last_rotated_year`."""
         if not teacher.on_rotation_from:
             return False
+        due_back = self._due_back.get(teacher.teacher_id)
+        if due_back is not None:
+            return self.policy.year >= due_back
         if teacher.last_rotated_year is None:
             return False
         term_years = int(self.policy.meaning(ROTATION_TERM))
         return self.policy.year - teacher.last_rotated_year >= term_years
+
+    @cached_property
+    def _due_back(self) -> dict[str, int]:
+        """teacher -> `end_year` of the latest begun stint at the teacher's school from the school
+        they are on rotation from, where the history gives one."""
+        latest: dict[str, tuple[int, int]] = {}
+        for stint in self.history:
+            teacher = self.teacher_by_id.get(stint.teacher_id)
+            if (
+                teacher is None
+                or stint.end_year is None
+                or stint.start_year > self.policy.year
+                or (stint.from_school, stint.to_school) != (teacher.on_rotation_from, teacher.school_id)
+            ):
+                continue
+            found = latest.get(stint.teacher_id)
+            if found is None or stint.start_year >= found[0]:
+                latest[stint.teacher_id] = (stint.start_year, stint.end_year)
+        return {teacher_id: end_year for teacher_id, (_, end_year) in latest.items()}
 
     def home_school(self, teacher: Teacher) -> str:
         """The school a teacher belongs to once this year's returns are done (worked out once

@@ -18,10 +18,12 @@ from typing import Any
 
 from optimizer.errors import Problem, ScenarioError
 from optimizer.io.plan_csv import MOVE_KIND_NAMES_ZH, RowReader, read_csv_table, read_moves
+from optimizer.io.problems import missing_path
 from optimizer.plan import HIRE_KINDS, LEADER_HOW_NAMES_ZH, Hire, ItinerantAssignment, Leader, Plan
 from optimizer.rules import Post
 from optimizer.scenario import Scenario
 
+PLAN_FILE = "plan.csv"
 RECRUITMENT_FILE = "recruitment.csv"
 ITINERANT_FILE = "itinerant.csv"
 LEADERS_FILE = "leaders.csv"
@@ -123,6 +125,36 @@ def read_plan_files(plan_path: str | Path, scenario: Scenario) -> PlanFiles:
     if problems:
         raise ScenarioError(problems)
     return PlanFiles(replace(plan, hires=hires, itinerant=itinerant), leaders)
+
+
+def read_plan_folder(folder: str | Path, scenario: Scenario) -> PlanFiles:
+    """The plan files in the folder `rotation solve --out` writes: plan.csv, recruitment.csv,
+    itinerant.csv and leaders.csv, where a missing or empty file means nothing of that kind;
+    ScenarioError lists every problem of every file (a missing folder is one)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ScenarioError([missing_path(str(folder), "folder")])
+    problems: list[Problem] = []
+    plan = Plan(())
+    if _has_text(folder / PLAN_FILE):
+        plan = read_moves(folder / PLAN_FILE, scenario, problems)
+    hires: tuple[Hire, ...] = ()
+    if _has_text(folder / RECRUITMENT_FILE):
+        hires = read_hires(folder / RECRUITMENT_FILE, scenario, problems)
+    itinerant: tuple[ItinerantAssignment, ...] = ()
+    if _has_text(folder / ITINERANT_FILE):
+        itinerant = read_itinerant(folder / ITINERANT_FILE, scenario, problems)
+    leaders: tuple[Leader, ...] | None = None
+    if _has_text(folder / LEADERS_FILE):
+        leaders = read_leaders(folder / LEADERS_FILE, scenario, problems)
+    if problems:
+        raise ScenarioError(problems)
+    return PlanFiles(replace(plan, hires=hires, itinerant=itinerant), leaders)
+
+
+def _has_text(path: Path) -> bool:
+    """A file with more than a byte-order mark and blanks in it."""
+    return path.is_file() and bool(path.read_bytes().lstrip(b"\xef\xbb\xbf").strip())
 
 
 def read_hires(path: Path, scenario: Scenario, problems: list[Problem]) -> tuple[Hire, ...]:
