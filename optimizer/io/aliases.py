@@ -18,6 +18,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "schools": ("学校", "学校信息", "学校名单"),
     "demand": ("需求", "学科需求", "岗位需求"),
     "pins": ("指定", "人事指定"),
+    "history": ("交流记录", "交流轮岗记录", "交流历史"),
 }
 """Workbook sheet names beside the English table names."""
 
@@ -77,6 +78,14 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "action": ("指定类型", "人事指定"),
         "school_id": ("调往学校编号", "学校编号"),
     },
+    "history": {
+        "teacher_id": ("教师编号", "工号"),
+        "from_school": ("派出学校", "派出学校编号"),
+        "to_school": ("交流学校", "交流学校编号", "接收学校", "接收学校编号"),
+        "start_year": ("开始年份", "交流开始年份"),
+        "end_year": ("结束年份", "返回年份"),
+        "kind": ("类型", "交流类型"),
+    },
 }
 """Chinese headers of every column, by table and column (every column has at least one)."""
 
@@ -113,6 +122,15 @@ DEGREES = {
 }
 ROLES = {"教师": "teacher", "副校长": "vice_principal", "校长": "principal"}
 PIN_ACTIONS = {"调往": "move_to", "留任": "stay"}
+STINT_KINDS = {
+    "交流轮岗": "rotation",
+    "交流": "rotation",
+    "轮岗": "rotation",
+    "支教": "support",
+    "走教": "itinerant",
+    "跟岗": "exchange",
+    "交流跟岗": "exchange",
+}
 
 CODED: dict[str, dict[str, Mapping[str, object]]] = {
     "teachers": {
@@ -128,6 +146,7 @@ CODED: dict[str, dict[str, Mapping[str, object]]] = {
     "schools": {"area": AREAS, "is_weak": FLAGS, "stage": SCHOOL_STAGES},
     "demand": {},
     "pins": {"action": PIN_ACTIONS},
+    "history": {"kind": STINT_KINDS},
 }
 """The columns whose values are codes, with their Chinese names (the template's validation lists)."""
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from optimizer.errors import Problem, ScenarioError
+from optimizer.history import Contradiction, contradictions, derived_teacher
 from optimizer.io import aliases
 from optimizer.io.problems import (
     bad_value,
@@ -31,7 +32,7 @@ from optimizer.io.problems import (
     unknown_columns,
     unknown_reference,
 )
-from optimizer.io.tables import REQUIRED_TABLES, TABLES, RawTable, is_blank
+from optimizer.io.tables import HISTORY, REQUIRED_TABLES, TABLES, RawTable, is_blank
 from optimizer.policy import DEFAULT_YEAR
 from optimizer.rules import merge_policy
 from optimizer.scenario import (
@@ -40,11 +41,13 @@ from optimizer.scenario import (
     PIN_ACTIONS,
     ROLES,
     SCHOOL_STAGES,
+    STINT_KINDS,
     SUBJECTS,
     TEACHER_STAGES,
     Pin,
     Scenario,
     School,
+    Stint,
     Teacher,
     stage_fits,
     subject_code,
@@ -369,6 +372,19 @@ PIN_COLUMNS = (
 )
 
 
+def history_columns(year: int) -> tuple[Column, ...]:
+    """history.csv: a stint begun by the plan year; it may end (be due back) later."""
+    begun = (f"不晚于规划年份 {year} 的年份", f"a year not after the plan year {year}")
+    return (
+        Column("teacher_id", identifier, required=True),
+        Column("from_school", identifier, required=True),
+        Column("to_school", identifier, required=True),
+        Column("start_year", integer(year - MAX_YEARS, year, begun), required=True),
+        Column("end_year", integer(year - MAX_YEARS, year + MAX_YEARS)),
+        Column("kind", choice(STINT_KINDS, aliases.STINT_KINDS), default="rotation"),
+    )
+
+
 def build_scenario(
     tables: Mapping[str, RawTable],
     policy_raw: Mapping[str, Any],
@@ -382,7 +398,7 @@ def build_scenario(
 ) -> Scenario:
     """Parse and validate every table and the policy; raise ScenarioError with all problems.
 
-    tables: keyed by teachers, schools, demand (required) and pins (optional).
+    tables: keyed by teachers, schools, demand (required), pins and history (optional).
     policy_raw: the policy.toml shape; a `name` key there names the scenario, else `name`.
     problems: what the loader already found while reading (encoding, syntax), reported along.
     warnings: what the loader already skipped while reading, carried along by the scenario.
@@ -393,7 +409,7 @@ def build_scenario(
     found = list(problems)
     noted = list(warnings)
     policy = merge_policy(policy_raw, policy_source, found)
-    raw = {key: tables.get(key) or RawTable.missing(key) for key in TABLES}
+    raw = {key: tables.get(key) or RawTable.missing(key) for key in (*TABLES, HISTORY)}
     for key in REQUIRED_TABLES:
         if not raw[key].found:
             found.append(missing_table(raw[key].label, REQUIRED_TABLES))
@@ -401,6 +417,7 @@ def build_scenario(
     teachers = _parse_table("teachers", raw["teachers"], teacher_columns(policy.year), found, noted)
     demand = _parse_table("demand", raw["demand"], DEMAND_COLUMNS, found, noted)
     pins = _parse_table("pins", raw["pins"], PIN_COLUMNS, found, noted)
+    history = _parse_table(HISTORY, raw[HISTORY], history_columns(policy.year), found, noted)
     for key, rows in (("teachers", teachers), ("schools", schools)):
         if raw[key].found and not rows:
             found.append(empty_table(raw[key].label))
@@ -410,21 +427,29 @@ def build_scenario(
     _check_teachers(teachers, teacher_ids, school_ids, raw, found)
     _check_demand(demand, school_ids, raw, found)
     _check_pins(pins, teacher_ids, school_ids, raw, found)
+    _check_history(history, teacher_ids, school_ids, raw, found)
     scenario_name = policy_raw.get("name") or name
     if not isinstance(scenario_name, str):
         found.append(bad_value(policy_source, None, "name", "文本", "text", repr(scenario_name)))
-    labels = [raw[key].label for key in TABLES] + [policy_source]
+    labels = [raw[key].label for key in (*TABLES, HISTORY)] + [policy_source]
+    built_teachers: tuple[Teacher, ...] = ()
+    stints: tuple[tuple[int, Stint], ...] = ()
+    if not found:
+        stints = tuple((row, Stint(**values)) for row, values in history)
+        built_schools = {values["school_id"]: School(**values) for _, values in schools}
+        built_teachers = _teachers_from_history(teachers, stints, built_schools, policy.year, raw, found)
     if found:
-        written = {raw[key].label: raw[key].written for key in TABLES}
+        written = {raw[key].label: raw[key].written for key in (*TABLES, HISTORY)}
         ordered = sorted((as_written(p, written) for p in found), key=lambda p: _problem_order(p, labels))
         raise ScenarioError(grouped(ordered) if group else ordered)
     return Scenario(
-        teachers=tuple(Teacher(**values) for _, values in teachers),
+        teachers=built_teachers,
         schools=tuple(School(**values) for _, values in schools),
         demand={(v["school_id"], v["subject"]): v["required"] for _, v in demand},
         pins=tuple(Pin(**values) for _, values in pins),
         policy=policy,
         name=scenario_name,
+        history=tuple(stint for _, stint in stints),
         source=source,
         warnings=tuple(sorted(noted, key=lambda p: _problem_order(p, labels))),
     )
@@ -439,6 +464,7 @@ def header_problems(table: str, raw: RawTable) -> tuple[list[Problem], list[Prob
         "schools": SCHOOL_COLUMNS,
         "demand": DEMAND_COLUMNS,
         "pins": PIN_COLUMNS,
+        HISTORY: history_columns(DEFAULT_YEAR),
     }[table]
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -708,3 +734,124 @@ def _check_pins(
                 "stay 人事指定不填 school_id;请留空",
                 "a stay pin takes no school_id; leave it blank",
             )
+
+
+def _check_history(
+    history: list[ParsedRow],
+    teacher_ids: Ids,
+    school_ids: Ids,
+    raw: Mapping[str, RawTable],
+    problems: list[Problem],
+) -> None:
+    """Known teachers and schools, an end after the start, and no two stints of one teacher at
+    once (but 走教 at several schools in one year: rule itinerant allows up to `max_schools`)."""
+    label = raw[HISTORY].label
+    sources = {"teacher_id": raw["teachers"].label, "from_school": raw["schools"].label}
+    sources["to_school"] = sources["from_school"]
+    spans: dict[str, list[tuple[int, Values]]] = {}
+    for row, values in history:
+        for column, ids, what in (
+            ("teacher_id", teacher_ids, "teacher"),
+            ("from_school", school_ids, "school"),
+            ("to_school", school_ids, "school"),
+        ):
+            if ids.lacks(values.get(column)):
+                problems.append(
+                    unknown_reference(label, row, column, what, values.get(column), source=sources[column])
+                )
+        if values.get("from_school") is not None and values.get("from_school") == values.get("to_school"):
+            zh, en = "交流学校就是派出学校", "the receiving school is the sending school"
+            problems.append(
+                Problem(code="self_reference", zh=zh, en=en, file=label, row=row, column="to_school")
+            )
+        start, end = values.get("start_year"), values.get("end_year")
+        if start is not None and end is not None and end <= start:
+            problems.append(
+                Problem(
+                    code="end_before_start",
+                    zh=f"结束年份 {end} 不晚于开始年份 {start};结束年份是返回原校的年份",
+                    en=f"end year {end} is not after the start year {start}; the end year is the year "
+                    "the teacher is back",
+                    file=label,
+                    row=row,
+                    column="end_year",
+                )
+            )
+        elif start is not None and values.get("teacher_id") is not None:
+            spans.setdefault(values["teacher_id"], []).append((row, values))
+    for rows in spans.values():
+        _check_overlaps(rows, label, problems)
+
+
+def _check_overlaps(rows: list[tuple[int, Values]], label: str, problems: list[Problem]) -> None:
+    """Two stints of one teacher that share a year (two 走教 stints may)."""
+    ordered = sorted(rows, key=lambda item: (item[1]["start_year"], item[0]))
+    for index, (row, values) in enumerate(ordered):
+        for earlier_row, earlier in ordered[:index]:
+            if values.get("kind") == earlier.get("kind") == "itinerant":
+                continue
+            earlier_end = earlier.get("end_year")
+            if earlier_end is None or values["start_year"] < earlier_end:
+                problems.append(
+                    Problem(
+                        code="overlapping_stints",
+                        zh=f"与第 {earlier_row} 行的交流时间重叠(该教师 {values['start_year']} 年已在交流中)",
+                        en=f"overlaps the stint at row {earlier_row} (the teacher is already away in "
+                        f"{values['start_year']})",
+                        file=label,
+                        row=row,
+                        column="start_year",
+                    )
+                )
+                break
+
+
+def _teachers_from_history(
+    teachers: list[ParsedRow],
+    stints: tuple[tuple[int, Stint], ...],
+    schools: Mapping[str, School],
+    year: int,
+    raw: Mapping[str, RawTable],
+    problems: list[Problem],
+) -> tuple[Teacher, ...]:
+    """The teachers with the columns the history derives (optimizer.history); a column the user
+    filled in that the history contradicts is a problem naming both places."""
+    built = [Teacher(**values) for _, values in teachers]
+    if not stints:
+        return tuple(built)
+    row_of = {stint: row for row, stint in stints}
+    by_teacher: dict[str, list[Stint]] = {}
+    for _, stint in stints:
+        by_teacher.setdefault(stint.teacher_id, []).append(stint)
+    filled = {
+        row: {c for c, cell in cells.items() if not is_blank(cell)} for row, cells in raw["teachers"].rows
+    }
+    history_label = raw[HISTORY].label
+    result = []
+    for (row, _), teacher in zip(teachers, built, strict=True):
+        own = by_teacher.get(teacher.teacher_id, [])
+        for found in contradictions(teacher, filled.get(row, set()), own, schools, year):
+            problems.append(_contradiction(found, raw["teachers"].label, row, history_label, row_of))
+        result.append(derived_teacher(teacher, own, schools, year))
+    return tuple(result)
+
+
+def _contradiction(
+    found: Contradiction, label: str, row: int, history_label: str, row_of: Mapping[Stint, int]
+) -> Problem:
+    rows = sorted(row_of[stint] for stint in found.stints)
+    shown = "、".join(map(str, rows))
+    where_zh = f"{history_label} 第 {shown} 行" if rows else history_label
+    where_en = (
+        f"{history_label} row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"
+        if rows
+        else history_label
+    )
+    return Problem(
+        code="contradicts_history",
+        zh=f"{found.zh}(见 {where_zh});请改正或留空,留空时按交流记录填写",
+        en=f"{found.en} (see {where_en}); correct it or leave it blank to take the history's",
+        file=label,
+        row=row,
+        column=found.column,
+    )

@@ -23,7 +23,7 @@ from optimizer.errors import Problem, ScenarioError
 from optimizer.io.build import build_scenario
 from optimizer.io.csvtext import decoded, delimiter_of
 from optimizer.io.problems import missing_path, unreadable_csv
-from optimizer.io.tables import COLUMNS, TABLES, RawTable, scenario_records, table_from_grid
+from optimizer.io.tables import COLUMNS, HISTORY, TABLES, RawTable, scenario_records, table_from_grid
 from optimizer.policy import Policy
 from optimizer.scenario import Scenario
 
@@ -45,7 +45,7 @@ def load_bundle(folder: str | Path, *, name: str | None = None, group: bool = Tr
     if not folder.is_dir():
         raise ScenarioError([missing_path(str(folder), "folder")])
     problems: list[Problem] = []
-    tables = {table: _read_csv(folder / file_name(table), table, problems) for table in TABLES}
+    tables = {table: _read_csv(folder / file_name(table), table, problems) for table in (*TABLES, HISTORY)}
     policy_raw = read_policy(folder / POLICY_FILE, problems)
     return build_scenario(
         tables,
@@ -59,7 +59,8 @@ def load_bundle(folder: str | Path, *, name: str | None = None, group: bool = Tr
 
 
 def write_bundle(scenario: Scenario, folder: str | Path) -> Path:
-    """Write the bundle files (pins.csv even when empty, as a template); returns the folder."""
+    """Write the bundle files (pins.csv even when empty, as a template; history.csv when the
+    scenario has a history); returns the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for table, rows in csv_rows(scenario).items():

@@ -1,8 +1,9 @@
 """The scenario as one JSON document, the API's shape (SPEC "The JSON document (API)").
 
 `{"name": ..., "teachers": [...], "schools": [...], "demand": [...], "pins": [...],
-"policy": {...}}`: one object per CSV row with the CSV's column names as keys. Lists may be JSON
-arrays or `;`-separated text, flags true/false or 0/1. Keys and coded values may be the
+"history": [...], "policy": {...}}` (history optional, written only when the scenario has one):
+one object per CSV row with the CSV's column names as keys. Lists may be JSON arrays or
+`;`-separated text, flags true/false or 0/1. Keys and coded values may be the
 bureau's Chinese ones, as in the files (aliases.py). Problems name the list and the 0-based index of
 the object in it.
 """
@@ -18,11 +19,11 @@ from optimizer.errors import Problem, ScenarioError
 from optimizer.io.aliases import column_of
 from optimizer.io.build import build_scenario
 from optimizer.io.problems import not_an_object
-from optimizer.io.tables import TABLES, RawTable, scenario_records
+from optimizer.io.tables import HISTORY, TABLES, RawTable, scenario_records
 from optimizer.scenario import Scenario
 
 POLICY_KEY = "policy"
-TOP_LEVEL_KEYS = ("name", *TABLES, POLICY_KEY)
+TOP_LEVEL_KEYS = ("name", *TABLES, HISTORY, POLICY_KEY)
 
 
 def load_document(doc: Mapping[str, Any] | str | Path) -> Scenario:
@@ -53,7 +54,7 @@ def load_document(doc: Mapping[str, Any] | str | Path) -> Scenario:
                     column=str(key),
                 )
             )
-    tables = {table: _table(doc, table, problems) for table in TABLES}
+    tables = {table: _table(doc, table, problems) for table in (*TABLES, HISTORY)}
     policy_raw = doc.get(POLICY_KEY, {})
     if not isinstance(policy_raw, Mapping):
         zh, en = "应为与 policy.toml 结构相同的对象", "expected an object like policy.toml"

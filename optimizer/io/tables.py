@@ -13,15 +13,19 @@ from typing import Any
 
 from optimizer.errors import Problem
 from optimizer.io.aliases import column_of
-from optimizer.scenario import Pin, Scenario, School, Teacher
+from optimizer.scenario import Pin, Scenario, School, Stint, Teacher
 
 TABLES = ("teachers", "schools", "demand", "pins")
+HISTORY = "history"
+"""history.csv: optional, read and written beside TABLES only where a scenario has one, so that a
+bundle without history is the same files as before it existed."""
 REQUIRED_TABLES = ("teachers", "schools", "demand")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "teachers": tuple(f.name for f in fields(Teacher)),
     "schools": tuple(f.name for f in fields(School)),
     "demand": ("school_id", "subject", "required"),
     "pins": tuple(f.name for f in fields(Pin)),
+    HISTORY: tuple(f.name for f in fields(Stint)),
 }
 
 Row = tuple[int, Mapping[str, Any]]
@@ -122,7 +126,8 @@ def header_name(cell: Any) -> str:
 
 
 def scenario_records(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
-    """Every table's rows as column -> value (bool, tuple, None as they are), in COLUMNS order."""
+    """Every table's rows as column -> value (bool, tuple, None as they are), in COLUMNS order;
+    `history` only when the scenario has one."""
     demand = [
         {"school_id": school_id, "subject": subject, "required": required}
         for (school_id, subject), required in scenario.demand.items()
@@ -132,8 +137,8 @@ def scenario_records(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
         "schools": [_record(school) for school in scenario.schools],
         "demand": demand,
         "pins": [_record(pin) for pin in scenario.pins],
-    }
+    } | ({HISTORY: [_record(stint) for stint in scenario.history]} if scenario.history else {})
 
 
-def _record(item: Teacher | School | Pin) -> dict[str, Any]:
+def _record(item: Teacher | School | Pin | Stint) -> dict[str, Any]:
     return {f.name: getattr(item, f.name) for f in fields(item)}

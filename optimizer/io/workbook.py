@@ -1,9 +1,10 @@
-"""The scenario as one .xlsx workbook: sheets teachers, schools, demand, pins, policy.
+"""The scenario as one .xlsx workbook: sheets teachers, schools, demand, pins, history, policy.
 
 The data sheets hold the CSV columns, or the bureau's Chinese headers and values (aliases.py), in
-sheets named in English or Chinese (教师, 学校, 需求, 指定). The policy sheet has columns `key` and
-`value`: a key is a dotted parameter name as in `--set` (`rotation_quota.rate`, `year`, `name`) and
-a value is read as a TOML value (`0.15`, `school`, `["urban", "town"]`). Sheet names are matched
+sheets named in English or Chinese (教师, 学校, 需求, 指定, 交流记录; history is written only
+when the scenario has one). The policy sheet has columns `key` and `value`: a key is a dotted
+parameter name as in `--set` (`rotation_quota.rate`, `year`, `name`) and a value is read as a TOML
+value (`0.15`, `school`, `["urban", "town"]`). Sheet names are matched
 case-insensitively; other sheets (instructions, notes) are not read. Old Excel `.xls` and WPS `.et`
 files are read with python-calamine, `.xlsx` with openpyxl.
 """
@@ -29,6 +30,7 @@ from optimizer.io.cells import as_text
 from optimizer.io.problems import missing_column, unknown_columns
 from optimizer.io.tables import (
     COLUMNS,
+    HISTORY,
     TABLES,
     RawTable,
     is_blank,
@@ -82,7 +84,7 @@ def load_workbook(path: str | Path) -> Scenario:
                 problems.append(Problem(code="duplicate_sheet", zh=zh, en=en, file=label))
             else:
                 raw[table] = table_from_grid(label, grid, problems, table)
-    tables = {table: raw.get(table) or RawTable.missing(table) for table in TABLES}
+    tables = {table: raw.get(table) or RawTable.missing(table) for table in (*TABLES, HISTORY)}
     policy_raw, key_rows = _read_policy(policy_grid, problems, warnings)
     try:
         return build_scenario(
