@@ -29,6 +29,8 @@ PLAN_FILES = (
     "itinerant.csv",
     "leaders.csv",
     "coverage.csv",
+    "ledger.csv",
+    "complaints.csv",
     "report.json",
     "summary.json",
     "plan.xlsx",

@@ -65,6 +65,8 @@ def test_write_outputs_writes_every_file(tmp_path: Path, county: Scenario, solve
         "itinerant.csv",
         "leaders.csv",
         "coverage.csv",
+        "ledger.csv",
+        "complaints.csv",
         "report.json",
         "summary.json",
         "plan.xlsx",
@@ -99,6 +101,9 @@ def test_plan_xlsx_has_the_sheets_and_the_moves(tmp_path: Path, county: Scenario
         "走教安排",
         "学科配备",
         "校长配备",
+        "台账",
+        "学校台账",
+        "合理诉求",
     ]
     moves = list(book["交流名单"].iter_rows(min_row=3, values_only=True))  # under the title and header
     assert sorted(row[12] for row in moves) == sorted(m.teacher_id for m in solved.plan.moves)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from optimizer.errors import ScenarioError
 from optimizer.explain.school import LEADER_HOW_NAMES, number, post_name, school_label
 from optimizer.io.problems import unknown_reference
+from optimizer.ledger import TeacherLine, teacher_line
 from optimizer.model.candidates import Candidate, enumerate_candidates, post_openers, posts_at
 from optimizer.options import DiagnosisBudget, EngineSettings, ModelEdits
 from optimizer.plan import ItinerantAssignment, Leader, Move, Plan, RuleRow
@@ -226,6 +227,8 @@ class TeacherExplanation:
     """The teacher's 走教: shares of posts taught at other schools, staying on the home staff."""
     leads: Leader | None = None
     """The school the teacher heads after the plan, and how (leaders.csv's row)."""
+    ledger: TeacherLine | None = None
+    """The teacher's line of the fairness ledger (ledger.csv's row): years served, due since."""
 
     def text(self, lang: str = "zh") -> str:
         return "\n".join(self._lines_zh() if lang == "zh" else self._lines_en())
@@ -238,6 +241,8 @@ class TeacherExplanation:
             f"{who}({self.labels[self.school_id]},{subjects},{self.age} 岁)",
             f"交流条件:{'符合' if e.eligible else '不符合'}({e.detail_zh})。",
         ]
+        if self.ledger is not None:
+            lines.append(self.ledger.sentence("zh") + "。")
         if self.case == "moves":
             assert self.move is not None
             m = self.move
@@ -303,6 +308,8 @@ class TeacherExplanation:
             f"{who} ({self.labels[self.school_id]}, {subjects}, age {self.age})",
             f"Eligibility: {'eligible' if e.eligible else 'not eligible'} ({e.detail_en}).",
         ]
+        if self.ledger is not None:
+            lines.append(self.ledger.sentence("en") + ".")
         if self.case == "moves":
             assert self.move is not None
             m = self.move
@@ -463,6 +470,7 @@ def explain_teacher(
             labels=labels,
             itinerant=tuple(a for a in plan.itinerant if a.teacher_id == teacher_id),
             leads=leads,
+            ledger=teacher_line(scenario, plan, teacher_id),
             **fields,
         )
 

@@ -27,6 +27,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 from optimizer.io import filing
 from optimizer.io.cells import as_text
 from optimizer.io.filing import post_zh, school_name
+from optimizer.io.ledger_csv import (
+    COMPLAINT_COLUMNS_ZH,
+    COMPLAINTS_FILE,
+    LEDGER_COLUMNS_ZH,
+    LEDGER_FILE,
+    SCHOOL_COLUMNS_ZH,
+    complaint_rows,
+    ledger_rows,
+    school_rows,
+    write_complaints_csv,
+    write_ledger_csv,
+)
 from optimizer.io.plan_csv import ROLE_NAMES_ZH, write_plan_csv
 from optimizer.io.staffing_csv import (
     COVERAGE_FILE,
@@ -41,7 +53,8 @@ from optimizer.io.staffing_csv import (
     write_leaders_csv,
     write_recruitment_csv,
 )
-from optimizer.plan import LEADER_HOW_NAMES_ZH, Leader, Summary
+from optimizer.ledger import Complaints, TeacherLine, justified_complaints, school_lines, teacher_lines
+from optimizer.plan import LEADER_HOW_NAMES_ZH, Leader, Plan, Summary
 from optimizer.result import Result
 from optimizer.rules import Post, coverage_posts, leaders_after, rule_by_id
 from optimizer.scenario import Scenario
@@ -73,17 +86,23 @@ LINE_POINTS = 16
 def write_outputs(
     result: Result, scenario: Scenario, out_dir: str | Path, today: datetime.date | None = None
 ) -> list[Path]:
-    """Write plan.csv, recruitment.csv, itinerant.csv, leaders.csv, coverage.csv, report.json,
-    summary.json, plan.xlsx and, when hard rules collide, conflicts.json and relaxations.json;
-    returns the paths written. `today` dates the 公示 when the policy's `[notice]` gives no date."""
+    """Write plan.csv, recruitment.csv, itinerant.csv, leaders.csv, coverage.csv, ledger.csv,
+    complaints.csv, report.json, summary.json (with the count of justified complaints),
+    plan.xlsx and, when hard rules collide, conflicts.json and relaxations.json; returns the
+    paths written. `today` dates the 公示 when the policy's `[notice]` gives no date."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    plan = result.plan
+    lines = teacher_lines(scenario, plan)
+    complaints = justified_complaints(scenario, plan, result.report)
     summary = {
         "scenario": scenario.name,
         "year": scenario.policy.year,
         **asdict(result.summary),
+        "justified_complaints": len(complaints.found),
+        "complaint_pairs_checked": complaints.checked,
+        "complaint_pairs_unchecked": complaints.unchecked,
     }
-    plan = result.plan
     posts = coverage_posts(scenario, plan)
     leaders = leaders_after(scenario, plan)
     paths = [
@@ -92,6 +111,8 @@ def write_outputs(
         _write_atomically(out / ITINERANT_FILE, lambda path: write_itinerant_csv(plan, path)),
         _write_atomically(out / LEADERS_FILE, lambda path: write_leaders_csv(leaders, path)),
         _write_atomically(out / COVERAGE_FILE, lambda path: write_coverage_csv(posts, plan, path)),
+        _write_atomically(out / LEDGER_FILE, lambda path: write_ledger_csv(lines, path)),
+        _write_atomically(out / COMPLAINTS_FILE, lambda path: write_complaints_csv(complaints.found, path)),
         write_json(out / "report.json", [asdict(row) for row in result.report]),
         write_json(out / "summary.json", summary),
     ]
@@ -101,6 +122,7 @@ def write_outputs(
         else:
             (out / name).unlink(missing_ok=True)
     book = _workbook(result, scenario, posts, leaders, today or datetime.date.today())
+    _ledger_sheets(book, scenario, plan, lines, complaints)
     paths.append(_write_atomically(out / "plan.xlsx", lambda path: book.save(path)))
     return paths
 
@@ -333,6 +355,23 @@ def _workbook(
             ],
         )
     return book
+
+
+def _ledger_sheets(
+    book: Workbook, scenario: Scenario, plan: Plan, lines: list[TeacherLine], complaints: Complaints
+) -> None:
+    """台账 (a line per teacher), 学校台账 (a line per school) and 合理诉求 (the complaints)."""
+    _fill(book.create_sheet("台账"), LEDGER_COLUMNS_ZH, ledger_rows(lines))
+    _fill(book.create_sheet("学校台账"), SCHOOL_COLUMNS_ZH, school_rows(school_lines(scenario, plan)))
+    _fill(
+        book.create_sheet("合理诉求"),
+        COMPLAINT_COLUMNS_ZH,
+        [
+            [*cells, c.sentence("zh"), c.sentence("en")]
+            for cells, c in zip(complaint_rows(complaints.found), complaints.found, strict=True)
+        ],
+    )
+    book["汇总"].append(["合理诉求(越过到期更早者)", "justified complaints", len(complaints.found)])
 
 
 def _staffing_rows(summary: Summary) -> list[list[Any]]:

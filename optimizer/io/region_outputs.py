@@ -3,8 +3,8 @@ province's plan never sits whole in memory.
 
 Each region's own files (what `write_outputs` writes for one region) go to `regions/<region>/`;
 the top level gets plan.csv (every region's rotation moves, then every region's exchanges),
-recruitment.csv, itinerant.csv, leaders.csv, coverage.csv and report.json concatenated in region
-order, conflicts.json and
+recruitment.csv, itinerant.csv, leaders.csv, coverage.csv, ledger.csv, complaints.csv and
+report.json concatenated in region order, conflicts.json and
 relaxations.json when any region has conflicts, and summary.json with the totals and one line per
 region. Everything is written into a staging folder first and moved into place at the end:
 when a region's input has problems, nothing is left half-saved.
@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from optimizer.io.ledger_csv import COMPLAINTS_FILE, LEDGER_FILE
 from optimizer.io.outputs import write_json
 from optimizer.io.plan_csv import PLAN_COLUMNS
 from optimizer.io.staffing_csv import COVERAGE_FILE, ITINERANT_FILE, LEADERS_FILE, RECRUITMENT_FILE
@@ -27,7 +28,17 @@ from optimizer.plan import MOVE_KINDS
 
 BOM = "\ufeff".encode()
 STAFFING_FILES = (RECRUITMENT_FILE, ITINERANT_FILE, LEADERS_FILE, COVERAGE_FILE)
-TOP_LEVEL = ("plan.csv", *STAFFING_FILES, "report.json", "summary.json", "conflicts.json", "relaxations.json")
+LEDGER_FILES = (LEDGER_FILE, COMPLAINTS_FILE)
+"""The fairness ledger's files: a region's teachers and complaints, merged like the staffing files."""
+TOP_LEVEL = (
+    "plan.csv",
+    *STAFFING_FILES,
+    *LEDGER_FILES,
+    "report.json",
+    "summary.json",
+    "conflicts.json",
+    "relaxations.json",
+)
 
 
 class RegionOutputs:
@@ -53,7 +64,7 @@ class RegionOutputs:
         same files held before); returns the top-level paths."""
         order = sorted(self.regions)
         self._concatenate_plan(order)
-        for name in STAFFING_FILES:
+        for name in (*STAFFING_FILES, *LEDGER_FILES):
             self._concatenate_csv(name, order)
         self._concatenate_json("report.json", order, always=True)
         self._concatenate_json("conflicts.json", order, always=False)

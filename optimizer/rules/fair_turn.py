@@ -35,7 +35,9 @@ NEVER_DUE = ("exempt", "near_retirement", "on_rotation", "returning")
 def due_year(scenario: Scenario, teacher: Teacher) -> int | None:
     """The first school year the teacher may be moved out (past, this or a future one), or None
     when they are not in the turn (exempt, near retirement, on rotation, returning) or when it
-    cannot be dated (a principal short of the terms: a term's length is not in the data)."""
+    cannot be dated (a principal short of the terms: a term's length is not in the data). A
+    principal with the terms is dated by the years at the school too, and is due this year at
+    the latest."""
     why = standing(scenario, teacher)
     if why.reason in NEVER_DUE:
         return None
@@ -44,6 +46,8 @@ def due_year(scenario: Scenario, teacher: Teacher) -> int | None:
         return None
     year = scenario.policy.year
     due = year - teacher.years_at_school + int(params["min_years_at_school"])
+    if teacher.is_principal:
+        due = min(due, year)  # the terms make a principal due, however few the years
     if teacher.last_rotated_year is not None:
         due = max(due, teacher.last_rotated_year + int(params["cooldown_years"]))
     return due

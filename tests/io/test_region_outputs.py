@@ -11,6 +11,7 @@ import pytest
 
 from optimizer.generate import CountyParams, generate_county
 from optimizer.io import write_bundle
+from optimizer.io.ledger_csv import write_complaints_csv, write_ledger_csv
 from optimizer.io.plan_csv import PLAN_COLUMNS, write_plan_csv
 from optimizer.io.region_outputs import RegionOutputs
 from optimizer.io.staffing_csv import (
@@ -38,6 +39,8 @@ def region_files(plan: Plan, leaders: list[Leader], posts: list[Post], folder: P
     write_itinerant_csv(plan, folder / "itinerant.csv")
     write_leaders_csv(leaders, folder / "leaders.csv")
     write_coverage_csv(posts, plan, folder / "coverage.csv")
+    write_ledger_csv([], folder / "ledger.csv")
+    write_complaints_csv([], folder / "complaints.csv")
     (folder / "report.json").write_text("[]\n", encoding="utf-8")
     return {path.name: path.read_bytes() for path in folder.iterdir()}
 
@@ -77,6 +80,8 @@ def test_the_plan_files_merge_with_exchanges_after_every_rotation_move(tmp_path:
         "itinerant.csv",
         "leaders.csv",
         "coverage.csv",
+        "ledger.csv",
+        "complaints.csv",
         "report.json",
         "summary.json",
     }
