@@ -43,6 +43,7 @@ from api.schemas.plans import (
 from api.store import ID_PATTERN, plan_job, scenario_row, store_scenario
 from api.tasks import recommend_task
 from optimizer.io import load_document
+from optimizer.io.ledger_csv import COMPLAINTS_FILE, LEDGER_FILE
 from optimizer.io.outputs import write_outputs
 from optimizer.io.plan_csv import write_plan_csv
 
@@ -51,6 +52,8 @@ router = APIRouter(prefix="/plans", tags=["plans"], responses=ROUTER_ERRORS)
 NOT_FOUND = {404: ("not_found", "No such plan, or not in the key's regions.")}
 BUSY = {429: ("busy", "Too many re-solves in progress; retry later.")}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEDGER_EXPORTS = {"ledger": LEDGER_FILE, "complaints": COMPLAINTS_FILE}
+"""Export formats that are one of the fairness ledger's files, written with the workbook."""
 
 
 @router.post(
@@ -175,22 +178,28 @@ def delete_plan(job_id: str, request: Request, session: SessionDep, caller: Call
     response_class=Response,
     responses={
         200: {
-            "description": "The plan as SPEC's JSON document, plan.csv, or the plan.xlsx workbook.",
+            "description": "The plan as SPEC's JSON document, plan.csv, the plan.xlsx workbook, or "
+            "the fairness ledger's ledger.csv (a line per teacher) or complaints.csv (the justified "
+            "complaints).",
             "content": {"application/json": {}, "text/csv": {}, XLSX: {}},
         },
         **error_responses({**NOT_FOUND, **NO_PLAN}),
     },
-    summary="Download the plan: json (plan document), csv (plan.csv) or xlsx (HR's workbook)",
+    summary="Download the plan: json (plan document), csv (plan.csv), xlsx (HR's workbook), ledger "
+    "(ledger.csv) or complaints (complaints.csv)",
 )
 def export_plan(
     job_id: str,
     session: SessionDep,
     caller: CallerDep,
-    format: Annotated[Literal["json", "csv", "xlsx"], Query(description="The file format.")] = "json",
+    format: Annotated[
+        Literal["json", "csv", "xlsx", "ledger", "complaints"], Query(description="The file format.")
+    ] = "json",
 ) -> Response:
     job = plan_job(session, caller, job_id)
     document = plan_result_of(job)
-    attachment = {"Content-Disposition": f'attachment; filename="plan-{job.id}.{format}"'}
+    name = f"{format}-{job.id}.csv" if format in LEDGER_EXPORTS else f"plan-{job.id}.{format}"
+    attachment = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "json":
         return JSONResponse({key: document[key] for key in PLAN_KEYS}, headers=attachment)
     with tempfile.TemporaryDirectory(prefix="rotation-export-") as folder:
@@ -199,6 +208,9 @@ def export_plan(
             return Response(path.read_bytes(), media_type="text/csv; charset=utf-8", headers=attachment)
         solved = solved_job(session, job)
         write_outputs(stored_result(document), solved.scenario(), folder)
+        if format in LEDGER_EXPORTS:
+            ledger = (Path(folder) / LEDGER_EXPORTS[format]).read_bytes()
+            return Response(ledger, media_type="text/csv; charset=utf-8", headers=attachment)
         return Response((Path(folder) / "plan.xlsx").read_bytes(), media_type=XLSX, headers=attachment)
 
 

@@ -6,6 +6,7 @@ demo county with a 30 s limit is the job still running when progress and cancel 
 
 from __future__ import annotations
 
+import csv
 import io
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from api.db import PlanJob
 from api.main import create_app
 from api.security import create_key
 from optimizer.io import load_bundle, scenario_to_document
+from optimizer.io.ledger_csv import COMPLAINT_COLUMNS, LEDGER_COLUMNS
 from optimizer.io.plan_csv import PLAN_COLUMNS
 from tests.tiny import NO_HIRES, scenario, school, teacher
 
@@ -289,6 +291,17 @@ def test_exports(client: TestClient, make_key: Callable[..., Headers]) -> None:
     assert book.sheetnames[:5] == ["交流名单", "公示", "规则报告", "学校前后对比", "汇总"]
     listed = len(plan["moves"]) + len(plan["exchanges"]) + len(plan["itinerant"])
     assert book["交流名单"].max_row == 2 + listed  # a title row, the header, one row per teacher sent
+    assert "台账" in book.sheetnames
+
+    ledger = client.get(f"/v1/plans/{job_id}/export?format=ledger", headers=headers)
+    assert ledger.status_code == 200 and f"ledger-{job_id}.csv" in ledger.headers["content-disposition"]
+    rows = list(csv.reader(ledger.content.decode("utf-8-sig").splitlines()))
+    assert rows[0] == list(LEDGER_COLUMNS)
+    moves_to = rows[0].index("moves_to")
+    assert {row[0] for row in rows[1:] if row[moves_to]} == {m["teacher_id"] for m in plan["moves"]}
+    complaints = client.get(f"/v1/plans/{job_id}/export?format=complaints", headers=headers)
+    assert complaints.status_code == 200
+    assert complaints.content.decode("utf-8-sig").splitlines()[0] == ",".join(COMPLAINT_COLUMNS)
 
     assert client.get(f"/v1/plans/{job_id}/export?format=pdf", headers=headers).status_code == 422
 
