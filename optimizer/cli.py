@@ -29,6 +29,7 @@ from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bu
 from optimizer.io import load_scenario, write_bundle
 from optimizer.io.outputs import write_outputs
 from optimizer.io.regions import bundle_warnings
+from optimizer.io.roadmap_outputs import write_roadmap
 from optimizer.io.staffing_csv import (
     LEADERS_FILE,
     LeaderMismatch,
@@ -43,7 +44,9 @@ from optimizer.process_exit import exit_process
 from optimizer.regional import bundle_splits, plan_bundle, solve_scenario
 from optimizer.report import hard_violations
 from optimizer.result import Result
+from optimizer.roadmap import METHODS, plan_roadmap
 from optimizer.rules import all_rules, example, is_eligible, leaders_after, shortage_posts
+from optimizer.rules.indicator_targets import label
 from optimizer.scenario import Scenario
 from optimizer.solve import plan_result, solve
 
@@ -207,6 +210,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_lang(advance_cmd)
     advance_cmd.set_defaults(run=_advance)
+
+    roadmap_cmd = commands.add_parser(
+        "roadmap", help="plan several years so that policy.toml's [targets] are met by their year"
+    )
+    roadmap_cmd.add_argument(
+        "bundle", type=Path, metavar="BUNDLE", help="scenario folder, .xlsx workbook or .json document"
+    )
+    roadmap_cmd.add_argument("--years", type=int, default=3, metavar="N", help="years to plan (default 3)")
+    roadmap_cmd.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="roadmap.json, roadmap.xlsx, <year>/"
+    )
+    roadmap_cmd.add_argument(
+        "--method",
+        choices=METHODS,
+        default=METHODS[0],
+        help="rolling: each year alone, a target holds from its year on; path: the years before also "
+        "hold its indicator to a straight path towards it; auto (default): rolling, and path too "
+        "when a target is missed, keeping the better",
+    )
+    roadmap_cmd.add_argument(
+        "--time-limit", type=float, default=60.0, metavar="S", help="seconds per year (default 60)"
+    )
+    roadmap_cmd.add_argument("--seed", type=int, default=0, metavar="N", help="solver random seed")
+    _add_set(roadmap_cmd)
+    _add_lang(roadmap_cmd)
+    roadmap_cmd.set_defaults(run=_roadmap)
 
     validate_cmd = commands.add_parser("validate", help="load a scenario and report every input problem")
     validate_cmd.add_argument(
@@ -518,6 +547,36 @@ def _print_conflicts(result: Result, lang: str) -> None:
         for proposal in proposals:
             print(f"  - relax by {proposal.units}; a plan under it costs {proposal.plan_cost:g}")
             _print_sentences(proposal.change.sentence_zh, proposal.change.sentence_en, lang)
+
+
+def _roadmap(args: argparse.Namespace) -> int:
+    """Each year's plan, then whether each target is met by its year; exit 2 when one is not."""
+    if args.years < 1:
+        _print_error(args.lang, "--years 至少为 1", "--years must be at least 1")
+        return EXIT_INPUT
+    scenario = _load(args.bundle, args.set, args.lang)
+    roadmap = plan_roadmap(
+        scenario, args.years, EngineSettings(time_limit=args.time_limit, seed=args.seed), args.method
+    )
+    paths = write_roadmap(roadmap, args.out)
+    zh = args.lang == "zh"
+    for year in roadmap.years:
+        shares = ", ".join(
+            f"{label(s.indicator)[0 if zh else 1]} {s.region} {s.share:.1%}" for s in year.standings
+        )
+        moves = f"调动 {len(year.result.plan.moves)} 人" if zh else f"{len(year.result.plan.moves)} moves"
+        print(f"{year.year}: {year.result.summary.status}, {moves}; {shares}")
+    for target in roadmap.targets:
+        met = roadmap.met_in(target)
+        name = label(target.indicator)[0 if zh else 1]
+        if zh:
+            when = f"{met} 年达成" if met is not None else "未达成"
+            print(f"目标:{name}不低于 {target.value:.0%}({target.year} 年):{when}")
+        else:
+            when = f"met in {met}" if met is not None else "not met"
+            print(f"target: {name} at least {target.value:.0%} by {target.year}: {when}")
+    print(f"wrote {len(paths)} files under {args.out} (roadmap.json, roadmap.xlsx, one folder per year)")
+    return EXIT_OK if all(roadmap.on_time(t) for t in roadmap.targets) else EXIT_HARD
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -4,20 +4,23 @@ scenario split into its region sub-scenarios.
 A region (county) is the unit of planning and regions are independent (SPEC), so a province of
 up to ~950,000 teachers is validated and solved region by region. Splitting must not take
 province-size memory: schools.csv (small) maps every school to its region, then teachers.csv,
-demand.csv and pins.csv are streamed and each row is appended, cells untouched, to its region's
-files a chunk at a time. Memory is a chunk of rows plus the id -> region maps.
+demand.csv, pins.csv and history.csv (a stint goes with its teacher) are streamed and each row is
+appended, cells untouched, to its region's files a chunk at a time. Memory is a chunk of rows plus
+the id -> region maps.
 
 What ties regions together is checked by the split: ids unique across the bundle, every row
-routable (a known school or teacher), no reference into another region (rotation, spouses and
-pins stay inside one county). Every other check is the normal loader's, run when a part is
-loaded. Its problems name the ORIGINAL file and row: each part folder holds `source_rows.json`,
-the original row number of each of its rows, which the bundle loader does not read.
+routable (a known school or teacher), no reference into another region (rotation, spouses, pins
+and the history's stints stay inside one county). Every other check is the normal loader's, run
+when a part is loaded. Its problems name the ORIGINAL file and row: each part folder holds
+`source_rows.json`, the original row number of each of its rows, which the bundle loader does not
+read.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from array import array
 from collections import defaultdict
@@ -41,13 +44,14 @@ from optimizer.io.problems import (
     unknown_reference,
     unreadable_csv,
 )
-from optimizer.io.tables import REQUIRED_TABLES, TABLES, header_name, is_blank, table_from_grid
+from optimizer.io.tables import HISTORY, REQUIRED_TABLES, TABLES, header_name, is_blank, table_from_grid
 from optimizer.rules import merge_policy
-from optimizer.scenario import Scenario
+from optimizer.scenario import Scenario, Stint
 
 SOURCE_ROWS = "source_rows.json"
 CHUNK_ROWS = 10_000  # rows held before they are appended to their regions' files
-FILE_ORDER = [*(file_name(table) for table in TABLES), POLICY_FILE]  # problems are reported in it
+FILES = (*TABLES, HISTORY)
+FILE_ORDER = [*(file_name(table) for table in FILES), POLICY_FILE]  # problems are reported in it
 
 Cells = list[str]
 
@@ -86,7 +90,7 @@ def bundle_warnings(bundle: str | Path) -> tuple[Problem, ...]:
     """The warnings `load_bundle` gives a bundle (its unknown columns, skipped), from the files'
     headers alone: for a bundle planned region by region, which is never loaded whole."""
     warnings: list[Problem] = []
-    for table in TABLES:
+    for table in FILES:
         path = Path(bundle) / file_name(table)
         if path.is_file():
             header = table_from_grid(path.name, [_header(path)], [], table)
@@ -120,9 +124,10 @@ def split_bundle(bundle: str | Path, work_dir: str | Path) -> list[RegionPart]:
         _split_demand(bundle, schools, parts, problems)
         if teachers is not None:
             _split_pins(bundle, schools, teachers, parts, problems)
+            _split_history(bundle, schools, teachers, parts, problems)
             _check_regions_have_teachers(schools, parts, problems)
         if problems:
-            written = {file_name(table): _written_headers(bundle, table) for table in TABLES}
+            written = {file_name(table): _written_headers(bundle, table) for table in FILES}
             raise ScenarioError(_ordered([as_written(problem, written) for problem in problems]))
         return parts.finish()
     except BaseException:
@@ -147,10 +152,10 @@ def load_region_part(part: RegionPart) -> Scenario:
 
 
 def iter_region_scenarios(scenario: Scenario) -> Iterator[Scenario]:
-    """Each region's sub-scenario in region order: exactly its teachers, schools, demand and pins,
-    the same policy, named by `region_scenario_name`. Raises ScenarioError first, with every
-    problem, where the regions are not independent (the checks of `split_bundle`); problems
-    name the JSON document's lists and 0-based indexes."""
+    """Each region's sub-scenario in region order: exactly its teachers, schools, demand, pins and
+    history (the stints of its teachers), the same policy, named by `region_scenario_name`. Raises
+    ScenarioError first, with every problem, where the regions are not independent (the checks of
+    `split_bundle`); problems name the JSON document's lists and 0-based indexes."""
     region_of_school = {school.school_id: school.region for school in scenario.schools}
     region_of_teacher = {t.teacher_id: region_of_school[t.school_id] for t in scenario.teachers}
     problems = _crossings_in_memory(scenario, region_of_school, region_of_teacher)
@@ -166,6 +171,9 @@ def iter_region_scenarios(scenario: Scenario) -> Iterator[Scenario]:
         demand[region_of_school[key[0]]][key] = required
     for pin in scenario.pins:
         pins[region_of_teacher[pin.teacher_id]].append(pin)
+    history: defaultdict[str, list[Stint]] = defaultdict(list)
+    for stint in scenario.history:
+        history[region_of_teacher[stint.teacher_id]].append(stint)
     for region in scenario.regions:
         yield Scenario(
             teachers=tuple(teachers[region]),
@@ -174,6 +182,7 @@ def iter_region_scenarios(scenario: Scenario) -> Iterator[Scenario]:
             pins=tuple(pins[region]),
             policy=scenario.policy,
             name=region_scenario_name(scenario.name, region),
+            history=tuple(history[region]),
             source=scenario.source,
         )
 
@@ -199,6 +208,10 @@ def _crossings_in_memory(
     for index, pin in enumerate(scenario.pins):
         if pin.action == "move_to":
             check("pins", index, "school_id", "school", pin.school_id, region_of_teacher[pin.teacher_id])
+    for index, stint in enumerate(scenario.history):
+        for column in HISTORY_SCHOOLS:
+            school_id = getattr(stint, column)
+            check(HISTORY, index, column, "school", school_id, region_of_teacher[stint.teacher_id])
     staffed = set(region_of_teacher.values())
     first_school: dict[str, int] = {}
     for index, school in enumerate(scenario.schools):
@@ -410,6 +423,46 @@ def _split_pins(
     parts.write("pins", table.header, _routed(table, route))
 
 
+HISTORY_SCHOOLS = ("from_school", "to_school")
+
+
+def _split_history(
+    bundle: Path,
+    schools: _Schools,
+    teachers: dict[str, int],
+    parts: _PartWriter,
+    problems: list[Problem],
+) -> None:
+    """Stints go to their teacher's region; a stint at a school of another region is a problem
+    (the region's loader would not know the school)."""
+    table = _open(bundle, HISTORY, problems)
+    if table is None or not table.has("teacher_id"):
+        return
+    unrouted = len(schools.regions)
+
+    def route(row: int, cells: Cells) -> int | None:
+        teacher_id = table.required(row, cells, "teacher_id")
+        if teacher_id and teacher_id not in teachers:
+            problems.append(
+                unknown_reference(
+                    table.label, row, "teacher_id", "teacher", teacher_id, source="teachers.csv"
+                )
+            )
+        region = teachers[teacher_id] % (unrouted + 1) if teacher_id in teachers else unrouted
+        if region == unrouted:
+            return None  # reported above, or at the teacher's row
+        for column in HISTORY_SCHOOLS:
+            school_id = table.cell(cells, column)
+            other = schools.by_id.get(school_id)
+            if other is not None and other != region:
+                problems.append(
+                    schools.crossing(table.label, row, column, "school", school_id, other, region)
+                )
+        return region
+
+    parts.write(HISTORY, table.header, _routed(table, route))
+
+
 def _check_regions_have_teachers(schools: _Schools, parts: _PartWriter, problems: list[Problem]) -> None:
     """A region without teachers would be a part the loader refuses ("no rows"): say so once."""
     first_row: dict[int, int] = {}
@@ -487,7 +540,7 @@ class _PartWriter:
         self.bundle = bundle
         self.regions = regions
         self.folders = [work_dir / f"region-{i + 1:03d}" for i in range(len(regions))]
-        self.source_rows = {table: [array("I") for _ in regions] for table in TABLES}
+        self.source_rows = {table: [array("I") for _ in regions] for table in FILES}
 
     def write(self, table: str, header: Cells, rows: Iterator[tuple[int, int, Cells]]) -> None:
         for folder in self.folders:
@@ -518,7 +571,7 @@ class _PartWriter:
         for region, (name, folder) in enumerate(zip(self.regions, self.folders, strict=True)):
             if policy.is_file():
                 shutil.copyfile(policy, folder / POLICY_FILE)
-            rows = {table: self.source_rows[table][region].tolist() for table in TABLES}
+            rows = {table: self.source_rows[table][region].tolist() for table in FILES}
             source = {
                 "bundle": str(self.bundle.resolve()),
                 "name": self.bundle.name,
@@ -543,11 +596,27 @@ def _original_problem(problem: Problem, source_rows: dict[str, list[int]]) -> Pr
     if table not in source_rows:
         return problem  # policy.toml is copied whole: its rows are the original's
     rows = source_rows[table]
+    found = renumbered(problem, lambda row: _row_of(rows, row))
+    history_rows = source_rows.get(HISTORY, [])
+    if table == HISTORY or not history_rows:
+        return found
 
-    def original(row: int) -> int:
-        return rows[row - 2] if 2 <= row < len(rows) + 2 else row  # the header is row 1 in both
+    def history_row(match: re.Match[str]) -> str:
+        numbers = re.sub(r"\d+", lambda n: str(_row_of(history_rows, int(n.group()))), match.group(2))
+        return match.group(1) + numbers
 
-    return renumbered(problem, original)
+    zh, en = HISTORY_ROWS_ZH.sub(history_row, found.zh), HISTORY_ROWS_EN.sub(history_row, found.en)
+    return replace(found, zh=zh, en=en)
+
+
+HISTORY_ROWS_ZH = re.compile(rf"({re.escape(file_name(HISTORY))} 第 )([\d、]+)")
+HISTORY_ROWS_EN = re.compile(rf"({re.escape(file_name(HISTORY))} rows? )(\d+(?:, \d+)*)")
+"""The history rows a teachers.csv problem names (a column the history contradicts)."""
+
+
+def _row_of(rows: list[int], row: int) -> int:
+    """A part's row in the original file (the header is row 1 in both)."""
+    return rows[row - 2] if 2 <= row < len(rows) + 2 else row
 
 
 CROSSING_ZH = {"school": "学校", "spouse": "配偶"}

@@ -11,9 +11,12 @@ import pytest
 from bundle_edits import Bundle, good_bundle, grid, write
 
 from optimizer.errors import Problem, ScenarioError
+from optimizer.generate import CountyParams, generate_county
+from optimizer.history import derived_teacher
 from optimizer.io import load_bundle, load_document, load_workbook, scenario_to_document, write_bundle
+from optimizer.io.regions import iter_region_scenarios, load_region_part, split_bundle
 from optimizer.io.workbook import write_workbook
-from optimizer.scenario import Stint
+from optimizer.scenario import Scenario, Stint
 
 HISTORY = """\
 教师编号,派出学校,交流学校,开始年份,结束年份,类型
@@ -163,3 +166,63 @@ def test_the_document_and_the_workbook_read_chinese_history(tmp_path: Path) -> N
     with pytest.raises(ScenarioError) as raised:
         load_document(document)
     assert [(p.file, p.row, p.column) for p in raised.value.problems] == [("history", 0, "kind")]
+
+
+@pytest.fixture(scope="module")
+def city() -> Scenario:
+    """A generated county of three regions with a finished stint for one teacher in each, the
+    teachers' columns as the history has them."""
+    county = generate_county(CountyParams(seed=8, regions=3, teachers=360, schools=27, name="city"))
+    stints = []
+    for region in county.regions:
+        schools = [s.school_id for s in county.schools if s.region == region]
+        teacher = next(t for t in county.teachers if t.school_id == schools[0] and not t.on_rotation_from)
+        stints.append(Stint(teacher.teacher_id, schools[0], schools[1], 2015, 2018, "rotation"))
+    year = county.policy.year
+    teachers = tuple(derived_teacher(t, stints, county.school_by_id, year) for t in county.teachers)
+    return replace(county, teachers=teachers, history=tuple(stints))
+
+
+def test_each_region_keeps_the_stints_of_its_teachers(city: Scenario, tmp_path: Path) -> None:
+    regions = list(iter_region_scenarios(city))
+    assert [len(region.history) for region in regions] == [1, 1, 1]
+    parts = split_bundle(write_bundle(city, tmp_path / "city"), tmp_path / "parts")
+    assert [load_region_part(part) for part in parts] == [replace(r, source="") for r in regions]
+
+
+def test_a_stint_at_a_school_of_another_region_is_a_crossing(city: Scenario, tmp_path: Path) -> None:
+    elsewhere = next(s.school_id for s in city.schools if s.region == city.regions[1])
+    history = (replace(city.history[0], to_school=elsewhere), *city.history[1:])
+    crossing = replace(city, history=history)
+    with pytest.raises(ScenarioError) as raised:
+        list(iter_region_scenarios(crossing))
+    assert [(p.code, p.file, p.row, p.column) for p in raised.value.problems] == [
+        ("cross_region", "history", 0, "to_school")
+    ]
+    with pytest.raises(ScenarioError) as raised:
+        split_bundle(write_bundle(crossing, tmp_path / "city"), tmp_path / "parts")
+    assert [(p.code, p.file, p.row, p.column) for p in raised.value.problems] == [
+        ("cross_region", "history.csv", 2, "to_school")
+    ]
+
+
+def test_a_part_names_the_original_history_rows(city: Scenario, tmp_path: Path) -> None:
+    bundle = write_bundle(city, tmp_path / "city")
+    last = city.history[-1]
+    rows = list(csv.reader((bundle / "teachers.csv").read_text(encoding="utf-8-sig").splitlines()))
+    column = rows[0].index("last_rotated_year")
+    row = next(i for i, cells in enumerate(rows, start=1) if cells[0] == last.teacher_id)
+    rows[row - 1][column] = "2016"
+    with (bundle / "teachers.csv").open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows(rows)
+    part = split_bundle(bundle, tmp_path / "parts")[-1]
+    with pytest.raises(ScenarioError) as raised:
+        load_region_part(part)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.file, problem.row, problem.column) == (
+        "contradicts_history",
+        "teachers.csv",
+        row,
+        "last_rotated_year",
+    )
+    assert "history.csv 第 4 行" in problem.zh and "history.csv row 4" in problem.en
