@@ -1,5 +1,6 @@
 """The workbook HR fills in (`rotation template [--lang zh|en] OUT.xlsx`): the sheets teachers,
-schools, demand and pins with their headers in Chinese (教师, 学校, 需求, 指定) or English, a notes
+schools, demand, pins and history with their headers in Chinese (教师, 学校, 需求, 指定, 交流记录) or
+English, a notes
 sheet (说明) describing every column, and Excel's validation lists on the coded columns, so a
 bureau types its data where the loader reads it. A policy sheet holds the plan year, which counts
 来校年月 as years at the school.
@@ -19,9 +20,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from optimizer.io.aliases import CODED, HEADERS, SHEETS, first_names
-from optimizer.io.build import DEMAND_COLUMNS, PIN_COLUMNS, SCHOOL_COLUMNS, Column, teacher_columns
+from optimizer.io.build import (
+    DEMAND_COLUMNS,
+    PIN_COLUMNS,
+    SCHOOL_COLUMNS,
+    Column,
+    history_columns,
+    teacher_columns,
+)
 from optimizer.io.cells import as_text
-from optimizer.io.tables import TABLES
+from optimizer.io.tables import HISTORY, TABLES
 from optimizer.io.workbook import POLICY_COLUMNS, POLICY_SHEET
 from optimizer.policy import DEFAULT_YEAR
 from optimizer.subjects import SUBJECT_NAMES_ZH, SUBJECTS
@@ -205,6 +213,26 @@ NOTES: dict[str, dict[str, Note]] = {
         ),
         "school_id": (*ID, "调往的学校编号(仅“调往”填写)", "the school to move to (move_to only)"),
     },
+    HISTORY: {
+        "teacher_id": (*ID, "教师编号,须在“教师”表中", "the teacher's id, listed in the teachers sheet"),
+        "from_school": (*ID, "派出学校(教师的原学校)编号", "the sending school (the teacher's own)"),
+        "to_school": (*ID, "交流到的学校编号", "the school the teacher went to"),
+        "start_year": ("年份", "year", "交流开始的学年", "the school year the stint began"),
+        "end_year": (
+            "年份",
+            "year",
+            "返回原校的学年(交流的最后一年之后一年);未定可留空",
+            "the year the teacher is back home (the year after the last one served); blank if unset",
+        ),
+        "kind": (
+            "",
+            "",
+            "交流形式;填写交流记录后,上次交流年份、乡村和薄弱校任教年限、派出学校编号与公费师范生待服务"
+            "年限按记录计算(走教不计)",
+            "the form of the stint; with a history, the last rotation, rural and weak years, the sending "
+            "school and a funded graduate's owed years follow from it (走教 counts for none)",
+        ),
+    },
 }
 """Every column's unit and description in both languages."""
 
@@ -215,6 +243,7 @@ def template_columns() -> dict[str, tuple[Column, ...]]:
         "schools": SCHOOL_COLUMNS,
         "demand": DEMAND_COLUMNS,
         "pins": PIN_COLUMNS,
+        HISTORY: history_columns(DEFAULT_YEAR),
     }
 
 
@@ -241,7 +270,7 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
     book = openpyxl.Workbook()
     book.remove(book.worksheets[0])
     columns = template_columns()
-    for table in TABLES:
+    for table in (*TABLES, HISTORY):
         sheet = book.create_sheet(SHEETS[table][0] if lang == "zh" else table)
         _data_sheet(sheet, table, columns[table], lang)
     _notes_sheet(book.create_sheet(NOTES_SHEET[lang]), columns, lang)
@@ -287,7 +316,7 @@ def _notes_sheet(sheet: Worksheet, columns: dict[str, tuple[Column, ...]], lang:
     meaning; then where the plan year is set."""
     zh = lang == "zh"
     sheet.append(NOTES_HEADER[lang])
-    for table in TABLES:
+    for table in (*TABLES, HISTORY):
         for column in columns[table]:
             unit_zh, unit_en, about_zh, about_en = NOTES[table][column.name]
             listed = ("、" if zh else ", ").join(allowed_values(table, column.name, lang))

@@ -4,6 +4,7 @@ columns carry Excel validation lists of the values the loader accepts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,13 @@ import openpyxl
 import pytest
 from chinese import chinese_tables
 
+from optimizer.history import derived_teacher
 from optimizer.io import load_bundle, load_workbook
 from optimizer.io.aliases import HEADERS, SHEETS
 from optimizer.io.build import flag
-from optimizer.io.tables import COLUMNS, TABLES, scenario_records
+from optimizer.io.tables import COLUMNS, HISTORY, TABLES, scenario_records
 from optimizer.io.template import NOTES, NOTES_SHEET, template_columns, write_template
-from optimizer.scenario import Scenario
+from optimizer.scenario import Scenario, Stint
 
 DEMO = Path(__file__).parents[2] / "scenarios" / "demo-county"
 
@@ -71,16 +73,29 @@ def test_the_template_filled_with_the_demo_county_loads(demo: Scenario, tmp_path
     assert loaded.warnings == ()  # the 备注 of the Chinese rows has no column in the template
 
 
+def test_the_template_takes_a_history_in_chinese(demo: Scenario, tmp_path: Path) -> None:
+    teacher = next(t for t in demo.teachers if not t.on_rotation_from)
+    other = next(s.school_id for s in demo.schools if s.school_id != teacher.school_id)
+    stints = (Stint(teacher.teacher_id, teacher.school_id, other, 2016, 2019, "support"),)
+    year = demo.policy.year
+    teachers = tuple(derived_teacher(t, stints, demo.school_by_id, year) for t in demo.teachers)
+    with_history = replace(demo, teachers=teachers, history=stints)
+    loaded = load_workbook(
+        fill(write_template(tmp_path / "template.xlsx", "zh"), chinese_tables(with_history), "zh")
+    )
+    assert (loaded.history, loaded.teachers) == (stints, teachers)
+
+
 def test_the_notes_describe_every_column_with_its_requirement(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_template(tmp_path / "template.xlsx", "zh"))
-    assert book.sheetnames == ["教师", "学校", "需求", "指定", "说明", "policy"]
+    assert book.sheetnames == ["教师", "学校", "需求", "指定", "交流记录", "说明", "policy"]
     notes = list(book[NOTES_SHEET["zh"]].iter_rows(values_only=True))
     assert notes[0] == ("工作表", "列名", "英文列名", "是否必填", "可填写的值", "单位或格式", "说明")
     described = {
         (sheet, column): (required, values) for sheet, column, _, required, values, *_ in notes[1:] if column
     }
     columns = template_columns()
-    for table in TABLES:
+    for table in (*TABLES, HISTORY):
         assert set(NOTES[table]) == set(COLUMNS[table])
         for column in columns[table]:
             required, _ = described[(SHEETS[table][0], HEADERS[table][column.name][0])]
@@ -89,6 +104,7 @@ def test_the_notes_describe_every_column_with_its_requirement(tmp_path: Path) ->
     assert described[("教师", "是否骨干")] == ("必填", "是、否")
     assert described[("学校", "城乡类别")] == ("必填", "城区、镇区、乡村")
     assert described[("指定", "指定类型")] == ("必填", "调往、留任")
+    assert described[("交流记录", "类型")] == ("选填", "交流轮岗、支教、走教、跟岗")
     assert "policy" in notes[-1][0]
 
 
