@@ -47,7 +47,7 @@ from optimizer.rules import (
     subject_priorities,
     term_years,
 )
-from optimizer.scenario import Pin, Scenario, School, Teacher, stage_fits
+from optimizer.scenario import Pin, Scenario, School, Stint, Teacher, stage_fits
 
 # Subject mix of classroom teachers by stage (relative weights, from typical staffing norms).
 PRIMARY_SUBJECTS: dict[str, float] = {
@@ -112,6 +112,7 @@ BACKBONE_AREA_WEIGHT = {"urban": 1.6, "town": 1.0, "rural": 0.5}
 SENIOR_TITLE_SHARE = {"urban": 0.45, "town": 0.35, "rural": 0.2}
 YEARS_AT_SCHOOL_MEAN = 7.0  # exponential: 30-40 % of teachers have 6 years or more
 CONTRACT_PERIOD_YEARS = 3  # 聘期: new teachers are in period 1 for 3 years, then period 2
+YOUNG_LEADER_AGE = 45  # seed 000: rural principals "45 岁以下" count as young
 RESERVE_AGES = (35, 50)  # 后备干部 are mid-career
 RESERVE_MERIT_WEIGHT = 8.0  # a backbone or 高级 teacher is that much likelier to be one
 VOLUNTEER_TERM_SHARE = 0.3  # volunteers who ask for a short term (1 or 2 years)
@@ -212,6 +213,12 @@ class CountyParams:
         subject equals the classroom teachers of that subject and 编制 equals the headcount, so a
         teacher who leaves opens a vacancy. The other sending schools have a few surplus posts.
     pins_per_region: number of HR pins per region, half `move_to` (rounded up), half `stay`.
+    ageing_rural_leaders: fraction of rural principals and vice-principals over 40 made 10-15
+        years older (never past retirement): an ageing rural leadership, as in counties where the
+        young-principal target of seed 000 is far off.
+    history_years: years of history.csv: every placed rotation that began within them becomes
+        a stint (its columns agree with it), and the young vice-principals of sending schools
+        came back from a rural 支教 year within them, so they sit out the cooldown first.
     name: the scenario name.
     overrides: policy assignments applied to the default policy, e.g. "rotation_quota.rate=0.15".
     """
@@ -237,6 +244,8 @@ class CountyParams:
     shortage_ratio: float = 1.5
     sending_posts_needed: float = 0.0
     pins_per_region: int = 4
+    ageing_rural_leaders: float = 0.0
+    history_years: int = 0
     name: str = "generated"
     overrides: tuple[str, ...] = ()
 
@@ -272,6 +281,7 @@ class CountyParams:
             "on_rotation_rate": self.on_rotation_rate,
             "housing_limited_share": self.housing_limited_share,
             "sending_posts_needed": self.sending_posts_needed,
+            "ageing_rural_leaders": self.ageing_rural_leaders,
         }
         problems += [
             _bad_setting(name, "必须是 0..1 之间的比例", "must be a fraction 0..1")
@@ -283,6 +293,7 @@ class CountyParams:
             for name, value in (
                 ("shortage_ratio", self.shortage_ratio),
                 ("pins_per_region", self.pins_per_region),
+                ("history_years", self.history_years),
             )
             if value < 0
         ]
@@ -313,6 +324,26 @@ def demo_county() -> CountyParams:
     """One county of 600 staff in 25 schools: small enough to read, every rule in play; half
     its sending schools need every post they have, so a teacher sent away leaves a vacancy."""
     return CountyParams(seed=2025, teachers=600, schools=25, sending_posts_needed=0.5, name="demo-county")
+
+
+def history_county() -> CountyParams:
+    """A county of 600 staff with three years of history (history.csv) and seed 000's target for
+    2027: half of the rural principals and vice-principals aged 45 or under. Its rural leaders are
+    ageing and its young vice-principals are back from rural 支教 inside the cooldown, so one year
+    cannot reach the target and three years can (`rotation roadmap --years 3`)."""
+    return CountyParams(
+        seed=2027,
+        teachers=600,
+        schools=25,
+        sending_posts_needed=0.5,
+        ageing_rural_leaders=0.8,
+        history_years=3,
+        name="history-county",
+        overrides=(
+            "targets.young_rural_principal_share.value=0.5",
+            "targets.young_rural_principal_share.year=2027",
+        ),
+    )
 
 
 def county_3k() -> CountyParams:
@@ -382,6 +413,7 @@ def scale(name: str) -> CountyParams:
 SCALE_PRESETS = ("county-5k", "region-10k", "city-40k", "province-400k")
 PRESETS: dict[str, CountyParams] = {
     "demo-county": demo_county(),
+    "history-county": history_county(),
     "county-3k": county_3k(),
     "county-3k-needed": county_3k_needed(),
     "conflicting-quotas": conflicting_quotas(),
@@ -389,7 +421,7 @@ PRESETS: dict[str, CountyParams] = {
     "benchmark-10k": benchmark(10000),
     **{name: scale(name) for name in SCALE_PRESETS},
 }
-SHIPPED_PRESETS = ("demo-county", "county-3k", "conflicting-quotas")
+SHIPPED_PRESETS = ("demo-county", "history-county", "county-3k", "conflicting-quotas")
 
 
 def preset(name: str) -> CountyParams:
@@ -417,6 +449,7 @@ def generate_county(params: CountyParams) -> Scenario:
         pins=tuple(p for region in regions for p in region.pins),
         policy=_policy(params),
         name=params.name,
+        history=tuple(s for region in regions for s in region.history),
     )
 
 
@@ -435,6 +468,7 @@ def generate_region(params: CountyParams, index: int) -> Scenario:
         pins=tuple(result.pins),
         policy=policy,
         name=region_scenario_name(params.name, region_name(index)),
+        history=tuple(result.history),
     )
 
 
@@ -559,6 +593,7 @@ class _RegionResult:
     teachers: list[Teacher]
     demand: dict[tuple[str, str], int]
     pins: list[Pin]
+    history: list[Stint]
 
 
 class _RegionBuilder:
@@ -575,6 +610,7 @@ class _RegionBuilder:
         self.params = params
         self.policy = policy
         self.rng = np.random.default_rng([params.seed, index])
+        self.index = index
         self.region = region_name(index)
         columns = max(GRID_COLUMNS, math.isqrt(params.regions - 1) + 1)  # a square grid from 10 on
         self.centre = (CENTRE[0] + 0.7 * (index // columns), CENTRE[1] + 0.8 * (index % columns))
@@ -593,6 +629,11 @@ class _RegionBuilder:
         teachers = self._mark_recent_rotations(teachers, sending)
         teachers = self._place_on_rotation(teachers, sending, receiving)
         teachers = self._pair_spouses(teachers, schools)
+        history_rng = np.random.default_rng(
+            [self.params.seed, self.index, 1]
+        )  # the other draws stay as they were
+        teachers = self._age_rural_leaders(teachers, schools, history_rng)
+        teachers, support = self._young_leaders_back_from_support(teachers, sending, receiving, history_rng)
         start = Scenario(tuple(teachers), tuple(schools), {}, (), self.policy)
         # eligibility is fixed from here on (volunteering, demand and 编制 do not change it)
         eligible = {t.teacher_id for t in teachers if is_eligible(start, t)}
@@ -605,9 +646,102 @@ class _RegionBuilder:
         pins = self._pins(final, eligible, sending, units)
         teachers = self._mark_reserve_leaders(teachers, len(schools))
         teachers = self._request_terms(teachers)
-        return _RegionResult(schools, teachers, demand, pins)
+        teachers, history = self._history(teachers, receiving, support, history_rng)
+        return _RegionResult(schools, teachers, demand, pins, history)
 
-    # --- schools -------------------------------------------------------------------------
+    # --- years before the plan year --------------------------------------------------------
+
+    def _age_rural_leaders(
+        self, teachers: list[Teacher], schools: list[School], rng: np.random.Generator
+    ) -> list[Teacher]:
+        """`ageing_rural_leaders` of the rural leaders over 40 become 10-15 years older."""
+        rural = {s.school_id for s in schools if s.area == "rural"}
+        year, result = self.policy.year, []
+        for teacher in teachers:
+            age = year - teacher.birth_year
+            if (
+                teacher.is_principal
+                and teacher.school_id in rural
+                and age > 40
+                and rng.random() < self.params.ageing_rural_leaders
+            ):
+                oldest = self.retirement_age[teacher.gender] - 1
+                teacher = replace(teacher, birth_year=year - min(oldest, age + int(rng.integers(10, 16))))
+            result.append(teacher)
+        return result
+
+    def _young_leaders_back_from_support(
+        self, teachers: list[Teacher], sending: set[str], receiving: list[School], rng: np.random.Generator
+    ) -> tuple[list[Teacher], list[Stint]]:
+        """With a history, the young vice-principals of sending schools served a rural 支教 year
+        that began 1 to `history_years` years ago: most are in the cooldown now and come out of
+        it in the years a roadmap plans. Returns the teachers and those 支教 stints."""
+        if not self.params.history_years:
+            return teachers, []
+        rural = [s for s in receiving if s.area == "rural"]
+        year = self.policy.year
+        result, stints = [], []
+        for teacher in teachers:
+            if (
+                teacher.role == "vice_principal"
+                and teacher.school_id in sending
+                and year - teacher.birth_year <= YOUNG_LEADER_AGE
+                and teacher.last_rotated_year is None
+                and rural
+            ):
+                start = year - int(rng.integers(1, self.params.history_years + 1))
+                host = rural[int(rng.integers(len(rural)))]
+                teacher = replace(
+                    teacher,
+                    last_rotated_year=start,
+                    rural_years=max(teacher.rural_years, 1),
+                    weak_years=max(teacher.weak_years, 1) if host.is_weak else teacher.weak_years,
+                )
+                stints.append(
+                    Stint(teacher.teacher_id, teacher.school_id, host.school_id, start, start + 1, "support")
+                )
+            result.append(teacher)
+        return result, stints
+
+    def _history(
+        self, teachers: list[Teacher], receiving: list[School], support: list[Stint], rng: np.random.Generator
+    ) -> tuple[list[Teacher], list[Stint]]:
+        """history.csv: every rotation that began within `history_years` as a stint — a teacher on
+        rotation now at the receiving school for the term, a teacher who came back from a
+        one-year 支教 at a rural school, a young vice-principal's 支教 year. A weak host adds
+        the weak-school year to the teacher's column, so the two agree."""
+        if not self.params.history_years:
+            return teachers, []
+        first = self.policy.year - self.params.history_years
+        term = term_years(self.policy)
+        rural = [s for s in receiving if s.area == "rural"]
+        supported = {stint.teacher_id for stint in support}
+        stints, result = list(support), []
+        for teacher in teachers:
+            start = teacher.last_rotated_year
+            if start is not None and start >= first and teacher.teacher_id not in supported:
+                if teacher.on_rotation_from:
+                    stints.append(
+                        Stint(
+                            teacher.teacher_id,
+                            teacher.on_rotation_from,
+                            teacher.school_id,
+                            start,
+                            start + term,
+                        )
+                    )
+                elif rural:
+                    hosts = [s for s in rural if stage_fits(teacher.stage, s.stage)] or rural
+                    host = hosts[int(rng.integers(len(hosts)))]
+                    stints.append(
+                        Stint(
+                            teacher.teacher_id, teacher.school_id, host.school_id, start, start + 1, "support"
+                        )
+                    )
+                    if host.is_weak:
+                        teacher = replace(teacher, weak_years=max(teacher.weak_years, 1))
+            result.append(teacher)
+        return result, sorted(stints, key=lambda stint: (stint.start_year, stint.teacher_id))
 
     def _schools(self, n_schools: int, n_teachers: int) -> tuple[list[School], dict[str, int]]:
         """Urban, town and rural schools with names, places and target headcounts."""

@@ -16,7 +16,7 @@ from optimizer.instance import Change, Instance
 from optimizer.outcome import Outcome
 from optimizer.params import mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
-from optimizer.policy import TARGETS, Target, as_fraction, ceil_share
+from optimizer.policy import TARGETS, Policy, Target, as_fraction, ceil_share
 from optimizer.rules.base import Rule, floor_decimal, row
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario
@@ -41,6 +41,12 @@ def label(indicator: str) -> tuple[str, str]:
     """The indicator's zh and en names."""
     found = next(i for i in owner_of(indicator).indicators if i.name == indicator)
     return found.label_zh, found.label_en
+
+
+def elastic(policy: Policy) -> Policy:
+    """The policy with targets costed rather than required: a roadmap year whose target cannot be
+    met is still planned, as close to it as the rules allow."""
+    return policy.with_overrides([f"{ID}.mode=elastic"])
 
 
 class Targets(Rule):

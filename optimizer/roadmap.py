@@ -1,0 +1,211 @@
+"""A roadmap: the county planned year after year so that every `[targets]` entry of the policy is
+met by its year (SPEC "Years, not one year").
+
+Each year is an ordinary plan of that year's bundle, solved and checked as any other; the next
+year's bundle is this one rolled forward under the plan (`optimizer.advance`). Two ways to plan
+the years before a target falls due:
+
+- `rolling`: each year alone; a target holds from its year on (rule `indicator_targets`).
+- `path` (rolling with look-ahead): the years before also hold the indicator to a straight path
+  from where the county stands to the target, so the share is built up while there is time; a
+  year whose path cannot be held is planned without it (and says so).
+
+`auto` (the default) plans `rolling` and, when a target is then not met by its year, `path` too,
+and keeps the roadmap that meets more targets on time, then the cheaper. On the shipped history
+county both meet the target (principal_rotation's own young share already pulls each year) and
+`rolling` costs as much in half the time (`benchmarks/roadmap.py` measures both); `path` is the
+fallback for a target the years before must build up to. A joint model of all years at once is
+not built: each year's rules read that year's bundle, which only exists once the year before is
+planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from math import ceil
+
+from optimizer.advance import advance
+from optimizer.options import EngineSettings
+from optimizer.outcome import Outcome
+from optimizer.plan import Plan
+from optimizer.policy import Policy, Target
+from optimizer.report import check_plan
+from optimizer.result import Conflict, Relaxation, Result
+from optimizer.rules.indicator_targets import elastic, owner_of
+from optimizer.scenario import Scenario
+from optimizer.solve import solve
+
+METHODS = ("auto", "rolling", "path")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An indicator in one region after a year's plan, against what the year was held to."""
+
+    indicator: str
+    region: str
+    meeting: int
+    members: int
+    goal: float | None
+    """The share the year was held to (the target once its year has come, the path before), or
+    None when nothing held it."""
+    target: Target
+
+    @property
+    def share(self) -> float:
+        return self.meeting / self.members if self.members else 0.0
+
+    @property
+    def met(self) -> bool:
+        """The target's share is reached (whatever the year)."""
+        return self.meeting >= ceil(Fraction(repr(self.target.value)) * self.members)
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    """One year of the roadmap: its bundle (as planned: the policy holds the year's goals), the
+    plan, and where the indicators stand after it."""
+
+    year: int
+    scenario: Scenario
+    result: Result
+    standings: tuple[Standing, ...]
+    hard_violations: int
+    """Hard rules the independent checker finds broken (0 for every plan the solver returns)."""
+    path_dropped: bool = False
+    """The year's path goals could not be held together with the hard rules: planned without."""
+    failure: tuple[Conflict, ...] = ()
+    """When a target due this year cannot be met: the conflicts that stop it (the year is then
+    planned with the targets elastic, to go on)."""
+    relaxations: tuple[Relaxation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    method: str
+    targets: tuple[Target, ...]
+    years: tuple[YearPlan, ...] = field(default=())
+
+    def met_in(self, target: Target) -> int | None:
+        """The first year after whose plan the target holds in every region."""
+        for year in self.years:
+            standings = [s for s in year.standings if s.indicator == target.indicator]
+            if standings and all(s.met for s in standings):
+                return year.year
+        return None
+
+    def on_time(self, target: Target) -> bool:
+        met = self.met_in(target)
+        return met is not None and met <= target.year
+
+    @property
+    def cost(self) -> float:
+        return sum(y.result.summary.objective or 0.0 for y in self.years)
+
+
+def standings(
+    scenario: Scenario, plan: Plan, targets: tuple[Target, ...], goals: dict[str, float]
+) -> tuple[Standing, ...]:
+    """Every target's indicator per region after the plan."""
+    outcome = Outcome(scenario, plan)
+    found = []
+    for target in targets:
+        counts = owner_of(target.indicator).share(target.indicator, scenario, outcome)
+        for region, (meeting, members) in sorted(counts.items()):
+            found.append(
+                Standing(target.indicator, region, meeting, members, goals.get(target.indicator), target)
+            )
+    return tuple(found)
+
+
+def path_goals(
+    targets: tuple[Target, ...], start: dict[str, float], first_year: int, year: int
+) -> dict[str, float]:
+    """The share each target not yet due is held to in `year`: a straight line from where the
+    county stood before the roadmap's first plan to the target in its year (rounded down to a
+    whole percent, so a path is never stricter than the line)."""
+    goals = {}
+    for target in targets:
+        if target.year <= year:
+            continue
+        begun = start.get(target.indicator, 0.0)
+        steps = target.year - first_year + 1
+        done = year - first_year + 1
+        line = begun + (target.value - begun) * done / steps
+        if line > begun:
+            goals[target.indicator] = int(line * 100) / 100
+    return goals
+
+
+def worst_share(scenario: Scenario, indicator: str) -> float:
+    """The indicator in the worst region before any plan."""
+    counts = owner_of(indicator).share(indicator, scenario, Outcome(scenario, Plan(())))
+    return min((meeting / members for meeting, members in counts.values() if members), default=0.0)
+
+
+def held_to(policy: Policy, goals: dict[str, float]) -> Policy:
+    """The policy with the year's path goals in force as targets of this very year."""
+    kept = tuple(t for t in policy.targets if t.indicator not in goals)
+    path = tuple(Target(name, value, policy.year) for name, value in goals.items())
+    return replace(policy, targets=tuple(sorted(kept + path, key=lambda t: t.indicator)))
+
+
+def plan_roadmap(
+    scenario: Scenario, years: int, settings: EngineSettings | None = None, method: str = "auto"
+) -> Roadmap:
+    """Plan `years` years from the scenario's, each on the bundle the previous plan leaves."""
+    if method not in METHODS:
+        raise ValueError(f"unknown roadmap method {method!r}; expected one of {', '.join(METHODS)}")
+    settings = settings or EngineSettings()
+    if method == "auto":
+        rolling = plan_roadmap(scenario, years, settings, "rolling")
+        if all(rolling.on_time(t) for t in rolling.targets if t.year < scenario.policy.year + years):
+            return rolling
+        path = plan_roadmap(scenario, years, settings, "path")
+        return min((rolling, path), key=lambda r: (-sum(map(r.on_time, r.targets)), r.cost))
+    targets = scenario.policy.targets
+    start = {t.indicator: worst_share(scenario, t.indicator) for t in targets}
+    first_year = scenario.policy.year
+    planned: list[YearPlan] = []
+    current = scenario
+    for _ in range(years):
+        year = current.policy.year
+        goals = path_goals(targets, start, first_year, year) if method == "path" else {}
+        year_plan = _plan_year(current, goals, settings)
+        planned.append(year_plan)
+        current = advance(current, year_plan.result.plan)
+    return Roadmap(method, targets, tuple(planned))
+
+
+def _plan_year(scenario: Scenario, goals: dict[str, float], settings: EngineSettings) -> YearPlan:
+    """The year's plan under its goals; without the path if it cannot be held; with the targets
+    elastic (and the conflicts kept) if a target due this year cannot be met."""
+    due = {t.indicator: t.value for t in scenario.policy.targets_due()}
+    held = replace(scenario, policy=held_to(scenario.policy, goals)) if goals else scenario
+    result = solve(held, settings)
+    path_dropped = False
+    if result.summary.status == "infeasible" and goals:
+        held, path_dropped = scenario, True
+        result = solve(held, settings)
+    failure: tuple[Conflict, ...] = ()
+    relaxations: tuple[Relaxation, ...] = ()
+    if result.summary.status == "infeasible":
+        failure, relaxations = result.conflicts, result.relaxations
+        held = replace(scenario, policy=elastic(scenario.policy))
+        result = solve(held, settings)
+    violations = sum(
+        1 for row in check_plan(held, result.plan) if row.status == "violated" and row.mode == "hard"
+    )
+    return YearPlan(
+        year=scenario.policy.year,
+        scenario=held,
+        result=result,
+        standings=standings(
+            held, result.plan, scenario.policy.targets, {**goals, **due} if not path_dropped else due
+        ),
+        hard_violations=violations,
+        path_dropped=path_dropped,
+        failure=failure,
+        relaxations=relaxations,
+    )
