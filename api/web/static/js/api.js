@@ -46,6 +46,28 @@ export async function signIn(key) {
 
 export function signOut() {
   sessionStorage.removeItem(KEY);
+  scenarios.clear();
+}
+
+const scenarios = new Map();
+const KEPT_SCENARIOS = 4;
+
+/**
+ * A scenario with its document (1.7 MB at 3,000 teachers), fetched once while the page is open:
+ * a stored scenario never changes (an edit makes a new variant), so every view shares one answer.
+ */
+export function scenarioOf(id) {
+  if (!scenarios.has(id)) {
+    const answer = api(`/v1/scenarios/${encodeURIComponent(id)}`);
+    answer.catch(() => scenarios.delete(id));
+    scenarios.set(id, answer);
+    if (scenarios.size > KEPT_SCENARIOS) scenarios.delete(scenarios.keys().next().value);
+  }
+  return scenarios.get(id);
+}
+
+export function forgetScenario(id) {
+  scenarios.delete(id);
 }
 
 /**

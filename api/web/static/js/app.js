@@ -1,6 +1,7 @@
 // The planner's page: sign in with a region key, then views by URL hash —
 // #/scenarios, #/tune/<scenario>, #/job/<plan>, #/notice/<plan>, #/whatif/<scenario>, #/compare/<plan>,<plan>,...
 
+import * as adjust from "./adjust.js";
 import { currentKey, errorText, keyPrefix, signIn, signOut, whenUnauthorized } from "./api.js";
 import * as compare from "./compare.js";
 import { $, flash } from "./dom.js";
@@ -79,7 +80,7 @@ function start() {
     flash("signin.expired", {}, "error");
     route();
   });
-  for (const module of [scenarios, tune, job, plan, notice, whatif, compare]) module.init();
+  for (const module of [scenarios, tune, job, plan, adjust, notice, whatif, compare]) module.init();
   window.addEventListener("hashchange", route);
   route();
 }

@@ -2,7 +2,8 @@
 // (the best plan so far is kept), then the plan: figures, downloads, conflicts, charts, the rule
 // report, the moves and the explanations.
 
-import { api, download, showError } from "./api.js";
+import { renderAdjust, renderDiff } from "./adjust.js";
+import { api, download, scenarioOf, showError } from "./api.js";
 import * as charts from "./charts.js";
 import { renderConflicts } from "./conflicts.js";
 import { $, badge, fillProblems, h, number, percent, replaceChildren, reveal, status, when } from "./dom.js";
@@ -41,7 +42,7 @@ export async function show(jobId) {
   for (const el of document.querySelectorAll("#view-job .chart")) charts.dispose(el);
   setContext({ jobId });
   const first = await api(`/v1/plans/${jobId}`);
-  scenario = await api(`/v1/scenarios/${first.scenario_id}`);
+  scenario = await scenarioOf(first.scenario_id);
   setContext({ scenarioId: first.scenario_id });
   $("#job-tune").href = `#/tune/${first.scenario_id}`;
   await render(first);
@@ -188,6 +189,8 @@ async function renderPlan() {
   reveal($("#plan-charts"), hasPlan);
   reveal($("#coverage-card"), staffed(summary));
   renderPlanTables(job, scenario, hasPlan);
+  renderAdjust(job, scenario, hasPlan);
+  renderDiff(job, scenario).catch((error) => showError($("#job-note"), error));
   if (hasPlan) {
     outcome = await api(`/v1/plans/${job.id}/outcome`);
     drawPlanCharts();

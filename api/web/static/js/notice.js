@@ -2,7 +2,7 @@
 // title, date, text, objection channel, deadline; each left out takes the default plan.xlsx writes,
 // from optimizer/io/filing.py) above the teachers the plan sends, without birth dates.
 
-import { api } from "./api.js";
+import { api, scenarioOf } from "./api.js";
 import { $, h, replaceChildren } from "./dom.js";
 import { lang, onLangChange, t } from "./i18n.js";
 import { setContext } from "./state.js";
@@ -22,7 +22,7 @@ export async function show(jobId) {
   setContext({ jobId });
   $("#notice-back").href = `#/job/${jobId}`;
   const plan = await api(`/v1/plans/${jobId}`);
-  scenario = await api(`/v1/scenarios/${plan.scenario_id}`);
+  scenario = await scenarioOf(plan.scenario_id);
   setContext({ scenarioId: plan.scenario_id });
   job = plan;
   render();

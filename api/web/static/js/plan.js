@@ -6,6 +6,7 @@
 import { api, showError } from "./api.js";
 import { $, h, number, replaceChildren, reveal, status } from "./dom.js";
 import { lang, onLangChange, t } from "./i18n.js";
+import { fillSuggestions, oneTeacher, teacherLabel } from "./teachers.js";
 
 let job = null;
 let scenario = null;
@@ -17,6 +18,7 @@ export function init() {
   for (const id of ["#filter-school", "#filter-subject", "#filter-region", "#filter-reason", "#filter-kind"]) {
     $(id).addEventListener("change", renderMoves);
   }
+  $("#filter-teacher").addEventListener("input", renderMoves);
   for (const th of document.querySelectorAll("#moves-table th[data-sort]")) {
     th.addEventListener("click", () => {
       sort = { key: th.dataset.sort, ascending: sort.key === th.dataset.sort ? !sort.ascending : true };
@@ -25,7 +27,8 @@ export function init() {
   }
   $("#why-teacher-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    explain("teachers", $("#why-teacher").value.trim());
+    const teacher = oneTeacher(scenario.document.teachers, $("#why-teacher").value, $("#why-status"));
+    if (teacher) explain("teachers", teacher.teacher_id);
   });
   $("#why-school-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -44,7 +47,7 @@ export function renderPlanTables(nextJob, nextScenario, hasPlan) {
   const teachers = new Map(scenario.document.teachers.map((teacher) => [teacher.teacher_id, teacher]));
   rows = [...(job.moves ?? []), ...(job.exchanges ?? [])].map((move) => ({
     move,
-    teacher: `${move.teacher_id} ${teachers.get(move.teacher_id)?.name ?? ""}`.trim(),
+    teacher: teachers.has(move.teacher_id) ? teacherLabel(teachers.get(move.teacher_id)) : move.teacher_id,
     from: label(schools, move.from_school),
     to: label(schools, move.to_school),
     region: schools.get(move.from_school)?.region ?? "",
@@ -55,7 +58,7 @@ export function renderPlanTables(nextJob, nextScenario, hasPlan) {
   fillFilters();
   renderMoves();
   renderStaffing(schools, teachers);
-  replaceChildren($("#why-teachers"), scenario.document.teachers.map((teacher) => h("option", { value: teacher.teacher_id, label: teacher.name ?? "" })));
+  fillSuggestions($("#why-teachers"), scenario.document.teachers);
   replaceChildren($("#why-school"), scenario.document.schools.map((s) => h("option", { value: s.school_id, text: label(schools, s.school_id) })));
   $("#why-text").hidden = true;
   $("#why-status").hidden = true;
@@ -157,6 +160,7 @@ function renderMoves() {
   const region = $("#filter-region").value;
   const reason = $("#filter-reason").value;
   const kind = $("#filter-kind").value;
+  const who = $("#filter-teacher").value.trim().toLowerCase();
   const value = SORT_VALUE[sort.key];
   const shown = rows
     .filter((r) => !school || r.move.from_school === school || r.move.to_school === school)
@@ -164,6 +168,7 @@ function renderMoves() {
     .filter((r) => !region || r.region === region)
     .filter((r) => !reason || r.reasons.includes(reason))
     .filter((r) => !kind || r.move.kind === kind)
+    .filter((r) => !who || r.teacher.toLowerCase().includes(who))
     .sort((a, b) => {
       const [x, y] = [value(a), value(b)];
       const order = typeof x === "number" ? x - y : String(x).localeCompare(String(y), lang() === "zh" ? "zh" : "en");
@@ -262,7 +267,8 @@ function reasons(reason) {
 // --- why: the explanations API -------------------------------------------------------------------
 
 function explainFromTable(teacherId) {
-  $("#why-teacher").value = teacherId;
+  const teacher = scenario.document.teachers.find((each) => each.teacher_id === teacherId);
+  $("#why-teacher").value = teacher ? teacherLabel(teacher) : teacherId;
   $("#why").scrollIntoView({ behavior: "smooth", block: "start" });
   explain("teachers", teacherId);
 }
@@ -271,7 +277,7 @@ async function explain(kind, id) {
   const out = $("#why-status");
   const text = $("#why-text");
   if (!id) {
-    status(out, "error", kind === "teachers" ? "why.pick_teacher" : "why.pick_school");
+    status(out, "error", "why.pick_school");
     return;
   }
   text.hidden = true;

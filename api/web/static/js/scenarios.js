@@ -2,7 +2,7 @@
 // skipped, as tables), the shipped demo bundles one click away, the key's scenarios and its recent
 // solve jobs.
 
-import { api, errorText, showError } from "./api.js";
+import { api, errorText, forgetScenario, showError } from "./api.js";
 import { $, badge, fillProblems, flash, h, number, replaceChildren, reveal, status, when } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -110,6 +110,7 @@ async function remove(scenario) {
   if (!window.confirm(t("scenarios.confirm_delete", { name: scenario.name }))) return;
   try {
     await api(`/v1/scenarios/${scenario.id}`, { method: "DELETE" });
+    forgetScenario(scenario.id);
     flash("scenarios.deleted", { name: scenario.name });
     await Promise.all([listScenarios(), listJobs()]);
   } catch (error) {

@@ -1,7 +1,7 @@
 // 2. Tune and solve: the policy as a form grouped by rule (rendered by the server from the
 // defaults), filled with the scenario's values; what differs becomes the solve's overrides.
 
-import { api, showError } from "./api.js";
+import { api, scenarioOf, showError } from "./api.js";
 import { $, fillProblems, flash, h, number, replaceChildren, reveal, status } from "./dom.js";
 import { t } from "./i18n.js";
 import { override, valueAt } from "./policy.js";
@@ -24,7 +24,7 @@ export function init() {
 export async function show(scenarioId) {
   reveal($("#tune-problems"), false);
   $("#tune-status").hidden = true;
-  scenario = await api(`/v1/scenarios/${scenarioId}`);
+  scenario = await scenarioOf(scenarioId);
   setContext({ scenarioId });
   $("#tune-scenario").textContent = scenario.name;
   replaceChildren(

@@ -1,7 +1,7 @@
 // 6. What-if: a scenario and its variants (made in the tune form: "save as variant"), solved as
 // one batch; finished plans picked to compare side by side.
 
-import { api, showError } from "./api.js";
+import { api, scenarioOf, showError } from "./api.js";
 import { $, badge, h, number, replaceChildren, reveal, status, when } from "./dom.js";
 import { go, setContext } from "./state.js";
 
@@ -24,7 +24,7 @@ export async function show(scenarioId) {
   stop();
   $("#batch-status").hidden = true;
   const [base, variants] = await Promise.all([
-    api(`/v1/scenarios/${scenarioId}`),
+    scenarioOf(scenarioId),
     api(`/v1/scenarios/${scenarioId}/variants`),
   ]);
   setContext({ scenarioId });
