@@ -5,6 +5,7 @@ Imported lazily by optimizer/cli.py, so the optimizer library never imports the 
 
 from __future__ import annotations
 
+import getpass
 import os
 from datetime import datetime
 from pathlib import Path
@@ -12,9 +13,10 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy import make_url, select
 
+from api.audit import record_key_change
 from api.config import Settings
 from api.db import ApiKey, Database, ScenarioRow, migrate
-from api.security import KEY_PREFIX, create_key, replace_demo_key
+from api.security import KEY_PREFIX, Role, create_key, replace_demo_key
 from api.store import save_scenario
 from optimizer.io import load_bundle
 
@@ -47,14 +49,17 @@ def serve(host: str, port: int, db_url: str | None, demo: bool) -> None:
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port)
 
 
-def keys_create(db_url: str | None, regions: list[str], admin: bool, label: str) -> str:
-    """A new key, printed once as the last line (scripts take `tail -n 1`)."""
+def keys_create(db_url: str | None, regions: list[str], role: Role, name: str, label: str) -> str:
+    """A new key, printed once as the last line (scripts take `tail -n 1`); role admin holds every
+    region. The audit log records it, by the operating-system user who ran the command."""
     database = _database(db_url)
     with database.session() as session:
-        key = create_key(session, regions, admin=admin, label=label)
+        key = create_key(session, regions, label=label, role=role, name=name)
+        detail = {"prefix": key.split("_")[1], "role": role, "name": name, "regions": sorted(set(regions))}
+        record_key_change(session, _operator(), "key.create", detail)
     database.engine.dispose()
-    scope = "admin (every region)" if admin else ", ".join(sorted(set(regions)))
-    print(f"new key for {scope}; shown once, stored hashed:")
+    scope = "every region" if role == "admin" else ", ".join(sorted(set(regions)))
+    print(f"new {role} key for {name or 'no one named'} ({scope}); shown once, stored hashed:")
     print(key)
     return key
 
@@ -65,12 +70,13 @@ def keys_list(db_url: str | None) -> None:
     with database.session() as session:
         rows = session.scalars(select(ApiKey).order_by(ApiKey.created_at)).all()
     database.engine.dispose()
-    print(f"{'prefix':<12} {'created':<16} {'state':<8} {'scope':<24} label")
+    print(f"{'prefix':<12} {'created':<16} {'state':<8} {'role':<9} {'scope':<24} {'name':<12} label")
     for row in rows:
         scope = "admin" if row.admin else ",".join(row.regions)
         state = "revoked" if row.revoked else "active"
         print(
-            f"{KEY_PREFIX + row.prefix:<12} {_minute(row.created_at):<16} {state:<8} {scope:<24} {row.label}"
+            f"{KEY_PREFIX + row.prefix:<12} {_minute(row.created_at):<16} {state:<8} {row.role:<9} "
+            f"{scope:<24} {row.name:<12} {row.label}"
         )
 
 
@@ -83,6 +89,7 @@ def keys_revoke(db_url: str | None, prefix: str) -> int:
         rows = session.scalars(select(ApiKey).where(ApiKey.prefix == wanted, ApiKey.revoked.is_(False))).all()
         for row in rows:
             row.revoked = True
+            record_key_change(session, _operator(), "key.revoke", {"prefix": row.prefix, "name": row.name})
     database.engine.dispose()
     print(f"revoked {len(rows)} key(s) with prefix {KEY_PREFIX}{wanted}")
     return len(rows)
@@ -93,6 +100,14 @@ def _database(db_url: str | None) -> Database:
     database = Database(db_url or Settings().database_url)
     migrate(database.engine)
     return database
+
+
+def _operator() -> str:
+    """Who made a key change on the command line: no key did it, so the operating-system user."""
+    try:
+        return f"{getpass.getuser()} (rotation keys)"
+    except OSError:
+        return "rotation keys"
 
 
 def _minute(moment: datetime) -> str:

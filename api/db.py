@@ -1,4 +1,5 @@
-"""The service's storage: scenarios, plan jobs and API keys, through SQLAlchemy.
+"""The service's storage: scenarios, plan jobs, objections, the audit log and API keys, through
+SQLAlchemy.
 
 A SQLite file is the embedded default; any SQLAlchemy URL (postgresql+psycopg://...) works.
 The schema is created and migrated by Alembic at start (`migrate`), never by hand.
@@ -66,6 +67,10 @@ class ApiKey(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str] = mapped_column(String(16), default="planner")
+    """viewer, planner, approver or admin (api.security.ROLES); an admin key holds every region."""
+    name: Mapped[str] = mapped_column(String(200), default="")
+    """The person the key belongs to: who the audit log says did what."""
 
 
 class ScenarioRow(Base):
@@ -110,6 +115,8 @@ class PlanJob(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    lifecycle: Mapped[str] = mapped_column(String(16), index=True, default="draft")
+    """The plan's life (api.lifecycle): draft, notice (公示中), approved, executed or withdrawn."""
 
     @validates("result")
     def _summary_follows(self, _key: str, result: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -142,6 +149,43 @@ class IdempotencyRecord(Base):
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     location: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+
+
+class Objection(Base):
+    """An objection raised while a plan is on public notice (公示), against one teacher of it;
+    `answer_plan_id` is the re-plan that answers it (its diff is against this plan)."""
+
+    __tablename__ = "objections"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan_jobs.id", ondelete="CASCADE"), index=True)
+    teacher_id: Mapped[str] = mapped_column(String(100))
+    author: Mapped[str] = mapped_column(String(200))
+    """Who raised it (the teacher, a school, a parent ...), as the bureau recorded it."""
+    text: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    """The person whose key recorded it."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    answer_plan_id: Mapped[str | None] = mapped_column(
+        ForeignKey("plan_jobs.id", ondelete="SET NULL"), nullable=True
+    )
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AuditLine(Base):
+    """One change made through the service or `rotation keys`: who (the key's person), when
+    (UTC), what (`action` and its `detail`), on which scenario or plan. Ids are not foreign keys:
+    a line outlives what it is about. `regions` decide which keys may read it."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    scenario_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    plan_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class RunnerLease(Base):

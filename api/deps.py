@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.db import Database, PlanJob, ScenarioRow
 from api.errors import ApiError, request_lang, request_problem
-from api.security import BadKeyLimiter, Caller, authenticate
+from api.security import BadKeyLimiter, Caller, Role, authenticate
 from api.tasks import SolvedJob
 
 RESOLVE_SECONDS = 10.0
@@ -65,8 +65,29 @@ def get_caller(
     return caller
 
 
+def require_role(caller: Caller, role: Role, zh: str, en: str) -> None:
+    """403 `insufficient_role` unless the key's role is `role` or above; `zh` and `en` name what
+    the caller tried (e.g. 审定方案 / approve a plan)."""
+    if not caller.may(role):
+        raise ApiError(
+            403,
+            "insufficient_role",
+            f"此密钥的角色为 {caller.role},不能{zh};需要 {role} 或更高的角色",
+            f"this key's role is {caller.role}: it may not {en}; that needs role {role} or above",
+        )
+
+
+async def get_planner(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
+    """The caller of a route that changes something: a viewer gets 403 before the request's body
+    or ids are looked at."""
+    require_role(caller, "planner", "修改任何数据(只读)", "change anything (read only)")
+    return caller
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
+PlannerDep = Annotated[Caller, Depends(get_planner)]
+"""The caller of every route that changes something (viewer keys are refused)."""
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 

@@ -211,6 +211,7 @@ def job_summary(job: PlanJob) -> dict[str, Any]:
     return {
         "id": job.id,
         "status": job.status,
+        "lifecycle": job.lifecycle,
         "scenario_id": job.scenario_id,
         "label": job.request.get("label", ""),
         "progress": {key: (job.progress or {}).get(key) for key in PROGRESS_KEYS},

@@ -211,6 +211,8 @@ ROUTER_ERRORS = error_responses(
 )
 """What every /v1 route may answer: its routers declare these (replacing FastAPI's own 422 shape)."""
 NO_PLAN = {409: ("no_plan", "The job has no plan yet (queued, running or failed).")}
+READ_ONLY = {403: ("insufficient_role", "The key is a viewer's: it reads, and changes nothing.")}
+"""The 403 of every route that changes something (api.deps.PlannerDep)."""
 TOO_LARGE = {413: ("too_large", "The body is over the server's upload limit (ROTATION_MAX_UPLOAD_BYTES).")}
 
 

@@ -90,11 +90,28 @@ def accepted(
     Idempotency-Key and committed before answering: a client polling the Location at once must
     find the job. (A request with the same key that got there first: its answer instead.)"""
     location = str(request.url_for("get_plan", job_id=job_id))
-    first = _remember(session, caller, idempotency_key, request_print, answer, location)
+    return kept_answer(session, caller, idempotency_key, request_print, answer, location, 202)
+
+
+def kept_answer(
+    session: Session,
+    caller: Caller,
+    idempotency_key: str | None,
+    request_print: str,
+    answer: BaseModel,
+    location: str,
+    status_code: int,
+) -> Response:
+    """The answer of a request that did its work (`status_code` with `Location`), kept for its
+    Idempotency-Key and committed before answering (a request with the same key that got there
+    first: its answer instead)."""
+    first = _remember(session, caller, idempotency_key, request_print, answer, location, status_code)
     session.commit()
     if first is not None:
         return first
-    return JSONResponse(answer.model_dump(mode="json"), status_code=202, headers={"Location": location})
+    return JSONResponse(
+        answer.model_dump(mode="json"), status_code=status_code, headers={"Location": location}
+    )
 
 
 def _remember(
@@ -104,11 +121,12 @@ def _remember(
     request_print: str,
     answer: BaseModel,
     location: str,
+    status_code: int,
 ) -> JSONResponse | None:
-    """Keeps the 202 answer for the key (and drops the answers kept past KEEP_HOURS), in the
-    transaction of the work it answers. None once kept; when a request with the same key, sent
-    at the same time, kept its answer first, this request's work is rolled back and that answer
-    is returned instead."""
+    """Keeps the answer (202, or 201 for what a request created) for the key (and drops the
+    answers kept past KEEP_HOURS), in the transaction of the work it answers. None once kept;
+    when a request with the same key, sent at the same time, kept its answer first, this
+    request's work is rolled back and that answer is returned instead."""
     if key is None:
         return None
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now() - KEEP))
@@ -116,7 +134,7 @@ def _remember(
         key_id=caller.key_id,
         key=key,
         fingerprint=request_print,
-        status_code=202,
+        status_code=status_code,
         body=answer.model_dump(mode="json"),
         location=location,
     )

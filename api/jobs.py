@@ -136,7 +136,8 @@ def cancel_or_delete(session: Session, job_id: str) -> str | None:
     so does the same DELETE repeated while the job is cancelling or in the SETTLE_SECONDS after it
     was cancelled (a double click never deletes the plan a cancel kept). A job done or failed in
     those seconds is kept: the DELETE was a cancel that came too late (ApiError 409
-    `just_finished`). A job finished before that is deleted: None."""
+    `just_finished`). A job finished before that is deleted (None) if its plan is a draft, and
+    refused (409 `not_draft`) once it is on notice, approved, executed or withdrawn."""
     running = update(PlanJob).where(PlanJob.id == job_id, PlanJob.status == "running")
     if rows_updated(session, running.values(status="cancelling")):
         return "cancelling"
@@ -150,6 +151,13 @@ def cancel_or_delete(session: Session, job_id: str) -> str | None:
         return job.status
     since = _seconds_since(job.finished_at)
     if since >= SETTLE_SECONDS:
+        if job.lifecycle != "draft":
+            raise ApiError(
+                409,
+                "not_draft",
+                f"方案 {job.id} 的状态为 {job.lifecycle}:只有草稿可以删除",
+                f"plan {job.id} is {job.lifecycle}: only a draft can be deleted",
+            )
         session.delete(job)
         return None
     if job.status == "cancelled":

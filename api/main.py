@@ -21,7 +21,7 @@ from api.limits import DeclaredLengthLimit
 from api.logs import configure_logging
 from api.metrics import RequestTimer, ServiceMetrics
 from api.policy_schema import install_policy_schema
-from api.routes import explanations, health, plans, scenarios, variants
+from api.routes import advance, explanations, health, plans, scenarios, variants
 from api.runner import JobRunner
 from api.security import BadKeyLimiter
 from api.web import routes as web
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # scenario's data (a JSON document, CSV files, a workbook), every other route far less.
     small, large = settings.max_request_bytes, settings.max_upload_bytes
     app.include_router(health.router, max_body_size=small)
-    for module in (scenarios, plans, explanations, variants):
+    for module in (scenarios, advance, plans, explanations, variants):
         limit = large if module in (scenarios, plans) else small
         app.include_router(module.router, prefix="/v1", max_body_size=limit)
     app.include_router(web.router, max_body_size=small)  # the planner's page at /, reading /v1

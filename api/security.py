@@ -1,5 +1,5 @@
-"""API keys: made here, stored as SHA-256 digests, scoped to regions (or admin); wrong keys
-counted per client address so that guessing is throttled."""
+"""API keys: made here, stored as SHA-256 digests, scoped to regions (or admin), each with a
+person's name and a role; wrong keys counted per client address so that guessing is throttled."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal, cast, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,17 +22,29 @@ from api.db import ApiKey
 KEY_PREFIX = "rk_"
 DEMO_LABEL = "rotation serve --demo"
 """The label of the admin key `rotation serve --demo` prints; each start revokes the previous one."""
+Role = Literal["viewer", "planner", "approver", "admin"]
+ROLES: tuple[Role, ...] = get_args(Role)
+"""Each role may do what the roles before it may, and more: a viewer reads; a planner changes
+scenarios and plans and puts a plan on notice; an approver also approves, executes and withdraws
+approved plans; an admin holds every region and reads every metric and audit line."""
 TRACKED_ADDRESSES = 10_000
 """Addresses the bad-key limiter remembers before it forgets those whose failures have expired."""
 
 
 @dataclass(frozen=True)
 class Caller:
-    """Who is calling: the regions their key holds, or admin (every region)."""
+    """Who is calling: the regions their key holds, or admin (every region); the key's role and
+    the name the audit log records (the key's person, else its label, else its prefix)."""
 
     key_id: str
     regions: frozenset[str]
     admin: bool
+    role: Role
+    name: str
+
+    def may(self, role: Role) -> bool:
+        """Whether the key's role is `role` or one after it in ROLES."""
+        return ROLES.index(self.role) >= ROLES.index(role)
 
     def may_access(self, regions: Iterable[str]) -> bool:
         """A scenario belongs to the regions of its schools; the key must hold all of them."""
@@ -42,12 +55,30 @@ def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(session: Session, regions: list[str], admin: bool = False, label: str = "") -> str:
-    """A new key, returned once in clear; only its digest is stored."""
+def create_key(
+    session: Session,
+    regions: list[str],
+    admin: bool = False,
+    label: str = "",
+    role: Role = "planner",
+    name: str = "",
+) -> str:
+    """A new key, returned once in clear; only its digest is stored. `admin` is role admin (and
+    role admin is every region)."""
+    if admin:
+        role = "admin"
     prefix = secrets.token_hex(4)
     key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(24)}"
     session.add(
-        ApiKey(prefix=prefix, digest=digest(key), regions=sorted(set(regions)), admin=admin, label=label)
+        ApiKey(
+            prefix=prefix,
+            digest=digest(key),
+            regions=sorted(set(regions)),
+            admin=role == "admin",
+            label=label,
+            role=role,
+            name=name,
+        )
     )
     session.flush()
     return key
@@ -61,7 +92,8 @@ def authenticate(session: Session, key: str | None) -> Caller | None:
     wanted = digest(key)
     for row in session.scalars(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked.is_(False))):
         if hmac.compare_digest(row.digest, wanted):
-            return Caller(row.id, frozenset(row.regions), row.admin)
+            name = row.name or row.label or f"{KEY_PREFIX}{row.prefix}"
+            return Caller(row.id, frozenset(row.regions), row.admin, cast(Role, row.role), name)
     return None
 
 

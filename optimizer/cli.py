@@ -305,8 +305,16 @@ def _parser() -> argparse.ArgumentParser:
     create_cmd.add_argument(
         "--region", action="append", default=[], metavar="R", help="a region the key may use (repeatable)"
     )
-    create_cmd.add_argument("--admin", action="store_true", help="every region")
-    create_cmd.add_argument("--label", default="", help="who or what the key is for")
+    create_cmd.add_argument("--admin", action="store_true", help="every region: the same as --role admin")
+    create_cmd.add_argument(
+        "--role",
+        choices=("viewer", "planner", "approver", "admin"),
+        default="planner",
+        help="viewer reads; planner also changes scenarios and plans; approver also approves; "
+        "admin every region (default %(default)s)",
+    )
+    create_cmd.add_argument("--name", default="", help="the person the key is for (the audit log names them)")
+    create_cmd.add_argument("--label", default="", help="what the key is for")
     _add_db(create_cmd)
     create_cmd.set_defaults(run=_keys_create)
     list_cmd = keys_commands.add_parser("list", help="every key by prefix, scope and state")
@@ -771,13 +779,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _keys_create(args: argparse.Namespace) -> int:
-    if not args.region and not args.admin:
+    role = "admin" if args.admin else args.role
+    if not args.region and role != "admin":
         print("keys create: give at least one --region, or --admin", file=sys.stderr)
         return EXIT_INPUT
     commands = _service()
     if commands is None:
         return EXIT_INPUT
-    commands.keys_create(args.db, args.region, args.admin, args.label)
+    commands.keys_create(args.db, args.region, role, args.name, args.label)
     return EXIT_OK
 
 

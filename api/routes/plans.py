@@ -14,10 +14,12 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
+from api.audit import record
 from api.db import PlanJob
 from api.deps import (
     CallerDep,
     LangDep,
+    PlannerDep,
     SessionDep,
     SettingsDep,
     plan_result_of,
@@ -26,7 +28,7 @@ from api.deps import (
     solved_job,
 )
 from api.documents import PLAN_KEYS, job_summary, plan_document, plan_of, stored_result
-from api.errors import NO_PLAN, ROUTER_ERRORS, TOO_LARGE, error_responses
+from api.errors import NO_PLAN, READ_ONLY, ROUTER_ERRORS, TOO_LARGE, error_responses
 from api.idempotency import LOCATION_HEADER, IdempotencyKey, accepted, fingerprint, replay
 from api.jobs import SETTLE_SECONDS, cancel_or_delete, submit_job
 from api.links import JOB_LINKS, LIST_LINKS, PLAN_LINKS
@@ -63,7 +65,7 @@ LEDGER_EXPORTS = {"ledger": LEDGER_FILE, "complaints": COMPLAINTS_FILE}
     summary="Submit a solve request; poll the job's URL (Location) for progress and the plan",
     responses=error_responses(
         {
-            403: ("forbidden", "An inline scenario outside the key's regions."),
+            403: ("forbidden", "An inline scenario outside the key's regions, or a viewer's key."),
             404: ("not_found", "No such scenario, or not in the key's regions."),
             **TOO_LARGE,
             422: ("invalid_scenario", "A bad field (invalid_request), override or inline scenario."),
@@ -76,7 +78,7 @@ def create_plan(
     body: PlanRequest,
     request: Request,
     session: SessionDep,
-    caller: CallerDep,
+    caller: PlannerDep,
     settings: SettingsDep,
     lang: LangDep,
     idempotency_key: IdempotencyKey = None,
@@ -90,10 +92,12 @@ def create_plan(
         # Stored as POST /v1/scenarios stores it: 403 outside the key's regions, the name checked.
         scenario = load_document(body.scenario.model_dump(exclude_unset=True))
         row = store_scenario(session, caller, scenario)
+        record(session, caller, "scenario.create", scenario=row, detail={"name": row.name})
         warnings = [warning.to_dict(lang) for warning in scenario.warnings]
     else:
         row = scenario_row(session, caller, str(body.scenario_id))
     job = submit_job(session, settings, row, body)
+    record(session, caller, "plan.create", plan=job)
     answer = JobAccepted.model_validate({"id": job.id, "status": "queued", "warnings": warnings})
     return accepted(request, session, caller, idempotency_key, request_print, answer, job.id)
 
@@ -145,8 +149,13 @@ def get_plan(job_id: str, session: SessionDep, caller: CallerDep, lang: LangDep)
     responses={
         **error_responses(
             {
+                **READ_ONLY,
                 **NOT_FOUND,
-                409: ("just_finished", "The job was done or failed just before; nothing changed."),
+                409: (
+                    "just_finished",
+                    "The job was done or failed just before, or its plan is past its draft "
+                    "(not_draft); nothing changed.",
+                ),
             }
         ),
         202: {"description": "The job is cancelled or cancelling.", "headers": LOCATION_HEADER},
@@ -159,11 +168,15 @@ def get_plan(job_id: str, session: SessionDep, caller: CallerDep, lang: LangDep)
     f"until {SETTLE_SECONDS} s after the job finished. A job finished longer ago is deleted, "
     "with its plan (204). One done or failed within those seconds is kept: the DELETE was a "
     "cancel that crossed the job's end (409 `just_finished`, Retry-After says when a DELETE "
-    "would delete it).",
+    "would delete it). Only a draft is deleted: a plan on notice, approved, executed or withdrawn "
+    "is kept (409 `not_draft`).",
 )
-def delete_plan(job_id: str, request: Request, session: SessionDep, caller: CallerDep) -> Any:
+def delete_plan(job_id: str, request: Request, session: SessionDep, caller: PlannerDep) -> Any:
     job = plan_job(session, caller, job_id)
+    before = job.status
     status = cancel_or_delete(session, job.id)
+    if status != before:  # a repeated cancel changes nothing, and is not a line of the audit log
+        record(session, caller, "plan.delete" if status is None else "plan.cancel", plan=job)
     session.commit()
     if status is None:
         return Response(status_code=204)

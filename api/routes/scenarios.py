@@ -19,14 +19,16 @@ from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from api.audit import record
 from api.db import PlanJob, ScenarioRow
 from api.deps import (
     CallerDep,
     LangDep,
+    PlannerDep,
     SessionDep,
     committed,
 )
-from api.errors import ROUTER_ERRORS, TOO_LARGE, error_responses
+from api.errors import READ_ONLY, ROUTER_ERRORS, TOO_LARGE, ApiError, error_responses
 from api.links import LIST_LINKS, SCENARIO_LINKS
 from api.schemas.scenarios import (
     EXAMPLE_DOCUMENT,
@@ -45,7 +47,7 @@ from optimizer.scenario import Scenario
 
 SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
 """The repository's shipped bundles (scenarios/README.md)."""
-BUNDLE_FILES = ("teachers.csv", "schools.csv", "demand.csv", "pins.csv", "policy.toml")
+BUNDLE_FILES = ("teachers.csv", "schools.csv", "demand.csv", "pins.csv", "history.csv", "policy.toml")
 UNSAFE_NAME = re.compile(r"[^\w.\- ]")
 
 
@@ -54,7 +56,7 @@ router = APIRouter(prefix="/scenarios", tags=["scenarios"], responses=ROUTER_ERR
 NOT_FOUND = {404: ("not_found", "No such scenario, or not in the key's regions.")}
 CREATE_ERRORS = error_responses(
     {
-        403: ("forbidden", "The key does not hold every region of the scenario."),
+        403: ("forbidden", "The key does not hold every region of the scenario, or is a viewer's."),
         **TOO_LARGE,
         422: ("invalid_scenario", "Every problem of the input, with file, row, column."),
     }
@@ -76,7 +78,7 @@ def create_scenario(
         ),
     ],
     session: SessionDep,
-    caller: CallerDep,
+    caller: PlannerDep,
     lang: LangDep,
 ) -> ScenarioCreated:
     scenario = load_document(document.model_dump(exclude_unset=True))
@@ -89,15 +91,15 @@ def create_scenario(
     response_model=ScenarioCreated,
     responses=CREATE_ERRORS,
     summary="Create a scenario from the bundle's CSV files or one .xlsx workbook",
-    description="Send `teachers.csv`, `schools.csv`, `demand.csv` and optionally `pins.csv` and "
-    "`policy.toml` as `files` (the file names say which is which), or one `.xlsx` workbook with "
-    "the same sheets. `name` overrides the scenario's name. A column the loader does not know is "
-    "skipped, and named in `warnings`.",
+    description="Send `teachers.csv`, `schools.csv`, `demand.csv` and optionally `pins.csv`, "
+    "`history.csv` and `policy.toml` as `files` (the file names say which is which), or one "
+    "`.xlsx` workbook with the same sheets. `name` overrides the scenario's name. A column the "
+    "loader does not know is skipped, and named in `warnings`.",
 )
 def upload_scenario(
     files: Annotated[list[UploadFile], File(description="The bundle's files, or one .xlsx workbook.")],
     session: SessionDep,
-    caller: CallerDep,
+    caller: PlannerDep,
     lang: LangDep,
     name: Annotated[str | None, Form(max_length=MAX_NAME, description="Scenario name.")] = None,
 ) -> ScenarioCreated:
@@ -115,7 +117,9 @@ def upload_scenario(
     "/demo",
     status_code=201,
     response_model=ScenarioCreated,
-    responses=error_responses({403: ("forbidden", "The key does not hold the bundle's region (青山县).")})
+    responses=error_responses(
+        {403: ("forbidden", "The key does not hold the bundle's region (青山县), or is a viewer's.")}
+    )
     | {201: {"description": "The scenario is stored.", "links": SCENARIO_LINKS}},
     summary="Store a copy of a shipped scenario: the demo county or the conflicting-quotas county",
     description="What `rotation serve --demo` loads, for any key holding region 青山县: a newcomer's "
@@ -123,7 +127,7 @@ def upload_scenario(
 )
 def create_demo_scenario(
     session: SessionDep,
-    caller: CallerDep,
+    caller: PlannerDep,
     lang: LangDep,
     body: Annotated[ShippedScenario | None, Body()] = None,
 ) -> ScenarioCreated:
@@ -168,11 +172,29 @@ def get_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) -> Sc
     "/{scenario_id}",
     status_code=204,
     response_class=Response,
-    responses=error_responses(NOT_FOUND),
-    summary="Delete a scenario and its plan jobs",
+    responses=error_responses(
+        {
+            **READ_ONLY,
+            **NOT_FOUND,
+            409: ("plans_not_draft", "A plan of the scenario is past its draft; it is kept."),
+        }
+    ),
+    summary="Delete a scenario and its plan jobs (all of them drafts)",
 )
-def delete_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) -> Response:
+def delete_scenario(scenario_id: str, session: SessionDep, caller: PlannerDep) -> Response:
     row = scenario_row(session, caller, scenario_id)
+    kept = session.scalars(
+        select(PlanJob.id).where(PlanJob.scenario_id == row.id, PlanJob.lifecycle != "draft")
+    ).all()
+    if kept:
+        names = ", ".join(kept)
+        raise ApiError(
+            409,
+            "plans_not_draft",
+            f"场景的方案已不是草稿,不能删除:{names}",
+            f"plans of the scenario are past their draft and cannot be deleted: {names}",
+        )
+    record(session, caller, "scenario.delete", scenario=row, detail={"name": row.name})
     session.execute(delete(PlanJob).where(PlanJob.scenario_id == row.id))
     session.delete(row)
     session.commit()  # before answering, as committed() says
@@ -182,7 +204,9 @@ def delete_scenario(scenario_id: str, session: SessionDep, caller: CallerDep) ->
 def stored(session: Session, caller: Caller, scenario: Scenario, lang: str) -> ScenarioCreated:
     """Stores the scenario (403 outside the key's regions); the answer names the loader's
     warnings in `lang`, since the stored document no longer has what they are about."""
-    summary = ScenarioSummary.model_validate(store_scenario(session, caller, scenario))
+    row = store_scenario(session, caller, scenario)
+    record(session, caller, "scenario.create", scenario=row, detail={"name": row.name})
+    summary = ScenarioSummary.model_validate(row)
     warnings = [warning.to_dict(lang) for warning in scenario.warnings]
     return ScenarioCreated.model_validate(summary.model_dump() | {"warnings": warnings})
 

@@ -14,12 +14,14 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.audit import record
 from api.db import PlanJob, ScenarioRow
-from api.deps import CallerDep, SessionDep, SettingsDep, committed, plan_result_of
+from api.deps import CallerDep, PlannerDep, SessionDep, SettingsDep, committed, plan_result_of
 from api.documents import job_scenario, plan_of, summary_of
-from api.errors import NO_PLAN, ROUTER_ERRORS, ApiError, error_responses, request_problem
+from api.errors import NO_PLAN, READ_ONLY, ROUTER_ERRORS, ApiError, error_responses, request_problem
 from api.idempotency import LOCATION_HEADER, IdempotencyKey, accepted, fingerprint, replay
 from api.jobs import submit_job
+from api.lifecycle import answer_objections
 from api.links import BATCH_LINKS, JOB_LINKS, SCENARIO_LINKS
 from api.schemas.plans import JobRequest
 from api.schemas.variants import (
@@ -57,7 +59,7 @@ router = APIRouter(tags=["what-if"], responses=ROUTER_ERRORS)
 NOT_FOUND = {404: ("not_found", "No such scenario or plan in the key's regions.")}
 NOT_DONE = {409: ("not_done", "A plan is not done yet.")}
 INVALID = {422: ("invalid_scenario", "Every problem of the edits, named by the edit.")}
-FORBIDDEN = {403: ("forbidden", "The edits add a region the key does not hold.")}
+FORBIDDEN = {403: ("forbidden", "The edits add a region the key does not hold, or the key is a viewer's.")}
 QUEUE_FULL = {429: ("queue_full", "The solve queue is full; try again later.")}
 
 
@@ -83,10 +85,12 @@ def create_variant(
         ),
     ],
     session: SessionDep,
-    caller: CallerDep,
+    caller: PlannerDep,
 ) -> VariantSummary:
     parent = scenario_row(session, caller, scenario_id)
     variant = _save_variant(session, caller, parent, body.edits, body.label, "variant")
+    detail = {"name": variant.name, "parent_id": parent.id}
+    record(session, caller, "scenario.create", scenario=variant, detail=detail)
     return committed(session, VariantSummary.model_validate(variant))
 
 
@@ -112,7 +116,7 @@ def list_variants(scenario_id: str, session: SessionDep, caller: CallerDep) -> V
     "/batches",
     status_code=202,
     response_model=BatchAccepted,
-    responses=error_responses({**NOT_FOUND, **QUEUE_FULL})
+    responses=error_responses({**READ_ONLY, **NOT_FOUND, **QUEUE_FULL})
     | {
         202: {
             "description": "The jobs are queued; Location: the first one's.",
@@ -126,7 +130,7 @@ def create_batch(
     body: BatchCreate,
     request: Request,
     session: SessionDep,
-    caller: CallerDep,
+    caller: PlannerDep,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
@@ -137,6 +141,8 @@ def create_batch(
     rows = [scenario_row(session, caller, scenario_id) for scenario_id in body.scenario_ids]
     job_request = JobRequest(overrides=body.overrides, time_limit=body.time_limit)
     jobs = [submit_job(session, settings, row, job_request) for row in rows]
+    for job in jobs:
+        record(session, caller, "plan.create", plan=job)
     batch = [BatchJob(id=job.id, scenario_id=job.scenario_id, status=job.status) for job in jobs]
     return accepted(
         request, session, caller, idempotency_key, request_print, BatchAccepted(jobs=batch), jobs[0].id
@@ -194,7 +200,9 @@ def outcome(plan_id: str, session: SessionDep, caller: CallerDep) -> dict[str, A
     summary="Re-plan after a change, staying close to this plan",
     description="Applies the edits to the plan's scenario (a new variant), then solves it warm-started "
     "from this plan; every move that differs from it costs `change_weight`. The plan's own "
-    "overrides and seed carry over. `GET /v1/plans/{id}/diff` then lists what changed.",
+    "overrides and seed carry over. `GET /v1/plans/{id}/diff` then lists what changed. A re-plan "
+    "of a plan on public notice may answer its objections (`objections`): each is linked to the "
+    "new plan, whose diff against this one is the answer (409 `not_on_notice` off notice).",
 )
 def replan(
     plan_id: str,
@@ -211,7 +219,7 @@ def replan(
     ],
     request: Request,
     session: SessionDep,
-    caller: CallerDep,
+    caller: PlannerDep,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
@@ -232,6 +240,10 @@ def replan(
         label=body.label or "",
     )
     job = submit_job(session, settings, variant, job_request)
+    if body.objections:
+        answer_objections(session, previous, body.objections, job)
+    detail = {"previous_plan_id": previous.id, "objections": body.objections, "changes": variant.changes}
+    record(session, caller, "plan.replan", plan=job, detail=detail)
     answer = ReplanAccepted(
         id=job.id, scenario_id=variant.id, status=job.status, previous_plan_id=previous.id
     )

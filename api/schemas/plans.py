@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from api.policy_schema import OVERRIDE_REF, overrides_description
 from api.schemas.errors import ErrorBody, ProblemOut
+from api.schemas.lifecycle import Lifecycle
 from api.schemas.scenarios import EXAMPLE_DOCUMENT, EXAMPLE_WARNING, ScenarioDocument
 from api.schemas.values import with_fields_of
 from optimizer.explain.school import SchoolExplanation
@@ -24,6 +25,10 @@ from optimizer.schools import SchoolBalance
 JOB_ID = "9d1c2b3a4e5f60718293a4b5c6d7e8f9"
 SCENARIO_ID = "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b"
 JobStatus = Literal["queued", "running", "cancelling", "done", "cancelled", "failed"]
+LIFECYCLE = (
+    "The plan's status (`GET /v1/plans/{id}/lifecycle`): draft 草稿, notice 公示中, approved 已审定, "
+    "executed 已执行 or withdrawn 已撤回."
+)
 
 EXAMPLE_PROGRESS: dict[str, Any] = {"elapsed": 4.52, "objective": 8044.0, "bound": 6500.0, "gap": 0.1919}
 EXAMPLE_SUMMARY: dict[str, Any] = {
@@ -108,6 +113,7 @@ EXAMPLE_REQUEST: dict[str, Any] = {
 EXAMPLE_JOB: dict[str, Any] = {
     "id": JOB_ID,
     "status": "running",
+    "lifecycle": "draft",
     "scenario_id": SCENARIO_ID,
     "label": "quota 15%",
     "progress": EXAMPLE_PROGRESS,
@@ -296,6 +302,7 @@ class JobSummary(BaseModel):
 
     id: str
     status: JobStatus
+    lifecycle: Lifecycle = Field(description=LIFECYCLE)
     scenario_id: str
     label: str
     progress: Progress
@@ -326,6 +333,7 @@ class PlanDocument(BaseModel):
 
     id: str
     status: JobStatus
+    lifecycle: Lifecycle = Field(description=LIFECYCLE)
     scenario_id: str
     label: str
     request: dict[str, Any] = Field(description="The request as stored, every default filled in.")

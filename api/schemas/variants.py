@@ -251,6 +251,12 @@ class ReplanRequest(BaseModel):
         default=None, description="Seconds, from 1 to the server's cap; default: the plan's own."
     )
     label: Label | None = Field(default=None, description="Name of the edited scenario.")
+    objections: list[StoredId] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Objections to the plan (on public notice) this re-plan answers: each is "
+        "linked to the new plan, whose diff against the plan is the answer.",
+    )
 
 
 class ReplanAccepted(BaseModel):

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 
 from api.config import Settings
 from api.main import create_app
-from api.security import create_key
+from api.security import Role, create_key
 
 POSTGRES = os.environ.get("ROTATION_TEST_POSTGRES")
 
@@ -59,11 +59,12 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 @pytest.fixture
 def make_key(client: TestClient) -> Callable[..., dict[str, str]]:
-    """make_key("东区") → headers with a key for that region; make_key(admin=True) for admin."""
+    """make_key("东区") → headers with a planner's key for that region; make_key(admin=True) for
+    admin; role= and name= for another role or the person the audit log names."""
 
-    def make(*regions: str, admin: bool = False) -> dict[str, str]:
+    def make(*regions: str, admin: bool = False, role: Role = "planner", name: str = "") -> dict[str, str]:
         with client.app.state.database.session() as session:
-            key = create_key(session, list(regions), admin=admin)
+            key = create_key(session, list(regions), admin=admin, role=role, name=name)
         return {"X-API-Key": key}
 
     return make
