@@ -6,9 +6,9 @@ year's bundle is this one rolled forward under the plan (`optimizer.advance`). T
 the years before a target falls due:
 
 - `rolling`: each year alone; a target holds from its year on (rule `indicator_targets`).
-- `path` (rolling with look-ahead): the years before also hold the indicator to a straight path
-  from where the county stands to the target, so the share is built up while there is time; a
-  year whose path cannot be held is planned without it (and says so).
+- `path` (rolling with look-ahead): the years before also strive for a straight path from where
+  the county stands to the target (each member short of the year's goal costs the target rule's
+  weight), so the share is built up while there is time.
 
 `auto` (the default) plans `rolling` and, when a target is then not met by its year, `path` too,
 and keeps the roadmap that meets more targets on time, then the cheaper. On the shipped history
@@ -21,6 +21,7 @@ planned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import ceil
@@ -34,7 +35,7 @@ from optimizer.report import check_plan
 from optimizer.result import Conflict, Relaxation, Result
 from optimizer.rules.indicator_targets import elastic, owner_of
 from optimizer.scenario import Scenario
-from optimizer.solve import solve
+from optimizer.solve import plan_result, solve
 
 METHODS = ("auto", "rolling", "path")
 
@@ -74,11 +75,14 @@ class YearPlan:
     hard_violations: int
     """Hard rules the independent checker finds broken (0 for every plan the solver returns)."""
     path_dropped: bool = False
-    """The year's path goals could not be held together with the hard rules: planned without."""
+    """A target was due and another's path could not be held beside it: planned without the path."""
     failure: tuple[Conflict, ...] = ()
     """When a target due this year cannot be met: the conflicts that stop it (the year is then
     planned with the targets elastic, to go on)."""
     relaxations: tuple[Relaxation, ...] = ()
+    cost: float = 0.0
+    """The plan's cost under the year's own policy (the checker's), without what the year's
+    goals added: the figure two roadmaps are compared by."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ class Roadmap:
 
     @property
     def cost(self) -> float:
-        return sum(y.result.summary.objective or 0.0 for y in self.years)
+        return sum(y.cost for y in self.years)
 
 
 def standings(
@@ -152,17 +156,22 @@ def held_to(policy: Policy, goals: dict[str, float]) -> Policy:
 
 
 def plan_roadmap(
-    scenario: Scenario, years: int, settings: EngineSettings | None = None, method: str = "auto"
+    scenario: Scenario,
+    years: int,
+    settings: EngineSettings | None = None,
+    method: str = "auto",
+    on_year: Callable[[YearPlan], None] | None = None,
 ) -> Roadmap:
-    """Plan `years` years from the scenario's, each on the bundle the previous plan leaves."""
+    """Plan `years` years from the scenario's, each on the bundle the previous plan leaves;
+    `on_year` hears of each year as soon as it is planned (the service's progress)."""
     if method not in METHODS:
         raise ValueError(f"unknown roadmap method {method!r}; expected one of {', '.join(METHODS)}")
     settings = settings or EngineSettings()
     if method == "auto":
-        rolling = plan_roadmap(scenario, years, settings, "rolling")
+        rolling = plan_roadmap(scenario, years, settings, "rolling", on_year)
         if all(rolling.on_time(t) for t in rolling.targets if t.year < scenario.policy.year + years):
             return rolling
-        path = plan_roadmap(scenario, years, settings, "path")
+        path = plan_roadmap(scenario, years, settings, "path", on_year)
         return min((rolling, path), key=lambda r: (-sum(map(r.on_time, r.targets)), r.cost))
     targets = scenario.policy.targets
     start = {t.indicator: worst_share(scenario, t.indicator) for t in targets}
@@ -174,15 +183,21 @@ def plan_roadmap(
         goals = path_goals(targets, start, first_year, year) if method == "path" else {}
         year_plan = _plan_year(current, goals, settings)
         planned.append(year_plan)
+        if on_year is not None:
+            on_year(year_plan)
         current = advance(current, year_plan.result.plan)
     return Roadmap(method, targets, tuple(planned))
 
 
 def _plan_year(scenario: Scenario, goals: dict[str, float], settings: EngineSettings) -> YearPlan:
-    """The year's plan under its goals; without the path if it cannot be held; with the targets
-    elastic (and the conflicts kept) if a target due this year cannot be met."""
+    """The year's plan under its goals. A year with no target due strives for its path goals
+    (costed at the rule's weight per member short) rather than requiring them: one solve, no
+    diagnosis of a path that cannot be held. A year with a target due requires it; if the path
+    of another target cannot be held beside it, the year is planned without the path; if the due
+    target cannot be met, the conflicts are kept and the year is planned with targets costed."""
     due = {t.indicator: t.value for t in scenario.policy.targets_due()}
-    held = replace(scenario, policy=held_to(scenario.policy, goals)) if goals else scenario
+    policy = held_to(scenario.policy, goals) if goals else scenario.policy
+    held = replace(scenario, policy=policy if due or not goals else elastic(policy))
     result = solve(held, settings)
     path_dropped = False
     if result.summary.status == "infeasible" and goals:
@@ -208,4 +223,5 @@ def _plan_year(scenario: Scenario, goals: dict[str, float], settings: EngineSett
         path_dropped=path_dropped,
         failure=failure,
         relaxations=relaxations,
+        cost=plan_result(scenario, result.plan).summary.objective or 0.0,
     )
