@@ -176,6 +176,8 @@ def school_lines(scenario: Scenario, plan: Plan) -> list[SchoolLine]:
     received = Counter(s.to_school for s in rotating)
     first_year = min((s.start_year for s in rotating), default=scenario.policy.year)
     years = scenario.policy.year - first_year + 1
+    sent_now = Counter(m.from_school for m in plan.moves)
+    received_now = Counter(m.to_school for m in plan.moves)
     lines = []
     for school in scenario.schools:
         eligible = sum(is_eligible(scenario, t) for t in scenario.staff_at[school.school_id])
@@ -187,8 +189,8 @@ def school_lines(scenario: Scenario, plan: Plan) -> list[SchoolLine]:
                 eligible=eligible,
                 sent_before=sent[school.school_id],
                 received_before=received[school.school_id],
-                sent_now=sum(m.from_school == school.school_id for m in plan.moves),
-                received_now=sum(m.to_school == school.school_id for m in plan.moves),
+                sent_now=sent_now[school.school_id],
+                received_now=received_now[school.school_id],
                 share_per_year=share,
                 years=years,
             )
@@ -220,12 +222,12 @@ def justified_complaints(
     changed, and a plan gets at most `MAX_CHECKS_PER_PLAN` of them (the pairs left are counted).
     A row is worse when its shortfall or its cost grows or it turns violated."""
     base = {_row_key(r): r for r in (check_plan(scenario, plan) if report is None else report)}
-    busy = plan.moving_ids | set(plan.exchange_by_teacher) | {a.teacher_id for a in plan.itinerant}
+    pools = _idle_by_region(scenario, plan)
     found = []
     checked = unchecked = 0
     for move in plan.moves:
         passed_for = scenario.teacher_by_id[move.teacher_id]
-        for teacher, due in _stand_ins(scenario, move, passed_for, busy):
+        for teacher, due in _stand_ins(scenario, move, passed_for, pools[scenario.region_of(passed_for)]):
             if checked == MAX_CHECKS_PER_PLAN:
                 unchecked += 1
                 continue
@@ -246,28 +248,37 @@ def justified_complaints(
     return Complaints(tuple(found), checked, unchecked)
 
 
-def _stand_ins(
-    scenario: Scenario, move: Move, passed_for: Teacher, busy: set[str]
-) -> list[tuple[Teacher, int]]:
-    """The teachers (with their due year) checked as taking `move` instead of `passed_for` (see
-    justified_complaints)."""
-    later = due_year(scenario, passed_for)
-    region = scenario.region_of(passed_for)
-    to_school = scenario.school_by_id[move.to_school]
-    found: list[tuple[bool, int, str, Teacher]] = []
+def _idle_by_region(scenario: Scenario, plan: Plan) -> dict[str, list[tuple[int, str, Teacher]]]:
+    """Region → (due year, id, teacher) of every eligible, unpinned teacher the plan leaves at home
+    (neither moved, exchanged nor teaching 走教), longest due first."""
+    busy = plan.moving_ids | set(plan.exchange_by_teacher) | {a.teacher_id for a in plan.itinerant}
+    pools: dict[str, list[tuple[int, str, Teacher]]] = {region: [] for region in scenario.regions}
     for teacher in scenario.teachers:
         due = due_year(scenario, teacher)
-        if due is None or (later is not None and due >= later):
+        if due is None or teacher.teacher_id in busy or teacher.teacher_id in scenario.pin_by_teacher:
             continue
-        if teacher.teacher_id in busy or teacher.teacher_id in scenario.pin_by_teacher:
-            continue
-        if not is_eligible(scenario, teacher) or scenario.region_of(teacher) != region:
-            continue
-        if not all(rule.allows(scenario, teacher, to_school, move.subject) for rule in gate_rules()):
-            continue
-        other_school = scenario.home_school(teacher) != move.from_school
-        found.append((other_school, due, teacher.teacher_id, teacher))
-    return [(teacher, due) for _, due, _, teacher in sorted(found)[:MAX_CANDIDATES_PER_MOVE]]
+        if is_eligible(scenario, teacher):
+            pools[scenario.region_of(teacher)].append((due, teacher.teacher_id, teacher))
+    return {region: sorted(pool) for region, pool in pools.items()}
+
+
+def _stand_ins(
+    scenario: Scenario, move: Move, passed_for: Teacher, pool: list[tuple[int, str, Teacher]]
+) -> list[tuple[Teacher, int]]:
+    """The teachers of `pool` (with their due year) checked as taking `move` instead of
+    `passed_for`: due earlier, allowed by every gate rule, those of the move's school first."""
+    later = due_year(scenario, passed_for)
+    to_school = scenario.school_by_id[move.to_school]
+    earlier = [(due, teacher) for due, _, teacher in pool if later is None or due < later]
+    same = [(due, t) for due, t in earlier if scenario.home_school(t) == move.from_school]
+    other = [(due, t) for due, t in earlier if scenario.home_school(t) != move.from_school]
+    chosen: list[tuple[Teacher, int]] = []
+    for due, teacher in (*same, *other):
+        if all(rule.allows(scenario, teacher, to_school, move.subject) for rule in gate_rules()):
+            chosen.append((teacher, due))
+            if len(chosen) == MAX_CANDIDATES_PER_MOVE:
+                break
+    return chosen
 
 
 def _swap(scenario: Scenario, plan: Plan, move: Move, teacher: Teacher) -> Plan:
