@@ -126,6 +126,9 @@ class ScenarioDocument(BaseModel):
     schools: list[dict[str, Any]] | None = Field(default=None, description="Rows of schools.csv.")
     demand: list[dict[str, Any]] | None = Field(default=None, description="Rows of demand.csv.")
     pins: list[dict[str, Any]] | None = Field(default=None, description="Rows of pins.csv (HR decisions).")
+    history: list[dict[str, Any]] | None = Field(
+        default=None, description="Rows of history.csv (past and current stints); omitted = none."
+    )
     policy: Annotated[dict[str, Any] | None, POLICY_REF] = Field(
         default=None, description="policy.toml as an object; omitted = defaults."
     )
