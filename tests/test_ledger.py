@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from optimizer import ledger
 from optimizer.ledger import justified_complaints, school_lines, teacher_lines
 from optimizer.plan import Move, Plan
 from optimizer.scenario import Scenario, Stint
@@ -100,3 +101,14 @@ def test_a_rule_reason_is_no_complaint():
     )
     found = justified_complaints(sc, Plan((Move("LATE", "U1", "R1", "math", 3),)))
     assert (found.found, found.checked) == ((), 1)
+
+
+def test_the_checks_are_bounded_and_the_pairs_left_counted(monkeypatch):
+    sc = complaint_county("backbone_share.share=0")
+    sc = replace(sc, teachers=(*sc.teachers, teacher("LONG2", "U1", years_at_school=11)))
+    plan = Plan((Move("LATE", "U1", "R1", "math", 3),))
+    assert justified_complaints(sc, plan).checked == 2
+    monkeypatch.setattr(ledger, "TEACHER_CHECKS_PER_PLAN", len(sc.teachers))
+    found = justified_complaints(sc, plan)
+    # One check allowed: the longest due (LONG, due 2019) is checked, LONG2 (2020) left.
+    assert ([c.teacher_id for c in found.found], found.checked, found.unchecked) == (["LONG"], 1, 1)
