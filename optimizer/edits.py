@@ -20,7 +20,7 @@ from optimizer.errors import Problem, ScenarioError
 from optimizer.io.build import LIST_SEPARATORS
 from optimizer.io.document import POLICY_KEY, load_document, scenario_to_document
 from optimizer.io.problems import bad_value, not_an_object, unknown_reference
-from optimizer.io.tables import TABLES
+from optimizer.io.tables import HISTORY, TABLES
 from optimizer.policy import apply_override
 from optimizer.scenario import Scenario
 from optimizer.subjects import subject_code
@@ -222,7 +222,7 @@ class _Editor:
             self.tables[table].append(_Entry(dict(values), f"edits.{edit}", index))
 
     def remove_teachers(self, ids: tuple[str, ...]) -> None:
-        """A teacher goes with their pin; a spouse still naming them is a problem."""
+        """A teacher goes with their pin and their history; a spouse still naming them is a problem."""
         for index, teacher_id in _first_of_each(ids):
             if self.find("teachers", "teacher_id", teacher_id) is None:
                 self.problems.append(
@@ -247,6 +247,8 @@ class _Editor:
                 continue
             self.drop("teachers", "teacher_id", teacher_id)
             self.drop("pins", "teacher_id", teacher_id)
+            if HISTORY in self.document:
+                self.document[HISTORY] = [s for s in self.document[HISTORY] if s["teacher_id"] != teacher_id]
 
     def remove_schools(self, ids: tuple[str, ...]) -> None:
         """A school goes with its demand rows; teachers or pins still referring to it are a problem."""

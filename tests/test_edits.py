@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from optimizer.edits import Edits, apply_edits
 from optimizer.errors import ScenarioError
-from optimizer.scenario import Pin, Scenario
+from optimizer.history import derived_teacher
+from optimizer.scenario import Pin, Scenario, Stint
 from tests.tiny import scenario, school, teacher, two_school_county
 
 
@@ -92,6 +94,15 @@ def test_a_removed_teacher_takes_their_pin_along() -> None:
     result = edited(county(), remove_teachers=["T3", "T3"])
     assert "T3" not in result.teacher_by_id
     assert result.pins == ()
+
+
+def test_a_removed_teacher_takes_their_history_along() -> None:
+    base = county()
+    stints = (Stint("T3", "U1", "R2", 2020, 2022, "support"), Stint("T1", "U1", "R2", 2018, 2019, "support"))
+    year = base.policy.year
+    teachers = tuple(derived_teacher(t, stints, base.school_by_id, year) for t in base.teachers)
+    result = edited(replace(base, teachers=teachers, history=stints), remove_teachers=["T3"])
+    assert result.history == stints[1:]
 
 
 def test_add_update_and_remove_schools() -> None:
