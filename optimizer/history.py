@@ -27,8 +27,8 @@ Which stint counts for what (seeds 000, 001, 004):
   owed at Y are max(0, total - rural_years). A total left blank beside a number of years owed is
   filled as owed + rural years (the agreement as the owed column implies it), so that later years
   count down from it.
-- A teacher the history does not name keeps the columns as given (their rotation, if any, came
-  before the history begins).
+- A teacher the history names in no stint that moved their post keeps the columns as given (their
+  rotation, if any, came before the history begins).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def derived_teacher(
 ) -> Teacher:
     """The teacher with the columns the history decides at plan year `year` (see the module
     docstring); `stints` may be the whole history (the teacher's own are picked out)."""
-    own = [s for s in stints if s.teacher_id == teacher.teacher_id]
+    own = _moves_of(teacher, stints)
     if not own:
         return teacher
     facts = _facts(teacher, own, school_by_id, year)
@@ -99,7 +99,7 @@ def contradictions(
 ) -> list[Contradiction]:
     """The columns of `teacher` filled in by the user (`given`) that the history contradicts at
     `year`; a blank column is no contradiction (`derived_teacher` fills it)."""
-    own = [s for s in stints if s.teacher_id == teacher.teacher_id]
+    own = _moves_of(teacher, stints)
     if not own:
         return []
     filled = set(given)
@@ -193,8 +193,13 @@ def _rotation_contradiction(
     )
 
 
+def _moves_of(teacher: Teacher, stints: Iterable[Stint]) -> list[Stint]:
+    """The teacher's stints that moved their post (走教 counts for no column)."""
+    return [s for s in stints if s.teacher_id == teacher.teacher_id and s.kind in POST_KINDS]
+
+
 def _facts(teacher: Teacher, own: Sequence[Stint], school_by_id: Mapping[str, School], year: int) -> _Facts:
-    moves = tuple(s for s in own if s.kind in POST_KINDS and s.start_year <= year)
+    moves = tuple(s for s in own if s.start_year <= year)
     running = [
         s for s in moves if s.to_school == teacher.school_id and (s.end_year is None or s.end_year >= year)
     ]

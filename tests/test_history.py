@@ -120,6 +120,13 @@ def test_each_contradiction_names_the_column_and_the_stints() -> None:
     assert contradictions(given, [], stints, SCHOOLS, YEAR) == []
 
 
+def test_a_teacher_with_only_itinerant_stints_keeps_a_rotation_begun_before_the_history() -> None:
+    given = teacher(school_id="R1", on_rotation_from="CITY", last_rotated_year=2024)
+    stints = [Stint("T1", "R1", "R2", 2025, None, "itinerant")]
+    assert contradictions(given, ["on_rotation_from", "last_rotated_year"], stints, SCHOOLS, YEAR) == []
+    assert derived_teacher(given, stints, SCHOOLS, YEAR) == given
+
+
 def test_on_rotation_from_without_a_running_stint_is_a_contradiction() -> None:
     stints = [Stint("T1", "CITY", "R1", 2015, 2018, "rotation")]
     given = teacher(school_id="R1", on_rotation_from="CITY")
