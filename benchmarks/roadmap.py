@@ -70,7 +70,7 @@ def row(kind: str, teachers: int, time_limit: float) -> dict[str, Any]:
     else:
         roadmap = plan_roadmap(scenario, YEARS, settings, kind)
         years = [
-            (y.year, y.result.summary, min((s.share for s in y.standings), default=None))
+            (y.year, y.result.summary, min((s.share for s in y.standings), default=None), y.cost)
             for y in roadmap.years
         ]
         on_time = all(roadmap.on_time(t) for t in roadmap.targets)
