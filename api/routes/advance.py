@@ -12,9 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CallerDep, SessionDep, plan_result_of
+from api.audit import record
+from api.deps import PlannerDep, SessionDep, plan_result_of
 from api.documents import job_scenario, plan_of
-from api.errors import ROUTER_ERRORS, ApiError, error_responses, request_problem
+from api.errors import READ_ONLY, ROUTER_ERRORS, ApiError, error_responses, request_problem
 from api.idempotency import IdempotencyKey, fingerprint, kept_answer, replay
 from api.links import SCENARIO_LINKS
 from api.schemas.scenarios import ScenarioSummary
@@ -46,6 +47,7 @@ class AdvanceRequest(BaseModel):
     response_model=ScenarioSummary,
     responses=error_responses(
         {
+            **READ_ONLY,
             404: ("not_found", "No such scenario or plan, or not in the key's regions."),
             409: ("no_plan", "The job has no plan to carry out (not done, infeasible or timed out)."),
             422: ("invalid_request", "The plan is another scenario's (other_scenario)."),
@@ -64,7 +66,7 @@ def advance_scenario(
     body: Annotated[AdvanceRequest, Body()],
     request: Request,
     session: SessionDep,
-    caller: CallerDep,
+    caller: PlannerDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     request_print = fingerprint(request, body)
@@ -92,6 +94,9 @@ def advance_scenario(
         )
     following = advance(job_scenario(row.document, dict(job.request)), plan_of(document))
     stored = save_scenario(session, following, parent_id=row.id, changes={"advanced_by": job.id})
+    record(
+        session, caller, "scenario.advance", scenario=stored, detail={"parent_id": row.id, "plan_id": job.id}
+    )
     answer = ScenarioSummary.model_validate(stored)
     location = str(request.url_for("get_scenario", scenario_id=stored.id))
     return kept_answer(session, caller, idempotency_key, request_print, answer, location, 201)

@@ -129,8 +129,9 @@ class AuditLineOut(BaseModel):
     at: UtcDatetime
     actor: str
     action: str = Field(
-        description="scenario.create, scenario.delete, plan.create, plan.cancel, plan.delete, "
-        "plan.replan, plan.lifecycle, objection.create, key.create, key.revoke."
+        description="What changed, e.g. scenario.create, scenario.advance, scenario.delete, "
+        "plan.create, plan.cancel, plan.delete, plan.replan, plan.lifecycle, objection.create, "
+        "key.create, key.revoke."
     )
     scenario_id: str | None
     plan_id: str | None

@@ -335,7 +335,7 @@ def test_a_viewer_changes_nothing_anywhere(client: TestClient, keys: dict[str, d
     writes = 0
     for path, operations in schema["paths"].items():
         for method in (name.upper() for name in operations if name != "get"):
-            url = re.sub(r"\{(\w+)\}", lambda match: ids[match.group(1)], path)
+            url = re.sub(r"\{(\w+)\}", lambda match: ids.get(match.group(1), "0" * 32), path)
             answer = client.request(method, url, json={}, headers=keys["viewer"])
             if (method, path) in READS:
                 assert answer.status_code != 403, (method, path, answer.text)
