@@ -174,6 +174,20 @@ def test_a_teacher_pinned_to_stay_is_explained_by_the_pin() -> None:
     assert "HR pinned them to stay" in explanation.text("en")
 
 
+def test_the_explanation_cites_the_teachers_ledger_line() -> None:
+    sc = with_teacher(
+        replace(tiny.two_school_county(), pins=(Pin("X01", "stay"),)), years_at_school=9, rural_years=2
+    )
+
+    explanation = explain_teacher(sc, "X01", base_of(sc), SETTINGS)
+
+    assert explanation.ledger is not None and explanation.ledger.due_year == 2022
+    assert "台账:乡村学校任教 2 年" in explanation.text("zh") and "已到期 3 年" in explanation.text("zh")
+    assert "Ledger: 2 years in rural schools" in explanation.text("en")
+    assert "3 years overdue" in explanation.text("en")
+    assert explanation_json(explanation)["ledger"]["overdue_years"] == 3
+
+
 def test_an_unknown_teacher_is_an_input_error() -> None:
     sc = tiny.two_school_county()
 
