@@ -5,7 +5,8 @@ The next scenario lists every teacher as of the start of year Y+1, the way HR wo
 the bundle by hand, so that the loader's history checks (`optimizer.history`) agree with it:
 
 - Returns: a teacher whose term ends in Y (`Scenario.returns_this_year`) went back to the sending
-  school in Y and is there at Y+1, no longer on rotation; the stint of the history ends in Y.
+  school in Y and is there at Y+1, no longer on rotation; the stint of the history ends in Y (as
+  does the running stint of a teacher on rotation whom the plan moves on: a pinned move).
 - Moves: a teacher the plan moves (a rotation or an exchange) sits at the receiving school at Y+1
   with `on_rotation_from` the sending school and `last_rotated_year` Y, and the history gains the
   stint (Y .. Y + the move's term; an exchange lasts one year). A teacher is listed at the
@@ -19,7 +20,9 @@ the bundle by hand, so that the loader's history checks (`optimizer.history`) ag
   included (as the generator draws them): a stayer begins a new term every LEADER_TERM_YEARS
   years, a leader who moves begins the first term at the receiving school.
 - Rural and weak years, and the years a 公费师范生 owes, follow the year just served (at the
-  receiving school for a mover, else at home); 走教 changes none of them (`optimizer.history`).
+  receiving school for a mover, else at home); 走教 changes none of them. Every column the
+  history decides is then taken from it (`optimizer.history.derived_teacher`), as the loader
+  does: a 公费师范生's agreement left blank is filled in, for one.
 - Leaders: who heads each school after the plan (`leaders_after`): an acting vice-principal, an
   arriving vice-principal or a reserve leader (后备干部) becomes its principal. A school whose
   principal retires is headed by its vice-principal, else its reserve leader, when it has one.
@@ -36,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from optimizer.history import derived_teacher
 from optimizer.outcome import Outcome
 from optimizer.plan import Hire, Leader, Move, Plan
 from optimizer.rules import leaders_after, retirement_age
@@ -71,12 +75,18 @@ def advance(scenario: Scenario, plan: Plan) -> Scenario:
     staying = _unlinked_spouses(staying)
     kept = {t.teacher_id for t in staying}
     hired = hired_teachers(scenario, plan.hires, taken={t.teacher_id for t in scenario.teachers})
-    history = [_ended_if_returned(scenario, stint) for stint in scenario.history if stint.teacher_id in kept]
+    history = [_ended(scenario, stint, set(moves)) for stint in scenario.history if stint.teacher_id in kept]
     history += [_stint(move, year) for move in (*plan.moves, *plan.exchanges) if move.teacher_id in kept]
     history += [
         Stint(a.teacher_id, a.home_school, a.school_id, year, year + 1, "itinerant")
         for a in plan.itinerant
         if a.teacher_id in kept
+    ]
+    own: dict[str, list[Stint]] = {}
+    for stint in history:
+        own.setdefault(stint.teacher_id, []).append(stint)
+    staying = [
+        derived_teacher(t, own.get(t.teacher_id, ()), scenario.school_by_id, year + 1) for t in staying
     ]
     return replace(
         scenario,
@@ -207,10 +217,11 @@ def _unlinked_spouses(teachers: list[Teacher]) -> list[Teacher]:
     ]
 
 
-def _ended_if_returned(scenario: Scenario, stint: Stint) -> Stint:
-    """A stint still open at Y whose teacher returns in Y ends in Y."""
+def _ended(scenario: Scenario, stint: Stint, moving: set[str]) -> Stint:
+    """A stint still running at Y ends in Y when its teacher returns in Y or the plan moves them
+    on (a pinned move): the next stint begins in Y."""
     teacher = scenario.teacher_by_id.get(stint.teacher_id)
-    if teacher is None or not scenario.returns_this_year(teacher):
+    if teacher is None or not (scenario.returns_this_year(teacher) or teacher.teacher_id in moving):
         return stint
     running = stint.to_school == teacher.school_id and stint.from_school == teacher.on_rotation_from
     year = scenario.policy.year
