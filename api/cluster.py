@@ -12,12 +12,16 @@ class LocalDaskCluster:
     server process, because job processes are daemonic and may not start processes of their own."""
 
     def __init__(self, workers: int) -> None:
-        from distributed import LocalCluster
+        from distributed import Client, LocalCluster
+
+        from api.cluster_priority import LowPriority
 
         self.cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )
         self.address: str = self.cluster.scheduler_address
+        with Client(self.cluster) as client:
+            client.register_plugin(LowPriority())
 
     def close(self) -> None:
         self.cluster.close()

@@ -4,17 +4,19 @@ authenticated caller, and the helpers of routes that read a job's plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal, TypeVar
 
+import anyio
 from fastapi import Depends, Query, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.db import Database, PlanJob, ScenarioRow
 from api.errors import ApiError, request_lang, request_problem
-from api.security import BadKeyLimiter, Caller, Role, authenticate
+from api.security import BadKeyLimiter, Caller, KeyCache, Role, authenticate
 from api.tasks import SolvedJob
 
 RESOLVE_SECONDS = 10.0
@@ -26,26 +28,51 @@ api_key_header = APIKeyHeader(
 )
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies that do no I/O are `async def`: FastAPI runs a plain `def` in its thread pool,
+# and each such trip costs more than the work itself on a status poll under load.
+
+
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
-def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    with database.session() as session:
+async def get_session(database: Annotated[Database, Depends(get_database)]) -> AsyncIterator[Session]:
+    """The request's session, committed when the route succeeds and rolled back on any error.
+    Making it does no I/O (it connects at its first query); its end does, in one thread-pool trip,
+    shielded so that a client gone away does not leave its connection open."""
+    session = database.sessions()
+    succeeded = False
+    try:
         yield session
+        succeeded = True
+    finally:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(end_session, session, succeeded)
 
 
-def get_caller(
+def end_session(session: Session, succeeded: bool) -> None:
+    """Commit (or roll back after an error), then give the connection back."""
+    try:
+        if succeeded:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+async def get_caller(
     request: Request,
-    session: Annotated[Session, Depends(get_session)],
+    database: Annotated[Database, Depends(get_database)],
     key: Annotated[str | None, Security(api_key_header)] = None,
 ) -> Caller:
     """The key's caller; 401 for a missing or wrong key, 429 for any key from an address that sent
-    too many wrong ones lately (refused before the key is looked up, so guessing learns nothing)."""
+    too many wrong ones lately (refused before the key is looked up, so guessing learns nothing).
+    A right key is looked up again only after KEY_CACHE_SECONDS (api.security.KeyCache)."""
     limiter: BadKeyLimiter = request.app.state.bad_keys
     address = request.client.host if request.client else ""
     wait = limiter.retry_after(address) if key else 0
@@ -57,12 +84,22 @@ def get_caller(
             f"too many wrong keys from this address; retry in {wait} s",
             headers={"Retry-After": str(wait)},
         )
-    caller = authenticate(session, key)
-    if caller is None:
-        if key:
+    keys: KeyCache = request.app.state.keys
+    caller = keys.get(key) if key else None
+    if caller is None and key:
+        caller = await run_in_threadpool(look_up, database, key)
+        if caller is None:
             limiter.record_failure(address)
+        else:
+            keys.put(key, caller)
+    if caller is None:
         raise ApiError(401, "unauthorized", "缺少或无效的 X-API-Key", "missing or invalid X-API-Key")
     return caller
+
+
+def look_up(database: Database, key: str) -> Caller | None:
+    with database.session() as session:
+        return authenticate(session, key)
 
 
 def require_role(caller: Caller, role: Role, zh: str, en: str) -> None:
@@ -92,7 +129,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
-def get_lang(
+async def get_lang(
     request: Request,
     lang: Annotated[
         Literal["zh", "en"] | None,

@@ -200,8 +200,10 @@ def plan_document(job: PlanJob, lang: str) -> dict[str, Any]:
     document.pop("summary")
     document["request"] = job.request
     document["error"] = job_error(job.error, lang)
-    if job.result is not None:
-        document.update({key: job.result.get(key) for key in PLAN_KEYS})
+    # A job has a summary exactly when it has a plan (api.db): a poll of one without reads no plan.
+    plan = job.result if job.summary is not None else None
+    if plan is not None:
+        document.update({key: plan.get(key) for key in PLAN_KEYS})
     return document
 
 

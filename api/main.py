@@ -23,7 +23,7 @@ from api.metrics import RequestTimer, ServiceMetrics
 from api.policy_schema import install_policy_schema
 from api.routes import advance, explanations, health, plans, scenarios, variants
 from api.runner import JobRunner
-from api.security import BadKeyLimiter
+from api.security import KEY_CACHE_SECONDS, BadKeyLimiter, KeyCache
 from api.web import routes as web
 
 API_DESCRIPTION = """Plans the yearly rotation of teachers between urban and rural schools
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.metrics = metrics
     app.state.bad_keys = BadKeyLimiter(settings.bad_key_limit, settings.bad_key_window)
+    app.state.keys = KeyCache(KEY_CACHE_SECONDS)
     # Answers over 1 kB go gzipped to a client that accepts it: a scenario document of 3,000
     # teachers is 1.7 MB of JSON, about a tenth of that compressed.
     app.add_middleware(GZipMiddleware, minimum_size=1000)

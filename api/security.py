@@ -27,6 +27,8 @@ ROLES: tuple[Role, ...] = get_args(Role)
 """Each role may do what the roles before it may, and more: a viewer reads; a planner changes
 scenarios and plans and puts a plan on notice; an approver also approves, executes and withdraws
 approved plans; an admin holds every region and reads every metric and audit line."""
+KEY_CACHE_SECONDS = 5.0
+"""How long a server process trusts a key it checked (KeyCache): a revoked key is refused within this."""
 TRACKED_ADDRESSES = 10_000
 """Addresses the bad-key limiter remembers before it forgets those whose failures have expired."""
 
@@ -95,6 +97,32 @@ def authenticate(session: Session, key: str | None) -> Caller | None:
             name = row.name or row.label or f"{KEY_PREFIX}{row.prefix}"
             return Caller(row.id, frozenset(row.regions), row.admin, cast(Role, row.role), name)
     return None
+
+
+class KeyCache:
+    """The callers of keys this server process checked lately, by the key's digest, each kept
+    `seconds` (a status poll then needs no key lookup): only keys that were right are kept, and
+    a key revoked meanwhile is refused once its entry is that old. At most `size` entries; when
+    full, every entry is dropped (the keys in use come back at their next request)."""
+
+    def __init__(self, seconds: float, size: int = 10_000, clock: Callable[[], float] = time.monotonic):
+        self.seconds, self.size, self.clock = seconds, size, clock
+        self.callers: dict[str, tuple[float, Caller]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Caller | None:
+        """The key's caller if it was checked less than `seconds` ago, else None."""
+        with self.lock:
+            entry = self.callers.get(digest(key))
+        if entry is None or self.clock() - entry[0] >= self.seconds:
+            return None
+        return entry[1]
+
+    def put(self, key: str, caller: Caller) -> None:
+        with self.lock:
+            if len(self.callers) >= self.size:
+                self.callers.clear()
+            self.callers[digest(key)] = (self.clock(), caller)
 
 
 def replace_demo_key(session: Session) -> str:

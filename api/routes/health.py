@@ -32,7 +32,7 @@ class QueueStatus(BaseModel):
 
 
 @router.get("/health", summary="Liveness: the server answers (no key, nothing about any region)")
-def health() -> Liveness:
+async def health() -> Liveness:
     return Liveness(status="ok")
 
 

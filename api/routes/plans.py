@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from api.audit import record
-from api.db import PlanJob
+from api.db import Database, PlanJob
 from api.deps import (
     CallerDep,
+    DatabaseDep,
     LangDep,
     PlannerDep,
     SessionDep,
@@ -42,6 +44,7 @@ from api.schemas.plans import (
     PlanRequest,
     Recommendations,
 )
+from api.security import Caller
 from api.store import ID_PATTERN, plan_job, scenario_row, store_scenario
 from api.tasks import recommend_task
 from optimizer.io import load_document
@@ -138,8 +141,18 @@ def list_plans(
     summary="A job's status and progress and, once it has one, the plan, report and summary",
     description="A failed job's `error` has the shape of every error answer, in the caller's language.",
 )
-def get_plan(job_id: str, session: SessionDep, caller: CallerDep, lang: LangDep) -> dict[str, Any]:
-    return plan_document(plan_job(session, caller, job_id), lang)
+async def get_plan(job_id: str, database: DatabaseDep, caller: CallerDep, lang: LangDep) -> Response:
+    """The status poll, the request clients send most: read and answered in one trip to the
+    thread pool (each trip costs about as much as the reading)."""
+    return await run_in_threadpool(plan_answer, database, caller, job_id, lang)
+
+
+def plan_answer(database: Database, caller: Caller, job_id: str, lang: str) -> Response:
+    """GET /v1/plans/{id}'s answer, validated and serialized as its response model would be."""
+    with database.session() as session:
+        document = plan_document(plan_job(session, caller, job_id), lang)
+    body = PlanDocument.model_validate(document).model_dump_json(exclude_unset=True)
+    return Response(body, media_type="application/json")
 
 
 @router.delete(

@@ -16,16 +16,17 @@ from optimizer.model.builder import linear_sum
 from optimizer.outcome import Outcome
 from optimizer.params import Option, Param, mode_param, weight_param
 from optimizer.plan import Move, Plan, RuleRow
-from optimizer.policy import Policy, ceil_share
+from optimizer.policy import Indicator, Policy, ceil_share
 from optimizer.rules.base import Rule, floor_decimal, row
 from optimizer.rules.eligibility import is_eligible
 from optimizer.scenario import Scenario, School, Teacher
 
 if TYPE_CHECKING:
-    from optimizer.model.builder import ModelBuilder
+    from optimizer.model.builder import LinearExpr, ModelBuilder
 
 
 RULE_ID = "rotation_quota"
+ROTATION_SHARE = "rotation_share"
 CITY_KEY = "全市"
 """The key of the city-wide quota instance (scope `city`)."""
 
@@ -69,8 +70,46 @@ class RotationQuota(Rule):
         Param("sending_areas", ["urban", "town"], "areas", "派出学校所在区域", "Sending areas"),
     )
 
+    indicators = (
+        Indicator(
+            ROTATION_SHARE,
+            "派出学校符合条件教师的交流比例",
+            "share of the sending schools' eligible teachers who rotate",
+        ),
+    )
+
     def serves(self, scenario: Scenario, teacher: Teacher, move: Move) -> bool:
         return is_sending(scenario, scenario.school_by_id[move.from_school])
+
+    def share(self, indicator: str, scenario: Scenario, outcome: Outcome) -> dict[str, tuple[int, int]]:
+        """Per region: teachers leaving its sending schools this year, and their eligible teachers."""
+        if indicator != ROTATION_SHARE:
+            raise KeyError(indicator)
+        counts = {}
+        for region, schools, eligible in self.regions(scenario):
+            ids = {s.school_id for s in schools}
+            counts[region] = (sum(1 for _, m in outcome.moves if m.from_school in ids), eligible)
+        return counts
+
+    def share_terms(
+        self, indicator: str, builder: ModelBuilder
+    ) -> dict[str, tuple[LinearExpr, LinearExpr, int]]:
+        if indicator != ROTATION_SHARE:
+            raise KeyError(indicator)
+        return {
+            region: (linear_sum(builder.departures(s.school_id) for s in schools), eligible, eligible)
+            for region, schools, eligible in self.regions(builder.scenario)
+        }
+
+    def regions(self, scenario: Scenario) -> list[tuple[str, list[School], int]]:
+        """(region, its sending schools, their eligible teachers) for regions with eligible ones."""
+        found = []
+        for region in scenario.regions:
+            schools = [s for s in scenario.schools if s.region == region and is_sending(scenario, s)]
+            eligible = sum(is_eligible(scenario, t) for s in schools for t in scenario.staff_at[s.school_id])
+            if eligible:
+                found.append((region, schools, eligible))
+        return found
 
     def groups(self, scenario: Scenario) -> list[tuple[str, str, list[School], int]]:
         """(scope, key, sending schools, eligible teachers) for every quota instance."""

@@ -3,15 +3,18 @@ solves a job's independent regions there, and its plan says so; one region stays
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.cluster import LocalDaskCluster
 from api.config import Settings
 from api.main import create_app
 from api.security import create_key
+from api.worker import NICENESS
 from optimizer.generate import CountyParams, generate_county
 from optimizer.io import scenario_to_document
 from tests.api.test_plans import submit, wait_for
@@ -47,3 +50,15 @@ def test_one_region_is_solved_in_the_job_process(cluster_client: TestClient) -> 
     job_id = submit(cluster_client, headers, scenario=scenario_to_document(county), time_limit=20)
     job = wait_for(cluster_client, headers, job_id, timeout=120)
     assert job["status"] == "done" and job["summary"]["split"]["mode"] == "single"
+
+
+def test_the_local_clusters_workers_run_at_the_solve_processes_priority() -> None:
+    """Region solves on the server's own cluster must not take the CPU from the API either."""
+    from distributed import Client
+
+    cluster = LocalDaskCluster(1)
+    try:
+        with Client(cluster.address) as client:
+            assert client.submit(os.nice, 0, pure=False).result() == min(19, os.nice(0) + NICENESS)
+    finally:
+        cluster.close()

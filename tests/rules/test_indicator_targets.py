@@ -80,3 +80,16 @@ def test_targets_round_trip_through_the_policy_table():
     assert policy.to_dict()["targets"] == {YOUNG: {"value": 0.5, "year": 2027}}
     assert [(t.indicator, t.value, t.year) for t in policy.targets] == [(YOUNG, 0.5, 2027)]
     assert policy.with_overrides([]).targets == policy.targets
+
+
+def test_the_rotation_share_target_raises_the_rotation_above_the_quota():
+    # The quota asks 10 % of U1's 10 eligible teachers (1); a 30 % target for this year asks 3.
+    schools = [school("U1"), school("R1", "rural", lat=30.2)]
+    teachers = [teacher(f"U{i}", "U1") for i in range(10)]
+    base = ["backbone_share.share=0", "rotation_quota.rate=0.1", "capacity.max_departure_share=0.5"]
+    quota_only = solve_checked(scenario(schools, teachers, {("R1", "math"): 5}, overrides=base))
+    assert len(quota_only.plan.moves) == 1
+    target = ["targets.rotation_share.value=0.3", f"targets.rotation_share.year={YEAR}"]
+    result = solve_checked(scenario(schools, teachers, {("R1", "math"): 5}, overrides=[*base, *target]))
+    row = only_row(result, "indicator_targets", "东区:rotation_share")
+    assert (row.status, row.target, row.achieved) == ("met", 3, 3)
