@@ -29,7 +29,9 @@ the bundle by hand, so that the loader's history checks (`optimizer.history`) ag
 - Retirement: a teacher who reaches the retirement age (`retirement_age`) at Y+1 leaves, with
   their history rows (history.csv describes the county's teachers); a spouse left behind is no
   longer linked.
-- Hires: each post of a Hire becomes a new teacher (see `hired_teachers`).
+- Hires: each post of a Hire becomes a new teacher (see `hired_teachers`) in the first contract
+  period (聘期) of 新教师城乡捆绑. Other teachers keep their `new_teacher_period`: the policy sets
+  no period length, so HR moves a teacher into the second period.
 - Pins were this year's decisions and are dropped; schools, demand and the rest of the policy
   stay; ages follow from `birth_year` and the policy's year.
 """
