@@ -15,7 +15,7 @@ import json
 from datetime import UTC, timedelta
 from typing import Annotated
 
-from fastapi import Header, Request, Response
+from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import delete
@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db import IdempotencyRecord, now
+from api.deps import CallerDep, SessionDep
 from api.errors import ApiError, request_problem
 from api.security import Caller
 
@@ -77,20 +78,57 @@ def replay(session: Session, caller: Caller, key: str | None, request_print: str
     return JSONResponse(record.body, status_code=record.status_code, headers=headers)
 
 
-def accepted(
-    request: Request,
-    session: Session,
-    caller: Caller,
-    idempotency_key: str | None,
-    request_print: str,
-    answer: BaseModel,
-    job_id: str,
-) -> Response:
-    """The 202 of a request that queued work, with the Location of the job to poll, kept for its
-    Idempotency-Key and committed before answering: a client polling the Location at once must
-    find the job. (A request with the same key that got there first: its answer instead.)"""
-    location = str(request.url_for("get_plan", job_id=job_id))
-    return kept_answer(session, caller, idempotency_key, request_print, answer, location, 202)
+class Replayed(Exception):
+    """A repeated request's first answer, raised by Idempotency.check to send it at once."""
+
+    def __init__(self, answer: Response) -> None:
+        super().__init__("replayed")
+        self.answer = answer
+
+
+def install_replays(app: FastAPI) -> None:
+    """Send each Replayed answer as it was kept."""
+
+    async def send(_request: Request, replayed: Exception) -> Response:
+        assert isinstance(replayed, Replayed)
+        return replayed.answer
+
+    app.add_exception_handler(Replayed, send)
+
+
+class Idempotency:
+    """The `Idempotency-Key` guard of a POST that queues or stores something, said once: the route
+    takes it as a dependency (IdempotencyDep), calls `check` with its body first (a repeated
+    request is answered there with its first answer, and does nothing), and answers with
+    `accepted` (a queued job) or `answer`, which keep the answer for the key."""
+
+    def __init__(
+        self, request: Request, session: SessionDep, caller: CallerDep, key: IdempotencyKey = None
+    ) -> None:
+        self.request, self.session, self.caller, self.key = request, session, caller, key
+        self.request_print = ""
+
+    def check(self, body: BaseModel) -> None:
+        """Raise Replayed with the kept answer of this key and request; 422 when the key came with
+        another request; nothing without a key or a kept answer."""
+        self.request_print = fingerprint(self.request, body)
+        kept = replay(self.session, self.caller, self.key, self.request_print)
+        if kept is not None:
+            raise Replayed(kept)
+
+    def accepted(self, answer: BaseModel, job_id: str) -> Response:
+        """The 202 of a request that queued a job, with the Location of the job to poll."""
+        return self.answer(answer, str(self.request.url_for("get_plan", job_id=job_id)), 202)
+
+    def answer(self, answer: BaseModel, location: str, status_code: int) -> Response:
+        """The answer (`status_code`, `Location`) of the checked request, kept for its key and
+        committed before answering: a client following the Location at once must find it."""
+        return kept_answer(
+            self.session, self.caller, self.key, self.request_print, answer, location, status_code
+        )
+
+
+IdempotencyDep = Annotated[Idempotency, Depends()]
 
 
 def kept_answer(

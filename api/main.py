@@ -17,6 +17,7 @@ from api.cluster import start_cluster
 from api.config import Settings
 from api.db import Database, migrate
 from api.errors import install_error_handlers, install_problem_media
+from api.idempotency import install_replays
 from api.limits import DeclaredLengthLimit
 from api.logs import configure_logging
 from api.metrics import RequestTimer, ServiceMetrics
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_policy_schema(app)
     install_problem_media(app)
     app.add_route("/docs", swagger_ui, include_in_schema=False)
+    install_replays(app)
     # Every route's body is counted as it streams in (api.limits); scenarios and plans take a
     # scenario's data (a JSON document, CSV files, a workbook), every other route far less.
     small, large = settings.max_request_bytes, settings.max_upload_bytes

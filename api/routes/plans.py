@@ -31,7 +31,7 @@ from api.deps import (
 )
 from api.documents import PLAN_KEYS, job_summary, plan_document, plan_of, stored_result
 from api.errors import NO_PLAN, READ_ONLY, ROUTER_ERRORS, TOO_LARGE, error_responses
-from api.idempotency import LOCATION_HEADER, IdempotencyKey, accepted, fingerprint, replay
+from api.idempotency import LOCATION_HEADER, IdempotencyDep
 from api.jobs import SETTLE_SECONDS, cancel_or_delete, submit_job
 from api.links import JOB_LINKS, LIST_LINKS, PLAN_LINKS
 from api.schemas.plans import (
@@ -79,17 +79,13 @@ LEDGER_EXPORTS = {"ledger": LEDGER_FILE, "complaints": COMPLAINTS_FILE}
 )
 def create_plan(
     body: PlanRequest,
-    request: Request,
     session: SessionDep,
     caller: PlannerDep,
     settings: SettingsDep,
     lang: LangDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency: IdempotencyDep,
 ) -> Response:
-    request_print = fingerprint(request, body)
-    kept = replay(session, caller, idempotency_key, request_print)
-    if kept is not None:
-        return kept
+    idempotency.check(body)
     warnings = []
     if body.scenario is not None:
         # Stored as POST /v1/scenarios stores it: 403 outside the key's regions, the name checked.
@@ -102,7 +98,7 @@ def create_plan(
     job = submit_job(session, settings, row, body)
     record(session, caller, "plan.create", plan=job)
     answer = JobAccepted.model_validate({"id": job.id, "status": "queued", "warnings": warnings})
-    return accepted(request, session, caller, idempotency_key, request_print, answer, job.id)
+    return idempotency.accepted(answer, job.id)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Query, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from api.db import PlanJob, ScenarioRow
 from api.deps import CallerDep, PlannerDep, SessionDep, SettingsDep, committed, plan_result_of
 from api.documents import job_scenario, plan_of, summary_of
 from api.errors import NO_PLAN, READ_ONLY, ROUTER_ERRORS, ApiError, error_responses, request_problem
-from api.idempotency import LOCATION_HEADER, IdempotencyKey, accepted, fingerprint, replay
+from api.idempotency import LOCATION_HEADER, IdempotencyDep
 from api.jobs import submit_job
 from api.lifecycle import answer_objections
 from api.links import BATCH_LINKS, JOB_LINKS, SCENARIO_LINKS
@@ -128,25 +128,19 @@ def list_variants(scenario_id: str, session: SessionDep, caller: CallerDep) -> V
 )
 def create_batch(
     body: BatchCreate,
-    request: Request,
     session: SessionDep,
     caller: PlannerDep,
     settings: SettingsDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency: IdempotencyDep,
 ) -> Response:
-    request_print = fingerprint(request, body)
-    kept = replay(session, caller, idempotency_key, request_print)
-    if kept is not None:
-        return kept
+    idempotency.check(body)
     rows = [scenario_row(session, caller, scenario_id) for scenario_id in body.scenario_ids]
     job_request = JobRequest(overrides=body.overrides, time_limit=body.time_limit)
     jobs = [submit_job(session, settings, row, job_request) for row in rows]
     for job in jobs:
         record(session, caller, "plan.create", plan=job)
     batch = [BatchJob(id=job.id, scenario_id=job.scenario_id, status=job.status) for job in jobs]
-    return accepted(
-        request, session, caller, idempotency_key, request_print, BatchAccepted(jobs=batch), jobs[0].id
-    )
+    return idempotency.accepted(BatchAccepted(jobs=batch), jobs[0].id)
 
 
 @router.post(
@@ -217,16 +211,12 @@ def replan(
             }
         ),
     ],
-    request: Request,
     session: SessionDep,
     caller: PlannerDep,
     settings: SettingsDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency: IdempotencyDep,
 ) -> Response:
-    request_print = fingerprint(request, body)
-    kept = replay(session, caller, idempotency_key, request_print)
-    if kept is not None:
-        return kept
+    idempotency.check(body)
     previous = plan_job(session, caller, plan_id)
     _require_done([previous])
     parent = scenario_row(session, caller, previous.scenario_id)
@@ -247,7 +237,7 @@ def replan(
     answer = ReplanAccepted(
         id=job.id, scenario_id=variant.id, status=job.status, previous_plan_id=previous.id
     )
-    return accepted(request, session, caller, idempotency_key, request_print, answer, job.id)
+    return idempotency.accepted(answer, job.id)
 
 
 @router.get(

@@ -12,15 +12,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from api import idempotency
 from api.config import Settings
 from api.db import IdempotencyRecord, PlanJob, now
-from api.routes import plans
 from api.schemas.plans import EXAMPLE_SUMMARY
-from api.security import Caller, create_key
+from api.security import create_key
 from tests.api.test_plans import REGION, create_scenario, idle_client
 
 Headers = dict[str, str]
@@ -114,14 +113,13 @@ def test_two_requests_with_one_key_at_once_queue_one_job(
     """Both find no answer kept, then both do the work: the second's is rolled back, and it
     answers the first's."""
     meeting = threading.Barrier(2, timeout=5.0)
-    look_up = plans.replay
+    check = idempotency.Idempotency.check
 
-    def looked_up_then_meet(session: Session, caller: Caller, key: str | None, request_print: str) -> Any:
-        kept = look_up(session, caller, key, request_print)
+    def checked_then_meet(guard: idempotency.Idempotency, body: BaseModel) -> None:
+        check(guard, body)
         meeting.wait()
-        return kept
 
-    monkeypatch.setattr(plans, "replay", looked_up_then_meet)
+    monkeypatch.setattr(idempotency.Idempotency, "check", checked_then_meet)
     with idle_client(settings) as (client, headers):
         body = {"scenario_id": create_scenario(client, headers)}
         with ThreadPoolExecutor(2) as pool:
