@@ -45,8 +45,7 @@ from optimizer.regional import bundle_splits, plan_bundle, solve_scenario
 from optimizer.report import hard_violations
 from optimizer.result import Result
 from optimizer.roadmap import METHODS, plan_roadmap
-from optimizer.rules import all_rules, example, is_eligible, leaders_after, shortage_posts
-from optimizer.rules.indicator_targets import label
+from optimizer.rules import all_rules, example, indicator_label, is_eligible, leaders_after, shortage_posts
 from optimizer.scenario import Scenario
 from optimizer.solve import plan_result, solve
 
@@ -570,13 +569,13 @@ def _roadmap(args: argparse.Namespace) -> int:
     zh = args.lang == "zh"
     for year in roadmap.years:
         shares = ", ".join(
-            f"{label(s.indicator)[0 if zh else 1]} {s.region} {s.share:.1%}" for s in year.standings
+            f"{indicator_label(s.indicator)[0 if zh else 1]} {s.region} {s.share:.1%}" for s in year.standings
         )
         moves = f"调动 {len(year.result.plan.moves)} 人" if zh else f"{len(year.result.plan.moves)} moves"
         print(f"{year.year}: {year.result.summary.status}, {moves}; {shares}")
     for target in roadmap.targets:
         met = roadmap.met_in(target)
-        name = label(target.indicator)[0 if zh else 1]
+        name = indicator_label(target.indicator)[0 if zh else 1]
         if zh:
             when = f"{met} 年达成" if met is not None else "未达成"
             print(f"目标:{name}不低于 {target.value:.0%}({target.year} 年):{when}")

@@ -33,7 +33,7 @@ from optimizer.plan import Plan
 from optimizer.policy import Policy, Target
 from optimizer.report import check_plan
 from optimizer.result import Conflict, Relaxation, Result
-from optimizer.rules.indicator_targets import elastic, owner_of
+from optimizer.rules import indicator_owner, targets_costed
 from optimizer.scenario import Scenario
 from optimizer.solve import plan_result, solve
 
@@ -115,7 +115,7 @@ def standings(
     outcome = Outcome(scenario, plan)
     found = []
     for target in targets:
-        counts = owner_of(target.indicator).share(target.indicator, scenario, outcome)
+        counts = indicator_owner(target.indicator).share(target.indicator, scenario, outcome)
         for region, (meeting, members) in sorted(counts.items()):
             found.append(
                 Standing(target.indicator, region, meeting, members, goals.get(target.indicator), target)
@@ -144,7 +144,7 @@ def path_goals(
 
 def worst_share(scenario: Scenario, indicator: str) -> float:
     """The indicator in the worst region before any plan."""
-    counts = owner_of(indicator).share(indicator, scenario, Outcome(scenario, Plan(())))
+    counts = indicator_owner(indicator).share(indicator, scenario, Outcome(scenario, Plan(())))
     return min((meeting / members for meeting, members in counts.values() if members), default=0.0)
 
 
@@ -197,7 +197,7 @@ def _plan_year(scenario: Scenario, goals: dict[str, float], settings: EngineSett
     target cannot be met, the conflicts are kept and the year is planned with targets costed."""
     due = {t.indicator: t.value for t in scenario.policy.targets_due()}
     policy = held_to(scenario.policy, goals) if goals else scenario.policy
-    held = replace(scenario, policy=policy if due or not goals else elastic(policy))
+    held = replace(scenario, policy=policy if due or not goals else targets_costed(policy))
     result = solve(held, settings)
     path_dropped = False
     if result.summary.status == "infeasible" and goals:
@@ -207,7 +207,7 @@ def _plan_year(scenario: Scenario, goals: dict[str, float], settings: EngineSett
     relaxations: tuple[Relaxation, ...] = ()
     if result.summary.status == "infeasible":
         failure, relaxations = result.conflicts, result.relaxations
-        held = replace(scenario, policy=elastic(scenario.policy))
+        held = replace(scenario, policy=targets_costed(scenario.policy))
         result = solve(held, settings)
     violations = sum(
         1 for row in check_plan(held, result.plan) if row.status == "violated" and row.mode == "hard"

@@ -15,7 +15,7 @@ from optimizer.io.bundle import write_bundle
 from optimizer.io.cells import as_text
 from optimizer.io.outputs import write_json, write_outputs
 from optimizer.roadmap import Roadmap, YearPlan
-from optimizer.rules.indicator_targets import label
+from optimizer.rules import indicator_label
 
 SUMMARY_HEADER = ("指标 indicator", "地区 region", "目标 target", "目标年份 by", "达成年份 met in")
 MOVES_HEADER = ("教师编号 teacher", "原学校 from", "交流学校 to", "岗位 post", "方式 kind", "年限 term")
@@ -29,8 +29,8 @@ def roadmap_document(roadmap: Roadmap) -> dict[str, Any]:
         "targets": [
             {
                 "indicator": t.indicator,
-                "label_zh": label(t.indicator)[0],
-                "label_en": label(t.indicator)[1],
+                "label_zh": indicator_label(t.indicator)[0],
+                "label_en": indicator_label(t.indicator)[1],
                 "value": t.value,
                 "year": t.year,
                 "met_in": roadmap.met_in(t),
@@ -106,7 +106,7 @@ def _write_workbook(roadmap: Roadmap, path: Path) -> Path:
                 shares.append(round(found[0].share, 4) if found else None)
             summary.append(
                 [
-                    label(target.indicator)[0],
+                    indicator_label(target.indicator)[0],
                     region,
                     target.value,
                     target.year,

@@ -37,6 +37,9 @@ from optimizer.rules.direction import is_receiving
 from optimizer.rules.eligibility import exempt_from_age, is_eligible, retirement_age, standing
 from optimizer.rules.exchange import EXCHANGE_TERM_YEARS
 from optimizer.rules.fair_turn import due_year, places_in_turn
+from optimizer.rules.indicator_targets import elastic as targets_costed
+from optimizer.rules.indicator_targets import label as indicator_label
+from optimizer.rules.indicator_targets import owner_of as indicator_owner
 from optimizer.rules.leadership import leaders_after
 from optimizer.rules.rotation_quota import is_sending, rotation_minimum
 from optimizer.rules.shortage import RULE as _SHORTAGE
@@ -83,6 +86,8 @@ __all__ = [
     "exempt_from_age",
     "figures",
     "gate_rules",
+    "indicator_label",
+    "indicator_owner",
     "is_eligible",
     "is_receiving",
     "is_sending",
@@ -100,6 +105,7 @@ __all__ = [
     "standing",
     "subject_priorities",
     "targets",
+    "targets_costed",
     "term_years",
 ]
 
