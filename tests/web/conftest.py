@@ -58,6 +58,8 @@ class Service:
     key: str
     other_key: str
     """A key for another region: it must see none of REGION's data."""
+    database: str
+    """The server's database URL, for `rotation keys create` with another role."""
 
 
 def _rotation() -> str:
@@ -125,7 +127,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
             time.sleep(0.2)
         # After the server has migrated the schema, so the parallel key runs need not make it.
         key, other_key = _new_keys(database, [REGION, OTHER_REGION], env)
-        yield Service(url, key, other_key)
+        yield Service(url, key, other_key, database)
     finally:
         server.terminate()
         try:

@@ -7,6 +7,7 @@ import * as compare from "./compare.js";
 import { $, flash } from "./dom.js";
 import { setLang, translate } from "./i18n.js";
 import * as job from "./job.js";
+import * as lifecycle from "./lifecycle.js";
 import * as notice from "./notice.js";
 import * as plan from "./plan.js";
 import * as scenarios from "./scenarios.js";
@@ -17,7 +18,7 @@ import * as whatif from "./whatif.js";
 const VIEWS = {
   scenarios: { section: "#view-scenarios", nav: "scenarios", show: () => scenarios.show() },
   tune: { section: "#view-tune", nav: "tune", show: (id) => tune.show(id) },
-  job: { section: "#view-job", nav: "job", show: (id) => job.show(id) },
+  job: { section: "#view-job", nav: "job", show: (id) => Promise.all([job.show(id), lifecycle.show(id)]).then(([leave]) => leave) },
   notice: { section: "#view-notice", nav: "job", show: (id) => notice.show(id) },
   whatif: { section: "#view-whatif", nav: "whatif", show: (id) => whatif.show(id) },
   compare: { section: "#view-compare", nav: "whatif", show: (ids) => compare.show(ids.split(",")) },
@@ -80,7 +81,7 @@ function start() {
     flash("signin.expired", {}, "error");
     route();
   });
-  for (const module of [scenarios, tune, job, plan, adjust, notice, whatif, compare]) module.init();
+  for (const module of [scenarios, tune, job, plan, adjust, lifecycle, notice, whatif, compare]) module.init();
   window.addEventListener("hashchange", route);
   route();
 }
