@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from api.audit import record
-from api.db import Database, PlanJob
+from api.db import PLAN_KIND, Database, PlanJob
 from api.deps import (
     CallerDep,
     DatabaseDep,
@@ -115,7 +115,11 @@ def list_plans(
     scenario_id: Annotated[str | None, Query(pattern=ID_PATTERN, description="Only this scenario's.")] = None,
     status: Annotated[JobStatus | None, Query(description="Only jobs in this state.")] = None,
 ) -> dict[str, Any]:
-    query = select(PlanJob.id, PlanJob.regions).order_by(PlanJob.created_at.desc(), PlanJob.id)
+    query = (
+        select(PlanJob.id, PlanJob.regions)
+        .where(PlanJob.kind == PLAN_KIND)
+        .order_by(PlanJob.created_at.desc(), PlanJob.id)
+    )
     if scenario_id is not None:
         query = query.where(PlanJob.scenario_id == scenario_id)
     if status is not None:

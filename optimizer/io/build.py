@@ -784,11 +784,12 @@ def _check_history(
 
 
 def _check_overlaps(rows: list[tuple[int, Values]], label: str, problems: list[Problem]) -> None:
-    """Two stints of one teacher that share a year (two 走教 stints may)."""
+    """Two stints of one teacher that share a year. 走教 does not move the post, so a 走教 stint
+    may run beside any other (a teacher on rotation may teach part of a post nearby)."""
     ordered = sorted(rows, key=lambda item: (item[1]["start_year"], item[0]))
     for index, (row, values) in enumerate(ordered):
         for earlier_row, earlier in ordered[:index]:
-            if values.get("kind") == earlier.get("kind") == "itinerant":
+            if "itinerant" in (values.get("kind"), earlier.get("kind")):
                 continue
             earlier_end = earlier.get("end_year")
             if earlier_end is None or values["start_year"] < earlier_end:

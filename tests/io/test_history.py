@@ -136,6 +136,13 @@ def test_two_itinerant_stints_at_once_are_no_overlap(tmp_path: Path) -> None:
     assert len(load_bundle(write(bundle, tmp_path / "b")).history) == 6
 
 
+def test_itinerant_teaching_beside_a_rotation_is_no_overlap(tmp_path: Path) -> None:
+    # T08 is on rotation at S3 until 2026 and teaches part of a post at S2 from there (advance
+    # writes such a row when a plan gives a teacher on rotation 走教).
+    bundle = with_history(good_bundle(), HISTORY + "T08,S3,S2,2025,2026,itinerant\n")
+    assert len(load_bundle(write(bundle, tmp_path / "b")).history) == 6
+
+
 def test_history_round_trips_through_every_format(tmp_path: Path) -> None:
     scenario = load_bundle(write(with_history(good_bundle()), tmp_path / "b"))
     assert load_bundle(write_bundle(scenario, tmp_path / "out")) == replace(scenario, source="")
