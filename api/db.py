@@ -92,6 +92,10 @@ class ScenarioRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
+PLAN_KIND, ROADMAP_KIND = "plan", "roadmap"
+"""What a job of plan_jobs computes: one year's plan, or a roadmap of several (api.roadmaps)."""
+
+
 class PlanJob(Base):
     """A solve request and, once done, its plan document. status: queued, running, cancelling,
     done, cancelled, failed. `best` holds the best plan found so far while running. `best` and
@@ -103,6 +107,8 @@ class PlanJob(Base):
     scenario_id: Mapped[str] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"), index=True)
     regions: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), index=True, default="queued")
+    kind: Mapped[str] = mapped_column(String(16), index=True, default=PLAN_KIND)
+    """plan, or roadmap (api.roadmaps): one queue and one runner for both; the plan routes see plans."""
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
     progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     best: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)

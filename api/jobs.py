@@ -12,10 +12,11 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.db import PlanJob, ScenarioRow, now, rows_updated
+from api.db import ROADMAP_KIND, PlanJob, ScenarioRow, now, rows_updated
 from api.deps import over_cap
 from api.errors import ApiError, request_problem
 from api.schemas.plans import JobRequest
+from api.schemas.roadmaps import RoadmapRequest
 from optimizer.rules import policy_from_dict
 
 PLAN_STATUSES = ("optimal", "feasible")
@@ -51,6 +52,26 @@ def submit_job(
     job = PlanJob(
         scenario_id=scenario_row.id,
         regions=list(scenario_row.regions),
+        status="queued",
+        request=stored,
+        progress={},
+        attempts=0,
+    )
+    _admit(session, settings, job)
+    return job
+
+
+def submit_roadmap(
+    session: Session, settings: Settings, scenario_row: ScenarioRow, request: RoadmapRequest
+) -> PlanJob:
+    """Store a queued roadmap job (api.roadmaps) for a scenario the caller may access: the same
+    queue and limits as a plan job, its time limit (per year) within settings.max_time_limit."""
+    stored = request.model_dump()
+    stored["time_limit"] = _time_limit(settings, request.time_limit)
+    job = PlanJob(
+        scenario_id=scenario_row.id,
+        regions=list(scenario_row.regions),
+        kind=ROADMAP_KIND,
         status="queued",
         request=stored,
         progress={},

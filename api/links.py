@@ -35,6 +35,12 @@ SCENARIO_LINKS = {
         requestBody={"scenario_ids": [CREATED_ID], "time_limit": SOLVE_SECONDS},
     ),
     "ListScenarios": link("/v1/scenarios", "get", "The list, newest first, starts with it."),
+    "PlanRoadmap": link(
+        "/v1/roadmaps",
+        "post",
+        "Plan the new scenario's county a year ahead.",
+        requestBody={"scenario_id": CREATED_ID, "years": 1, "time_limit": SOLVE_SECONDS},
+    ),
 }
 """From a created scenario (201)."""
 
@@ -82,3 +88,27 @@ LIST_LINKS = {
     for kind, parameter in (("scenarios", "scenario_id"), ("plans", "job_id"))
 }
 """From a page of scenarios or plans (200)."""
+
+ROADMAP_JOB_LINKS = {
+    "ReadRoadmap": link(
+        "/v1/roadmaps/{roadmap_id}", "get", "Poll the roadmap.", parameters={"path.roadmap_id": CREATED_ID}
+    ),
+    "QueueStatus": link("/v1/status", "get", "The queue, with the new roadmap."),
+}
+"""From a queued roadmap (202)."""
+
+ROADMAP_LINKS = {
+    "ReadFirstYearPlan": link(
+        "/v1/plans/{job_id}",
+        "get",
+        "The first year's plan, once the roadmap is done.",
+        parameters={"path.job_id": "$response.body#/result/years/0/plan_id"},
+    ),
+    "ReadScenario": link(
+        "/v1/scenarios/{scenario_id}",
+        "get",
+        "The scenario the roadmap starts from.",
+        parameters={"path.scenario_id": "$response.body#/scenario_id"},
+    ),
+}
+"""From a roadmap (200)."""

@@ -1,5 +1,6 @@
-"""The runner: solves queued plan jobs, oldest first, each in a worker process of its own, and
-runs the short re-solves of explanations and recommendations in a small process pool.
+"""The runner: solves queued plan jobs (and roadmaps: api.roadmaps), oldest first, each in a worker
+process of its own, and runs the short re-solves of explanations and recommendations in a small
+process pool.
 
 A job's life: queued → running → done | failed, or cancelled (from queued, or through cancelling
 when it was running: the best plan found so far is kept). Every state change is a conditional
@@ -29,10 +30,11 @@ from typing import Any
 from sqlalchemy import select, update
 
 from api.config import Settings
-from api.db import Database, PlanJob, ScenarioRow, now, result_values, rows_updated
+from api.db import ROADMAP_KIND, Database, PlanJob, ScenarioRow, now, result_values, rows_updated
 from api.documents import PROGRESS_KEYS, cancelled_result, error_text
 from api.errors import ApiError
 from api.lease import Lease
+from api.roadmaps import run_roadmap
 from api.worker import pool_process_started, run_job
 from optimizer.errors import ScenarioError
 
@@ -224,13 +226,13 @@ class JobRunner:
         if free <= 0:
             return
         with self.database.session() as session:
-            queued = session.scalars(
-                select(PlanJob.id)
+            queued = session.execute(
+                select(PlanJob.id, PlanJob.kind)
                 .where(PlanJob.status == "queued")
                 .order_by(PlanJob.created_at, PlanJob.id)
                 .limit(free)
             ).all()
-        for job_id in queued:
+        for job_id, kind in queued:
             with self.database.session() as session:
                 claimed = rows_updated(
                     session,
@@ -247,7 +249,7 @@ class JobRunner:
             if not claimed or attempt is None:
                 continue
             process = self.context.Process(
-                target=run_job,
+                target=run_roadmap if kind == ROADMAP_KIND else run_job,
                 args=(self.database.url, job_id, attempt, self.settings.cpsat_workers, self.cluster),
                 name=f"rotation-job-{job_id}",
                 daemon=True,

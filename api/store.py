@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.db import PlanJob, ScenarioRow
+from api.db import PLAN_KIND, PlanJob, ScenarioRow
 from api.errors import ApiError
 from api.security import Caller
 from optimizer.errors import Problem, ScenarioError
@@ -85,7 +85,7 @@ def scenario_row(session: Session, caller: Caller, scenario_id: str) -> Scenario
 
 def plan_job(session: Session, caller: Caller, job_id: str) -> PlanJob:
     job = session.get(PlanJob, job_id) if is_id(job_id) else None
-    if job is None or not caller.may_access(job.regions):
+    if job is None or job.kind != PLAN_KIND or not caller.may_access(job.regions):
         raise ApiError(404, "not_found", f"没有方案任务 {job_id}", f"no plan {job_id}")
     return job
 

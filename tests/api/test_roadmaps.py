@@ -1,0 +1,154 @@
+"""/v1/roadmaps: a roadmap job runs to done with its progress per year, each year's plan is an
+ordinary plan, other regions get 404, bad requests 422, and a DELETE cancels.
+
+The county is tests/test_roadmap.py's: its young urban principal may rotate only next year, and
+the target (every rural leader young) falls due next year, so a 2-year roadmap meets it in its
+second year."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from optimizer.io import load_bundle, scenario_to_document
+from tests.api.test_plans import create_scenario, idle_client
+from tests.test_roadmap import cooled_down_county
+from tests.tiny import YEAR
+
+Headers = dict[str, str]
+REGION = "东区"
+FINISHED = ("done", "cancelled", "failed")
+HISTORY_COUNTY = Path(__file__).resolve().parents[2] / "scenarios" / "history-county"
+
+
+def roadmap_document() -> dict[str, Any]:
+    return scenario_to_document(cooled_down_county(YEAR + 1))
+
+
+def submit(client: TestClient, headers: Headers, **body: Any) -> str:
+    response = client.post("/v1/roadmaps", json={"years": 2, "time_limit": 5, **body}, headers=headers)
+    assert response.status_code == 202, response.text
+    assert response.headers["location"].endswith(f"/v1/roadmaps/{response.json()['id']}")
+    return response.json()["id"]
+
+
+def wait_for(
+    client: TestClient,
+    headers: Headers,
+    roadmap_id: str,
+    until: Callable[[dict[str, Any]], bool] = lambda job: job["status"] in FINISHED,
+    timeout: float = 90.0,
+) -> list[dict[str, Any]]:
+    """Every answer polled until `until` holds, within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while True:
+        response = client.get(f"/v1/roadmaps/{roadmap_id}", headers=headers)
+        assert response.status_code == 200, response.text
+        seen.append(response.json())
+        if until(seen[-1]):
+            return seen
+        assert time.monotonic() < deadline, f"roadmap {roadmap_id} still {seen[-1]['status']}"
+        time.sleep(0.05)
+
+
+def test_a_roadmap_runs_to_done_with_progress_per_year_and_each_years_plan(
+    client: TestClient, make_key: Callable[..., Headers]
+) -> None:
+    headers = make_key(REGION)
+    scenario_id = create_scenario(client, headers, roadmap_document())
+    retry = headers | {"Idempotency-Key": "roadmap-1"}
+    roadmap_id = submit(client, retry, scenario_id=scenario_id, method="rolling")
+    assert submit(client, retry, scenario_id=scenario_id, method="rolling") == roadmap_id
+
+    seen = wait_for(client, headers, roadmap_id)
+    done = seen[-1]
+    assert done["status"] == "done", done
+    assert done["progress"]["years"] == 2 and done["progress"]["years_done"] == 2
+    # The years' standings came one by one, the first before the roadmap was done.
+    partial = [job for job in seen if job["progress"]["years_done"] == 1]
+    assert all(job["status"] == "running" and job["result"] is None for job in partial)
+    result = done["result"]
+    (target,) = result["targets"]
+    assert (target["met_in"], target["on_time"]) == (YEAR + 1, True)
+    assert [year["year"] for year in result["years"]] == [YEAR, YEAR + 1]
+    assert [year["indicators"][0]["met"] for year in result["years"]] == [False, True]
+
+    first, second = result["years"]
+    assert first["scenario_id"] == scenario_id  # the first year is planned on the scenario itself
+    plan = client.get(f"/v1/plans/{second['plan_id']}", headers=headers).json()
+    assert plan["status"] == "done" and plan["summary"]["year"] == YEAR + 1
+    assert plan["scenario_id"] == second["scenario_id"] != scenario_id
+    assert "P_U" in {move["teacher_id"] for move in plan["moves"]}
+    assert plan["request"]["roadmap_id"] == roadmap_id
+    csv = client.get(f"/v1/plans/{second['plan_id']}/export?format=csv", headers=headers)
+    assert csv.status_code == 200 and "P_U" in csv.text
+    scenario = client.get(f"/v1/scenarios/{second['scenario_id']}", headers=headers).json()
+    assert scenario["year"] == YEAR + 1
+    # The roadmap is no plan: the plan routes and the plan list do not show it.
+    assert client.get(f"/v1/plans/{roadmap_id}", headers=headers).status_code == 404
+    listed = client.get("/v1/plans", headers=headers).json()["items"]
+    assert {item["id"] for item in listed} == {first["plan_id"], second["plan_id"]}
+
+    other = make_key("西区")
+    assert client.get(f"/v1/roadmaps/{roadmap_id}", headers=other).status_code == 404
+    assert client.delete(f"/v1/roadmaps/{roadmap_id}", headers=other).status_code == 404
+    refused = client.post("/v1/roadmaps", json={"scenario_id": scenario_id, "years": 1}, headers=other)
+    assert refused.status_code == 404
+    assert client.get(f"/v1/roadmaps/{first['plan_id']}", headers=headers).status_code == 404
+
+
+def test_bad_requests_are_422_and_queue_nothing(settings: Settings) -> None:
+    with idle_client(settings) as (client, headers):
+        scenario_id = create_scenario(client, headers)
+        for body in (
+            {"years": 0},
+            {"years": 11},
+            {"years": "2"},
+            {"years": 2, "method": "joint"},
+            {"years": 2, "time_limit": 0.5},
+            {"years": 2, "time_limit": 61},
+            {"years": 2, "unknown": 1},
+        ):
+            response = client.post("/v1/roadmaps", json={"scenario_id": scenario_id, **body}, headers=headers)
+            assert response.status_code == 422, (body, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+        english = client.post(
+            "/v1/roadmaps",
+            json={"scenario_id": scenario_id, "years": 11},
+            headers=headers,
+            params={"lang": "en"},
+        ).json()
+        assert english["problems"][0]["column"] == "years"
+        assert client.get("/v1/status", headers=headers).json()["queued"] == 0
+
+
+def test_a_queued_roadmap_cancels_at_once_and_a_finished_one_is_deleted(settings: Settings) -> None:
+    with idle_client(settings) as (client, headers):
+        roadmap_id = submit(client, headers, scenario_id=create_scenario(client, headers))
+        assert client.get("/v1/status", headers=headers).json()["queued"] == 1
+        response = client.delete(f"/v1/roadmaps/{roadmap_id}", headers=headers)
+        assert response.status_code == 202 and response.json() == {"id": roadmap_id, "status": "cancelled"}
+        job = client.get(f"/v1/roadmaps/{roadmap_id}", headers=headers).json()
+        assert job["status"] == "cancelled" and job["result"] is None and job["finished_at"]
+        # A plan's DELETE does not reach a roadmap.
+        assert client.delete(f"/v1/plans/{roadmap_id}", headers=headers).status_code == 404
+
+
+def test_a_running_roadmap_cancels_and_keeps_no_year(
+    client: TestClient, make_key: Callable[..., Headers]
+) -> None:
+    headers = make_key("青山县")
+    history = scenario_to_document(load_bundle(HISTORY_COUNTY))
+    roadmap_id = submit(client, headers, scenario_id=create_scenario(client, headers, history), years=3)
+    wait_for(client, headers, roadmap_id, lambda job: job["status"] == "running")
+    response = client.delete(f"/v1/roadmaps/{roadmap_id}", headers=headers)
+    assert response.status_code == 202 and response.json()["status"] == "cancelling"
+    job = wait_for(client, headers, roadmap_id, timeout=30)[-1]
+    assert job["status"] == "cancelled" and job["result"] is None
+    assert client.get("/v1/plans", headers=headers).json()["items"] == []
