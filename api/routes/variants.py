@@ -292,14 +292,21 @@ def _save_variant(
     return save_scenario(session, scenario, parent_id=parent.id, changes=edits.to_dict())
 
 
-def _entry(session: Session, caller: Caller, job: PlanJob) -> tuple[PlanEntry, dict[str, str]]:
+def _entry(session: Session, caller: Caller, job: PlanJob) -> tuple[PlanEntry, dict[str, Any]]:
     """A job with a plan as a comparison entry, with the ids and name its figures are shown by
-    (the job's label, else its scenario's name)."""
+    (the job's label, else its scenario's name) and what it changed (so a comparison says which
+    parameters differ)."""
     row = scenario_row(session, caller, job.scenario_id)
     scenario = job_scenario(row.document, job.request)
     entry = PlanEntry(job.id, scenario, _plan(job), summary_of(plan_result_of(job)))
     name = job.request.get("label") or row.name
-    return entry, {"plan_id": job.id, "scenario_id": job.scenario_id, "name": name}
+    return entry, {
+        "plan_id": job.id,
+        "scenario_id": job.scenario_id,
+        "name": name,
+        "overrides": list(job.request.get("overrides") or []),
+        "changes": dict(row.changes or {}),
+    }
 
 
 def _require_done(jobs: list[PlanJob]) -> None:

@@ -133,12 +133,18 @@ class PlanFigures(BaseModel):
     plan_id: str
     scenario_id: str
     name: str = Field(description="The job's label, else the scenario's name.")
+    overrides: list[str] = Field(default=[], description="The job's own parameter overrides.")
+    changes: dict[str, Any] = Field(
+        default={}, description="The edits its scenario made to its parent ({} for a scenario of its own)."
+    )
 
 
 EXAMPLE_FIGURES: dict[str, Any] = {
     "plan_id": EXAMPLE_PLAN_ID,
     "scenario_id": EXAMPLE_ID,
     "name": "quota 15 %",
+    "overrides": [],
+    "changes": {"overrides": ["rotation_quota.rate=0.15"]},
     "status": "optimal",
     "objective": 44.0,
     "eligible": 11,

@@ -126,7 +126,7 @@ def form_inputs(rule: str, param: Param) -> list[FormInput]:
             )
             for o in param.options
         ]
-    choices = AREAS if param.kind == "areas" else param.choices
+    choices = AREAS if param.kind in ("areas", "area_pairs") else param.choices
     kind = FORM_KINDS[param.kind]
     return [FormInput(param.name, kind, param.default, label, choices, unit, minimum=minimum, hint=hint)]
 

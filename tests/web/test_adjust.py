@@ -92,7 +92,7 @@ def test_pin_and_keep_teachers_found_by_name_then_replan_with_a_diff(
     )
     page.fill("#why-teacher", "没有这个人")
     page.click("#why-teacher-form button")
-    expect(page.locator("#why-status")).to_have_text("没有找到教师“没有这个人”:请输入姓名或编号。")
+    expect(page.locator("#why-status")).to_have_text("没有找到教师“没有这个人”：请输入姓名或编号。")
     # The moves table filtered by name.
     page.fill("#filter-teacher", stays["name"])
     expect(page.locator("#moves-table tbody tr")).to_have_count(1)
@@ -105,7 +105,7 @@ def test_pin_and_keep_teachers_found_by_name_then_replan_with_a_diff(
     current = page.locator("#recommend-table tbody tr.highlight")
     current.wait_for(timeout=SOLVED)
     assert current.locator("td").nth(1).inner_text() == "±0"
-    assert "(本方案)" in current.inner_text()
+    assert "（本方案）" in current.inner_text()
     other = page.locator("#recommend-table tbody tr:not(.highlight)").first
     destination = other.locator("td").first.inner_text()
     other.locator("button").click()

@@ -141,7 +141,7 @@ def test_upload_shows_every_problem_then_the_workbook_is_listed(
     page.wait_for_selector("#upload-status.ok")
     assert problems.is_hidden()
     warnings = page.locator("#upload-warnings")
-    assert "场景已保存,另有 1 条输入警告" in warnings.locator("h2").inner_text()
+    assert "场景已保存，另有 1 条输入警告" in warnings.locator("h2").inner_text()
     [warning] = [
         [cell.strip() for cell in row.split("\t")] for row in warnings.locator("tbody tr").all_inner_texts()
     ]
@@ -160,8 +160,18 @@ def test_tune_solve_and_read_the_plan(page: Page, service: Service) -> None:
     assert quota.input_value() == "10"
     assert "默认 10%" in page.locator(".param[data-param=rate]").inner_text()
     quota.fill("15")
-    assert page.locator("#tune-changes").inner_text() == "rotation_quota.rate=0.15"
+    # The change in the form's words, not as its key (rotation_quota.rate=0.15).
+    assert page.locator("#tune-changes").inner_text() == "交流比例 · 交流比例不低于 15%"
     assert "changed" in (page.locator(".param[data-param=rate]").get_attribute("class") or "")
+    # Another direction is picked from two lists of areas, not typed as JSON, and removed again.
+    directions = page.locator(".param[data-kind=pairs]").first
+    directions.locator(".pair-from").select_option("rural")
+    directions.locator(".pair-to").select_option("urban")
+    directions.locator(".pair-add").click()
+    expect(directions.locator(".pair-list .chip")).to_have_text(["乡村 → 城区×"])
+    assert "乡村→城区" in page.locator("#tune-changes").inner_text()
+    directions.locator(".pair-list button").click()
+    expect(page.locator("#tune-changes")).to_have_text("交流比例 · 交流比例不低于 15%")
     page.fill("#tune-time", "6")  # the server's cap: long enough to watch the progress
     page.fill("#tune-label", "交流比例 15%")
     page.locator("fieldset[data-rule=rotation_quota]").scroll_into_view_if_needed()
@@ -192,13 +202,18 @@ def test_tune_solve_and_read_the_plan(page: Page, service: Service) -> None:
     moving = rotating + int(figure("双向交流")[0])  # the moves table lists exchanges too
     assert page.locator("#moves-table tbody tr").count() == moving
     assert page.locator("#moves-count").inner_text() == f"显示 {moving} / {moving} 人"
+    assert "交流比例 · 交流比例不低于 15%" in page.locator("#job-facts").inner_text()
     quota_row = page.locator("#report-table tbody tr", has_text="交流比例").first
     assert "青山县:交流轮岗" in quota_row.inner_text()
+    # Each row's place in words (a school and a subject by name), never a raw key such as S008/music.
+    places = page.locator("#report-table tbody td:nth-child(4)").all_inner_texts()
+    assert not [place for place in places if "/" in place or ":" in place]
+    assert any(re.fullmatch(r"S\d{3} \S+ · 音乐", place) for place in places)
     assert "100 人的 15%(至少 15 人)" in quota_row.inner_text()
     assert page.locator("#report-glance .chip.met", has_text="交流比例").count() == 1
     for chart in ("chart-coverage", "chart-shortage", "chart-staffing", "chart-shares", "chart-map"):
         assert chart_points(page, chart) > 0, chart
-    unmet_before, unmet_after = figure("全县缺岗(调整前 → 后)")
+    unmet_before, unmet_after = figure("全县缺岗（调整前 → 后）")
     assert unmet_after < unmet_before  # the staffing plan leaves less unmet demand than before
     coverage = page.evaluate(
         "() => echarts.getInstanceByDom(document.getElementById('chart-coverage')).getOption().series"
@@ -211,9 +226,9 @@ def test_tune_solve_and_read_the_plan(page: Page, service: Service) -> None:
     assert 0 < hires <= budget
     hire_rows = page.locator("#hires-table tbody tr").all_inner_texts()
     assert sum(int(row.split("\t")[2]) for row in hire_rows) == hires
-    assert f"共招聘 {int(hires)} 人,招聘预算 {int(budget)} 人" in page.locator("#hires-facts").inner_text()
+    assert f"共招聘 {int(hires)} 人，招聘预算 {int(budget)} 人" in page.locator("#hires-facts").inner_text()
     assert page.locator("#itinerant-table tbody tr").count() == figure("走教安排")[0]
-    principals_before, principals_after = figure("有校长的学校(前 → 后)")
+    principals_before, principals_after = figure("有校长的学校（前 → 后）")
     assert principals_after == principals_before
     leaders = page.locator("#leaders-table tbody tr")
     assert leaders.count() == principals_after
@@ -234,6 +249,12 @@ def test_tune_solve_and_read_the_plan(page: Page, service: Service) -> None:
     page.click("#moves-table th[data-sort=to]")
     destinations = [row.split("\t")[2] for row in page.locator("#moves-table tbody tr").all_inner_texts()]
     assert destinations == sorted(destinations)
+    page.focus("#moves-table th[data-sort=to]")  # the header is reached by Tab and sorts by Enter
+    page.keyboard.press("Enter")
+    destinations = [row.split("\t")[2] for row in page.locator("#moves-table tbody tr").all_inner_texts()]
+    assert destinations == sorted(destinations, reverse=True)
+    # Each chart says in words what it draws.
+    assert "音乐" in (page.get_attribute("#chart-shortage", "aria-label") or "")
 
     with page.expect_download() as download:
         page.click("[data-export=csv]")
@@ -272,6 +293,10 @@ def test_tune_solve_and_read_the_plan(page: Page, service: Service) -> None:
     assert "Recruitment plan" in page.locator("#staffing").inner_text()
     page.reload()
     assert page.locator("#nav [data-nav=scenarios]").inner_text() == "Scenarios"  # the cookie keeps it
+    # Back to the form from the plan: the plan's settings, not the scenario's.
+    page.click("#job-tune")
+    expect(page.locator("#p-rotation_quota-rate")).to_have_value("15")
+    expect(page.locator("#tune-time")).to_have_value("6")
 
 
 def test_a_conflict_is_explained_and_a_relaxation_solves_it(page: Page, service: Service) -> None:
@@ -298,6 +323,7 @@ def test_a_conflict_is_explained_and_a_relaxation_solves_it(page: Page, service:
     wait_for_plan(page)
     conflicts = page.locator("#conflicts")
     assert conflicts.is_visible()
+    assert page.locator("#job-status").inner_text() == "规则冲突"  # not a green 完成
     assert "规则冲突" in page.locator("#plan-figures").inner_text()
     assert "不能同时满足" in conflicts.locator(".summary").first.inner_text()
     relaxations = conflicts.locator("ol.relaxations li")
@@ -320,16 +346,17 @@ def test_a_conflict_is_explained_and_a_relaxation_solves_it(page: Page, service:
 def test_two_variants_are_solved_as_a_batch_and_compared(page: Page, service: Service) -> None:
     sign_in(page, service.key)
     load_demo(page)
-    for rate in ("20", "60"):
+    for rate, label in (("20", ""), ("60", "交流比例 60%")):
         page.fill("#p-rotation_quota-rate", rate)
-        page.fill("#tune-label", f"交流比例 {rate}%")
+        page.fill("#tune-label", label)
         page.click("#tune-variant")
-        page.wait_for_selector(f"#tune-status.ok >> text=已保存情景 交流比例 {rate}%")
+        name = label or f"交流比例 · 交流比例不低于 {rate}%"  # without a name, named by its change
+        page.wait_for_selector(f"#tune-status.ok >> text=已保存情景 {name}")
     page.click("#tune-status a")
     page.wait_for_selector("#view-whatif:not([hidden])")
     variants = page.locator("#variant-table tbody tr")
     expect(variants).to_have_count(3)
-    assert "rotation_quota.rate=0.6" in variants.nth(2).inner_text()
+    assert "交流比例 · 交流比例不低于 60%" in variants.nth(2).inner_text()
     assert page.locator("#variant-table tbody input:checked").count() == 2
     page.fill("#batch-time", SOLVE_SECONDS)
     page.click("#batch-solve")
@@ -337,7 +364,9 @@ def test_two_variants_are_solved_as_a_batch_and_compared(page: Page, service: Se
     page.wait_for_selector("#compare-table tbody tr")
 
     header = page.locator("#compare-table thead th").all_inner_texts()
-    assert header[1:] == ["交流比例 20%", "交流比例 60%"]
+    assert header[1:] == ["交流比例 · 交流比例不低于 20%", "交流比例 60%"]
+    changed = page.locator("#compare-table tbody tr", has_text="改动的参数").locator("td").all_inner_texts()
+    assert changed == ["交流比例 · 交流比例不低于 20%", "交流比例 · 交流比例不低于 60%"]
     rotating = page.locator("#compare-table tbody tr", has_text="交流人数").locator("td").all_inner_texts()
     assert len(rotating) == 2 and 0 < int(rotating[0]) < 60 <= int(rotating[1])
     assert page.locator("#overlap-table tbody tr").count() == 1

@@ -116,7 +116,7 @@ async function replan() {
   button.disabled = true;
   // The re-plan is named by what changed, so the list of plans says which is which.
   const base = job.label || scenario.name;
-  const label = `${base} · ${edits.map(editText).join(lang() === "zh" ? ";" : "; ")}`.slice(0, 200);
+  const label = `${base} · ${edits.map(editText).join(lang() === "zh" ? "；" : "; ")}`.slice(0, 200);
   status(out, "busy", "adjust.replanning");
   try {
     const next = await api(`/v1/plans/${job.id}/replan`, { method: "POST", json: { edits: body(), label } });

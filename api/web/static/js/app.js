@@ -1,5 +1,5 @@
 // The planner's page: sign in with a region key, then views by URL hash —
-// #/scenarios, #/tune/<scenario>, #/job/<plan>, #/notice/<plan>, #/whatif/<scenario>, #/compare/<plan>,<plan>,...
+// #/scenarios, #/tune/<scenario>[/<plan> whose settings it starts from], #/job/<plan>, #/notice/<plan>, #/whatif/<scenario>, #/compare/<plan>,<plan>,...
 
 import * as adjust from "./adjust.js";
 import { currentKey, errorText, keyPrefix, signIn, signOut, whenUnauthorized } from "./api.js";
@@ -17,7 +17,7 @@ import * as whatif from "./whatif.js";
 
 const VIEWS = {
   scenarios: { section: "#view-scenarios", nav: "scenarios", show: () => scenarios.show() },
-  tune: { section: "#view-tune", nav: "tune", show: (id) => tune.show(id) },
+  tune: { section: "#view-tune", nav: "tune", show: (id, plan) => tune.show(id, plan) },
   job: { section: "#view-job", nav: "job", show: (id) => Promise.all([job.show(id), lifecycle.show(id)]).then(([leave]) => leave) },
   notice: { section: "#view-notice", nav: "job", show: (id) => notice.show(id) },
   whatif: { section: "#view-whatif", nav: "whatif", show: (id) => whatif.show(id) },
@@ -33,7 +33,7 @@ async function route() {
   $("#nav").hidden = !signedIn;
   $("#sign-out").hidden = !signedIn;
   $("#whoami").textContent = signedIn ? keyPrefix() : "";
-  const [, name = "scenarios", arg = ""] = location.hash.split("/");
+  const [, name = "scenarios", arg = "", extra = ""] = location.hash.split("/");
   const view = signedIn ? VIEWS[name] ?? VIEWS.scenarios : null;
   for (const section of document.querySelectorAll("main > section.view")) section.hidden = true;
   for (const link of document.querySelectorAll("[data-nav]")) link.classList.toggle("active", link.dataset.nav === view?.nav);
@@ -44,7 +44,7 @@ async function route() {
   }
   $(view.section).hidden = false;
   try {
-    leave = (await view.show(decodeURIComponent(arg))) ?? null;
+    leave = (await view.show(decodeURIComponent(arg), decodeURIComponent(extra))) ?? null;
   } catch (error) {
     flash("error.generic", { detail: errorText(error) }, "error");
   }

@@ -1,7 +1,7 @@
 // ECharts options for the page's charts (echarts.min.js is vendored in static/vendor/echarts).
 // Every builder takes plain data from the API and returns an option; labels come from t().
 
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 
 const COLORS = { before: "#9aa5b1", after: "#2f6fb3", target: "#d9480f", bound: "#2b8a3e" };
 const AREA_COLORS = { urban: "#2f6fb3", town: "#f08c00", rural: "#2b8a3e" };
@@ -9,11 +9,42 @@ const AREA_COLORS = { urban: "#2f6fb3", town: "#f08c00", rural: "#2b8a3e" };
 /** Tooltips are HTML: names from uploaded files go in escaped. */
 const esc = (text) => echarts.format.encodeHTML(String(text));
 
-/** Draws `option` into `el`, reusing its chart (a redraw replaces the whole option). */
+/** Draws `option` into `el`, reusing its chart (a redraw replaces the whole option); the chart's
+ * figures in words are its text alternative. */
 export function draw(el, option) {
   const chart = echarts.getInstanceByDom(el) ?? echarts.init(el);
   chart.setOption({ animation: false, ...option }, true);
+  el.setAttribute("role", "img");
+  el.setAttribute("aria-label", describe(option));
   return chart;
+}
+
+const SAID = 30; // values read out per series; a longer series ends with "…"
+
+/** A chart in words: its title, then each series with its values (by category, or its last point). */
+export function describe(option) {
+  const zh = lang() === "zh";
+  const [colon, comma, stop] = zh ? ["：", "，", "；"] : [": ", ", ", "; "];
+  const categories = option.xAxis?.type === "category" ? option.xAxis.data : null;
+  const said = (items) => items.slice(0, SAID).join(comma) + (items.length > SAID ? "…" : "");
+  const value = (point) => (Array.isArray(point) ? point.at(-1) : point?.value ?? point);
+  const series = (option.series ?? []).map((s) => {
+    let text;
+    if (s.type === "lines") {
+      const busiest = [...s.data].sort((a, b) => b.count - a.count);
+      text = said(busiest.map((r) => `${r.from} → ${r.to} ${t("chart.teachers_n", { n: r.count })}`));
+    } else if (categories) {
+      text = said(s.data.map((point, i) => `${categories[i]} ${value(point) ?? "–"}`));
+    } else if (s.data.length && typeof s.data[0]?.name === "string") {
+      text = said(s.data.map((point) => point.name));
+    } else {
+      const last = s.data.at(-1);
+      text = last === undefined ? "–" : String(value(last));
+    }
+    return `${s.name}${colon}${text}`;
+  });
+  const title = option.title?.text;
+  return [title, ...series].filter(Boolean).join(stop);
 }
 
 export function dispose(el) {
@@ -160,6 +191,58 @@ export function sharesOption(shares) {
       },
     ],
   };
+}
+
+const MAX_ROUTES = 60;
+const CELLS = 5;
+
+/**
+ * The routes a map can show readably: all of them up to MAX_ROUTES. Beyond that (a county of
+ * 3,000 teachers has hundreds) the schools are grouped by place into a CELLS × CELLS grid and the
+ * flows summed between groups, each drawn between its groups' centres; `local` counts the
+ * teachers who stay within their group.
+ */
+export function readableRoutes(schools, routes) {
+  if (routes.length <= MAX_ROUTES) return { routes, grouped: false, local: 0 };
+  const lons = schools.map((s) => s.lon);
+  const lats = schools.map((s) => s.lat);
+  const [west, south] = [Math.min(...lons), Math.min(...lats)];
+  const [width, height] = [Math.max(...lons) - west || 1, Math.max(...lats) - south || 1];
+  const cellOf = ([lon, lat]) => {
+    const x = Math.min(CELLS - 1, Math.floor(((lon - west) / width) * CELLS));
+    const y = Math.min(CELLS - 1, Math.floor(((lat - south) / height) * CELLS));
+    return `${x},${y}`;
+  };
+  const groups = new Map();
+  for (const school of schools) {
+    const key = cellOf([school.lon, school.lat]);
+    groups.set(key, [...(groups.get(key) ?? []), school]);
+  }
+  const centre = (members) => [0, 1].map((i) => members.reduce((sum, s) => sum + [s.lon, s.lat][i], 0) / members.length);
+  const named = (members) => {
+    const largest = members.reduce((a, b) => (b.staff > a.staff ? b : a));
+    return members.length > 1 ? t("chart.school_group", { school: largest.name, n: members.length }) : largest.name;
+  };
+  const flows = new Map();
+  let local = 0;
+  for (const route of routes) {
+    const [from, to] = [cellOf(route.fromAt), cellOf(route.toAt)];
+    if (from === to) {
+      local += route.count;
+      continue;
+    }
+    const key = `${from}>${to}`;
+    const flow = flows.get(key) ?? {
+      from: named(groups.get(from)),
+      to: named(groups.get(to)),
+      fromAt: centre(groups.get(from)),
+      toAt: centre(groups.get(to)),
+      count: 0,
+    };
+    flow.count += route.count;
+    flows.set(key, flow);
+  }
+  return { routes: [...flows.values()], grouped: true, local };
 }
 
 /** Schools placed by longitude / latitude (no map tiles), coloured by area; a line per route. */

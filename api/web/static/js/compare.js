@@ -4,7 +4,8 @@
 import { api } from "./api.js";
 import * as charts from "./charts.js";
 import { $, h, number, percent, replaceChildren } from "./dom.js";
-import { onLangChange, t } from "./i18n.js";
+import { lang, onLangChange, t } from "./i18n.js";
+import { changeTexts } from "./policy.js";
 
 let comparison = null;
 
@@ -19,6 +20,7 @@ export async function show(planIds) {
 }
 
 const ROWS = [
+  ["compare.changes", (p) => changeTexts(p.changes, p.overrides).join(lang() === "zh" ? "；" : "; ") || h("span", { class: "muted", i18n: "tune.none" })],
   ["plan.status", (p) => h("span", { class: `badge ${p.status}`, i18n: `plan_status.${p.status}` })],
   ["progress.objective", (p) => number(p.objective, 1)],
   ["plan.eligible", (p) => number(p.eligible)],
@@ -46,6 +48,15 @@ function renderTable() {
     ROWS.map(([key, cell]) => h("tr", {}, h("th", { i18n: key }), plans.map((p) => h("td", {}, cell(p))))),
   );
   const names = new Map(plans.map((p) => [p.plan_id, p.name]));
+  // Two plans with the same moves and cost: whatever differs between them changed nothing.
+  const byId = new Map(plans.map((p) => [p.plan_id, p]));
+  const same = comparison.overlaps.filter(
+    (o) => !o.only_first && !o.only_second && byId.get(o.first).objective === byId.get(o.second).objective,
+  );
+  replaceChildren(
+    $("#compare-notes"),
+    same.map((o) => h("p", { class: "status", i18n: "compare.same", args: { first: names.get(o.first), second: names.get(o.second) } })),
+  );
   replaceChildren(
     $("#overlap-table tbody"),
     comparison.overlaps.map((o) =>

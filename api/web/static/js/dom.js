@@ -98,7 +98,20 @@ export function when(iso) {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
-/** A job status as a coloured badge. */
-export function badge(status) {
-  return h("span", { class: `badge ${status}`, i18n: `status.${status}` });
+/** What a finished solve can end with and still have a plan. */
+export const PLANNED = ["optimal", "feasible"];
+
+/** A job's status as a coloured badge. A finished job without a plan (its rules collide, or time
+ * ran out first) shows that outcome in red, not a green 完成. */
+export function jobBadge(job) {
+  const outcome = job.summary?.status;
+  if (job.status === "done" && outcome && !PLANNED.includes(outcome)) {
+    return h("span", { class: `badge ${outcome}`, i18n: `plan_status.${outcome}` });
+  }
+  return h("span", { class: `badge ${job.status}`, i18n: `status.${job.status}` });
+}
+
+/** The plan's outcome beside a job's badge, when the badge does not already say it. */
+export function outcomeNote(job) {
+  return PLANNED.includes(job.summary?.status) ? h("span", { class: "muted small", i18n: `plan_status.${job.summary.status}` }) : null;
 }

@@ -6,8 +6,9 @@ import { renderAdjust, renderDiff } from "./adjust.js";
 import { api, download, scenarioOf, showError } from "./api.js";
 import * as charts from "./charts.js";
 import { renderConflicts } from "./conflicts.js";
-import { $, badge, fillProblems, h, number, percent, replaceChildren, reveal, status, when } from "./dom.js";
-import { onLangChange, t } from "./i18n.js";
+import { $, fillProblems, h, jobBadge, number, percent, replaceChildren, reveal, status, when } from "./dom.js";
+import { lang, onLangChange, t } from "./i18n.js";
+import { changeTexts } from "./policy.js";
 import { renderPlanTables } from "./plan.js";
 import { setContext } from "./state.js";
 
@@ -44,7 +45,7 @@ export async function show(jobId) {
   const first = await api(`/v1/plans/${jobId}`);
   scenario = await scenarioOf(first.scenario_id);
   setContext({ scenarioId: first.scenario_id });
-  $("#job-tune").href = `#/tune/${first.scenario_id}`;
+  $("#job-tune").href = `#/tune/${first.scenario_id}/${jobId}`;
   await render(first);
   if (RUNNING.includes(first.status)) poll(jobId);
   return stop;
@@ -72,7 +73,7 @@ function poll(jobId) {
 async function render(next) {
   job = next;
   $("#job-name").textContent = job.label || scenario.name;
-  replaceChildren($("#job-status"), badge(job.status));
+  replaceChildren($("#job-status"), jobBadge(job));
   const overrides = job.request.overrides ?? [];
   replaceChildren(
     $("#job-facts"),
@@ -82,7 +83,7 @@ async function render(next) {
         scenario: scenario.name,
         created: when(job.created_at),
         limit: number(job.request.time_limit, 1),
-        overrides: overrides.length ? overrides.join("  ") : t("tune.none"),
+        overrides: overrides.length ? changeTexts({}, overrides).join(lang() === "zh" ? "；" : "; ") : t("tune.none"),
       },
     }),
   );
@@ -252,7 +253,12 @@ function drawPlanCharts() {
   charts.draw($("#chart-staffing"), charts.staffingOption(outcome.schools));
   charts.draw($("#chart-shares"), charts.sharesOption(shares()));
   const { schools, routes } = geography();
-  const map = charts.mapOption(schools, routes);
+  const shown = charts.readableRoutes(schools, routes);
+  const map = charts.mapOption(schools, shown.routes);
+  if (shown.grouped) {
+    const text = t("chart.map_grouped", { routes: routes.length, flows: shown.routes.length, local: shown.local });
+    map.title = { text, left: "center", bottom: 0, textStyle: { fontSize: 12, fontWeight: "normal" } };
+  }
   if (!schools.length) map.title = { text: t("chart.no_coordinates"), left: "center", top: "middle", textStyle: { fontSize: 13 } };
   charts.draw($("#chart-map"), map);
 }

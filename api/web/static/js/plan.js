@@ -5,13 +5,14 @@
 
 import { api, showError } from "./api.js";
 import { $, h, number, replaceChildren, reveal, status } from "./dom.js";
-import { lang, onLangChange, t } from "./i18n.js";
+import { has, lang, onLangChange, t } from "./i18n.js";
 import { fillSuggestions, oneTeacher, teacherLabel } from "./teachers.js";
 
 let job = null;
 let scenario = null;
 let rows = [];
 let sort = { key: "teacher", ascending: true };
+let byId = { schools: new Map(), teachers: new Map() };
 
 export function init() {
   $("#report-violated").addEventListener("change", renderReport);
@@ -20,9 +21,17 @@ export function init() {
   }
   $("#filter-teacher").addEventListener("input", renderMoves);
   for (const th of document.querySelectorAll("#moves-table th[data-sort]")) {
-    th.addEventListener("click", () => {
+    const sortBy = () => {
       sort = { key: th.dataset.sort, ascending: sort.key === th.dataset.sort ? !sort.ascending : true };
       renderMoves();
+    };
+    // Reachable by Tab and sorted by Enter or Space, as by a click.
+    th.tabIndex = 0;
+    th.addEventListener("click", sortBy);
+    th.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      sortBy();
     });
   }
   $("#why-teacher-form").addEventListener("submit", (event) => {
@@ -42,9 +51,10 @@ export function init() {
 export function renderPlanTables(nextJob, nextScenario, hasPlan) {
   job = nextJob;
   scenario = nextScenario;
-  renderReport();
   const schools = new Map(scenario.document.schools.map((s) => [s.school_id, s]));
   const teachers = new Map(scenario.document.teachers.map((teacher) => [teacher.teacher_id, teacher]));
+  byId = { schools, teachers };
+  renderReport();
   rows = [...(job.moves ?? []), ...(job.exchanges ?? [])].map((move) => ({
     move,
     teacher: teachers.has(move.teacher_id) ? teacherLabel(teachers.get(move.teacher_id)) : move.teacher_id,
@@ -67,6 +77,18 @@ export function renderPlanTables(nextJob, nextScenario, hasPlan) {
 function label(schools, id) {
   const name = schools.get(id)?.name;
   return name && name !== id ? `${id} ${name}` : id;
+}
+
+/** A report row's key in words: "S008/music" → "S008 某某小学 · 音乐", "all" → "全县". */
+function place(key) {
+  const { schools, teachers } = byId;
+  const part = (text) => {
+    if (schools.has(text)) return label(schools, text);
+    if (teachers.has(text)) return teacherLabel(teachers.get(text));
+    for (const name of [`report.key_${text}`, postKey(text)]) if (has(name)) return t(name);
+    return text;
+  };
+  return key.split("/").map(part).join(" · ");
 }
 
 function postKey(post) {
@@ -113,7 +135,7 @@ function renderReport() {
         h("td", {}, h("span", { class: `badge ${row.status}`, i18n: `report_status.${row.status}` })),
         h("td", { class: "nowrap", i18n: `rule.${row.rule}` }),
         h("td", { class: "nowrap", i18n: `choice.${row.mode}` }),
-        h("td", { text: `${row.scope}: ${row.key}` }),
+        h("td", { text: place(row.key) }),
         h("td", { class: "num", text: number(row.target, 4) }),
         h("td", { class: "num", text: number(row.achieved, 4) }),
         h("td", { class: "num", text: number(row.shortfall, 4) }),

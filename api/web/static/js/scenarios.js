@@ -3,7 +3,7 @@
 // solve jobs.
 
 import { api, errorText, forgetScenario, showError } from "./api.js";
-import { $, badge, fillProblems, flash, h, number, replaceChildren, reveal, status, when } from "./dom.js";
+import { $, fillProblems, flash, h, jobBadge, number, outcomeNote, replaceChildren, reveal, status, when } from "./dom.js";
 import { t } from "./i18n.js";
 
 export function init() {
@@ -129,7 +129,7 @@ async function listJobs() {
       "tr",
       {},
       h("td", {}, h("a", { href: `#/job/${job.id}`, text: job.label || names.get(job.scenario_id) || job.scenario_id.slice(0, 8) })),
-      h("td", {}, badge(job.status), job.summary ? h("span", { class: "muted small" }, " ", h("span", { i18n: `plan_status.${job.summary.status}` })) : null),
+      h("td", {}, jobBadge(job), " ", outcomeNote(job)),
       h("td", { class: "num", text: number(job.summary?.objective ?? job.progress.objective) }),
       h("td", { class: "num", text: number(job.summary?.rotating) }),
       h("td", { text: when(job.created_at) }),

@@ -3,8 +3,8 @@
 
 import { api, scenarioOf, showError } from "./api.js";
 import { $, fillProblems, flash, h, number, replaceChildren, reveal, status } from "./dom.js";
-import { t } from "./i18n.js";
-import { override, valueAt } from "./policy.js";
+import { lang, t } from "./i18n.js";
+import { override, overrideText, valueAt, withOverrides } from "./policy.js";
 import { go, setContext } from "./state.js";
 
 let scenario = null;
@@ -14,6 +14,14 @@ export function init() {
   form.addEventListener("input", refreshChanges);
   form.addEventListener("change", refreshChanges);
   form.addEventListener("submit", solve);
+  form.addEventListener("click", (event) => {
+    if (!event.target.matches(".pair-add")) return;
+    const pairs = event.target.closest(".pairs");
+    const pair = [pairs.querySelector(".pair-from").value, pairs.querySelector(".pair-to").value];
+    const value = JSON.parse(pairs.dataset.value);
+    if (!value.some(([from, to]) => from === pair[0] && to === pair[1])) setPairs(pairs, [...value, pair]);
+    refreshChanges();
+  });
   $("#tune-variant").addEventListener("click", saveVariant);
   $("#tune-reset").addEventListener("click", () => {
     fill(scenario.document.policy);
@@ -21,10 +29,12 @@ export function init() {
   });
 }
 
-export async function show(scenarioId) {
+/** The form of a scenario; back from a plan (`planId`), with that plan's settings, not the scenario's. */
+export async function show(scenarioId, planId = "") {
   reveal($("#tune-problems"), false);
   $("#tune-status").hidden = true;
-  scenario = await scenarioOf(scenarioId);
+  const [next, plan] = await Promise.all([scenarioOf(scenarioId), planId ? api(`/v1/plans/${encodeURIComponent(planId)}`) : null]);
+  scenario = next;
   setContext({ scenarioId });
   $("#tune-scenario").textContent = scenario.name;
   replaceChildren(
@@ -35,8 +45,36 @@ export async function show(scenarioId) {
     }),
   );
   $("#tune-label").value = "";
-  fill(scenario.document.policy);
+  const overrides = plan?.scenario_id === scenario.id ? plan.request.overrides ?? [] : [];
+  fill({ rules: withOverrides(scenario.document.policy.rules, overrides) });
+  if (plan?.request.time_limit) $("#tune-time").value = plan.request.time_limit;
   refreshChanges();
+}
+
+/** The form's changes in words, one after another. */
+function joined(overrides) {
+  return overrides.map(overrideText).join(lang() === "zh" ? "；" : "; ");
+}
+
+/** A list of direction pairs, each picked from the areas' lists, shown with a button to remove it. */
+function setPairs(el, pairs) {
+  el.dataset.value = JSON.stringify(pairs);
+  replaceChildren(
+    el.querySelector(".pair-list"),
+    pairs.map(([from, to], index) =>
+      h("span", { class: "chip" },
+        h("span", { i18n: `area.${from}` }), " → ", h("span", { i18n: `area.${to}` }),
+        h("button", {
+          type: "button",
+          class: "link small",
+          "aria-label": t("tune.remove_pair"),
+          text: "×",
+          onclick: () => {
+            setPairs(el, pairs.filter((_, other) => other !== index));
+            refreshChanges();
+          },
+        }))),
+  );
 }
 
 function inputs() {
@@ -61,7 +99,7 @@ function fill(policy) {
     if (input.kind === "areas") {
       for (const box of input.el.querySelectorAll("input")) box.checked = (value ?? []).includes(box.value);
     } else if (input.kind === "pairs") {
-      field.value = JSON.stringify(value ?? []);
+      setPairs(input.el.querySelector(".pairs"), value ?? []);
     } else if (input.kind === "fraction") {
       field.value = value === undefined ? "" : Number((value * 100).toFixed(4));
     } else {
@@ -78,15 +116,7 @@ function read(input, base) {
     return [...input.el.querySelectorAll("input:checked")].map((box) => box.value);
   }
   if (input.kind === "mode" || input.kind === "choice") return field.value;
-  if (input.kind === "pairs") {
-    try {
-      const pairs = JSON.parse(field.value || "[]");
-      if (Array.isArray(pairs) && pairs.every((p) => Array.isArray(p) && p.length === 2)) return pairs;
-    } catch {
-      // reported below
-    }
-    return new Error(t("tune.bad_pairs"));
-  }
+  if (input.kind === "pairs") return JSON.parse(input.el.querySelector(".pairs").dataset.value);
   const text = field.value.trim();
   if (text === "" && base === undefined) return undefined;
   const value = Number(text);
@@ -111,7 +141,7 @@ function changes() {
     input.el.classList.toggle("invalid", bad);
     input.el.title = bad ? value.message : "";
     if (bad) {
-      errors.push(`${input.rule}.${input.name}: ${value.message}`);
+      errors.push(`${t(`rule.${input.rule}`)} · ${input.el.querySelector("label").textContent}${lang() === "zh" ? "：" : ": "}${value.message}`);
       input.el.classList.remove("changed");
       continue;
     }
@@ -132,7 +162,7 @@ function refreshChanges() {
     out.className = "error";
   } else if (overrides.length) {
     out.removeAttribute("data-i18n");
-    out.textContent = overrides.join("  ");
+    out.textContent = joined(overrides);
     out.className = "";
   } else {
     out.dataset.i18n = "tune.no_changes";
@@ -185,7 +215,8 @@ async function saveVariant() {
     return;
   }
   reveal($("#tune-problems"), false);
-  const label = $("#tune-label").value.trim() || null;
+  // Without a name of its own, a variant is named by what it changes.
+  const label = ($("#tune-label").value.trim() || joined(overrides)).slice(0, 200);
   try {
     const variant = await api(`/v1/scenarios/${scenario.id}/variants`, {
       method: "POST",

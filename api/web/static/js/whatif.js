@@ -2,7 +2,9 @@
 // one batch; finished plans picked to compare side by side.
 
 import { api, scenarioOf, showError } from "./api.js";
-import { $, badge, h, number, replaceChildren, reveal, status, when } from "./dom.js";
+import { $, h, jobBadge, number, outcomeNote, replaceChildren, reveal, status, when } from "./dom.js";
+import { lang } from "./i18n.js";
+import { changeTexts } from "./policy.js";
 import { go, setContext } from "./state.js";
 
 const FINISHED = ["done", "cancelled", "failed"];
@@ -56,8 +58,8 @@ async function refresh(checked = null) {
         {},
         h("td", {}, h("input", { type: "checkbox", value: s.id, checked: kept.has(s.id) || (!kept.size && index > 0), "aria-label": s.name })),
         h("td", {}, h("a", { href: `#/tune/${s.id}`, text: s.name }), index === 0 ? h("span", { class: "muted small", i18n: "whatif.base" }) : null),
-        h("td", { class: "mono", text: changesText(s.changes) }),
-        h("td", {}, job ? [h("a", { href: `#/job/${job.id}` }, badge(job.status)), " ", number(job.summary?.objective ?? job.progress.objective, 1)] : "–"),
+        h("td", { text: changesText(s.changes) }),
+        h("td", {}, job ? [h("a", { href: `#/job/${job.id}` }, jobBadge(job)), " ", number(job.summary?.objective ?? job.progress.objective, 1)] : "–"),
       );
     }),
   );
@@ -71,7 +73,7 @@ async function refresh(checked = null) {
         {},
         h("td", {}, h("input", { type: "checkbox", value: job.id, "aria-label": job.label || names.get(job.scenario_id) })),
         h("td", {}, h("a", { href: `#/job/${job.id}`, text: job.label || names.get(job.scenario_id) })),
-        h("td", {}, badge(job.status), " ", h("span", { class: "muted small", i18n: `plan_status.${job.summary.status}` })),
+        h("td", {}, jobBadge(job), " ", outcomeNote(job)),
         h("td", { class: "num", text: number(job.summary.objective, 1) }),
         h("td", { class: "num", text: number(job.summary.rotating) }),
         h("td", { text: when(job.created_at) }),
@@ -84,13 +86,9 @@ async function refresh(checked = null) {
   return latest;
 }
 
-/** A variant's edits in one line: its overrides, then a count of any other edits. */
+/** A variant's edits in one line, in words. */
 function changesText(changes = {}) {
-  const parts = [...(changes.overrides ?? [])];
-  const others = Object.entries(changes)
-    .filter(([name, value]) => name !== "overrides" && Array.isArray(value) && value.length)
-    .map(([name, value]) => `${name}: ${value.length}`);
-  return [...parts, ...others].join("  ") || "–";
+  return changeTexts(changes).join(lang() === "zh" ? "；" : "; ") || "–";
 }
 
 async function solveBatch() {
