@@ -34,7 +34,7 @@ from optimizer.errors import Problem, ScenarioError
 from optimizer.io import write_bundle
 from optimizer.io.bundle import csv_header, csv_rows, file_name, write_policy
 from optimizer.io.regions import region_scenario_name
-from optimizer.io.tables import TABLES
+from optimizer.io.tables import HISTORY, TABLES
 from optimizer.policy import Policy
 from optimizer.rules import (
     exempt_from_age,
@@ -491,7 +491,9 @@ def write_generated_bundle(params: CountyParams, folder: str | Path, *, workers:
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    partial = {table: folder / f"{file_name(table)}.partial" for table in TABLES}
+    tables = (*TABLES, HISTORY) if params.history_years else TABLES
+    partial = {table: folder / f"{file_name(table)}.partial" for table in tables}
+    written: set[str] = set()
     try:
         with ExitStack() as stack:
             files = {
@@ -503,8 +505,10 @@ def write_generated_bundle(params: CountyParams, folder: str | Path, *, workers:
             for rows in _region_rows(params, workers):
                 for table, text in rows.items():
                     files[table].write(text)
+                    written.add(table)
         for table, path in partial.items():
-            path.replace(folder / file_name(table))
+            if table in TABLES or table in written:  # history.csv only with a stint, as write_bundle
+                path.replace(folder / file_name(table))
         write_policy(_policy(params), params.name, folder)
     finally:
         for path in partial.values():
