@@ -576,6 +576,7 @@ class Formulation:
         self.leadership()
         self.new_teacher_bundle()
         self.title_priority()
+        self.fair_turn()
         self.preferences()
         self.pins()
         return self.mip
@@ -927,6 +928,33 @@ class Formulation:
         for t in sc.teachers:
             if t.plans_senior_title and t.rural_years < 1 and t.weak_years < 3 and is_eligible(sc, t):
                 self.mip.at_least("title_priority", t.teacher_id, self.moved(t.teacher_id), 1)
+
+    def fair_turn(self) -> None:
+        """Per region: Σ over eligible unpinned teachers of (their school-and-post group members due
+        in an earlier year) × moved ≤ 0. Due year: years at the school reach min_years_at_school
+        (a principal with the terms: this year at the latest), not before last rotation + cooldown."""
+        sc, params = self.scenario, self.policy.rule("eligibility")
+        year = sc.policy.year
+        groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for t in sc.teachers:
+            if not is_eligible(sc, t) or t.teacher_id in sc.pin_by_teacher:
+                continue
+            due = year - t.years_at_school + int(params["min_years_at_school"])
+            if t.is_principal:
+                due = min(due, year)
+            if t.last_rotated_year is not None:
+                due = max(due, t.last_rotated_year + int(params["cooldown_years"]))
+            post = t.subject if t.role == "teacher" else t.role
+            groups[(sc.home_school(t), post)].append((due, t.teacher_id))
+        passed: dict[str, Lin] = defaultdict(Lin)
+        for members in groups.values():
+            for due, teacher_id in members:
+                place = sum(other < due for other, _ in members)
+                if place:
+                    region = sc.region_of(sc.teacher_by_id[teacher_id])
+                    passed[region].add_all(self.cols(self.by_teacher.get(teacher_id, [])), place)
+        for region, expr in sorted(passed.items()):
+            self.mip.at_most("fair_turn", region, expr, 0)
 
     def preferences(self) -> None:
         """Costs: idle eligible volunteers, preference rank and km of each move, split couples.
