@@ -15,7 +15,7 @@ import pytest
 from optimizer import cli
 from optimizer.cli import main
 from optimizer.io import write_bundle
-from optimizer.io.tables import TABLES
+from optimizer.io.tables import HISTORY, TABLES
 from optimizer.options import EngineSettings
 from optimizer.result import Result
 from optimizer.scenario import Scenario
@@ -440,7 +440,8 @@ def test_generate_rejects_impossible_parameters(tmp_path: Path, capsys: pytest.C
 
 
 @pytest.mark.parametrize(
-    ("lang", "sheets"), [(None, ["教师", "学校", "需求", "指定", "说明"]), ("en", list(TABLES))]
+    ("lang", "sheets"),
+    [(None, ["教师", "学校", "需求", "指定", "交流记录", "说明"]), ("en", [*TABLES, HISTORY])],
 )
 def test_template_writes_the_workbook_hr_fills_in(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str | None, sheets: list[str]

@@ -12,8 +12,13 @@ from tests.tiny import solve_checked
 
 @pytest.fixture(scope="module")
 def county_result() -> Result:
-    # Seed 3: a county whose plan has rows of every rule, 走教 (rows only per teacher who goes) included.
-    county = generate_county(CountyParams(seed=3, teachers=240, schools=10, name="sentences"))
+    # Seed 3: a county whose plan has rows of every rule, 走教 (rows only per teacher who goes) included;
+    # two targets due this year, so that indicator_targets has rows too.
+    targets = ("targets.rotation_share.value=0.1", "targets.rural_degree_share.value=0.5")
+    years = ("targets.rotation_share.year=2025", "targets.rural_degree_share.year=2025")
+    county = generate_county(
+        CountyParams(seed=3, teachers=240, schools=10, name="sentences", overrides=(*targets, *years))
+    )
     return solve_checked(county, expect="plan", time_limit=30)
 
 
