@@ -43,6 +43,12 @@ def test_a_target_due_now_is_a_conflict_that_names_it():
     result = solve(cooled_down_county(YEAR), SETTINGS)
     assert result.summary.status == "infeasible"
     assert any(f"indicator_targets[region=东区:{YOUNG}]" in c.labels for c in result.conflicts)
+    # and says who stops it: the one young leader who could go rotated two years ago
+    (target,) = [i for c in result.conflicts for i in c.instances if i.rule == "indicator_targets"]
+    assert "能提高该指标的 1 人中 1 人本年不能交流(近年已交流 1 人)" in target.sentence_zh
+    assert "of the 1 who would raise it, 1 may not rotate this year (1 rotated recently)" in (
+        target.sentence_en
+    )
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -53,6 +53,12 @@ class Rule:
         model's decisions, and the most members there can be."""
         raise KeyError(indicator)
 
+    def share_suppliers(self, indicator: str, scenario: Scenario, region: str) -> list[Teacher]:
+        """Teachers of the region who would raise the indicator by moving (a young leader of a town
+        school for the young rural principal share): a target that fails says which of them may
+        not move this year, and why."""
+        return []
+
     def build(self, builder: ModelBuilder) -> None:
         """Add the rule to the model through the builder (at_least, at_most, forbid, add_cost): hard,
         or elastic at its weight, as the policy says."""

@@ -106,6 +106,18 @@ class DegreeBalance(Rule):
                 terms[region] = (rural.holders + d_b, rural.everyone + d_n, rural.everyone + n_range[1])
         return terms
 
+    def share_suppliers(self, indicator: str, scenario: Scenario, region: str) -> list[Teacher]:
+        """Degree holders of the region's urban and town schools."""
+        if indicator != RURAL_DEGREE_SHARE:
+            raise KeyError(indicator)
+        return [
+            t
+            for s in scenario.schools
+            if s.region == region and s.area != "rural"
+            for t in scenario.staff_at[s.school_id]
+            if t.has_degree
+        ]
+
     def crossings(self, builder: ModelBuilder) -> tuple[Crossing, Crossing]:
         """Everyone's and degree holders' moves and exchanges into and out of each (region, area)."""
         scenario = builder.scenario

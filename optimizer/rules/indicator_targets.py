@@ -10,6 +10,7 @@ due; in a single year's plan a target whose year has not come is not in force.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from optimizer.instance import Change, Instance
@@ -18,6 +19,7 @@ from optimizer.params import mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import TARGETS, Policy, Target, as_fraction, ceil_share
 from optimizer.rules.base import Rule, floor_decimal, row
+from optimizer.rules.eligibility import REASON_EN, REASON_ZH, standing
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario
 
@@ -55,16 +57,33 @@ class Targets(Rule):
     title_en = "roadmap targets"
     params = (mode_param("hard"), weight_param(1000))
 
-    def instance(self, target: Target, region: str) -> Instance:
+    def instance(self, scenario: Scenario, target: Target, region: str) -> Instance:
         zh, en = label(target.indicator)
+        held_zh, held_en = self.held_back(scenario, target.indicator, region)
         return Instance(
             self.id,
             "region",
             f"{region}:{target.indicator}",
             target.value,
             "share",
-            f"{region}:{zh}不低于 {pct(target.value)}({target.year} 年目标)",
-            f"{region}: {en} at least {pct(target.value)} (target for {target.year})",
+            f"{region}:{zh}不低于 {pct(target.value)}({target.year} 年目标){held_zh}",
+            f"{region}: {en} at least {pct(target.value)} (target for {target.year}){held_en}",
+        )
+
+    def held_back(self, scenario: Scenario, indicator: str, region: str) -> tuple[str, str]:
+        """Who would raise the indicator by moving but may not this year, counted by the
+        eligibility reason: what stops a target that cannot be met (zh, en; empty if nobody)."""
+        suppliers = owner_of(indicator).share_suppliers(indicator, scenario, region)
+        reasons = Counter(s.reason for t in suppliers if not (s := standing(scenario, t)).eligible)
+        if not reasons:
+            return "", ""
+        blocked = sum(reasons.values())
+        ordered = reasons.most_common()
+        zh = "、".join(f"{REASON_ZH[reason]} {count} 人" for reason, count in ordered)
+        en = ", ".join(f"{count} {REASON_EN[reason]}" for reason, count in ordered)
+        return (
+            f";能提高该指标的 {len(suppliers)} 人中 {blocked} 人本年不能交流({zh})",
+            f"; of the {len(suppliers)} who would raise it, {blocked} may not rotate this year ({en})",
         )
 
     def build(self, builder: ModelBuilder) -> None:
@@ -73,7 +92,7 @@ class Targets(Rule):
             terms = owner_of(target.indicator).share_terms(target.indicator, builder)
             for region, (meeting, members, most) in terms.items():
                 builder.at_least(
-                    self.instance(target, region),
+                    self.instance(builder.scenario, target, region),
                     fraction.denominator * meeting - fraction.numerator * members,
                     0,
                     unit=fraction.denominator,

@@ -161,6 +161,20 @@ class PrincipalRotation(Rule):
                 counts[region] = (sum(self.is_young(scenario, t) for t in leaders), len(leaders))
         return counts
 
+    def share_suppliers(self, indicator: str, scenario: Scenario, region: str) -> list[Teacher]:
+        """Young principals and vice-principals of the region's other schools."""
+        if indicator != YOUNG_SHARE:
+            raise KeyError(indicator)
+        rural = self.rural_ids(scenario, region)
+        return [
+            t
+            for t in scenario.teachers
+            if t.is_principal
+            and self.is_young(scenario, t)
+            and scenario.home_school(t) not in rural
+            and scenario.region_of(t) == region
+        ]
+
     def rural_leaders_after(self, scenario: Scenario, outcome: Outcome, region: str) -> list[Teacher]:
         return [
             t
