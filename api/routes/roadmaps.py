@@ -4,24 +4,26 @@ ordinary plan (`GET /v1/plans/{id}`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.db import ROADMAP_KIND, PlanJob
-from api.deps import CallerDep, LangDep, PlannerDep, SessionDep, SettingsDep
-from api.documents import job_error, job_summary
-from api.errors import READ_ONLY, ROUTER_ERRORS, ApiError, error_responses
+from api.deps import CallerDep, LangDep, PlannerDep, SessionDep, SettingsDep, solved_job
+from api.documents import job_error, job_summary, plan_of
+from api.errors import READ_ONLY, ROUTER_ERRORS, ApiError, error_responses, request_problem
 from api.idempotency import LOCATION_HEADER, IdempotencyDep
 from api.jobs import SETTLE_SECONDS, cancel_or_delete, submit_roadmap
 from api.links import ROADMAP_JOB_LINKS, ROADMAP_LINKS
 from api.schemas.plans import CancelAccepted
-from api.schemas.roadmaps import RoadmapAccepted, RoadmapJob, RoadmapRequest
+from api.schemas.roadmaps import RoadmapAccepted, RoadmapJob, RoadmapLedger, RoadmapRequest
 from api.security import Caller
-from api.store import is_id, scenario_row
+from api.store import is_id, plan_job, scenario_row
+from optimizer.ledger import teacher_lines
 
 router = APIRouter(prefix="/roadmaps", tags=["roadmaps"], responses=ROUTER_ERRORS)
 
@@ -134,6 +136,61 @@ def delete_roadmap(roadmap_id: str, request: Request, session: SessionDep, calle
     return JSONResponse(
         status_code=202, content={"id": job.id, "status": status}, headers={"Location": location}
     )
+
+
+@router.get(
+    "/{roadmap_id}/ledger",
+    response_model=RoadmapLedger,
+    responses=error_responses(
+        {
+            404: (
+                "not_found",
+                "No such roadmap, or not in the key's regions, or the year's plan was deleted.",
+            ),
+            409: ("no_roadmap", "The roadmap is not done."),
+            422: ("invalid_request", "The roadmap did not plan that year (unknown_year)."),
+        }
+    ),
+    summary="The fairness ledger of a year of a finished roadmap (its last year by default)",
+    description="Every teacher of the year's bundle: years served at rural and weak schools, "
+    "rotations done, service owed, the year they fall due and where the year's plan sends them "
+    "(ledger.csv's rows; `GET /v1/plans/{id}/export?format=ledger` has the same as a file, with "
+    "the plan's other files).",
+)
+def roadmap_ledger(
+    roadmap_id: str,
+    session: SessionDep,
+    caller: CallerDep,
+    year: Annotated[int | None, Query(description="A year the roadmap planned; default its last.")] = None,
+) -> dict[str, Any]:
+    job = roadmap_job(session, caller, roadmap_id)
+    if job.result is None:
+        raise ApiError(
+            409,
+            "no_roadmap",
+            f"路线图 {job.id} 尚未完成(状态 {job.status})",
+            f"roadmap {job.id} is not done (status {job.status})",
+        )
+    years = job.result["years"]
+    entry = years[-1] if year is None else next((y for y in years if y["year"] == year), None)
+    if entry is None:
+        planned = ", ".join(str(y["year"]) for y in years)
+        raise request_problem(
+            "unknown_year",
+            f"路线图没有规划 {year} 年(规划了 {planned})",
+            f"the roadmap did not plan {year} (it planned {planned})",
+            "query",
+            "year",
+        )
+    plan = plan_job(session, caller, entry["plan_id"])
+    solved = solved_job(session, plan)
+    lines = teacher_lines(solved.scenario(), plan_of(solved.result))
+    return {
+        "roadmap_id": job.id,
+        "year": entry["year"],
+        "plan_id": plan.id,
+        "teachers": [asdict(line) for line in lines],
+    }
 
 
 def roadmap_job(session: Session, caller: Caller, roadmap_id: str) -> PlanJob:

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.errors import ErrorBody
 from api.schemas.plans import JOB_ID, SCENARIO_ID, STRICT, JobStatus, Label, Seconds
+from api.schemas.values import with_fields_of
+from optimizer.ledger import TeacherLine
 
 MAX_YEARS = 10
 """The most years one roadmap plans."""
@@ -204,3 +206,47 @@ class RoadmapJob(BaseModel):
     finished_at: datetime | None
     error: ErrorBody | None = Field(description="Why the job failed, as every error answer says it.")
     result: RoadmapResult | None = Field(description="The roadmap, once done.")
+
+
+@with_fields_of(TeacherLine)
+class LedgerLine(BaseModel):
+    """One teacher's line of the fairness ledger (ledger.csv's row): service done and owed, the
+    year they fall due, and where the year's plan sends them."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class RoadmapLedger(BaseModel):
+    """The fairness ledger of one year of a finished roadmap: every teacher of the year's bundle."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "roadmap_id": ROADMAP_ID,
+                    "year": 2026,
+                    "plan_id": JOB_ID,
+                    "teachers": [
+                        {
+                            "teacher_id": "T0001",
+                            "name": "王芳",
+                            "school_id": "S001",
+                            "rural_years": 0,
+                            "weak_years": 0,
+                            "rotations": 1,
+                            "owed_years": 0,
+                            "last_rotated_year": 2019,
+                            "due_year": 2022,
+                            "overdue_years": 4,
+                            "moves_to": "S014",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    roadmap_id: str
+    year: int
+    plan_id: str = Field(description="The year's plan, whose ledger this is.")
+    teachers: list[LedgerLine]

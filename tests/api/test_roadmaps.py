@@ -90,6 +90,14 @@ def test_a_roadmap_runs_to_done_with_progress_per_year_and_each_years_plan(
     assert csv.status_code == 200 and "P_U" in csv.text
     scenario = client.get(f"/v1/scenarios/{second['scenario_id']}", headers=headers).json()
     assert scenario["year"] == YEAR + 1
+    ledger = client.get(f"/v1/roadmaps/{roadmap_id}/ledger", headers=headers).json()
+    assert (ledger["year"], ledger["plan_id"]) == (YEAR + 1, second["plan_id"])
+    moved = {line["teacher_id"]: line["moves_to"] for line in ledger["teachers"]}
+    assert moved["P_U"] == next(m["to_school"] for m in plan["moves"] if m["teacher_id"] == "P_U")
+    first_ledger = client.get(f"/v1/roadmaps/{roadmap_id}/ledger?year={YEAR}", headers=headers).json()
+    assert first_ledger["plan_id"] == first["plan_id"] and first_ledger["teachers"]
+    unknown = client.get(f"/v1/roadmaps/{roadmap_id}/ledger?year={YEAR + 5}", headers=headers)
+    assert (unknown.status_code, unknown.json()["problems"][0]["column"]) == (422, "year")
     # The roadmap is no plan: the plan routes and the plan list do not show it.
     assert client.get(f"/v1/plans/{roadmap_id}", headers=headers).status_code == 404
     listed = client.get("/v1/plans", headers=headers).json()["items"]
@@ -136,6 +144,8 @@ def test_a_queued_roadmap_cancels_at_once_and_a_finished_one_is_deleted(settings
         assert response.status_code == 202 and response.json() == {"id": roadmap_id, "status": "cancelled"}
         job = client.get(f"/v1/roadmaps/{roadmap_id}", headers=headers).json()
         assert job["status"] == "cancelled" and job["result"] is None and job["finished_at"]
+        not_done = client.get(f"/v1/roadmaps/{roadmap_id}/ledger", headers=headers)
+        assert (not_done.status_code, not_done.json()["error"]) == (409, "no_roadmap")
         # A plan's DELETE does not reach a roadmap.
         assert client.delete(f"/v1/plans/{roadmap_id}", headers=headers).status_code == 404
 

@@ -1,5 +1,5 @@
 // The planner's page: sign in with a region key, then views by URL hash —
-// #/scenarios, #/tune/<scenario>[/<plan> whose settings it starts from], #/job/<plan>, #/notice/<plan>, #/whatif/<scenario>, #/compare/<plan>,<plan>,...
+// #/scenarios, #/roadmap/<scenario>[/<roadmap>], #/tune/<scenario>[/<plan> whose settings it starts from], #/job/<plan>, #/notice/<plan>, #/whatif/<scenario>, #/compare/<plan>,<plan>,...
 
 import * as adjust from "./adjust.js";
 import { currentKey, errorText, keyPrefix, signIn, signOut, whenUnauthorized } from "./api.js";
@@ -10,6 +10,7 @@ import * as job from "./job.js";
 import * as lifecycle from "./lifecycle.js";
 import * as notice from "./notice.js";
 import * as plan from "./plan.js";
+import * as roadmap from "./roadmap.js";
 import * as scenarios from "./scenarios.js";
 import { setContext } from "./state.js";
 import * as tune from "./tune.js";
@@ -22,6 +23,7 @@ const VIEWS = {
   notice: { section: "#view-notice", nav: "job", show: (id) => notice.show(id) },
   whatif: { section: "#view-whatif", nav: "whatif", show: (id) => whatif.show(id) },
   compare: { section: "#view-compare", nav: "whatif", show: (ids) => compare.show(ids.split(",")) },
+  roadmap: { section: "#view-roadmap", nav: "tune", show: (id, roadmapId) => roadmap.show(id, roadmapId) },
 };
 
 let leave = null;
@@ -81,7 +83,7 @@ function start() {
     flash("signin.expired", {}, "error");
     route();
   });
-  for (const module of [scenarios, tune, job, plan, adjust, lifecycle, notice, whatif, compare]) module.init();
+  for (const module of [scenarios, tune, job, plan, adjust, lifecycle, notice, whatif, compare, roadmap]) module.init();
   window.addEventListener("hashchange", route);
   route();
 }

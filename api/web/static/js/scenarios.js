@@ -97,6 +97,7 @@ async function listScenarios(highlight = null) {
         { class: "actions" },
         h("a", { class: "button small", href: `#/tune/${s.id}`, i18n: "scenarios.tune" }),
         h("a", { class: "button small", href: `#/whatif/${s.id}`, i18n: "scenarios.whatif" }),
+        h("a", { class: "button small", href: `#/roadmap/${s.id}`, i18n: "scenarios.roadmap" }),
         h("button", { type: "button", class: "small link danger", i18n: "scenarios.delete", onclick: () => remove(s) }),
       ),
     ),
