@@ -402,16 +402,9 @@ def _split_pins(
     unrouted = len(schools.regions)
 
     def route(row: int, cells: Cells) -> int | None:
-        teacher_id = table.required(row, cells, "teacher_id")
-        if teacher_id and teacher_id not in teachers:
-            problems.append(
-                unknown_reference(
-                    table.label, row, "teacher_id", "teacher", teacher_id, source="teachers.csv"
-                )
-            )
-        region = teachers[teacher_id] % (unrouted + 1) if teacher_id in teachers else unrouted
-        if region == unrouted:
-            return None  # reported above, or at the teacher's row
+        region = _teacher_region(table, row, cells, teachers, unrouted, problems)
+        if region is None:
+            return None
         school_id = table.cell(cells, "school_id")
         other = schools.by_id.get(school_id)
         if _pin_action(table.cell(cells, "action")) == "move_to" and other is not None and other != region:
@@ -424,6 +417,25 @@ def _split_pins(
 
 
 HISTORY_SCHOOLS = ("from_school", "to_school")
+
+
+def _teacher_region(
+    table: _Table, row: int, cells: Cells, teachers: dict[str, int], unrouted: int, problems: list[Problem]
+) -> int | None:
+    """The region of the row's teacher (pins, history); None for an unknown teacher (reported
+    here) or one whose own row was not routed (reported there). `teachers` holds each teacher's
+    row × (unrouted + 1) + region, `unrouted` standing for no region."""
+    teacher_id = table.required(row, cells, "teacher_id")
+    if teacher_id not in teachers:
+        if teacher_id:
+            problems.append(
+                unknown_reference(
+                    table.label, row, "teacher_id", "teacher", teacher_id, source="teachers.csv"
+                )
+            )
+        return None
+    region = teachers[teacher_id] % (unrouted + 1)
+    return None if region == unrouted else region
 
 
 def _split_history(
@@ -441,16 +453,9 @@ def _split_history(
     unrouted = len(schools.regions)
 
     def route(row: int, cells: Cells) -> int | None:
-        teacher_id = table.required(row, cells, "teacher_id")
-        if teacher_id and teacher_id not in teachers:
-            problems.append(
-                unknown_reference(
-                    table.label, row, "teacher_id", "teacher", teacher_id, source="teachers.csv"
-                )
-            )
-        region = teachers[teacher_id] % (unrouted + 1) if teacher_id in teachers else unrouted
-        if region == unrouted:
-            return None  # reported above, or at the teacher's row
+        region = _teacher_region(table, row, cells, teachers, unrouted, problems)
+        if region is None:
+            return None
         for column in HISTORY_SCHOOLS:
             school_id = table.cell(cells, column)
             other = schools.by_id.get(school_id)
