@@ -38,6 +38,17 @@ def record(
     )
 
 
-def record_key_change(session: Session, actor: str, action: str, detail: dict[str, Any]) -> None:
-    """A line for a key made or revoked on the command line (no key did it: `actor` says who)."""
-    session.add(AuditLine(actor=actor, action=action, regions=[], detail=detail))
+def record_command(
+    session: Session, actor: str, action: str, detail: dict[str, Any], scenario: ScenarioRow | None = None
+) -> None:
+    """A line for a change made on the command line (a key made or revoked, the demo county
+    loaded): no key did it, so `actor` says who."""
+    session.add(
+        AuditLine(
+            actor=actor,
+            action=action,
+            scenario_id=scenario.id if scenario is not None else None,
+            regions=sorted(scenario.regions) if scenario is not None else [],
+            detail=detail,
+        )
+    )

@@ -13,10 +13,10 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy import make_url, select
 
-from api.audit import record_key_change
+from api.audit import record_command
 from api.config import Settings
 from api.db import ApiKey, Database, ScenarioRow, migrate
-from api.security import KEY_PREFIX, Role, create_key, replace_demo_key
+from api.security import DEMO_LABEL, KEY_PREFIX, Role, create_key, replace_demo_key
 from api.store import save_scenario
 from optimizer.io import load_bundle
 
@@ -37,8 +37,19 @@ def serve(host: str, port: int, db_url: str | None, demo: bool) -> None:
         with database.session() as session:
             scenario_id = session.scalar(select(ScenarioRow.id).where(ScenarioRow.name == DEMO_NAME).limit(1))
             if scenario_id is None:
-                scenario_id = save_scenario(session, load_bundle(DEMO_BUNDLE)).id
+                row = save_scenario(session, load_bundle(DEMO_BUNDLE))
+                record_command(session, _operator(DEMO_LABEL), "scenario.create", {"name": row.name}, row)
+                scenario_id = row.id
+            revoked = session.scalars(
+                select(ApiKey.prefix).where(ApiKey.label == DEMO_LABEL, ApiKey.revoked.is_(False))
+            ).all()
             key = replace_demo_key(session)
+            for prefix in revoked:
+                record_command(
+                    session, _operator(DEMO_LABEL), "key.revoke", {"prefix": prefix, "label": DEMO_LABEL}
+                )
+            detail = {"prefix": key.split("_")[1], "role": "admin", "label": DEMO_LABEL}
+            record_command(session, _operator(DEMO_LABEL), "key.create", detail)
         print(f"demo scenario {DEMO_NAME}: {scenario_id}")
         print(f"admin key (shown once, stored hashed): {key}")
         print(f'try: curl -H "X-API-Key: {key}" {url}/v1/scenarios')
@@ -56,7 +67,7 @@ def keys_create(db_url: str | None, regions: list[str], role: Role, name: str, l
     with database.session() as session:
         key = create_key(session, regions, label=label, role=role, name=name)
         detail = {"prefix": key.split("_")[1], "role": role, "name": name, "regions": sorted(set(regions))}
-        record_key_change(session, _operator(), "key.create", detail)
+        record_command(session, _operator(), "key.create", detail)
     database.engine.dispose()
     scope = "every region" if role == "admin" else ", ".join(sorted(set(regions)))
     print(f"new {role} key for {name or 'no one named'} ({scope}); shown once, stored hashed:")
@@ -89,7 +100,7 @@ def keys_revoke(db_url: str | None, prefix: str) -> int:
         rows = session.scalars(select(ApiKey).where(ApiKey.prefix == wanted, ApiKey.revoked.is_(False))).all()
         for row in rows:
             row.revoked = True
-            record_key_change(session, _operator(), "key.revoke", {"prefix": row.prefix, "name": row.name})
+            record_command(session, _operator(), "key.revoke", {"prefix": row.prefix, "name": row.name})
     database.engine.dispose()
     print(f"revoked {len(rows)} key(s) with prefix {KEY_PREFIX}{wanted}")
     return len(rows)
@@ -102,12 +113,12 @@ def _database(db_url: str | None) -> Database:
     return database
 
 
-def _operator() -> str:
+def _operator(command: str = "rotation keys") -> str:
     """Who made a key change on the command line: no key did it, so the operating-system user."""
     try:
-        return f"{getpass.getuser()} (rotation keys)"
+        return f"{getpass.getuser()} ({command})"
     except OSError:
-        return "rotation keys"
+        return command
 
 
 def _minute(moment: datetime) -> str:

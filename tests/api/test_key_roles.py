@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from api.db import MIGRATIONS, ApiKey, Database, make_engine, now
 from optimizer.cli import main
 from optimizer.io import scenario_to_document
+from tests.api.test_keys import _get_when_up, _serve_demo
 from tests.tiny import two_school_county
 
 
@@ -117,3 +118,23 @@ def test_keys_made_before_roles_migrate_to_planner_or_admin(database_url: str) -
         ("aaaa0001", "admin", "ops"),
         ("aaaa0002", "planner", "东区 HR"),
     ]
+
+
+def test_serve_demo_audits_the_demo_county_and_its_keys(database_url: str) -> None:
+    """Each start of `rotation serve --demo` revokes the last demo key and makes a new one: lines of
+    the audit log, as the demo county it loads on the first start."""
+    for _ in range(2):
+        server, port, key = _serve_demo(database_url)
+        try:
+            audit = _get_when_up(f"http://127.0.0.1:{port}/v1/audit", key)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    lines = [(line["action"], line["actor"].endswith("(rotation serve --demo)")) for line in audit["items"]]
+    assert lines == [
+        ("key.create", True),
+        ("key.revoke", True),
+        ("key.create", True),
+        ("scenario.create", True),
+    ]
+    assert audit["items"][-1]["regions"] == ["青山县"]
