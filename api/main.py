@@ -22,7 +22,7 @@ from api.limits import DeclaredLengthLimit
 from api.logs import configure_logging
 from api.metrics import RequestTimer, ServiceMetrics
 from api.policy_schema import install_policy_schema
-from api.routes import advance, explanations, health, plans, scenarios, variants
+from api.routes import advance, checks, explanations, health, plans, scenarios, variants
 from api.routes import roadmaps as roadmap_routes
 from api.runner import JobRunner
 from api.security import KEY_CACHE_SECONDS, BadKeyLimiter, KeyCache
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (scenarios, advance, plans, explanations, variants):
         limit = large if module in (scenarios, plans) else small
         app.include_router(module.router, prefix="/v1", max_body_size=limit)
+    app.include_router(checks.router, prefix="/v1", max_body_size=large)  # a whole plan
     app.include_router(roadmap_routes.router, prefix="/v1", max_body_size=small)
     app.include_router(web.router, max_body_size=small)  # the planner's page at /, reading /v1
     return app

@@ -47,6 +47,21 @@ def plan(service: Service) -> dict[str, Any]:
         time.sleep(0.3)
 
 
+ROUTES_SUMMED = """async () => {
+  const app = document.querySelector("script[type=module]").src;
+  const charts = await import(app.replace("app.js", "charts.js"));
+  const school = (i) => ({ id: `S${i}`, name: `N${i}`, lon: i % 10, lat: Math.floor(i / 10), staff: i });
+  const schools = Array.from({ length: 100 }, (_, i) => school(i));
+  const routes = Array.from({ length: 300 }, (_, i) => {
+    const [a, b] = [schools[(i * 7) % 100], schools[(i * 13 + 5) % 100]];
+    return { from: a.id, to: b.id, fromAt: [a.lon, a.lat], toAt: [b.lon, b.lat], count: 1 + (i % 3) };
+  });
+  const shown = charts.readableRoutes(schools, routes);
+  const teachers = shown.routes.reduce((sum, route) => sum + route.count, shown.local);
+  return { grouped: shown.grouped, flows: shown.routes.length, teachers };
+}"""
+
+
 def sign_in(page: Page, key: str) -> None:
     page.fill("#signin-key", key)
     page.click("#signin-form button[type=submit]")
@@ -126,6 +141,10 @@ def test_pin_and_keep_teachers_found_by_name_then_replan_with_a_diff(
         ]
     )
 
+    # The edited plan checked by every rule without solving (POST /v1/plans/check), cost beside this plan's.
+    page.click("#adjust-check")
+    expect(page.locator("#adjust-checked")).to_contain_text("（本方案 ")
+
     page.click("#adjust-replan")
     page.wait_for_function(f"() => !location.hash.endsWith('{job_id}')")
     page.wait_for_selector("#diff:not([hidden])", timeout=SOLVED)
@@ -160,6 +179,9 @@ def test_no_view_scrolls_sideways_on_a_phone(browser: Any, service: Service, pla
             page.wait_for_timeout(300)  # charts and tables laid out
             width = page.evaluate("document.scrollingElement.scrollWidth")
             assert width <= 390, (name, width)
+        # A county's hundreds of routes are summed into flows between areas, every teacher kept.
+        grouped = page.evaluate(ROUTES_SUMMED)
+        assert grouped["grouped"] and grouped["flows"] <= 25 * 24 and grouped["teachers"] == 600
         # The title stays a line of text, not a column of characters.
         title = page.locator(".topbar .brand strong").bounding_box()
         assert title is not None and title["width"] > title["height"]

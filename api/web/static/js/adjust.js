@@ -24,6 +24,7 @@ export function init() {
   $("#adjust-action").addEventListener("change", showSchoolField);
   $("#adjust-recommend").addEventListener("click", recommend);
   $("#adjust-replan").addEventListener("click", replan);
+  $("#adjust-check").addEventListener("click", check);
 }
 
 /** The adjust card of a plan (hidden without one); its edits are kept while the same plan is shown. */
@@ -95,6 +96,8 @@ function renderEdits() {
   );
   reveal($("#adjust-none"), edits.length === 0);
   $("#adjust-replan").disabled = edits.length === 0;
+  $("#adjust-check").disabled = edits.length === 0;
+  $("#adjust-checked").hidden = true;
 }
 
 /** The edits as the API takes them: pins, and the teachers who withdraw. */
@@ -124,6 +127,63 @@ async function replan() {
     go(`#/job/${next.id}`);
   } catch (error) {
     showError(out, error);
+    button.disabled = false;
+  }
+}
+
+/**
+ * This plan with the changes made by hand, not re-solved: a pinned teacher's move goes to the
+ * school (a teacher the plan keeps gets a move in their subject, for the plan's usual term), a
+ * kept or withdrawn teacher's move and exchange are dropped.
+ */
+function editedPlan() {
+  const changed = new Map(edits.map((edit) => [edit.teacher.teacher_id, edit]));
+  const moves = [];
+  for (const move of job.moves) {
+    const edit = changed.get(move.teacher_id);
+    if (!edit) moves.push(move);
+    else if (edit.action === "move_to") moves.push({ ...move, to_school: edit.school });
+  }
+  const counts = new Map();
+  for (const move of job.moves) counts.set(move.term_years, (counts.get(move.term_years) ?? 0) + 1);
+  const term = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 1;
+  for (const edit of edits) {
+    const teacher = edit.teacher;
+    if (edit.action !== "move_to" || job.moves.some((move) => move.teacher_id === teacher.teacher_id)) continue;
+    moves.push({ teacher_id: teacher.teacher_id, from_school: teacher.school_id, to_school: edit.school, subject: teacher.subject, term_years: term });
+  }
+  return {
+    scenario_id: job.scenario_id,
+    overrides: job.request.overrides ?? [],
+    moves,
+    exchanges: job.exchanges.filter((move) => !changed.has(move.teacher_id)),
+    hires: job.hires,
+    itinerant: job.itinerant,
+  };
+}
+
+/** Every rule's verdict on the edited plan (POST /v1/plans/check), and its cost against this plan's. */
+async function check() {
+  const out = $("#adjust-checked");
+  const button = $("#adjust-check");
+  button.disabled = true;
+  status($("#adjust-status"), "busy", "adjust.checking");
+  try {
+    const answer = await api("/v1/plans/check", { method: "POST", json: editedPlan() });
+    $("#adjust-status").hidden = true;
+    const rules = answer.hard_violated_rules.map((rule) => t(`rule.${rule}`)).join("、");
+    const args = { cost: number(answer.summary.objective, 1), base: number(job.summary.objective, 1), rules };
+    const violated = answer.report.filter((row) => row.status === "violated" && row.mode === "hard");
+    out.className = `status ${rules ? "error" : "ok"}`;
+    replaceChildren(
+      out,
+      h("span", { i18n: rules ? "adjust.check_broken" : "adjust.check_ok", args }),
+      violated.length ? h("ul", {}, violated.slice(0, 10).map((row) => h("li", { zh: row.sentence_zh, en: row.sentence_en }))) : null,
+    );
+    out.hidden = false;
+  } catch (error) {
+    showError($("#adjust-status"), error);
+  } finally {
     button.disabled = false;
   }
 }
