@@ -31,7 +31,7 @@ from typing import Any
 from optimizer.errors import Problem
 from optimizer.outcome import Outcome
 from optimizer.policy import Policy, RuleParams, checked_policy, example_override, merged_policy
-from optimizer.rules.base import GateRule, Rule
+from optimizer.rules.base import GateRule, Rule, indicator_owner
 from optimizer.rules.coverage import Post, coverage_posts
 from optimizer.rules.direction import is_receiving
 from optimizer.rules.eligibility import exempt_from_age, is_eligible, retirement_age, standing
@@ -39,7 +39,6 @@ from optimizer.rules.exchange import EXCHANGE_TERM_YEARS
 from optimizer.rules.fair_turn import due_year, places_in_turn
 from optimizer.rules.indicator_targets import elastic as targets_costed
 from optimizer.rules.indicator_targets import label as indicator_label
-from optimizer.rules.indicator_targets import owner_of as indicator_owner
 from optimizer.rules.leadership import leaders_after
 from optimizer.rules.rotation_quota import is_sending, rotation_minimum
 from optimizer.rules.shortage import RULE as _SHORTAGE

@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from optimizer.model.builder import LinearExpr, ModelBuilder
 
 
+_INDICATOR_OWNERS: dict[str, Rule] = {}
+"""Indicator name → the rule instance that counts it, filled as rule modules make their RULE
+(the rule holding targets finds the owner here, not through the registry that imports it)."""
+
+
+def indicator_owner(indicator: str) -> Rule:
+    """The rule that counts `indicator` (the policy accepts only declared indicators)."""
+    return _INDICATOR_OWNERS[indicator]
+
+
 class Rule:
     """A policy rule. Subclasses set `id`, the titles and `params`, and implement `build` and
     `check`; the other methods have the answer of a rule that does not take part in them."""
@@ -38,6 +48,10 @@ class Rule:
     indicators: tuple[Indicator, ...] = ()
     """Shares this rule counts per region (`share`, `share_terms`) that a `[targets]` entry may
     name: the roadmap holds them to a value from a year on."""
+
+    def __init__(self) -> None:
+        for indicator in self.indicators:
+            _INDICATOR_OWNERS[indicator.name] = self
 
     def declaration(self) -> RuleParams:
         return RuleParams(self.id, self.title_zh, self.title_en, self.params, self.indicators)

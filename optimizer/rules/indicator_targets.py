@@ -18,7 +18,7 @@ from optimizer.outcome import Outcome
 from optimizer.params import mode_param, weight_param
 from optimizer.plan import Plan, RuleRow
 from optimizer.policy import TARGETS, Policy, Target, as_fraction, ceil_share
-from optimizer.rules.base import Rule, floor_decimal, row
+from optimizer.rules.base import Rule, floor_decimal, indicator_owner, row
 from optimizer.rules.eligibility import REASON_EN, REASON_ZH, standing
 from optimizer.rules.rotation_quota import pct
 from optimizer.scenario import Scenario
@@ -29,19 +29,9 @@ if TYPE_CHECKING:
 ID = "indicator_targets"
 
 
-def owner_of(indicator: str) -> Rule:
-    """The registered rule that counts `indicator` (policy checking made sure one does)."""
-    from optimizer.rules import all_rules  # the registry imports this module
-
-    for rule in all_rules():
-        if any(i.name == indicator for i in rule.indicators):
-            return rule
-    raise KeyError(indicator)
-
-
 def label(indicator: str) -> tuple[str, str]:
     """The indicator's zh and en names."""
-    found = next(i for i in owner_of(indicator).indicators if i.name == indicator)
+    found = next(i for i in indicator_owner(indicator).indicators if i.name == indicator)
     return found.label_zh, found.label_en
 
 
@@ -73,7 +63,7 @@ class Targets(Rule):
     def held_back(self, scenario: Scenario, indicator: str, region: str) -> tuple[str, str]:
         """Who would raise the indicator by moving but may not this year, counted by the
         eligibility reason: what stops a target that cannot be met (zh, en; empty if nobody)."""
-        suppliers = owner_of(indicator).share_suppliers(indicator, scenario, region)
+        suppliers = indicator_owner(indicator).share_suppliers(indicator, scenario, region)
         reasons = Counter(s.reason for t in suppliers if not (s := standing(scenario, t)).eligible)
         if not reasons:
             return "", ""
@@ -89,7 +79,7 @@ class Targets(Rule):
     def build(self, builder: ModelBuilder) -> None:
         for target in builder.scenario.policy.targets_due():
             fraction = as_fraction(target.value)
-            terms = owner_of(target.indicator).share_terms(target.indicator, builder)
+            terms = indicator_owner(target.indicator).share_terms(target.indicator, builder)
             for region, (meeting, members, most) in terms.items():
                 builder.at_least(
                     self.instance(builder.scenario, target, region),
@@ -104,7 +94,7 @@ class Targets(Rule):
         rows = []
         for target in scenario.policy.targets_due():
             zh, en = label(target.indicator)
-            counts = owner_of(target.indicator).share(target.indicator, scenario, outcome)
+            counts = indicator_owner(target.indicator).share(target.indicator, scenario, outcome)
             for region, (meeting, members) in counts.items():
                 required = ceil_share(target.value, members)
                 rows.append(
@@ -131,7 +121,7 @@ class Targets(Rule):
         lowered: dict[str, float] = {}
         for instance in instances:
             region, indicator = instance.key.rsplit(":", 1)
-            meeting, members = owner_of(indicator).share(indicator, scenario, outcome)[region]
+            meeting, members = indicator_owner(indicator).share(indicator, scenario, outcome)[region]
             reached = floor_decimal(meeting / members, 2)
             lowered[indicator] = min(lowered.get(indicator, reached), reached)
         overrides = tuple(f"{TARGETS}.{name}.value={value}" for name, value in sorted(lowered.items()))
