@@ -109,7 +109,7 @@ def require_role(caller: Caller, role: Role, zh: str, en: str) -> None:
         raise ApiError(
             403,
             "insufficient_role",
-            f"此密钥的角色为 {caller.role},不能{zh};需要 {role} 或更高的角色",
+            f"此密钥的角色为 {caller.role}，不能{zh}；需要 {role} 或更高的角色",
             f"this key's role is {caller.role}: it may not {en}; that needs role {role} or above",
         )
 
@@ -117,7 +117,7 @@ def require_role(caller: Caller, role: Role, zh: str, en: str) -> None:
 async def get_planner(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
     """The caller of a route that changes something: a viewer gets 403 before the request's body
     or ids are looked at."""
-    require_role(caller, "planner", "修改任何数据(只读)", "change anything (read only)")
+    require_role(caller, "planner", "修改任何数据（只读）", "change anything (read only)")
     return caller
 
 

@@ -15,6 +15,7 @@ from api.config import Settings
 from api.db import ROADMAP_KIND, PlanJob, ScenarioRow, now, rows_updated
 from api.deps import over_cap
 from api.errors import ApiError, request_problem
+from api.schemas.lifecycle import NAMES_ZH
 from api.schemas.plans import JobRequest
 from api.schemas.roadmaps import RoadmapRequest
 from optimizer.rules import policy_from_dict
@@ -176,7 +177,7 @@ def cancel_or_delete(session: Session, job_id: str) -> str | None:
             raise ApiError(
                 409,
                 "not_draft",
-                f"方案 {job.id} 的状态为 {job.lifecycle}:只有草稿可以删除",
+                f"方案 {job.id} 的状态为{NAMES_ZH[job.lifecycle]}：只有草稿可以删除",
                 f"plan {job.id} is {job.lifecycle}: only a draft can be deleted",
             )
         session.delete(job)

@@ -14,16 +14,9 @@ from api.db import Objection, PlanJob, ScenarioRow, now, rows_updated
 from api.deps import require_role
 from api.errors import ApiError, request_problem
 from api.jobs import PLAN_STATUSES
-from api.schemas.lifecycle import Lifecycle
+from api.schemas.lifecycle import NAMES_ZH, Lifecycle
 from api.security import Caller, Role
 
-NAMES_ZH: dict[str, str] = {
-    "draft": "草稿",
-    "notice": "公示中",
-    "approved": "已审定",
-    "executed": "已执行",
-    "withdrawn": "已撤回",
-}
 TRANSITIONS: dict[tuple[str, Lifecycle], Role] = {
     ("draft", "notice"): "planner",
     ("draft", "withdrawn"): "planner",
@@ -62,16 +55,17 @@ def change(session: Session, caller: Caller, job: PlanJob, to: Lifecycle, supers
         raise ApiError(
             409,
             "transition_not_allowed",
-            f"方案状态为{NAMES_ZH[start]}({start}),不能改为{NAMES_ZH[to]}({to});可改为:{zh_targets}",
+            f"方案状态为{NAMES_ZH[start]}（{start}），不能改为{NAMES_ZH[to]}（{to}）；可改为：{zh_targets}",
             f"the plan is {start}: it cannot move to {to}; it can move to: {en_targets}",
         )
     require_role(caller, role, f"把方案改为{NAMES_ZH[to]}", f"move a plan to {to}")
     if to == "notice" and not _has_plan(job):
+        solve_status = (job.summary or {}).get("status", "-")
         raise ApiError(
             409,
             "not_done",
-            f"方案 {job.id} 尚未求解完成(状态 {job.status}),不能公示",
-            f"plan {job.id} is not solved (status {job.status}): it cannot go on notice",
+            f"方案 {job.id} 没有可公示的方案（任务状态 {job.status}，求解状态 {solve_status}），不能公示",
+            f"plan {job.id} has no plan to put on notice (job {job.status}, solve {solve_status})",
         )
     if to == "approved" and session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPROVAL_LOCK})
@@ -81,7 +75,7 @@ def change(session: Session, caller: Caller, job: PlanJob, to: Lifecycle, supers
         raise ApiError(
             409,
             "lifecycle_changed",
-            "方案状态刚被他人修改;请刷新后重试",
+            "方案状态刚被他人修改；请刷新后重试",
             "the plan's status was just changed by someone else; reload and retry",
         )
     superseded = _supersede(session, caller, job, supersede) if to == "approved" else []
@@ -116,7 +110,7 @@ def _supersede(session: Session, caller: Caller, job: PlanJob, supersede: bool) 
         raise ApiError(
             409,
             "already_approved",
-            f"{year} 年已有审定的方案:{names};如要以本方案取代已审定(未执行)的方案,请加 supersede",
+            f"{year} 年已有审定的方案：{names}；如要以本方案取代已审定（未执行）的方案，请加 supersede",
             f"{year} already has an official plan: {names}; to replace an approved (not executed) "
             "one with this plan, send supersede",
         )
@@ -177,6 +171,6 @@ def not_on_notice(job: PlanJob) -> ApiError:
     return ApiError(
         409,
         "not_on_notice",
-        f"方案 {job.id} 的状态为{NAMES_ZH[job.lifecycle]}:只有公示中的方案收受和答复异议",
+        f"方案 {job.id} 的状态为{NAMES_ZH[job.lifecycle]}：只有公示中的方案才受理和答复异议",
         f"plan {job.id} is {job.lifecycle}: objections are taken and answered only while it is on notice",
     )

@@ -191,7 +191,7 @@ def delete_scenario(scenario_id: str, session: SessionDep, caller: PlannerDep) -
         raise ApiError(
             409,
             "plans_not_draft",
-            f"场景的方案已不是草稿,不能删除:{names}",
+            f"场景的方案已不是草稿，不能删除：{names}",
             f"plans of the scenario are past their draft and cannot be deleted: {names}",
         )
     record(session, caller, "scenario.delete", scenario=row, detail={"name": row.name})

@@ -11,6 +11,13 @@ from api.schemas.scenarios import UtcDatetime
 
 Lifecycle = Literal["draft", "notice", "approved", "executed", "withdrawn"]
 """草稿, 公示中 (on public notice), 已审定 (approved), 已执行 (executed), 已撤回 (withdrawn)."""
+NAMES_ZH: dict[str, str] = {
+    "draft": "草稿",
+    "notice": "公示中",
+    "approved": "已审定",
+    "executed": "已执行",
+    "withdrawn": "已撤回",
+}
 
 PLAN_ID = "9d1c2b3a4e5f60718293a4b5c6d7e8f9"
 OTHER_PLAN_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"

@@ -31,7 +31,7 @@ def test_a_viewer_key_reads_and_changes_nothing(
     document = scenario_to_document(two_school_county())
     refused = client.post("/v1/scenarios", json=document, headers=viewer)
     assert refused.status_code == 403 and refused.json()["error"] == "insufficient_role"
-    assert refused.json()["message"].startswith("此密钥的角色为 viewer,不能修改任何数据")
+    assert refused.json()["message"].startswith("此密钥的角色为 viewer，不能修改任何数据")
     english = client.post("/v1/scenarios?lang=en", json=document, headers=viewer)
     assert english.json()["message"].startswith("this key's role is viewer: it may not change anything")
     assert client.get("/v1/scenarios", headers=viewer).json()["total"] == 0

@@ -157,7 +157,7 @@ def test_a_move_the_table_lacks_is_409_and_changes_nothing(
     before = len(audit_lines(client))
     body = assert_refused(move(client, plan_id, admin, to), 409, "transition_not_allowed")
     current = path[-1] if path else "draft"
-    assert f"({current})" in body["message"] and f"({to})" in body["message"]
+    assert f"（{current}）" in body["message"] and f"（{to}）" in body["message"]
     english = client.post(
         f"/v1/plans/{plan_id}/lifecycle", json={"to": to}, headers=admin | {"Accept-Language": "en"}
     )
@@ -314,8 +314,8 @@ def test_objections_on_notice_are_answered_by_a_replan_with_its_diff(
         assert session.scalar(select(func.count()).select_from(Objection)) == 1
 
 
-READS = {("POST", "/v1/comparisons")}
-"""The one POST that changes nothing: a viewer may compare plans."""
+READS = {("POST", "/v1/comparisons"), ("POST", "/v1/plans/check")}
+"""The POSTs that change nothing: a viewer may compare plans and check one."""
 
 
 def test_a_viewer_changes_nothing_anywhere(client: TestClient, keys: dict[str, dict[str, str]]) -> None:
