@@ -43,6 +43,10 @@ export async function show(scenarioId, roadmapId) {
   $("#roadmap-scenario").textContent = `${scenario.name} · ${scenario.year}`;
   if (roadmapId) {
     render(await api(`/v1/roadmaps/${roadmapId}`));
+    // The form shows what this roadmap asked for, so starting another one changes only what differs.
+    $("#roadmap-years").value = roadmap.request.years;
+    $("#roadmap-method").value = roadmap.request.method;
+    $("#roadmap-time").value = roadmap.request.time_limit;
     if (RUNNING.includes(roadmap.status)) poll(roadmapId);
   }
   return stop;
