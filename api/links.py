@@ -94,6 +94,7 @@ ROADMAP_JOB_LINKS = {
         "/v1/roadmaps/{roadmap_id}", "get", "Poll the roadmap.", parameters={"path.roadmap_id": CREATED_ID}
     ),
     "QueueStatus": link("/v1/status", "get", "The queue, with the new roadmap."),
+    "ListRoadmaps": link("/v1/roadmaps", "get", "The list, newest first, starts with it."),
 }
 """From a queued roadmap (202)."""
 

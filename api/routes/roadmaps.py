@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import record
@@ -20,9 +21,9 @@ from api.idempotency import LOCATION_HEADER, IdempotencyDep
 from api.jobs import SETTLE_SECONDS, cancel_or_delete, submit_roadmap
 from api.links import ROADMAP_JOB_LINKS, ROADMAP_LINKS
 from api.schemas.plans import CancelAccepted
-from api.schemas.roadmaps import RoadmapAccepted, RoadmapJob, RoadmapLedger, RoadmapRequest
+from api.schemas.roadmaps import RoadmapAccepted, RoadmapJob, RoadmapLedger, RoadmapPage, RoadmapRequest
 from api.security import Caller
-from api.store import is_id, plan_job, scenario_row
+from api.store import ID_PATTERN, is_id, plan_job, scenario_row
 from optimizer.ledger import teacher_lines
 
 router = APIRouter(prefix="/roadmaps", tags=["roadmaps"], responses=ROUTER_ERRORS)
@@ -70,6 +71,45 @@ def create_roadmap(
     answer = RoadmapAccepted(id=job.id, status="queued")
     location = str(request.url_for("get_roadmap", roadmap_id=job.id))
     return idempotency.answer(answer, location, 202)
+
+
+@router.get(
+    "",
+    response_model=RoadmapPage,
+    summary="List the roadmaps of the key's regions, newest first",
+)
+def list_roadmaps(
+    session: SessionDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    offset: Annotated[int, Query(ge=0, description="Roadmaps to skip.")] = 0,
+    scenario_id: Annotated[str | None, Query(pattern=ID_PATTERN, description="Only this scenario's.")] = None,
+) -> dict[str, Any]:
+    query = (
+        select(PlanJob.id, PlanJob.regions)
+        .where(PlanJob.kind == ROADMAP_KIND)
+        .order_by(PlanJob.created_at.desc(), PlanJob.id)
+    )
+    if scenario_id is not None:
+        query = query.where(PlanJob.scenario_id == scenario_id)
+    # Regions are a JSON list, so the scope is checked here rather than in portable SQL.
+    visible = [row.id for row in session.execute(query) if caller.may_access(row.regions)]
+    page = visible[offset : offset + limit]
+    by_id = {job.id: job for job in session.scalars(select(PlanJob).where(PlanJob.id.in_(page)))}
+    items = []
+    for roadmap_id in page:
+        job = by_id[roadmap_id]
+        summary = job_summary(job)
+        items.append(
+            {
+                **{key: summary[key] for key in ("id", "status", "scenario_id", "label", "created_at")},
+                "finished_at": summary["finished_at"],
+                "request": job.request,
+                "years": job.request["years"],
+                "years_done": len((job.progress or {}).get("done", [])),
+            }
+        )
+    return {"items": items, "total": len(visible), "limit": limit, "offset": offset}
 
 
 @router.get(

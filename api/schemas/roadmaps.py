@@ -208,6 +208,47 @@ class RoadmapJob(BaseModel):
     result: RoadmapResult | None = Field(description="The roadmap, once done.")
 
 
+class RoadmapSummary(BaseModel):
+    """A roadmap as lists show it: its request, state and years planned (no years' figures)."""
+
+    id: str
+    status: JobStatus
+    scenario_id: str
+    label: str
+    request: dict[str, Any] = Field(description="The request as stored, every default filled in.")
+    years: int = Field(description="Years to plan.")
+    years_done: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class RoadmapPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            **{k: EXAMPLE_ROADMAP[k] for k in ("id", "status", "scenario_id", "label")},
+                            **{k: EXAMPLE_ROADMAP[k] for k in ("request", "created_at", "finished_at")},
+                            "years": 3,
+                            "years_done": 1,
+                        }
+                    ],
+                    "total": 1,
+                    "limit": 20,
+                    "offset": 0,
+                }
+            ]
+        }
+    )
+
+    items: list[RoadmapSummary]
+    total: int
+    limit: int
+    offset: int
+
+
 @with_fields_of(TeacherLine)
 class LedgerLine(BaseModel):
     """One teacher's line of the fairness ledger (ledger.csv's row): service done and owed, the

@@ -103,7 +103,12 @@ def test_a_roadmap_runs_to_done_with_progress_per_year_and_each_years_plan(
     listed = client.get("/v1/plans", headers=headers).json()["items"]
     assert {item["id"] for item in listed} == {first["plan_id"], second["plan_id"]}
 
+    listed = client.get(f"/v1/roadmaps?scenario_id={scenario_id}", headers=headers).json()
+    assert [(r["id"], r["years"], r["years_done"], r["status"]) for r in listed["items"]] == [
+        (roadmap_id, 2, 2, "done")
+    ]
     other = make_key("西区")
+    assert client.get("/v1/roadmaps", headers=other).json()["items"] == []
     assert client.get(f"/v1/roadmaps/{roadmap_id}", headers=other).status_code == 404
     assert client.delete(f"/v1/roadmaps/{roadmap_id}", headers=other).status_code == 404
     refused = client.post("/v1/roadmaps", json={"scenario_id": scenario_id, "years": 1}, headers=other)

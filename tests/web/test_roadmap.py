@@ -50,6 +50,7 @@ def test_a_roadmap_on_the_page_charts_its_target_and_opens_each_years_plan(
     page.click("#roadmap-form button[type=submit]")
     expect(page.locator("#roadmap-years-table a[data-plan]")).to_have_count(2, timeout=PLANNED)
     expect(page.locator("#roadmap-badge .badge.done")).to_be_visible()
+    expect(page.locator("#roadmap-history-list li")).to_have_count(1)
 
     chart = page.locator("#roadmap-charts .chart")
     expect(chart).to_have_count(1)

@@ -5,7 +5,7 @@
 
 import { api, scenarioOf, showError } from "./api.js";
 import * as charts from "./charts.js";
-import { $, h, jobBadge, number, percent, replaceChildren, reveal, status } from "./dom.js";
+import { $, h, jobBadge, number, percent, replaceChildren, reveal, status, when } from "./dom.js";
 import { lang, onLangChange, t } from "./i18n.js";
 import { setContext } from "./state.js";
 
@@ -41,6 +41,7 @@ export async function show(scenarioId, roadmapId) {
   setContext({ scenarioId });
   scenario = await scenarioOf(scenarioId);
   $("#roadmap-scenario").textContent = `${scenario.name} · ${scenario.year}`;
+  await listRoadmaps(roadmapId);
   if (roadmapId) {
     render(await api(`/v1/roadmaps/${roadmapId}`));
     // The form shows what this roadmap asked for, so starting another one changes only what differs.
@@ -64,6 +65,7 @@ function poll(roadmapId) {
       if (roadmap?.id !== roadmapId) return;
       render(next);
       if (RUNNING.includes(next.status)) poll(roadmapId);
+      else await listRoadmaps(roadmapId);
     } catch (error) {
       showError($("#roadmap-status"), error);
       poll(roadmapId);
@@ -117,6 +119,26 @@ function render(next) {
     ledgerOf = roadmap.id;
     showLedgerChoice(roadmap.result.years);
   }
+}
+
+/** The scenario's roadmaps, newest first, each one click away (the one shown is not a link). */
+async function listRoadmaps(shown) {
+  const page = await api(`/v1/roadmaps?scenario_id=${scenario.id}&limit=10`);
+  const items = page.items.map((r) =>
+    h(
+      "li",
+      {},
+      r.id === shown ? h("strong", { text: when(r.created_at) }) : h("a", { href: `#/roadmap/${scenario.id}/${r.id}`, text: when(r.created_at) }),
+      " · ",
+      h("span", { i18n: "roadmap.done_years", args: { done: r.years_done, total: r.years } }),
+      " · ",
+      h("span", { i18n: `roadmap.method_${r.request.method}` }),
+      " ",
+      jobBadge(r),
+    ),
+  );
+  replaceChildren($("#roadmap-history-list"), items);
+  reveal($("#roadmap-history"), items.length > 0);
 }
 
 /** One row per planned year: its outcome, moves, where each indicator stands, and its plan. */
