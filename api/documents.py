@@ -137,6 +137,7 @@ def stored_result(document: dict[str, Any]) -> Result:
                 sentence_en=r["sentence_en"],
             ),
             plan_cost=r["plan_cost"],
+            unit=r.get("unit", ""),
         )
         for r in document["relaxations"]
     )

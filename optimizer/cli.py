@@ -43,7 +43,7 @@ from optimizer.plan import STATUSES, RuleRow, Summary
 from optimizer.process_exit import exit_process
 from optimizer.regional import bundle_splits, plan_bundle, solve_scenario
 from optimizer.report import hard_violations
-from optimizer.result import Result
+from optimizer.result import SHORTFALL_UNITS, Result
 from optimizer.roadmap import METHODS, plan_roadmap
 from optimizer.rules import all_rules, example, indicator_label, is_eligible, leaders_after, shortage_posts
 from optimizer.scenario import Scenario
@@ -552,7 +552,12 @@ def _print_conflicts(result: Result, lang: str) -> None:
         if proposals:
             print("  ways out (smallest relaxation first; relaxations.json):")
         for proposal in proposals:
-            print(f"  - relax by {proposal.units}; a plan under it costs {proposal.plan_cost:g}")
+            unit_zh, unit_en = SHORTFALL_UNITS.get(proposal.unit, ("", ""))
+            cost = f"{proposal.plan_cost:g}"
+            if lang == "zh":
+                print(f"  - 放宽 {proposal.units} {unit_zh};放宽后方案代价至多 {cost}")
+            else:
+                print(f"  - relax by {proposal.units} {unit_en}; a plan under it costs at most {cost}")
             _print_sentences(proposal.change.sentence_zh, proposal.change.sentence_en, lang)
 
 

@@ -49,18 +49,32 @@ class Conflict:
         }
 
 
+SHORTFALL_UNITS = {
+    "teachers": ("人", "teachers"),
+    "leaders": ("人", "leaders"),
+    "moves": ("次调动", "moves"),
+    "posts": ("个岗位", "posts"),
+    "share": ("人", "people"),
+    "ratio": ("名本科及以上教师", "degree holders"),
+}
+"""What one unit of an instance's shortfall counts, by the instance's unit: a share's or a
+ratio's shortfall is counted in people (the members missing), not in percent."""
+
+
 @dataclass(frozen=True)
 class Relaxation:
     """One way out of conflict number `conflict`: relax the instances `relaxed` by `units` in
-    all (teachers, posts ... in each rule's unit) through `change`; `plan_cost` is the cost of a
-    plan that is feasible under the change (the witness). A widening (more supply, e.g. 走教
-    allowed) relaxes no instance: `relaxed` empty, `units` 0."""
+    all (in `unit` when they share one: teachers, posts ...) through `change`; `plan_cost` is the
+    cost of a plan that is feasible under the change (the witness), so the best plan under it
+    costs at most that. A widening (more supply, e.g. 走教 allowed) relaxes no instance:
+    `relaxed` empty, `units` 0."""
 
     conflict: int
     relaxed: tuple[str, ...]
     units: int
     change: Change
     plan_cost: float
+    unit: str = ""
 
     def apply(self, scenario: Scenario) -> Scenario:
         return apply_change(scenario, self.change)
@@ -70,6 +84,9 @@ class Relaxation:
             "conflict": self.conflict,
             "relaxed": list(self.relaxed),
             "units": self.units,
+            "unit": self.unit,
+            "unit_zh": SHORTFALL_UNITS.get(self.unit, ("", ""))[0],
+            "unit_en": SHORTFALL_UNITS.get(self.unit, ("", ""))[1],
             "overrides": list(self.change.overrides),
             "school_fields": [list(f) for f in self.change.school_fields],
             "drop_pins": list(self.change.drop_pins),

@@ -28,6 +28,13 @@ def test_conflicting_quotas_reports_a_minimal_verified_conflict() -> None:
     [conflict] = result.conflicts
     rules = sorted({i.rule for i in conflict.instances})
     assert rules == ["capacity", "rotation_quota"]
+    # Ways out as a bureau writes them: whole percent, the shortfall in teachers.
+    assert result.relaxations
+    for relaxation in result.relaxations:
+        assert relaxation.to_dict()["unit_zh"] == "人" and relaxation.unit == "teachers"
+        for override in relaxation.change.overrides:
+            value = float(override.split("=")[1])
+            assert abs(value * 100 - round(value * 100)) < 1e-9, override
 
 
 @pytest.mark.slow

@@ -103,7 +103,9 @@ def _relax(
         change = _merge(change, _elastic(still))
         relaxed = apply_change(scenario, change)
         report = check_plan(relaxed, witness)
-    return Relaxation(index, labels, sum(short.values()), change, plan_cost(report)), witness
+    units = {i.unit for i in broken}
+    unit = units.pop() if len(units) == 1 else ""
+    return Relaxation(index, labels, sum(short.values()), change, plan_cost(report), unit), witness
 
 
 def _widenings(

@@ -298,13 +298,17 @@ def teacher_moves_row(
     )
 
 
-def floor_decimal(value: float | Fraction, places: int = 4) -> float:
+PLACES = 2
+"""A relaxed share as a bureau writes it: whole percent (10 %, not 10.53 %); a ratio to 0.01."""
+
+
+def floor_decimal(value: float | Fraction, places: int = PLACES) -> float:
     """Round down to `places` decimals (a lowered minimum must not round back up)."""
     scale = 10**places
     return float(Fraction(floor(Fraction(value) * scale), scale))
 
 
-def ceil_decimal(value: float | Fraction, places: int = 4) -> float:
+def ceil_decimal(value: float | Fraction, places: int = PLACES) -> float:
     """Round up to `places` decimals (a raised cap must not round back down)."""
     scale = 10**places
     return float(Fraction(ceil(Fraction(value) * scale), scale))

@@ -122,7 +122,7 @@ class Targets(Rule):
         for instance in instances:
             region, indicator = instance.key.rsplit(":", 1)
             meeting, members = indicator_owner(indicator).share(indicator, scenario, outcome)[region]
-            reached = floor_decimal(meeting / members, 2)
+            reached = floor_decimal(meeting / members)
             lowered[indicator] = min(lowered.get(indicator, reached), reached)
         overrides = tuple(f"{TARGETS}.{name}.value={value}" for name, value in sorted(lowered.items()))
         zh = "、".join(

@@ -29,7 +29,7 @@ export function renderConflicts(job, scenario) {
             "li",
             {},
             h("span", { class: "sentence", zh: r.sentence_zh, en: r.sentence_en }),
-            h("span", { class: "muted small", i18n: "conflicts.cost", args: { units: number(r.units, 2), cost: number(r.plan_cost, 1) } }),
+            h("span", { class: "muted small", i18n: "conflicts.cost", args: { units: number(r.units, 2), unit_zh: r.unit_zh || "", unit_en: r.unit_en || "", cost: number(r.plan_cost, 1) } }),
             h("button", { type: "button", class: "primary small", i18n: "conflicts.apply", onclick: (e) => apply(e.target, job, scenario, r, out) }),
           ))),
         out,
