@@ -31,11 +31,11 @@ from optimizer.options import EngineSettings
 from optimizer.outcome import Outcome
 from optimizer.plan import Plan
 from optimizer.policy import Policy, Target
-from optimizer.report import check_plan
+from optimizer.report import check_plan, hard_violations, plan_cost
 from optimizer.result import Conflict, Relaxation, Result
 from optimizer.rules import indicator_owner, targets_costed
 from optimizer.scenario import Scenario
-from optimizer.solve import plan_result, solve
+from optimizer.solve import solve
 
 METHODS = ("auto", "rolling", "path")
 
@@ -209,9 +209,9 @@ def _plan_year(scenario: Scenario, goals: dict[str, float], settings: EngineSett
         failure, relaxations = result.conflicts, result.relaxations
         held = replace(scenario, policy=targets_costed(scenario.policy))
         result = solve(held, settings)
-    violations = sum(
-        1 for row in check_plan(held, result.plan) if row.status == "violated" and row.mode == "hard"
-    )
+    # solve() has run the checker on the plan under the year's goals; the cost under the year's own
+    # policy needs a second check only where the goals changed it.
+    own_report = result.report if held is scenario else tuple(check_plan(scenario, result.plan))
     return YearPlan(
         year=scenario.policy.year,
         scenario=held,
@@ -219,9 +219,9 @@ def _plan_year(scenario: Scenario, goals: dict[str, float], settings: EngineSett
         standings=standings(
             held, result.plan, scenario.policy.targets, {**goals, **due} if not path_dropped else due
         ),
-        hard_violations=violations,
+        hard_violations=len(hard_violations(result.report)),
         path_dropped=path_dropped,
         failure=failure,
         relaxations=relaxations,
-        cost=plan_result(scenario, result.plan).summary.objective or 0.0,
+        cost=plan_cost(own_report),
     )
