@@ -34,6 +34,10 @@ def plan_route_links(job_id: str) -> dict[str, Any]:
     uses = (
         ("PlanOutcome", "get", "/outcome", "The plan's figures, school by school."),
         ("Replan", "post", "/replan", "Re-plan after a change, close to the plan."),
+        ("ReadLifecycle", "get", "/lifecycle", "Where the plan stands (draft, on notice, approved ...)."),
+        ("MoveLifecycle", "post", "/lifecycle", "Put the plan on notice, approve or withdraw it."),
+        ("ListObjections", "get", "/objections", "The objections raised while it is on notice."),
+        ("RaiseObjection", "post", "/objections", "Raise an objection against the plan."),
     )
     return {
         **{
@@ -49,6 +53,7 @@ def plan_route_links(job_id: str) -> dict[str, Any]:
         "CancelJob": link(
             "/v1/plans/{job_id}", "delete", "Cancel the job.", parameters={"path.job_id": job_id}
         ),
+        "AuditJob": link("/v1/audit", "get", "The job's audit lines.", parameters={"query.plan_id": job_id}),
         "ComparePlan": link(
             "/v1/comparisons", "post", "Compare the plan with itself.", requestBody={"plan_ids": [job_id]}
         ),

@@ -22,7 +22,7 @@ from api.limits import DeclaredLengthLimit
 from api.logs import configure_logging
 from api.metrics import RequestTimer, ServiceMetrics
 from api.policy_schema import install_policy_schema
-from api.routes import advance, checks, explanations, health, plans, scenarios, variants
+from api.routes import advance, audit, checks, explanations, health, lifecycle, plans, scenarios, variants
 from api.routes import roadmaps as roadmap_routes
 from api.runner import JobRunner
 from api.security import KEY_CACHE_SECONDS, BadKeyLimiter, KeyCache
@@ -80,13 +80,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_policy_schema(app)
     install_problem_media(app)
-    app.add_route("/docs", swagger_ui, include_in_schema=False)
     install_replays(app)
+    app.add_route("/docs", swagger_ui, include_in_schema=False)
     # Every route's body is counted as it streams in (api.limits); scenarios and plans take a
     # scenario's data (a JSON document, CSV files, a workbook), every other route far less.
     small, large = settings.max_request_bytes, settings.max_upload_bytes
     app.include_router(health.router, max_body_size=small)
-    for module in (scenarios, advance, plans, explanations, variants):
+    for module in (scenarios, advance, plans, explanations, variants, lifecycle, audit):
         limit = large if module in (scenarios, plans) else small
         app.include_router(module.router, prefix="/v1", max_body_size=limit)
     app.include_router(checks.router, prefix="/v1", max_body_size=large)  # a whole plan

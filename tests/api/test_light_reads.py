@@ -135,9 +135,12 @@ def test_the_summaries_of_plans_stored_before_are_listed(settings: Settings) -> 
         common |= {"attempts": 1, "retries": 0, "created_at": now()}
         session.execute(jobs.insert().values(id=job_id, status="done", result=stored, **common))
         session.execute(jobs.insert().values(id=new_id(), status="queued", result=None, **common))
-        key = create_key(session, [region])
     database.engine.dispose()
     with TestClient(create_app(settings)) as client:
+        migrated = Database(settings.database_url)  # a key as the migrated schema has it (a role)
+        with migrated.session() as session:
+            key = create_key(session, [region])
+        migrated.engine.dispose()
         listed = client.get("/v1/plans", headers={"X-API-Key": key}).json()["items"]
     summaries = {item["id"]: item["summary"] for item in listed}
     assert summaries[job_id] | SUMMARY == summaries[job_id]
