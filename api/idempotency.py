@@ -58,7 +58,7 @@ def fingerprint(request: Request, body: BaseModel) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def replay(session: Session, caller: Caller, key: str | None, request_print: str) -> JSONResponse | None:
+def _replay(session: Session, caller: Caller, key: str | None, request_print: str) -> JSONResponse | None:
     """The kept answer to this key, if any (None without a key or a kept answer); 422 when the
     key came with another request."""
     if key is None:
@@ -112,7 +112,7 @@ class Idempotency:
         """Raise Replayed with the kept answer of this key and request; 422 when the key came with
         another request; nothing without a key or a kept answer."""
         self.request_print = fingerprint(self.request, body)
-        kept = replay(self.session, self.caller, self.key, self.request_print)
+        kept = _replay(self.session, self.caller, self.key, self.request_print)
         if kept is not None:
             raise Replayed(kept)
 
@@ -123,7 +123,7 @@ class Idempotency:
     def answer(self, answer: BaseModel, location: str, status_code: int) -> Response:
         """The answer (`status_code`, `Location`) of the checked request, kept for its key and
         committed before answering: a client following the Location at once must find it."""
-        return kept_answer(
+        return _kept_answer(
             self.session, self.caller, self.key, self.request_print, answer, location, status_code
         )
 
@@ -131,7 +131,7 @@ class Idempotency:
 IdempotencyDep = Annotated[Idempotency, Depends()]
 
 
-def kept_answer(
+def _kept_answer(
     session: Session,
     caller: Caller,
     idempotency_key: str | None,
@@ -181,7 +181,7 @@ def _remember(
         session.flush()
     except IntegrityError:
         session.rollback()
-        first = replay(session, caller, key, request_print)
+        first = _replay(session, caller, key, request_print)
         if first is None:
             raise ApiError(
                 409,

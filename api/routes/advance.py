@@ -16,7 +16,7 @@ from api.audit import record
 from api.deps import PlannerDep, SessionDep, plan_result_of
 from api.documents import job_scenario, plan_of
 from api.errors import READ_ONLY, ROUTER_ERRORS, ApiError, error_responses, request_problem
-from api.idempotency import IdempotencyKey, fingerprint, kept_answer, replay
+from api.idempotency import IdempotencyDep
 from api.links import SCENARIO_LINKS
 from api.schemas.scenarios import ScenarioSummary
 from api.store import ID_PATTERN, plan_job, save_scenario, scenario_row
@@ -67,12 +67,9 @@ def advance_scenario(
     request: Request,
     session: SessionDep,
     caller: PlannerDep,
-    idempotency_key: IdempotencyKey = None,
+    idempotency: IdempotencyDep,
 ) -> Response:
-    request_print = fingerprint(request, body)
-    kept = replay(session, caller, idempotency_key, request_print)
-    if kept is not None:
-        return kept
+    idempotency.check(body)
     row = scenario_row(session, caller, scenario_id)
     job = plan_job(session, caller, body.plan_id)
     if job.scenario_id != row.id:
@@ -99,4 +96,4 @@ def advance_scenario(
     )
     answer = ScenarioSummary.model_validate(stored)
     location = str(request.url_for("get_scenario", scenario_id=stored.id))
-    return kept_answer(session, caller, idempotency_key, request_print, answer, location, 201)
+    return idempotency.answer(answer, location, 201)
