@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from api.config import Settings
-from api.db import PlanJob, now
+from api.db import ROADMAP_KIND, PlanJob, now
 from api.documents import result_document
 from api.main import create_app
 from optimizer.io import scenario_to_document
@@ -38,7 +38,7 @@ OPENAPI = APP.openapi()
 def _kind(name: str, path: str) -> str:
     """Which of region A's objects a path parameter names; an unknown name fails the test, so no
     route passes by naming an object that does not exist."""
-    for kind in ("scenario", "plan", "teacher", "school"):
+    for kind in ("scenario", "plan", "teacher", "school", "roadmap"):
         if kind in name:
             return kind
     if "job" in name:
@@ -130,7 +130,8 @@ def listings() -> list[str]:
 
 @pytest.fixture
 def region_a(client: TestClient, make_key: MakeKey) -> dict[str, str]:
-    """Region A's scenario and a done plan job of it, stored directly (no job runner involved)."""
+    """Region A's scenario, a done plan job and a cancelled roadmap of it, stored directly (no job
+    runner involved)."""
     scenario = two_school_county()
     answer = client.post("/v1/scenarios", json=scenario_to_document(scenario), headers=make_key(REGION_A))
     scenario_id = answer.json()["id"]
@@ -144,10 +145,19 @@ def region_a(client: TestClient, make_key: MakeKey) -> dict[str, str]:
             result=result_document(scenario, solve(scenario, EngineSettings(time_limit=10))),
             finished_at=now(),
         )
-        session.add(job)
+        roadmap = PlanJob(
+            kind=ROADMAP_KIND,
+            scenario_id=scenario_id,
+            regions=[REGION_A],
+            status="cancelled",
+            request={"years": 1, "method": "auto", "time_limit": 10},
+            progress={},
+            finished_at=now(),
+        )
+        session.add_all([job, roadmap])
         session.flush()
-        plan_id = job.id
-    return {"scenario": scenario_id, "plan": plan_id, "teacher": "T00", "school": "U1"}
+        plan_id, roadmap_id = job.id, roadmap.id
+    return {"scenario": scenario_id, "plan": plan_id, "teacher": "T00", "school": "U1", "roadmap": roadmap_id}
 
 
 @pytest.mark.parametrize(("method", "path"), operations(), ids=lambda value: value)
@@ -171,7 +181,7 @@ def test_another_regions_key_gets_404(
 def test_a_malformed_id_gets_404(client: TestClient, make_key: MakeKey, method: str, path: str) -> None:
     """A NUL byte is the id PostgreSQL refuses outright: it must be a 404 like any unknown id."""
     url = re.sub(r"\{\w+\}", "%00", path)
-    malformed = dict.fromkeys(("scenario", "plan", "teacher", "school"), "\x00")
+    malformed = dict.fromkeys(("scenario", "plan", "teacher", "school", "roadmap"), "\x00")
     body, query = _body(path, method, malformed), _query(path, method)
     answer = client.request(method, url, params=query, json=body, headers=make_key(admin=True))
     assert answer.status_code == 404, (method, url, answer.status_code, answer.text)
