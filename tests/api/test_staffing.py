@@ -176,10 +176,13 @@ def test_a_plan_stored_before_the_staffing_plan_still_loads(settings: Settings) 
         job = {"scenario_id": row.id, "regions": [REGION], "request": {"time_limit": 5.0}}
         done_id = store_old_job(session, **job, status="done", result=old)
         cancelling_id = store_old_job(session, **job, status="cancelling", best=old_best)
-        key = create_key(session, [REGION])
     database.engine.dispose()
 
     with TestClient(create_app(settings)) as client:  # migrates the stored plans at start
+        migrated = Database(settings.database_url)  # a key as the migrated schema has it (a role)
+        with migrated.session() as session:
+            key = create_key(session, [REGION])
+        migrated.engine.dispose()
         headers = {"X-API-Key": key}
         job = client.get(f"/v1/plans/{done_id}", headers=headers).json()
         assert [{k: v for k, v in move.items() if k != "kind"} for move in job["moves"]] == old["moves"]
