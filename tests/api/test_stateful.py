@@ -93,6 +93,7 @@ def test_linked_requests_get_no_server_error_and_match_the_openapi(
     Workflow.run(
         settings=hypothesis_settings(
             max_examples=100,
+            derandomize=True,  # the same walks each run: a route they miss fails every run, not now and then
             database=None,
             stateful_step_count=30,
             deadline=None,
