@@ -115,3 +115,23 @@ def test_roadmap_files(tmp_path):
         bundle = load_scenario(tmp_path / str(year) / "bundle")
         assert bundle.policy.year == year
         assert (tmp_path / str(year) / "plan" / "plan.csv").exists()
+
+
+def test_the_command_line_says_when_each_target_is_met_and_exits_2_when_one_is_late(tmp_path, capsys) -> None:
+    from optimizer.cli import main
+    from optimizer.io.bundle import write_bundle
+
+    met = write_bundle(cooled_down_county(YEAR + 1), tmp_path / "met")
+    assert (
+        main(["roadmap", str(met), "--years", "2", "--out", str(tmp_path / "a"), "--time-limit", "10"]) == 0
+    )
+    assert f"目标:乡村学校年轻校长(含副校长)占比不低于 100%({YEAR + 1} 年):{YEAR + 1} 年达成" in (
+        capsys.readouterr().out
+    )
+    # One year planned, the target a year later: nothing late yet, and the line says why.
+    assert main(["roadmap", str(met), "--years", "1", "--out", str(tmp_path / "b"), "--lang", "en"]) == 0
+    assert f"its year comes after the roadmap's last, {YEAR}" in capsys.readouterr().out
+    late = write_bundle(cooled_down_county(YEAR + 1, urban_principal_age=50), tmp_path / "late")
+    assert (
+        main(["roadmap", str(late), "--years", "2", "--out", str(tmp_path / "c"), "--time-limit", "10"]) == 2
+    )
