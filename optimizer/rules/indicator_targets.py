@@ -41,7 +41,7 @@ def elastic(policy: Policy) -> Policy:
     return policy.with_overrides([f"{ID}.mode=elastic"])
 
 
-class Targets(Rule):
+class IndicatorTargets(Rule):
     id = ID
     title_zh = "规划目标"
     title_en = "roadmap targets"
@@ -136,4 +136,4 @@ class Targets(Rule):
         return Change(overrides=overrides, sentence_zh=zh, sentence_en=en)
 
 
-RULE = Targets()
+RULE = IndicatorTargets()
