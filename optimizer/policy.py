@@ -53,7 +53,8 @@ def floor_share(share: float, count: int) -> int:
 
 @dataclass(frozen=True)
 class Indicator:
-    """A county indicator a rule can count: the share of `what` that meets it, per region."""
+    """A county indicator a rule counts per region as a share (members meeting it / members),
+    which a `[targets]` entry may name."""
 
     name: str
     label_zh: str

@@ -38,7 +38,7 @@ from optimizer.io.tables import (
     table_from_grid,
 )
 from optimizer.io.workbook_limits import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, check_archive, check_sheet_size
-from optimizer.policy import NOTICE, apply_override
+from optimizer.policy import NOTICE, TARGETS, apply_override
 from optimizer.scenario import Scenario
 
 POLICY_SHEET = "policy"
@@ -181,6 +181,11 @@ def _policy_rows(scenario: Scenario) -> list[tuple[str, Any]]:
         for param, value in params.items():
             rows.extend(_flatten(f"{rule_id}.{param}", value))
     rows.extend((f"{NOTICE}.{key}", value) for key, value in scenario.policy.notice.items())
+    for target in scenario.policy.targets:
+        rows += [
+            (f"{TARGETS}.{target.indicator}.value", target.value),
+            (f"{TARGETS}.{target.indicator}.year", target.year),
+        ]
     return rows
 
 

@@ -93,3 +93,15 @@ def test_the_rotation_share_target_raises_the_rotation_above_the_quota():
     result = solve_checked(scenario(schools, teachers, {("R1", "math"): 5}, overrides=[*base, *target]))
     row = only_row(result, "indicator_targets", "东区:rotation_share")
     assert (row.status, row.target, row.achieved) == ("met", 3, 3)
+
+
+def test_targets_travel_with_the_scenario_in_every_format(tmp_path):
+    from optimizer.io import load_scenario
+    from optimizer.io.bundle import write_bundle
+    from optimizer.io.document import load_document, scenario_to_document
+    from optimizer.io.workbook import load_workbook, write_workbook
+
+    county = leaders_county(*young_target(0.5, 2027))
+    assert load_workbook(write_workbook(county, tmp_path / "s.xlsx")).policy.targets == county.policy.targets
+    assert load_document(scenario_to_document(county)).policy.targets == county.policy.targets
+    assert load_scenario(write_bundle(county, tmp_path / "b")).policy.targets == county.policy.targets
