@@ -633,9 +633,8 @@ class _RegionBuilder:
         teachers = self._mark_recent_rotations(teachers, sending)
         teachers = self._place_on_rotation(teachers, sending, receiving)
         teachers = self._pair_spouses(teachers, schools)
-        history_rng = np.random.default_rng(
-            [self.params.seed, self.index, 1]
-        )  # the other draws stay as they were
+        # The years before draw from their own stream, so every other draw stays as it was.
+        history_rng = np.random.default_rng([self.params.seed, self.index, 1])
         teachers = self._age_rural_leaders(teachers, schools, history_rng)
         teachers, support = self._young_leaders_back_from_support(teachers, sending, receiving, history_rng)
         start = Scenario(tuple(teachers), tuple(schools), {}, (), self.policy)
