@@ -13,8 +13,7 @@ from ortools.sat.python import cp_model
 from optimizer.engines import cpsat
 from optimizer.engines.cpsat import Run
 from optimizer.engines.highs import MipRun, solve_mip
-from optimizer.model.assembly import plan_from
-from optimizer.model.builder import COST_SCALE, ModelBuilder
+from optimizer.model.builder import ModelBuilder
 from optimizer.options import EngineSettings, Listeners
 
 MIP_SHARE = 0.8
@@ -30,7 +29,7 @@ def run(
     a solution reaches HiGHS's bound or the time is up."""
     started = time.monotonic()
     limit = settings.time_limit if time_limit is None else time_limit
-    report = partial(report_warm_start, builder, listeners, started) if listeners.any else None
+    report = partial(cpsat.report_start, builder, listeners, started) if listeners.any else None
     warm = solve_mip(
         builder.model,
         limit * MIP_SHARE,
@@ -45,7 +44,7 @@ def run(
     # HiGHS's `infeasible` is not the record (it has no plan and no bound): CP-SAT decides, with
     # the whole time left.
     if warm.values is not None:
-        add_value_hint(builder, warm.values)
+        cpsat.add_value_hint(builder, warm.values)
     stop_at = _stop_at(warm)
     status, solver = cpsat.search(builder, settings, listeners, limit, started=started, stop_at=stop_at)
     seconds = time.monotonic() - started
@@ -95,30 +94,3 @@ def _better_bound(cp_bound: float | None, highs_bound: float | None) -> tuple[fl
     if highs_bound is not None and (cp_bound is None or highs_bound > cp_bound):
         return highs_bound, "highs"
     return cp_bound, "cp-sat"
-
-
-def add_value_hint(builder: ModelBuilder, values: tuple[int, ...]) -> None:
-    """A complete hint: one value per model variable (the warm start's solution)."""
-    model = builder.model
-    model.clear_hints()
-    for index, value in enumerate(values):
-        model.add_hint(model.get_int_var_from_proto_index(index), value)
-
-
-def report_warm_start(
-    builder: ModelBuilder,
-    listeners: Listeners,
-    started: float,
-    values: tuple[int, ...],
-    objective: float,
-    bound: float | None,
-) -> None:
-    """Each plan the warm start finds is one the caller sees (progress, best plan so far), as
-    HiGHS finds it."""
-    figure = objective / COST_SCALE
-    lower = None if bound is None else bound / COST_SCALE
-    if listeners.progress is not None:
-        listeners.progress(time.monotonic() - started, figure, lower)
-    if listeners.on_solution is not None:
-        plan = plan_from(builder, lambda var: values[var.Index()])
-        listeners.on_solution(plan, figure, figure if lower is None else lower)

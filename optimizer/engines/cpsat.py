@@ -99,15 +99,28 @@ def search(
     return solver.Solve(builder.model, callback), solver
 
 
+HINT_COMPLETION_SHARE = 0.25
+"""Share of the time limit that completing a partial hint (a plan's decisions) may use."""
+
+
 def run(
     builder: ModelBuilder, settings: EngineSettings, listeners: Listeners, time_limit: float | None = None
 ) -> Run:
-    """CP-SAT alone on the assembled model, from its hint."""
+    """CP-SAT alone on the assembled model, from its hint. A hint of decisions only (a resumed
+    job's best plan, a previous plan) is first completed into a whole solution, which is reported
+    at once and is the run's answer unless the search finds a better one: a run from a plan never
+    ends with a worse one."""
     started = time.monotonic()
     limit = settings.time_limit if time_limit is None else time_limit
+    start = completed_hint(builder, settings, limit * HINT_COMPLETION_SHARE)
+    if start is not None:
+        values, objective = start
+        add_value_hint(builder, values)
+        if listeners.any:
+            report_start(builder, listeners, started, values, objective, None)
     status, solver = search(builder, settings, listeners, limit, started=started)
     seconds = time.monotonic() - started
-    if status in SOLVED:
+    if status in SOLVED and (start is None or solver.ObjectiveValue() <= start[1]):
         return finished(
             builder,
             proved=status == cp_model.OPTIMAL,
@@ -117,7 +130,65 @@ def run(
             value=solver.Value,
             seconds=seconds,
         )
+    if start is not None and status != cp_model.INFEASIBLE:
+        values, objective = start
+        return finished(
+            builder,
+            proved=False,
+            objective=objective,
+            bound=solver.BestObjectiveBound() if status in SOLVED else None,
+            bound_source="cp-sat",
+            value=lambda var: values[var.Index()],
+            seconds=seconds,
+        )
     return without_plan(status, seconds)
+
+
+def completed_hint(
+    builder: ModelBuilder, settings: EngineSettings, time_limit: float
+) -> tuple[tuple[int, ...], float] | None:
+    """The model's hint made whole, with its objective in the model's units: the hinted
+    variables fixed, CP-SAT sets the rest (shortfalls, counts) at their best. None when the model
+    has no hint, or the hint cannot be completed (no longer feasible, or not in time): CP-SAT
+    then starts from the partial hint as it is."""
+    hint = builder.model.proto.solution_hint
+    if not hint.vars:
+        return None
+    fixed = builder.model.clone()
+    for index, value in zip(hint.vars, hint.values, strict=True):
+        fixed.add(fixed.get_int_var_from_proto_index(index) == value)
+    fixed.clear_hints()
+    solver = solver_for(settings, time_limit)
+    if solver.Solve(fixed) not in SOLVED:
+        return None
+    return tuple(solver.response_proto.solution), solver.ObjectiveValue()
+
+
+def add_value_hint(builder: ModelBuilder, values: tuple[int, ...]) -> None:
+    """A complete hint: one value per model variable (a whole solution found before the search)."""
+    model = builder.model
+    model.clear_hints()
+    for index, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+
+def report_start(
+    builder: ModelBuilder,
+    listeners: Listeners,
+    started: float,
+    values: tuple[int, ...],
+    objective: float,
+    bound: float | None,
+) -> None:
+    """A whole solution found before the search (a warm start, a completed hint) is one the
+    caller sees (progress, best plan so far), as it is found."""
+    figure = objective / COST_SCALE
+    lower = None if bound is None else bound / COST_SCALE
+    if listeners.progress is not None:
+        listeners.progress(time.monotonic() - started, figure, lower)
+    if listeners.on_solution is not None:
+        plan = plan_from(builder, lambda var: values[var.Index()])
+        listeners.on_solution(plan, figure, figure if lower is None else lower)
 
 
 def without_plan(status: int, seconds: float) -> Run:
