@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
-from fastapi import Depends, Query, Request, Security
+from fastapi import Depends, Query, Request, Response, Security
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
@@ -152,6 +153,15 @@ def committed(session: Session, answer: T) -> T:
     sent, and a client that lists scenarios or polls a job at once (the web page does) must find it."""
     session.commit()
     return answer
+
+
+def cancel_answer(job_id: str, status: str | None, location: str) -> Response:
+    """The answer to a DELETE of a job: 204 once it is deleted, else 202 with its new status and
+    where to follow it."""
+    if status is None:
+        return Response(status_code=204)
+    content = {"id": job_id, "status": status}
+    return JSONResponse(status_code=202, content=content, headers={"Location": location})
 
 
 def plan_result_of(job: PlanJob) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from api.audit import record
 from api.config import Settings
 from api.db import ROADMAP_KIND, PlanJob, ScenarioRow, now, rows_updated
 from api.deps import over_cap
@@ -18,6 +19,7 @@ from api.errors import ApiError, request_problem
 from api.schemas.lifecycle import NAMES_ZH
 from api.schemas.plans import JobRequest
 from api.schemas.roadmaps import RoadmapRequest
+from api.security import Caller
 from optimizer.rules import policy_from_dict
 
 PLAN_STATUSES = ("optimal", "feasible")
@@ -194,6 +196,17 @@ def cancel_or_delete(session: Session, job_id: str) -> str | None:
         f"deleted and its plan is kept; to delete it, send DELETE again in {wait} s",
         headers={"Retry-After": str(wait)},
     )
+
+
+def cancel_or_delete_recorded(session: Session, caller: Caller, job: PlanJob, noun: str) -> str | None:
+    """`cancel_or_delete` of the caller's job, with its audit line (`<noun>.delete` or
+    `<noun>.cancel`; a repeated cancel changes nothing and is no line), committed."""
+    before = job.status
+    status = cancel_or_delete(session, job.id)
+    if status != before:
+        record(session, caller, f"{noun}.delete" if status is None else f"{noun}.cancel", plan=job)
+    session.commit()
+    return status
 
 
 def _seconds_since(moment: datetime | None) -> float:

@@ -24,6 +24,7 @@ from api.deps import (
     PlannerDep,
     SessionDep,
     SettingsDep,
+    cancel_answer,
     plan_result_of,
     require_member,
     resolve_seconds,
@@ -32,7 +33,7 @@ from api.deps import (
 from api.documents import PLAN_KEYS, job_summary, plan_document, plan_of, stored_result
 from api.errors import NO_PLAN, READ_ONLY, ROUTER_ERRORS, TOO_LARGE, error_responses
 from api.idempotency import LOCATION_HEADER, IdempotencyDep
-from api.jobs import SETTLE_SECONDS, cancel_or_delete, submit_job
+from api.jobs import SETTLE_SECONDS, cancel_or_delete_recorded, submit_job
 from api.links import JOB_LINKS, LIST_LINKS, PLAN_LINKS
 from api.schemas.plans import (
     MIN_TIME_LIMIT,
@@ -186,17 +187,8 @@ def plan_answer(database: Database, caller: Caller, job_id: str, lang: str) -> R
 )
 def delete_plan(job_id: str, request: Request, session: SessionDep, caller: PlannerDep) -> Any:
     job = plan_job(session, caller, job_id)
-    before = job.status
-    status = cancel_or_delete(session, job.id)
-    if status != before:  # a repeated cancel changes nothing, and is not a line of the audit log
-        record(session, caller, "plan.delete" if status is None else "plan.cancel", plan=job)
-    session.commit()
-    if status is None:
-        return Response(status_code=204)
-    location = str(request.url_for("get_plan", job_id=job.id))
-    return JSONResponse(
-        status_code=202, content={"id": job.id, "status": status}, headers={"Location": location}
-    )
+    status = cancel_or_delete_recorded(session, caller, job, "plan")
+    return cancel_answer(job.id, status, str(request.url_for("get_plan", job_id=job.id)))
 
 
 @router.get(

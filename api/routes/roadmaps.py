@@ -8,17 +8,16 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.db import ROADMAP_KIND, PlanJob
-from api.deps import CallerDep, LangDep, PlannerDep, SessionDep, SettingsDep, solved_job
+from api.deps import CallerDep, LangDep, PlannerDep, SessionDep, SettingsDep, cancel_answer, solved_job
 from api.documents import job_error, job_summary, plan_of
 from api.errors import READ_ONLY, ROUTER_ERRORS, ApiError, error_responses, request_problem
 from api.idempotency import LOCATION_HEADER, IdempotencyDep
-from api.jobs import SETTLE_SECONDS, cancel_or_delete, submit_roadmap
+from api.jobs import SETTLE_SECONDS, cancel_or_delete_recorded, submit_roadmap
 from api.links import ROADMAP_JOB_LINKS, ROADMAP_LINKS
 from api.schemas.plans import CancelAccepted
 from api.schemas.roadmaps import RoadmapAccepted, RoadmapJob, RoadmapLedger, RoadmapPage, RoadmapRequest
@@ -165,17 +164,8 @@ def get_roadmap(roadmap_id: str, session: SessionDep, caller: CallerDep, lang: L
 )
 def delete_roadmap(roadmap_id: str, request: Request, session: SessionDep, caller: PlannerDep) -> Any:
     job = roadmap_job(session, caller, roadmap_id)
-    before = job.status
-    status = cancel_or_delete(session, job.id)
-    if status != before:
-        record(session, caller, "roadmap.delete" if status is None else "roadmap.cancel", plan=job)
-    session.commit()
-    if status is None:
-        return Response(status_code=204)
-    location = str(request.url_for("get_roadmap", roadmap_id=job.id))
-    return JSONResponse(
-        status_code=202, content={"id": job.id, "status": status}, headers={"Location": location}
-    )
+    status = cancel_or_delete_recorded(session, caller, job, "roadmap")
+    return cancel_answer(job.id, status, str(request.url_for("get_roadmap", roadmap_id=job.id)))
 
 
 @router.get(
