@@ -6,6 +6,8 @@ behind recommendations run in the runner's process pool while the route's thread
 
 from __future__ import annotations
 
+import json
+import math
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,6 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.audit import record
 from api.db import PLAN_KIND, Database, PlanJob
@@ -30,7 +33,7 @@ from api.deps import (
     resolve_seconds,
     solved_job,
 )
-from api.documents import PLAN_KEYS, job_summary, plan_document, plan_of, stored_result
+from api.documents import DECISION_KEYS, PLAN_KEYS, job_summary, plan_document, plan_of, stored_result
 from api.errors import NO_PLAN, READ_ONLY, ROUTER_ERRORS, TOO_LARGE, error_responses
 from api.idempotency import LOCATION_HEADER, IdempotencyDep
 from api.jobs import SETTLE_SECONDS, cancel_or_delete_recorded, submit_job
@@ -151,9 +154,83 @@ async def get_plan(job_id: str, database: DatabaseDep, caller: CallerDep, lang: 
 def plan_answer(database: Database, caller: Caller, job_id: str, lang: str) -> Response:
     """GET /v1/plans/{id}'s answer, validated and serialized as its response model would be."""
     with database.session() as session:
-        document = plan_document(plan_job(session, caller, job_id), lang)
+        job = plan_job(session, caller, job_id)
+        document = plan_document(job, lang)
+        unchanged = unchanged_from(session, caller, job) if job.status == "done" else None
+        if unchanged is not None:
+            document["unchanged_from"] = unchanged
     body = PlanDocument.model_validate(document).model_dump_json(exclude_unset=True)
     return Response(body, media_type="application/json")
+
+
+def unchanged_from(session: Session, caller: Caller, job: PlanJob) -> dict[str, Any] | None:
+    """The plan `job` was made from and what it changed against it (UnchangedFrom), when the two
+    plans are identical; None otherwise, or when it was made from none."""
+    found = _base_of(session, caller, job)
+    if found is None:
+        return None
+    base, changes = found
+    if not _same_plan(base, job):
+        return None
+    name = base.request.get("label") or scenario_row(session, caller, base.scenario_id).name
+    overrides = list(base.request.get("overrides") or [])
+    return {
+        "plan_id": base.id,
+        "scenario_id": base.scenario_id,
+        "name": name,
+        "overrides": overrides,
+        "changes": changes,
+    }
+
+
+def _base_of(session: Session, caller: Caller, job: PlanJob) -> tuple[PlanJob, dict[str, Any]] | None:
+    """A re-plan's previous plan; a variant's plan: the newest done plan of the parent with the same
+    overrides; a plan with overrides: the newest done plan of its scenario without. With the
+    changes made against that base, as a variant's edits."""
+    scenario = scenario_row(session, caller, job.scenario_id)
+    overrides = list(job.request.get("overrides") or [])
+    previous_id = job.request.get("previous_plan_id")
+    if previous_id:
+        previous = session.get(PlanJob, previous_id)
+        if previous is None or previous.status != "done" or not caller.may_access(previous.regions):
+            return None
+        return previous, dict(scenario.changes or {})
+    if scenario.parent_id:
+        base = _newest_done(session, caller, scenario.parent_id, overrides)
+        return None if base is None else (base, dict(scenario.changes or {}))
+    if overrides:
+        base = _newest_done(session, caller, scenario.id, [])
+        return None if base is None else (base, {"overrides": overrides})
+    return None
+
+
+def _newest_done(session: Session, caller: Caller, scenario_id: str, overrides: list[str]) -> PlanJob | None:
+    query = (
+        select(PlanJob)
+        .where(PlanJob.kind == PLAN_KIND, PlanJob.scenario_id == scenario_id, PlanJob.status == "done")
+        .order_by(PlanJob.created_at.desc(), PlanJob.id)
+    )
+    for candidate in session.scalars(query):
+        same_overrides = list(candidate.request.get("overrides") or []) == overrides
+        if same_overrides and caller.may_access(candidate.regions):
+            return candidate
+    return None
+
+
+def _same_plan(first: PlanJob, second: PlanJob) -> bool:
+    """The same decisions (moves, exchanges, hires, 走教, whatever rule each names as its reason)
+    and the same cost."""
+    a, b = first.result or {}, second.result or {}
+    cost_a, cost_b = a["summary"]["objective"], b["summary"]["objective"]
+    same_cost = cost_a is not None and cost_b is not None and math.isclose(cost_a, cost_b, abs_tol=1e-6)
+    return same_cost and _decisions(a) == _decisions(b)
+
+
+def _decisions(document: dict[str, Any]) -> dict[str, list[str]]:
+    def without_reason(item: dict[str, Any]) -> str:
+        return json.dumps({name: value for name, value in item.items() if name != "reason"}, sort_keys=True)
+
+    return {key: sorted(map(without_reason, document[key])) for key in DECISION_KEYS}
 
 
 @router.delete(

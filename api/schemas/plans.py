@@ -316,6 +316,21 @@ class JobSummary(BaseModel):
     summary: PlanSummary | None
 
 
+class UnchangedFrom(BaseModel):
+    """The plan a plan was made from, when the two are identical. That base is the previous plan
+    of a re-plan; else, for a variant's plan, the newest done plan of its parent scenario with the
+    same overrides; else, for a plan with overrides, the newest done plan of its scenario without."""
+
+    plan_id: str
+    scenario_id: str
+    name: str = Field(description="The base plan's label, else its scenario's name.")
+    overrides: list[str] = Field(description="The base plan's own overrides: its settings before the change.")
+    changes: dict[str, Any] = Field(
+        description="What this plan changed against it, as a variant's edits: `overrides` "
+        "(`rule.param=value`), `add_pins`, `withdraw`, ..."
+    )
+
+
 class PlanDocument(BaseModel):
     """A job: its state and progress and, once it has a plan (done, or cancelled after a plan was
     found), SPEC's plan document: summary, the decisions (moves, exchanges, hires, 走教), the
@@ -372,6 +387,11 @@ class PlanDocument(BaseModel):
     )
     relaxations: list[dict[str, Any]] | None = Field(
         default=None, description="relaxations.json: per conflict, the smallest ways out."
+    )
+    unchanged_from: UnchangedFrom | None = Field(
+        default=None,
+        description="Present when this done plan is identical to the plan it was made from (the "
+        "same moves, exchanges, hires, 走教 and cost): what it changed made no difference.",
     )
 
 

@@ -265,3 +265,41 @@ def test_another_regions_key_gets_404_on_every_route(
         client.get(f"/v1/scenarios/{scenario_id}/variants", headers={"X-API-Key": "rk_bad_key"}).status_code
         == 401
     )
+
+
+def test_a_plan_identical_to_its_base_says_what_it_was_made_from(
+    client: TestClient, make_key: Callable[..., Headers]
+) -> None:
+    """A 15 % quota moves the same 2 teachers as the default 10 % (both needed by R1's shortage):
+    its plan names the plan it was made from. A 30 % quota moves a third: its plan does not."""
+    headers = make_key("东区")
+    base_id = create_scenario(client, headers)
+    base = solve_plan(client, headers, base_id)
+    no_effect = ["rotation_quota.rate=0.15"]
+    variant = client.post(
+        f"/v1/scenarios/{base_id}/variants", json={"edits": {"overrides": no_effect}}, headers=headers
+    ).json()["id"]
+    effective = client.post(
+        f"/v1/scenarios/{base_id}/variants", json={"edits": {"overrides": HIGHER_QUOTA}}, headers=headers
+    ).json()["id"]
+
+    same = solve_plan(client, headers, variant)
+    different = solve_plan(client, headers, effective)
+    response = client.post(
+        "/v1/plans",
+        json={"scenario_id": base_id, "overrides": no_effect, "time_limit": 5, "seed": 1},
+        headers=headers,
+    )
+    overridden = wait_done(client, headers, response.json()["id"])
+
+    assert same["unchanged_from"] == {
+        "plan_id": base["id"],
+        "scenario_id": base_id,
+        "name": "tiny",
+        "overrides": [],
+        "changes": {"overrides": no_effect},
+    }
+    assert overridden["unchanged_from"]["plan_id"] == base["id"]
+    assert overridden["unchanged_from"]["changes"] == {"overrides": no_effect}
+    assert "unchanged_from" not in different
+    assert "unchanged_from" not in client.get(f"/v1/plans/{base['id']}", headers=headers).json()
