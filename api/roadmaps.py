@@ -19,15 +19,11 @@ from sqlalchemy import case
 from sqlalchemy.orm import Session
 
 from api.db import PLAN_KIND, ROADMAP_KIND, Database, PlanJob, ScenarioRow, now, result_values, rows_updated
-from api.documents import error_text, job_scenario, result_document
-from api.errors import ApiError, invalid_input
-from api.logs import configure_logging
+from api.documents import job_scenario, result_document
 from api.store import save_scenario, scenario_regions
-from api.worker import exit_with_parent, lower_priority, owned_by
-from optimizer.errors import ScenarioError
+from api.worker import job_run, owned_by
 from optimizer.io.roadmap_outputs import roadmap_document
 from optimizer.options import EngineSettings
-from optimizer.process_exit import exit_process
 from optimizer.roadmap import Roadmap, YearPlan, plan_roadmap
 from optimizer.scenario import Scenario
 
@@ -79,11 +75,7 @@ def run_roadmap(
     years are planned here, one after another, whatever the cluster): plan the run `attempt`,
     then store its years' scenarios and plans and the roadmap document, or fail it with the
     reason."""
-    configure_logging()
-    lower_priority()
-    exit_with_parent()
-    database = Database(database_url)
-    try:
+    with job_run(database_url, job_id, attempt, ("路线图规划", "the roadmap"), "roadmap_failed") as database:
         with database.session() as session:
             job = session.get(PlanJob, job_id)
             if job is None or job.kind != ROADMAP_KIND or job.status != "running" or job.attempts != attempt:
@@ -100,16 +92,6 @@ def run_roadmap(
         with database.session() as session:
             _store(session, job_id, attempt, request, scenario, roadmap, reporter)
         log.info("roadmap %s: %d years, cost %s", job_id, len(roadmap.years), roadmap.cost)
-    except ScenarioError as error:
-        _fail(database, job_id, attempt, invalid_input(error))
-    except Exception as error:
-        log.exception("roadmap %s failed", job_id)
-        name = type(error).__name__
-        zh, en = f"路线图规划失败({name});已记录", f"the roadmap failed ({name}); the event is logged"
-        _fail(database, job_id, attempt, ApiError(500, "roadmap_failed", zh, en))
-    finally:
-        database.engine.dispose()
-    exit_process(0)
 
 
 def _store(
@@ -189,10 +171,3 @@ def _year_plan(
     session.add(plan)
     session.flush()
     return plan
-
-
-def _fail(database: Database, job_id: str, attempt: int, error: ApiError) -> None:
-    with database.session() as session:
-        session.execute(
-            owned_by(job_id, attempt).values(status="failed", error=error_text(error), finished_at=now())
-        )

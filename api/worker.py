@@ -15,6 +15,8 @@ import multiprocessing.connection
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -115,11 +117,7 @@ def run_job(
     reason; nothing when the job has moved on to another run meanwhile. With a Dask
     `cluster`, a scenario of independent regions is solved region by region there (no live
     objective then: progress comes when every region is done)."""
-    configure_logging()
-    lower_priority()
-    exit_with_parent()
-    database = Database(database_url)
-    try:
+    with job_run(database_url, job_id, attempt, ("求解", "the solve"), "solve_failed") as database:
         with database.session() as session:
             job = session.get(PlanJob, job_id)
             if job is None or job.status not in OWNED or job.attempts != attempt:
@@ -170,20 +168,36 @@ def run_job(
                 )
             )
         log.info("job %s: %s, objective %s", job_id, result.summary.status, result.summary.objective)
+
+
+@contextmanager
+def job_run(
+    database_url: str, job_id: str, attempt: int, what: tuple[str, str], code: str
+) -> Iterator[Database]:
+    """A worker process's run of a job (`what` names it in zh and en, e.g. 求解 / the solve):
+    batch priority, gone with the server, and any failure stored as the job's error (an input
+    error as such; anything else logged and told as `code`, status 500). The process then leaves
+    rather than wait for a HiGHS run past its deadline."""
+    configure_logging()
+    lower_priority()
+    exit_with_parent()
+    database = Database(database_url)
+    try:
+        yield database
     except ScenarioError as error:
         _fail(database, job_id, attempt, invalid_input(error))
     except Exception as error:
         log.exception("job %s failed", job_id)
         name = type(error).__name__
-        zh, en = f"求解失败({name});已记录", f"the solve failed ({name}); the event is logged"
-        _fail(database, job_id, attempt, ApiError(500, "solve_failed", zh, en))
+        zh, en = f"{what[0]}失败({name});已记录", f"{what[1]} failed ({name}); the event is logged"
+        _fail(database, job_id, attempt, ApiError(500, code, zh, en))
     finally:
         database.engine.dispose()
-    # The job is stored: leave now rather than wait for a HiGHS run past its deadline.
     exit_process(0)
 
 
 def _fail(database: Database, job_id: str, attempt: int, error: ApiError) -> None:
+    """The run's job failed with `error`, if the run still owns it."""
     with database.session() as session:
         session.execute(
             owned_by(job_id, attempt).values(status="failed", error=error_text(error), finished_at=now())
