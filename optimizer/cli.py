@@ -229,7 +229,12 @@ def _parser() -> argparse.ArgumentParser:
         "when a target is missed, keeping the better",
     )
     roadmap_cmd.add_argument(
-        "--time-limit", type=float, default=60.0, metavar="S", help="seconds per year (default 60)"
+        "--time-limit",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="seconds per year on average: the roadmap keeps to years × S in all, a year proved early "
+        "leaving its time to the years after (default 60)",
     )
     roadmap_cmd.add_argument("--seed", type=int, default=0, metavar="N", help="solver random seed")
     _add_set(roadmap_cmd)

@@ -18,10 +18,16 @@ other, so rolling, one pass, comes first; `path` is the fallback for a target th
 must build up to. A joint model of all years at once is
 not built: each year's rules read that year's bundle, which only exists once the year before is
 planned.
+
+A roadmap of N years keeps to N × the settings' time limit in all: each year's solves get an even
+share of the time left (never under MIN_YEAR_SHARE of the limit), so a year proved early leaves
+its time to the years after it, and the work between the solves (checking a plan, rolling the
+county forward) is paid from the same time rather than added to it.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -37,6 +43,8 @@ from optimizer.scenario import Scenario
 from optimizer.solve import solve
 
 METHODS = ("auto", "rolling", "path")
+MIN_YEAR_SHARE = 0.25
+"""A year's solves get at least this share of the per-year time limit, whatever earlier years used."""
 
 
 @dataclass(frozen=True)
@@ -179,17 +187,25 @@ def plan_roadmap(
     targets = scenario.policy.targets
     start = {t.indicator: worst_share(scenario, t.indicator) for t in targets}
     first_year = scenario.policy.year
+    deadline = time.monotonic() + years * settings.time_limit
     planned: list[YearPlan] = []
     current = scenario
-    for _ in range(years):
+    for index in range(years):
         year = current.policy.year
         goals = path_goals(targets, start, first_year, year) if method == "path" else {}
-        year_plan = _plan_year(current, goals, settings)
+        year_plan = _plan_year(current, goals, year_settings(settings, deadline, years - index))
         planned.append(year_plan)
         if on_year is not None:
             on_year(year_plan)
         current = advance(current, year_plan.result.plan)
     return Roadmap(method, targets, tuple(planned))
+
+
+def year_settings(settings: EngineSettings, deadline: float, years_left: int) -> EngineSettings:
+    """The settings of the next year's solves: an even share of the time left to the deadline,
+    at least MIN_YEAR_SHARE of the per-year limit."""
+    share = (deadline - time.monotonic()) / years_left
+    return replace(settings, time_limit=max(settings.time_limit * MIN_YEAR_SHARE, share))
 
 
 def _plan_year(scenario: Scenario, goals: dict[str, float], settings: EngineSettings) -> YearPlan:

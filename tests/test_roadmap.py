@@ -4,17 +4,19 @@ year where a one-year plan cannot meet it, each year's plan passing the checker,
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 
 import pytest
 from openpyxl import load_workbook
 
+import optimizer.roadmap as roadmap_module
 from optimizer.advance import advance
 from optimizer.io import load_scenario
 from optimizer.io.roadmap_outputs import write_roadmap
 from optimizer.options import EngineSettings
 from optimizer.report import check_plan
-from optimizer.roadmap import METHODS, path_goals, plan_roadmap
+from optimizer.roadmap import METHODS, MIN_YEAR_SHARE, path_goals, plan_roadmap, year_settings
 from optimizer.scenario import Pin
 from optimizer.solve import solve
 from tests.rules.test_principal_rotation import leaders_county
@@ -135,3 +137,26 @@ def test_the_command_line_says_when_each_target_is_met_and_exits_2_when_one_is_l
     assert (
         main(["roadmap", str(late), "--years", "2", "--out", str(tmp_path / "c"), "--time-limit", "10"]) == 2
     )
+
+
+def test_a_year_proved_early_leaves_its_time_to_the_years_after(monkeypatch) -> None:
+    limits: list[float] = []
+
+    def timed_solve(scenario, settings, *args, **kwargs):
+        limits.append(settings.time_limit)
+        return solve(scenario, settings, *args, **kwargs)
+
+    monkeypatch.setattr(roadmap_module, "solve", timed_solve)
+    plan_roadmap(cooled_down_county(YEAR + 1), 2, SETTINGS, "rolling")
+    first, second = limits
+    assert first == pytest.approx(SETTINGS.time_limit, abs=0.5)
+    # the first year is proved in a second or two: the second gets what is left of 2 × 20 s
+    assert second > SETTINGS.time_limit * 1.5
+
+
+def test_a_year_after_an_overrun_still_gets_its_minimum_share() -> None:
+    late = time.monotonic() - 5
+    assert year_settings(SETTINGS, late, 2).time_limit == SETTINGS.time_limit * MIN_YEAR_SHARE
+    settings = year_settings(SETTINGS, time.monotonic() + 3 * SETTINGS.time_limit, 3)
+    assert settings.time_limit == pytest.approx(SETTINGS.time_limit, abs=0.5)
+    assert replace(settings, time_limit=SETTINGS.time_limit) == SETTINGS

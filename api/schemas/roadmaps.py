@@ -108,7 +108,8 @@ class RoadmapRequest(BaseModel):
     )
     time_limit: Seconds | None = Field(
         default=None,
-        description="Seconds per year's solve, within the server's cap (ROTATION_MAX_TIME_LIMIT); "
+        description="Seconds per year on average, within the server's cap (ROTATION_MAX_TIME_LIMIT): the "
+        "roadmap keeps to years × this in all, a year proved early leaving its time to the years after; "
         "default: the server's (ROTATION_DEFAULT_TIME_LIMIT). auto may plan every year twice.",
     )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Fixes the search.")
