@@ -28,6 +28,7 @@ from optimizer.explain.teacher import TeacherExplanation, explain_teacher, teach
 from optimizer.generate import PRESETS, CountyParams, preset, write_generated_bundle
 from optimizer.io import load_scenario, write_bundle
 from optimizer.io.outputs import write_outputs
+from optimizer.io.plan_workbook import read_plan_workbook
 from optimizer.io.regions import bundle_warnings
 from optimizer.io.roadmap_outputs import write_roadmap
 from optimizer.io.staffing_csv import (
@@ -38,6 +39,7 @@ from optimizer.io.staffing_csv import (
     read_plan_folder,
 )
 from optimizer.io.template import TEMPLATE_LANGS, write_template
+from optimizer.io.workbook import WORKBOOK_SUFFIXES
 from optimizer.options import ENGINES, EngineSettings, Listeners, ModelEdits
 from optimizer.plan import STATUSES, RuleRow, Summary
 from optimizer.process_exit import exit_process
@@ -154,8 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "plan",
         type=Path,
-        metavar="PLAN.csv",
-        help="the plan to check; recruitment.csv, itinerant.csv and leaders.csv in its folder are read too",
+        metavar="PLAN.csv|PLAN.xlsx",
+        help="the plan to check: a plan.csv (recruitment.csv, itinerant.csv and leaders.csv in its folder "
+        "are read too) or the plan.xlsx solve writes, as HR edited it (.xls and WPS .et too)",
     )
     _add_set(check_cmd)
     _add_lang(check_cmd)
@@ -601,11 +604,14 @@ def _roadmap(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    """The plan's files (plan.csv, and recruitment.csv, itinerant.csv and leaders.csv beside it)
-    checked against every rule without the solver; a leaders.csv is compared with the heads the
-    plan gives."""
+    """The plan's files (plan.csv, and recruitment.csv, itinerant.csv and leaders.csv beside it;
+    or a plan workbook, by its suffix) checked against every rule without the solver; the heads
+    leaders.csv (or the workbook's 校长配备) names are compared with those the plan gives."""
     scenario = _load(args.bundle, args.set, args.lang)
-    files = read_plan_files(args.plan, scenario)
+    if args.plan.suffix.lower() in WORKBOOK_SUFFIXES:
+        files = read_plan_workbook(args.plan, scenario)
+    else:
+        files = read_plan_files(args.plan, scenario)
     plan = files.plan
     result = plan_result(scenario, plan)
     report = result.report
@@ -624,7 +630,11 @@ def _check(args: argparse.Namespace) -> int:
             "leader_mismatches": None
             if mismatches is None
             else [
-                {**asdict(m), "sentence_zh": m.sentence("zh"), "sentence_en": m.sentence("en")}
+                {
+                    **asdict(m),
+                    "sentence_zh": m.sentence("zh", files.leaders_file),
+                    "sentence_en": m.sentence("en", files.leaders_file),
+                }
                 for m in mismatches
             ],
             "summary": asdict(result.summary),
@@ -642,7 +652,7 @@ def _check(args: argparse.Namespace) -> int:
         if broken_rules:
             print(f"hard rules violated: {', '.join(broken_rules)}")
         if mismatches is not None:
-            _print_leader_mismatches(mismatches, len(files.leaders or ()), args.lang)
+            _print_leader_mismatches(mismatches, len(files.leaders or ()), args.lang, files.leaders_file)
     return EXIT_HARD if broken_rules or mismatches else EXIT_OK
 
 
@@ -683,14 +693,17 @@ def _advance(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_leader_mismatches(mismatches: Sequence[LeaderMismatch], named: int, lang: str) -> None:
+def _print_leader_mismatches(
+    mismatches: Sequence[LeaderMismatch], named: int, lang: str, source: str = LEADERS_FILE
+) -> None:
+    """`source`: where the heads were read (leaders.csv, or plan.xlsx's 校长配备)."""
     if not mismatches:
-        print(f"{LEADERS_FILE}: agrees with the plan ({named} schools)")
+        print(f"{source}: agrees with the plan ({named} schools)")
         return
-    print(f"{LEADERS_FILE}: {len(mismatches)} schools differ from the plan")
+    print(f"{source}: {len(mismatches)} schools differ from the plan")
     for mismatch in mismatches:
         print(f"  {mismatch.school_id}")
-        _print_sentences(mismatch.sentence("zh"), mismatch.sentence("en"), lang)
+        _print_sentences(mismatch.sentence("zh", source), mismatch.sentence("en", source), lang)
 
 
 def _explain(args: argparse.Namespace) -> int:

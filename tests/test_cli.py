@@ -317,6 +317,45 @@ def test_check_recomputes_the_solved_report_from_the_files_alone(
     assert f"leaders.csv: agrees with the plan ({solved['schools_with_principal_after']} schools)" in printed
 
 
+def test_check_reads_the_plan_workbook_hr_edits(
+    demo_plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """plan.xlsx alone, under another name and with no CSV beside it, gives the solve's report;
+    a head changed in 校长配备 differs from the plan, a bad 起止年月 is an input error at its sheet,
+    row and Chinese column."""
+    plan = Path(shutil.copyfile(demo_plan / "plan.xlsx", tmp_path / "edited.xlsx"))
+
+    capsys.readouterr()
+    code = main(["check", str(DEMO), str(plan), "--json"])
+    document = json.loads(capsys.readouterr().out)
+
+    assert code == 0
+    assert document["report"] == json.loads((demo_plan / "report.json").read_text(encoding="utf-8"))
+    assert document["leader_mismatches"] == []
+
+    book = openpyxl.load_workbook(plan)
+    heads = book["校长配备"]
+    school, head = heads["A2"].value, heads["C2"].value
+    heads["C2"] = someone_else = next(
+        row[0] for row in csv_rows(DEMO / "teachers.csv")[1:] if row[1] == school and row[0] != head
+    )
+    book.save(plan)
+
+    assert main(["check", str(DEMO), str(plan), "--lang", "en"]) == 2
+
+    printed = capsys.readouterr().out
+    assert "edited.xlsx · 校长配备: 1 schools differ from the plan" in printed
+    assert f"{school}: edited.xlsx · 校长配备 names {someone_else} (" in printed
+
+    book["交流名单"]["L3"] = "2025.09-2026.02"
+    book.save(plan)
+
+    assert main(["check", str(DEMO), str(plan), "--lang", "en"]) == 1
+
+    err = capsys.readouterr().err
+    assert "edited.xlsx · 交流名单, row 3, column 起止年月: expected a span of whole school years" in err
+
+
 def test_check_without_the_recruitment_file_misses_the_hires(
     demo_plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

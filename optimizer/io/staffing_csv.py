@@ -17,8 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import Problem, ScenarioError
-from optimizer.io.plan_csv import MOVE_KIND_NAMES_ZH, RowReader, read_csv_table, read_moves
+from optimizer.io.plan_csv import (
+    MOVE_KIND_NAMES_ZH,
+    Names,
+    RowReader,
+    read_csv_table,
+    read_moves,
+    table_rows,
+)
 from optimizer.io.problems import missing_path
+from optimizer.io.tables import RawTable
 from optimizer.plan import HIRE_KINDS, LEADER_HOW_NAMES_ZH, Hire, ItinerantAssignment, Leader, Plan
 from optimizer.rules import Post
 from optimizer.scenario import Scenario
@@ -100,10 +108,12 @@ def coverage_status(post: Post) -> str:
 
 @dataclass(frozen=True)
 class PlanFiles:
-    """A plan as read from its files, and the heads its leaders.csv names (None: no such file)."""
+    """A plan as read from its files, and the heads its leaders.csv names (None: no such file);
+    `leaders_file` is where the heads were read (leaders.csv, or a sheet of plan.xlsx)."""
 
     plan: Plan
     leaders: tuple[Leader, ...] | None
+    leaders_file: str = LEADERS_FILE
 
 
 def read_plan_files(plan_path: str | Path, scenario: Scenario) -> PlanFiles:
@@ -160,12 +170,16 @@ def _has_text(path: Path) -> bool:
 def read_hires(path: Path, scenario: Scenario, problems: list[Problem]) -> tuple[Hire, ...]:
     """recruitment.csv: `kind` blank is a 公开招聘 (open) hire, `reason` may be left out."""
     table = read_csv_table(path, RECRUITMENT_COLUMNS, RECRUITMENT_COLUMNS[:3], problems)
-    if table is None:
-        return ()
+    return () if table is None else hires_of(table, scenario, problems)
+
+
+def hires_of(
+    table: RawTable, scenario: Scenario, problems: list[Problem], names: Names | None = None
+) -> tuple[Hire, ...]:
+    """A hire per row of a table of RECRUITMENT_COLUMNS (recruitment.csv, plan.xlsx's 招聘计划)."""
     hires = []
     seen: dict[tuple[str, ...], int] = {}
-    for row_number, cells in table.rows:
-        row = RowReader(table.label, row_number, cells, RECRUITMENT_COLUMNS, problems)
+    for row in table_rows(table, RECRUITMENT_COLUMNS, problems, names):
         row.required("school_id", "subject", "posts")
         school_id = row.school(scenario, "school_id")
         subject = row.subject("subject")
@@ -182,12 +196,17 @@ def read_itinerant(
     """itinerant.csv: every column is needed. Whether an assignment is allowed (district,
     distance, share, the teacher's subject) is the checker's question, not an input error."""
     table = read_csv_table(path, ITINERANT_COLUMNS, ITINERANT_COLUMNS, problems)
-    if table is None:
-        return ()
+    return () if table is None else itinerant_of(table, scenario, problems)
+
+
+def itinerant_of(
+    table: RawTable, scenario: Scenario, problems: list[Problem], names: Names | None = None
+) -> tuple[ItinerantAssignment, ...]:
+    """A 走教 assignment per row (in row order) of a table of ITINERANT_COLUMNS (itinerant.csv,
+    plan.xlsx's 走教安排)."""
     assignments = []
     seen: dict[tuple[str, ...], int] = {}
-    for row_number, cells in table.rows:
-        row = RowReader(table.label, row_number, cells, ITINERANT_COLUMNS, problems)
+    for row in table_rows(table, ITINERANT_COLUMNS, problems, names):
         row.required(*ITINERANT_COLUMNS)
         teacher_id = row.teacher(scenario, "teacher_id")
         home_school = row.school(scenario, "home_school")
@@ -214,12 +233,16 @@ def _share(row: RowReader, column: str) -> float:
 def read_leaders(path: Path, scenario: Scenario, problems: list[Problem]) -> tuple[Leader, ...]:
     """leaders.csv: one row per school, naming its head after the plan."""
     table = read_csv_table(path, LEADER_COLUMNS, LEADER_COLUMNS, problems)
-    if table is None:
-        return ()
+    return () if table is None else leaders_of(table, scenario, problems)
+
+
+def leaders_of(
+    table: RawTable, scenario: Scenario, problems: list[Problem], names: Names | None = None
+) -> tuple[Leader, ...]:
+    """A head per row of a table of LEADER_COLUMNS (leaders.csv, plan.xlsx's 校长配备)."""
     leaders = []
     seen: dict[tuple[str, ...], int] = {}
-    for row_number, cells in table.rows:
-        row = RowReader(table.label, row_number, cells, LEADER_COLUMNS, problems)
+    for row in table_rows(table, LEADER_COLUMNS, problems, names):
         row.required(*LEADER_COLUMNS)
         school_id = row.school(scenario, "school_id")
         teacher_id = row.teacher(scenario, "teacher_id")
@@ -231,7 +254,8 @@ def read_leaders(path: Path, scenario: Scenario, problems: list[Problem]) -> tup
 
 @dataclass(frozen=True)
 class LeaderMismatch:
-    """A school where leaders.csv names another head than the plan gives (None: nobody)."""
+    """A school where leaders.csv (or the sheet read instead) names another head than the plan
+    gives (None: nobody)."""
 
     school_id: str
     named: Leader | None
@@ -239,7 +263,7 @@ class LeaderMismatch:
     recomputed: Leader | None
     """What the plan gives (`leaders_after`)."""
 
-    def sentence(self, lang: str) -> str:
+    def sentence(self, lang: str, source: str = LEADERS_FILE) -> str:
         def who(leader: Leader | None) -> str:
             if leader is None:
                 return "无人" if lang == "zh" else "nobody"
@@ -247,12 +271,8 @@ class LeaderMismatch:
             return f"{leader.teacher_id}({how})" if lang == "zh" else f"{leader.teacher_id} ({how})"
 
         if lang == "zh":
-            return (
-                f"{self.school_id}:{LEADERS_FILE} 写的是 {who(self.named)},按方案应为 {who(self.recomputed)}"
-            )
-        return (
-            f"{self.school_id}: {LEADERS_FILE} names {who(self.named)}, the plan gives {who(self.recomputed)}"
-        )
+            return f"{self.school_id}:{source} 写的是 {who(self.named)},按方案应为 {who(self.recomputed)}"
+        return f"{self.school_id}: {source} names {who(self.named)}, the plan gives {who(self.recomputed)}"
 
 
 def leader_mismatches(

@@ -72,7 +72,7 @@ def load_workbook(path: str | Path) -> Scenario:
     warnings: list[Problem] = []
     raw: dict[str, RawTable] = {}
     policy_grid: Grid | None = None
-    for title, grid in _read_sheets(path).items():
+    for title, grid in read_sheets(path).items():
         table = table_of_sheet(title)
         if title.strip().lower() == POLICY_SHEET:
             policy_grid = grid
@@ -121,7 +121,7 @@ def write_workbook(scenario: Scenario, path: str | Path) -> Path:
     return path
 
 
-def _read_sheets(path: Path) -> dict[str, Grid]:
+def read_sheets(path: Path) -> dict[str, Grid]:
     """Every sheet's rows by title, empty rows and columns kept (rows keep their numbers); the
     workbook's format is told by its suffix. ScenarioError when it is no readable workbook."""
     check_archive(path)
