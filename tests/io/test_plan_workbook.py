@@ -95,6 +95,14 @@ def test_moves_exchanges_hires_and_itinerant_read_back(tmp_path: Path, county: S
     assert files.leaders_file == "plan.xlsx · 校长配备"
 
 
+def test_an_et_workbook_is_read_as_the_scenario_loader_reads_it(tmp_path: Path, county: Scenario) -> None:
+    """.xls and WPS .et go through calamine, which gives whole numbers (招聘人数 1) as 1.0;
+    calamine opens the .xlsx content under an .et name too."""
+    et = written(county, PLAN, tmp_path).rename(tmp_path / "plan.et")
+
+    assert read_plan_workbook(et, county).plan == PLAN
+
+
 def test_an_edited_list_reads_as_the_plan_hr_meant(tmp_path: Path, county: Scenario) -> None:
     path = written(county, PLAN, tmp_path)
     book = openpyxl.load_workbook(path)
