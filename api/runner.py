@@ -34,7 +34,7 @@ from api.db import ROADMAP_KIND, Database, PlanJob, ScenarioRow, now, result_val
 from api.documents import PROGRESS_KEYS, cancelled_result, error_text
 from api.errors import ApiError
 from api.lease import Lease
-from api.roadmaps import run_roadmap
+from api.roadmaps import cancelled_roadmap, run_roadmap
 from api.worker import pool_process_started, run_job
 from optimizer.errors import ScenarioError
 
@@ -293,15 +293,19 @@ class JobRunner:
         return stopped
 
     def _finish_cancel(self, job_id: str) -> None:
-        """A cancelling job whose process is gone becomes cancelled with its best plan so far."""
+        """A cancelling job whose process is gone becomes cancelled with its best plan so far (a
+        roadmap: with the years it planned)."""
         with self.database.session() as session:
             job = session.get(PlanJob, job_id)
             if job is None or job.status != "cancelling":
                 return
-            try:
-                result = cancelled_result(job, session.get_one(ScenarioRow, job.scenario_id).document)
-            except ScenarioError:
-                result = None
+            if job.kind == ROADMAP_KIND:
+                result = cancelled_roadmap(session, job)
+            else:
+                try:
+                    result = cancelled_result(job, session.get_one(ScenarioRow, job.scenario_id).document)
+                except ScenarioError:
+                    result = None
             session.execute(
                 update(PlanJob)
                 .where(PlanJob.id == job_id, PlanJob.status == "cancelling")

@@ -157,7 +157,8 @@ def get_roadmap(roadmap_id: str, session: SessionDep, caller: CallerDep, lang: L
     },
     summary="Cancel a queued or running roadmap, or delete a finished one",
     description="As for a plan job: a queued roadmap is cancelled at once (202 `cancelled`), a "
-    "running one stops (202 `cancelling`, then `cancelled`; the years it planned are not kept). "
+    "running one stops (202 `cancelling`, then `cancelled`, its `result` the years it had planned, "
+    "whose plans stay). "
     f"The same DELETE repeated answers the same, until {SETTLE_SECONDS} s after the roadmap "
     "finished (409 `just_finished` for one that ended within them); later it deletes the roadmap "
     "(204). Its years' plans are ordinary plans and stay.",

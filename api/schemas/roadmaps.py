@@ -206,7 +206,10 @@ class RoadmapJob(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     error: ErrorBody | None = Field(description="Why the job failed, as every error answer says it.")
-    result: RoadmapResult | None = Field(description="The roadmap, once done.")
+    result: RoadmapResult | None = Field(
+        description="The roadmap, once done; for one cancelled while it ran, the years it had planned "
+        "(its targets judged on them)."
+    )
 
 
 class RoadmapSummary(BaseModel):

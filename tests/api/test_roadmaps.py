@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from api.config import Settings
 from optimizer.io import load_bundle, scenario_to_document
 from tests.api.test_plans import create_scenario, idle_client
+from tests.api.test_reliability_jobs import kill_run
 from tests.test_roadmap import cooled_down_county
 from tests.tiny import YEAR
 
@@ -155,15 +156,60 @@ def test_a_queued_roadmap_cancels_at_once_and_a_finished_one_is_deleted(settings
         assert client.delete(f"/v1/plans/{roadmap_id}", headers=headers).status_code == 404
 
 
-def test_a_running_roadmap_cancels_and_keeps_no_year(
+def test_a_running_roadmap_cancels_and_keeps_the_years_it_planned(
     client: TestClient, make_key: Callable[..., Headers]
 ) -> None:
     headers = make_key("青山县")
     history = scenario_to_document(load_bundle(HISTORY_COUNTY))
-    roadmap_id = submit(client, headers, scenario_id=create_scenario(client, headers, history), years=3)
-    wait_for(client, headers, roadmap_id, lambda job: job["status"] == "running")
+    scenario_id = create_scenario(client, headers, history)
+    roadmap_id = submit(client, headers, scenario_id=scenario_id, years=3, method="rolling")
+    running = wait_for(client, headers, roadmap_id, lambda job: job["progress"]["years_done"] >= 1)[-1]
+    # A year is an ordinary plan as soon as it is planned, while the next one is planned.
+    first = running["progress"]["done"][0]
+    assert client.get(f"/v1/plans/{first['plan_id']}", headers=headers).json()["status"] == "done"
     response = client.delete(f"/v1/roadmaps/{roadmap_id}", headers=headers)
-    assert response.status_code == 202 and response.json()["status"] == "cancelling"
+    assert response.status_code == 202 and response.json()["status"] in ("cancelling", "cancelled")
     job = wait_for(client, headers, roadmap_id, timeout=30)[-1]
-    assert job["status"] == "cancelled" and job["result"] is None
-    assert client.get("/v1/plans", headers=headers).json()["items"] == []
+    assert job["status"] == "cancelled", job
+    years = job["result"]["years"]
+    assert 1 <= len(years) < 3 and years[0]["plan_id"] == first["plan_id"]
+    (target,) = job["result"]["targets"]
+    assert target["on_time"] is False  # its year lies beyond the years planned
+    listed = client.get("/v1/plans", headers=headers).json()["items"]
+    assert {item["id"] for item in listed} == {year["plan_id"] for year in years}
+    ledger = client.get(f"/v1/roadmaps/{roadmap_id}/ledger", headers=headers)
+    assert ledger.status_code == 200 and ledger.json()["plan_id"] == years[-1]["plan_id"]
+
+
+def test_auto_keeps_only_the_years_of_the_pass_it_chose(
+    client: TestClient, make_key: Callable[..., Headers]
+) -> None:
+    headers = make_key(REGION)
+    # No leader is young: rolling misses the target, so auto plans the years again with a path.
+    document = scenario_to_document(cooled_down_county(YEAR + 1, urban_principal_age=50))
+    scenario_id = create_scenario(client, headers, document)
+    roadmap_id = submit(client, headers, scenario_id=scenario_id, method="auto")
+    seen = wait_for(client, headers, roadmap_id)
+    assert any(job["progress"]["method"] == "path" for job in seen)
+    years = seen[-1]["result"]["years"]
+    assert len(years) == 2
+    listed = client.get("/v1/plans", headers=headers).json()["items"]
+    assert {item["id"] for item in listed} == {year["plan_id"] for year in years}
+    scenarios = client.get("/v1/scenarios", headers=headers).json()["items"]
+    assert {item["id"] for item in scenarios} == {scenario_id} | {year["scenario_id"] for year in years}
+
+
+def test_a_roadmap_run_again_after_its_process_died_keeps_only_its_own_years(
+    client: TestClient, make_key: Callable[..., Headers]
+) -> None:
+    headers = make_key("青山县")
+    history = scenario_to_document(load_bundle(HISTORY_COUNTY))
+    scenario_id = create_scenario(client, headers, history)
+    roadmap_id = submit(client, headers, scenario_id=scenario_id, years=2, method="rolling")
+    wait_for(client, headers, roadmap_id, lambda job: job["progress"]["years_done"] >= 1)
+    kill_run(client, roadmap_id, 1)
+    done = wait_for(client, headers, roadmap_id, timeout=120)[-1]
+    assert (done["status"], done["attempts"]) == ("done", 2), done
+    years = done["result"]["years"]
+    listed = client.get("/v1/plans", headers=headers).json()["items"]
+    assert len(years) == 2 and {item["id"] for item in listed} == {year["plan_id"] for year in years}
