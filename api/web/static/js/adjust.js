@@ -171,13 +171,14 @@ async function check() {
   try {
     const answer = await api("/v1/plans/check", { method: "POST", json: editedPlan() });
     $("#adjust-status").hidden = true;
-    const rules = answer.hard_violated_rules.map((rule) => t(`rule.${rule}`)).join("、");
+    const broken = answer.hard_violated_rules;
+    const rules = () => broken.map((rule) => t(`rule.${rule}`)).join(lang() === "zh" ? "、" : ", ");
     const args = { cost: number(answer.summary.objective, 1), base: number(job.summary.objective, 1), rules };
     const violated = answer.report.filter((row) => row.status === "violated" && row.mode === "hard");
-    out.className = `status ${rules ? "error" : "ok"}`;
+    out.className = `status ${broken.length ? "error" : "ok"}`;
     replaceChildren(
       out,
-      h("span", { i18n: rules ? "adjust.check_broken" : "adjust.check_ok", args }),
+      h("span", { i18n: broken.length ? "adjust.check_broken" : "adjust.check_ok", args }),
       violated.length ? h("ul", {}, violated.slice(0, 10).map((row) => h("li", { zh: row.sentence_zh, en: row.sentence_en }))) : null,
     );
     out.hidden = false;

@@ -1,6 +1,7 @@
 // The page's only data source: the /v1 API, called with the signed-in key (X-API-Key). The key
 // stays in this tab's sessionStorage; the server never sees it outside API calls.
 
+import { h } from "./dom.js";
 import { has, lang, t } from "./i18n.js";
 
 const KEY = "rotation.key";
@@ -143,6 +144,6 @@ export function errorText(error) {
 /** Shows an API error on a status line. */
 export function showError(el, error) {
   el.className = "status error";
-  el.textContent = errorText(error);
+  el.replaceChildren(h("span", { text: () => errorText(error) }));
   el.hidden = false;
 }

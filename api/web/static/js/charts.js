@@ -1,7 +1,7 @@
 // ECharts options for the page's charts (echarts.min.js is vendored in static/vendor/echarts).
 // Every builder takes plain data from the API and returns an option; labels come from t().
 
-import { lang, t } from "./i18n.js";
+import { forget, lang, live, t } from "./i18n.js";
 
 const COLORS = { before: "#9aa5b1", after: "#2f6fb3", target: "#d9480f", bound: "#2b8a3e" };
 const AREA_COLORS = { urban: "#2f6fb3", town: "#f08c00", rural: "#2b8a3e" };
@@ -9,14 +9,17 @@ const AREA_COLORS = { urban: "#2f6fb3", town: "#f08c00", rural: "#2b8a3e" };
 /** Tooltips are HTML: names from uploaded files go in escaped. */
 const esc = (text) => echarts.format.encodeHTML(String(text));
 
-/** Draws `option` into `el`, reusing its chart (a redraw replaces the whole option); the chart's
- * figures in words are its text alternative. */
-export function draw(el, option) {
-  const chart = echarts.getInstanceByDom(el) ?? echarts.init(el);
-  chart.setOption({ animation: false, ...option }, true);
-  el.setAttribute("role", "img");
-  el.setAttribute("aria-label", describe(option));
-  return chart;
+/** Draws the option `build` makes into `el`, reusing its chart (a redraw replaces the whole
+ * option), and again in the new words after a language switch; the chart's figures in words are
+ * its text alternative. */
+export function draw(el, build) {
+  live(el, () => {
+    const option = build();
+    const chart = echarts.getInstanceByDom(el) ?? echarts.init(el);
+    chart.setOption({ animation: false, ...option }, true);
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", describe(option));
+  }, "chart");
 }
 
 const SAID = 30; // values read out per series; a longer series ends with "…"
@@ -48,6 +51,7 @@ export function describe(option) {
 }
 
 export function dispose(el) {
+  forget(el);
   echarts.getInstanceByDom(el)?.dispose();
 }
 

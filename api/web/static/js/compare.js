@@ -4,14 +4,12 @@
 import { api } from "./api.js";
 import * as charts from "./charts.js";
 import { $, h, number, percent, replaceChildren } from "./dom.js";
-import { lang, onLangChange, t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 import { changeTexts } from "./policy.js";
 
 let comparison = null;
 
-export function init() {
-  onLangChange(() => comparison && !$("#view-compare").hidden && drawCharts());
-}
+export function init() {}
 
 export async function show(planIds) {
   comparison = await api("/v1/comparisons", { method: "POST", json: { plan_ids: planIds } });
@@ -20,7 +18,9 @@ export async function show(planIds) {
 }
 
 const ROWS = [
-  ["compare.changes", (p) => changeTexts(p.changes, p.overrides).join(lang() === "zh" ? "；" : "; ") || h("span", { class: "muted", i18n: "tune.none" })],
+  ["compare.changes", (p) => changeTexts(p.changes, p.overrides).length
+    ? h("span", { text: () => changeTexts(p.changes, p.overrides).join(lang() === "zh" ? "；" : "; ") })
+    : h("span", { class: "muted", i18n: "tune.none" })],
   ["plan.status", (p) => h("span", { class: `badge ${p.status}`, i18n: `plan_status.${p.status}` })],
   ["progress.objective", (p) => number(p.objective, 1)],
   ["plan.eligible", (p) => number(p.eligible)],
@@ -76,17 +76,18 @@ function drawCharts() {
     ["compare.rural_understaffed", (p) => p.rural.understaffed_after],
     ["compare.elastic_violations", (p) => p.elastic_violations],
   ];
-  charts.draw($("#chart-compare-headline"), charts.groupedBars(headline.map(([key]) => t(key)), plans, (p) => headline.map(([, value]) => value(p))));
-  charts.draw($("#chart-compare-objective"), charts.groupedBars([t("progress.objective")], plans, (p) => [p.objective], t("chart.cost")));
+  charts.draw($("#chart-compare-headline"), () => charts.groupedBars(headline.map(([key]) => t(key)), plans, (p) => headline.map(([, value]) => value(p))));
+  charts.draw($("#chart-compare-objective"), () => charts.groupedBars([t("progress.objective")], plans, (p) => [p.objective], t("chart.cost")));
   const subjects = [...new Set(plans.flatMap((p) => p.shortage_by_subject.map((s) => s.subject)))];
-  charts.draw(
-    $("#chart-compare-shortage"),
+  charts.draw($("#chart-compare-shortage"), () =>
     charts.groupedBars(subjects.map((s) => t(`subject.${s}`)), plans,
       (p) => subjects.map((s) => p.shortage_by_subject.find((x) => x.subject === s)?.after ?? 0), t("chart.posts")),
   );
   const rules = [...new Set(plans.flatMap((p) => p.violations.map((v) => v.rule)))];
-  const violations = charts.groupedBars(rules.map((r) => t(`rule.${r}`)), plans,
-    (p) => rules.map((r) => p.violations.find((v) => v.rule === r)?.shortfall ?? 0), t("chart.shortfall"));
-  if (!rules.length) violations.title = { text: t("chart.no_violations"), left: "center", top: "middle", textStyle: { fontSize: 13 } };
-  charts.draw($("#chart-compare-violations"), violations);
+  charts.draw($("#chart-compare-violations"), () => {
+    const violations = charts.groupedBars(rules.map((r) => t(`rule.${r}`)), plans,
+      (p) => rules.map((r) => p.violations.find((v) => v.rule === r)?.shortfall ?? 0), t("chart.shortfall"));
+    if (!rules.length) violations.title = { text: t("chart.no_violations"), left: "center", top: "middle", textStyle: { fontSize: 13 } };
+    return violations;
+  });
 }

@@ -1,21 +1,28 @@
 // Small DOM helpers. Data from the API is only ever set as text (never as HTML).
 
-import { lang, t } from "./i18n.js";
+import { lang, live, t } from "./i18n.js";
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
 /**
  * h("td", {i18n: "key", class: "num"}, child, ...): an element. Props: i18n / args (a label),
  * zh + en (a sentence pair), text, dataset, on{Event} handlers, anything else as an attribute.
+ * A function as the text, an attribute or an arg is said in words: called again after a
+ * language switch (i18n.live).
  */
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(props ?? {})) {
     if (value === undefined || value === null || value === false) continue;
-    if (name === "i18n") {
+    if (name === "i18n" && Object.values(props.args ?? {}).some((arg) => typeof arg === "function")) {
+      live(el, () => (el.textContent = t(value, said(props.args))));
+    } else if (name === "i18n") {
       el.dataset.i18n = value;
       if (props.args) el.dataset.i18nArgs = JSON.stringify(props.args);
       el.textContent = t(value, props.args ?? {});
+    } else if (typeof value === "function" && !name.startsWith("on")) {
+      const set = name === "text" ? (text) => (el.textContent = String(text)) : (text) => el.setAttribute(name, text);
+      live(el, () => set(value()), name);
     } else if (name === "zh" || name === "en") {
       el.dataset[name] = value;
       if (name === lang()) el.textContent = value;
@@ -34,6 +41,16 @@ export function h(tag, props = {}, ...children) {
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return el;
+}
+
+/** Args with each function called: the words of the moment. */
+function said(args) {
+  return Object.fromEntries(Object.entries(args).map(([name, arg]) => [name, typeof arg === "function" ? arg() : arg]));
+}
+
+/** `el`'s text, said again after a language switch: for an element only one view writes. */
+export function say(el, text) {
+  return live(el, () => (el.textContent = text()));
 }
 
 export function replaceChildren(el, ...children) {

@@ -6,9 +6,9 @@ import { renderAdjust, renderDiff } from "./adjust.js";
 import { api, download, scenarioOf, showError } from "./api.js";
 import * as charts from "./charts.js";
 import { renderConflicts } from "./conflicts.js";
-import { $, fillProblems, h, jobBadge, number, percent, replaceChildren, reveal, status, when } from "./dom.js";
-import { lang, onLangChange, t } from "./i18n.js";
-import { changeTexts } from "./policy.js";
+import { $, fillProblems, h, jobBadge, number, percent, replaceChildren, reveal, say, status, when } from "./dom.js";
+import { lang, t } from "./i18n.js";
+import { changeTexts, withOverrides } from "./policy.js";
 import { renderPlanTables } from "./plan.js";
 import { setContext } from "./state.js";
 
@@ -28,18 +28,13 @@ export function init() {
   for (const button of document.querySelectorAll("[data-export]")) {
     button.addEventListener("click", () => exportPlan(button));
   }
-  onLangChange(() => {
-    if ($("#view-job").hidden || !job) return;
-    drawProgress();
-    if (outcome) drawPlanCharts();
-  });
 }
 
 export async function show(jobId) {
   stop();
   job = scenario = outcome = shownPlan = null;
   points = [];
-  for (const id of ["#job-progress", "#job-error", "#job-plan", "#job-cancel", "#job-note"]) reveal($(id), false);
+  for (const id of ["#job-progress", "#job-error", "#job-plan", "#job-cancel", "#job-note", "#job-unchanged"]) reveal($(id), false);
   for (const el of document.querySelectorAll("#view-job .chart")) charts.dispose(el);
   setContext({ jobId });
   const first = await api(`/v1/plans/${jobId}`);
@@ -83,7 +78,7 @@ async function render(next) {
         scenario: scenario.name,
         created: when(job.created_at),
         limit: number(job.request.time_limit, 1),
-        overrides: overrides.length ? changeTexts({}, overrides).join(lang() === "zh" ? "；" : "; ") : t("tune.none"),
+        overrides: () => (overrides.length ? joined(changeTexts({}, overrides)) : t("tune.none")),
       },
     }),
   );
@@ -93,8 +88,30 @@ async function render(next) {
   if (job.status === "cancelled" && !job.summary) status($("#job-note"), "muted", "job.cancelled_no_plan");
   if (job.summary && shownPlan !== `${job.id}/${job.status}`) {
     shownPlan = `${job.id}/${job.status}`;
-    await renderPlan();
+    await Promise.all([renderPlan(), renderUnchanged()]);
   }
+}
+
+function joined(texts) {
+  return texts.join(lang() === "zh" ? "；" : "; ");
+}
+
+/** When the plan is the very plan it was made from (the server says so: `unchanged_from`), what
+ * was changed for nothing, each parameter by its label with its value before and after. */
+async function renderUnchanged() {
+  const unchanged = job.unchanged_from;
+  if (!unchanged) return;
+  const shown = job;
+  const base = await scenarioOf(unchanged.scenario_id);
+  if (job !== shown) return;
+  const before = withOverrides(base.document.policy?.rules, unchanged.overrides);
+  replaceChildren(
+    $("#job-unchanged"),
+    h("span", { i18n: "job.unchanged", args: { changes: () => joined(changeTexts(unchanged.changes, [], before)), base: unchanged.name } }),
+    " ",
+    h("a", { href: `#/compare/${unchanged.plan_id},${job.id}`, i18n: "job.unchanged_compare" }),
+  );
+  reveal($("#job-unchanged"));
 }
 
 function trackProgress() {
@@ -117,12 +134,13 @@ function trackProgress() {
 }
 
 function drawProgress() {
-  if (!$("#job-progress").hidden) charts.draw($("#chart-progress"), charts.progressOption(points));
+  if (!$("#job-progress").hidden) charts.draw($("#chart-progress"), () => charts.progressOption(points));
 }
 
 function showFailure() {
   const problems = job.error.problems ?? [];
-  $("#job-error-message").textContent = `${t("job.failed")}: ${job.error.message}`;
+  const message = job.error.message;
+  say($("#job-error-message"), () => `${t("job.failed")}: ${message}`);
   fillProblems($("#job-error tbody"), problems);
   reveal($("#job-error table"), problems.length > 0);
   reveal($("#job-error"));
@@ -204,7 +222,8 @@ function staffed(summary) {
   return summary.unmet_before !== undefined;
 }
 
-/** Backbone and bachelor-degree shares: before / after the plan and the target each rule sets. */
+/** Backbone and bachelor-degree shares: before / after the plan and the target each rule sets
+ * (each labelled by its message key). */
 function shares() {
   const sum = (area, field) =>
     outcome.schools.filter((s) => s.area === area).reduce((total, s) => total + s[field], 0);
@@ -216,12 +235,12 @@ function shares() {
   const urbanDegreeAfter = share("urban", "degree", "after");
   const ratioMax = f.targets.rural_degree_share_ratio_max;
   return [
-    { label: t("chart.share_backbone_rotating"), before: null, after: f.rotating ? f.backbone_share : null, target: f.targets.backbone_share ?? null },
-    { label: t("chart.share_backbone_urban"), before: share("urban", "backbone", "before"), after: share("urban", "backbone", "after"), target: null },
-    { label: t("chart.share_backbone_rural"), before: share("rural", "backbone", "before"), after: share("rural", "backbone", "after"), target: null },
-    { label: t("chart.share_degree_urban"), before: share("urban", "degree", "before"), after: urbanDegreeAfter, target: null },
+    { label: "chart.share_backbone_rotating", before: null, after: f.rotating ? f.backbone_share : null, target: f.targets.backbone_share ?? null },
+    { label: "chart.share_backbone_urban", before: share("urban", "backbone", "before"), after: share("urban", "backbone", "after"), target: null },
+    { label: "chart.share_backbone_rural", before: share("rural", "backbone", "before"), after: share("rural", "backbone", "after"), target: null },
+    { label: "chart.share_degree_urban", before: share("urban", "degree", "before"), after: urbanDegreeAfter, target: null },
     {
-      label: t("chart.share_degree_rural"),
+      label: "chart.share_degree_rural",
       before: share("rural", "degree", "before"),
       after: share("rural", "degree", "after"),
       target: urbanDegreeAfter !== null && ratioMax ? Math.min(1, urbanDegreeAfter / ratioMax) : null,
@@ -248,17 +267,22 @@ function geography() {
 }
 
 function drawPlanCharts() {
-  if (staffed(job.summary)) charts.draw($("#chart-coverage"), charts.coverageOption(job.summary));
-  charts.draw($("#chart-shortage"), charts.shortageOption(outcome.figures.shortage_by_subject));
-  charts.draw($("#chart-staffing"), charts.staffingOption(outcome.schools));
-  charts.draw($("#chart-shares"), charts.sharesOption(shares()));
+  const summary = job.summary;
+  const { figures, schools: balance } = outcome;
+  if (staffed(summary)) charts.draw($("#chart-coverage"), () => charts.coverageOption(summary));
+  charts.draw($("#chart-shortage"), () => charts.shortageOption(figures.shortage_by_subject));
+  charts.draw($("#chart-staffing"), () => charts.staffingOption(balance));
+  const sharesShown = shares();
+  charts.draw($("#chart-shares"), () => charts.sharesOption(sharesShown.map((share) => ({ ...share, label: t(share.label) }))));
   const { schools, routes } = geography();
   const shown = charts.readableRoutes(schools, routes);
-  const map = charts.mapOption(schools, shown.routes);
-  if (shown.grouped) {
-    const text = t("chart.map_grouped", { routes: routes.length, flows: shown.routes.length, local: shown.local });
-    map.title = { text, left: "center", bottom: 0, textStyle: { fontSize: 12, fontWeight: "normal" } };
-  }
-  if (!schools.length) map.title = { text: t("chart.no_coordinates"), left: "center", top: "middle", textStyle: { fontSize: 13 } };
-  charts.draw($("#chart-map"), map);
+  charts.draw($("#chart-map"), () => {
+    const map = charts.mapOption(schools, shown.routes);
+    if (shown.grouped) {
+      const text = t("chart.map_grouped", { routes: routes.length, flows: shown.routes.length, local: shown.local });
+      map.title = { text, left: "center", bottom: 0, textStyle: { fontSize: 12, fontWeight: "normal" } };
+    }
+    if (!schools.length) map.title = { text: t("chart.no_coordinates"), left: "center", top: "middle", textStyle: { fontSize: 13 } };
+    return map;
+  });
 }

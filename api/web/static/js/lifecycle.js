@@ -68,7 +68,7 @@ async function move(to) {
     state = await api(`/v1/plans/${encodeURIComponent(planId)}/lifecycle`, { method: "POST", json: body });
     renderState();
     const superseded = state.superseded.join(lang() === "zh" ? "、" : ", ");
-    status(out, "ok", superseded ? "lifecycle.superseded" : "lifecycle.moved", { status: t(`lifecycle.status.${to}`), plans: superseded });
+    status(out, "ok", superseded ? "lifecycle.superseded" : "lifecycle.moved", { status: () => t(`lifecycle.status.${to}`), plans: superseded });
   } catch (error) {
     showError(out, error);
     renderState();
@@ -88,7 +88,7 @@ function renderObjections() {
         h("td", { text: item.author }),
         h("td", { text: item.text }),
         h("td", { text: item.recorded_by }),
-        h("td", { text: new Date(item.created_at).toLocaleString(lang() === "zh" ? "zh-CN" : "en") }),
+        h("td", { text: () => new Date(item.created_at).toLocaleString(lang() === "zh" ? "zh-CN" : "en") }),
         h("td", {}, answerCell(item, answerable)),
       ),
     ),

@@ -3,8 +3,8 @@
 // from optimizer/io/filing.py) above the teachers the plan sends, without birth dates.
 
 import { api, scenarioOf } from "./api.js";
-import { $, h, replaceChildren } from "./dom.js";
-import { lang, onLangChange, t } from "./i18n.js";
+import { $, h, replaceChildren, say } from "./dom.js";
+import { lang, t } from "./i18n.js";
 import { setContext } from "./state.js";
 
 let job = null;
@@ -12,9 +12,6 @@ let scenario = null;
 
 export function init() {
   $("#notice-print").addEventListener("click", () => window.print());
-  onLangChange(() => {
-    if (!$("#view-notice").hidden && job) render();
-  });
 }
 
 export async function show(jobId) {
@@ -41,13 +38,13 @@ function render() {
   const fill = { county: scenario.regions.join("、") || scenario.name, year, count: rows.length };
   const date = given.date ? parseDate(given.date) : today();
   const deadline = given.deadline ? parseDate(given.deadline) : workingDaysAfter(date, setting("workingDays"));
-  const channel = given.channel || t("notice.channel", fill);
-  $("#notice-title").textContent = given.title || t("notice.title", fill);
-  $("#notice-text").textContent = given.text || t("notice.text", fill);
-  $("#notice-period").textContent = t("notice.period", { date: day(date), deadline: day(deadline) });
-  $("#notice-objections").textContent = t("notice.objections", { channel, deadline: day(deadline) });
-  $("#notice-issuer").textContent = t("notice.issuer", fill);
-  $("#notice-date").textContent = day(date);
+  const channel = () => given.channel || t("notice.channel", fill);
+  say($("#notice-title"), () => given.title || t("notice.title", fill));
+  say($("#notice-text"), () => given.text || t("notice.text", fill));
+  say($("#notice-period"), () => t("notice.period", { date: day(date), deadline: day(deadline) }));
+  say($("#notice-objections"), () => t("notice.objections", { channel: channel(), deadline: day(deadline) }));
+  say($("#notice-issuer"), () => t("notice.issuer", fill));
+  say($("#notice-date"), () => day(date));
   replaceChildren(
     $("#notice-table tbody"),
     rows.map((row, index) =>

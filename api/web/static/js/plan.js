@@ -5,7 +5,7 @@
 
 import { api, showError } from "./api.js";
 import { $, h, number, replaceChildren, reveal, status } from "./dom.js";
-import { has, lang, onLangChange, t } from "./i18n.js";
+import { has, lang, t } from "./i18n.js";
 import { fillSuggestions, oneTeacher, teacherLabel } from "./teachers.js";
 
 let job = null;
@@ -43,8 +43,6 @@ export function init() {
     event.preventDefault();
     explain("schools", $("#why-school").value);
   });
-  // Option labels of the filters are built with t(): rebuild them in the new language.
-  onLangChange(() => job && !$("#view-job").hidden && fillFilters());
 }
 
 /** Shows the report, and the moves and explanations when the job has a plan. */
@@ -135,7 +133,7 @@ function renderReport() {
         h("td", {}, h("span", { class: `badge ${row.status}`, i18n: `report_status.${row.status}` })),
         h("td", { class: "nowrap", i18n: `rule.${row.rule}` }),
         h("td", { class: "nowrap", i18n: `choice.${row.mode}` }),
-        h("td", { text: place(row.key) }),
+        h("td", { text: () => place(row.key) }),
         h("td", { class: "num", text: number(row.target, 4) }),
         h("td", { class: "num", text: number(row.achieved, 4) }),
         h("td", { class: "num", text: number(row.shortfall, 4) }),
@@ -153,7 +151,7 @@ function fillFilters() {
     replaceChildren(
       select,
       h("option", { value: "", i18n: "moves.all" }),
-      [...values].sort().map((value) => h("option", { value, text: text(value) })),
+      [...values].sort().map((value) => h("option", { value, text: () => text(value) })),
     );
     select.value = values.has(kept) ? kept : "";
   };
@@ -205,7 +203,7 @@ function renderMoves() {
       h(
         "tr",
         {},
-        h("td", {}, h("button", { type: "button", class: "link", text: r.teacher, title: t("why.explain"), onclick: () => explainFromTable(r.move.teacher_id) })),
+        h("td", {}, h("button", { type: "button", class: "link", text: r.teacher, title: () => t("why.explain"), onclick: () => explainFromTable(r.move.teacher_id) })),
         h("td", { text: r.from }),
         h("td", { text: r.to }),
         h("td", { i18n: postKey(r.move.subject) }),

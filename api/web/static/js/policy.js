@@ -24,15 +24,18 @@ export function parseOverride(text) {
   return { rule: path.slice(0, dot), name: path.slice(dot + 1), value };
 }
 
-/** "交流比例 · 比例 15%": an override as the tune form labels its parameter and shows its value. */
-export function overrideText(text) {
+/** "交流比例 · 比例 15%": an override as the tune form labels its parameter and shows its value;
+ * with the rules it changed (`before`), "交流比例 · 比例 15% → 12%". */
+export function overrideText(text, before = null) {
   const { rule, name, value } = parseOverride(text);
   const param = document.querySelector(`#tune-form fieldset[data-rule="${CSS.escape(rule)}"] .param[data-param="${CSS.escape(name)}"]`);
   if (!param) return text; // not a rule's parameter (year=2026): its own words are plain
   let heading = param.previousElementSibling;
   while (heading?.classList.contains("in-table")) heading = heading.previousElementSibling;
   const group = param.classList.contains("in-table") && heading?.classList.contains("subhead") ? `${heading.firstElementChild.textContent} · ` : "";
-  return `${t(`rule.${rule}`)} · ${group}${param.querySelector("label").textContent} ${valueText(param, value)}`;
+  const old = before ? valueAt(before, rule, name) : undefined;
+  const from = old === undefined ? "" : `${valueText(param, old)} → `;
+  return `${t(`rule.${rule}`)} · ${group}${param.querySelector("label").textContent} ${from}${valueText(param, value)}`;
 }
 
 function valueText(param, value) {
@@ -55,12 +58,13 @@ function valueText(param, value) {
 }
 
 /** What a plan changed, in words: its scenario's edits (a variant's overrides, then a count of each
- * other kind of edit) and the job's own overrides. */
-export function changeTexts(changes = {}, overrides = []) {
+ * other kind of edit) and the job's own overrides; each override from its value in the rules
+ * `before`, when given. */
+export function changeTexts(changes = {}, overrides = [], before = null) {
   const edits = Object.entries(changes)
     .filter(([name, value]) => name !== "overrides" && Array.isArray(value) && value.length)
     .map(([name, value]) => t(`edits.${name}`, { n: value.length }));
-  return [...(changes.overrides ?? []), ...overrides].map(overrideText).concat(edits);
+  return [...(changes.overrides ?? []), ...overrides].map((text) => overrideText(text, before)).concat(edits);
 }
 
 /** The rules of a policy with the overrides applied (a copy; the policy is left as it is). */

@@ -5,8 +5,8 @@
 
 import { api, scenarioOf, showError } from "./api.js";
 import * as charts from "./charts.js";
-import { $, h, jobBadge, number, percent, replaceChildren, reveal, status, when } from "./dom.js";
-import { lang, onLangChange, t } from "./i18n.js";
+import { $, h, jobBadge, number, percent, replaceChildren, reveal, say, status, when } from "./dom.js";
+import { lang, t } from "./i18n.js";
 import { setContext } from "./state.js";
 
 const RUNNING = ["queued", "running", "cancelling"];
@@ -26,9 +26,6 @@ export function init() {
   $("#roadmap-cancel").addEventListener("click", cancel);
   $("#ledger-year").addEventListener("change", () => loadLedger($("#ledger-year").value));
   $("#ledger-search").addEventListener("input", drawLedger);
-  onLangChange(() => {
-    if (!$("#view-roadmap").hidden && roadmap) render(roadmap);
-  });
 }
 
 export async function show(scenarioId, roadmapId) {
@@ -184,16 +181,17 @@ function drawCharts(years) {
     }
   }
   reveal($("#roadmap-no-targets"), years.length > 0 && indicators.size === 0);
-  const labels = new Map((roadmap.result?.targets ?? []).map((target) => [target.indicator, target[`label_${lang()}`]]));
+  const targets = new Map((roadmap.result?.targets ?? []).map((target) => [target.indicator, target]));
   for (const [indicator, found] of indicators) {
     let box = document.querySelector(`#roadmap-charts [data-indicator="${indicator}"]`);
     if (!box) {
       box = h("div", { class: "card", dataset: { indicator } }, h("h3"), h("div", { class: "chart roadmap-chart" }));
       $("#roadmap-charts").append(box);
     }
-    const title = labels.get(indicator) ?? indicator;
-    box.querySelector("h3").textContent = t("roadmap.chart_title", { name: title, value: percent(found.target, 0), year: found.year });
-    charts.draw(box.querySelector(".chart"), indicatorOption(title, found));
+    const target = targets.get(indicator);
+    const title = () => target?.[`label_${lang()}`] ?? indicator;
+    say(box.querySelector("h3"), () => t("roadmap.chart_title", { name: title(), value: percent(found.target, 0), year: found.year }));
+    charts.draw(box.querySelector(".chart"), () => indicatorOption(title(), found));
   }
 }
 

@@ -38,7 +38,7 @@ export function oneTeacher(teachers, query, out) {
   if (!text) status(out, "error", "teacher.pick");
   else if (!found.length) status(out, "error", "teacher.none", { query: text });
   else {
-    const names = found.slice(0, 8).map(teacherLabel).join(lang() === "zh" ? "、" : ", ");
+    const names = () => found.slice(0, 8).map(teacherLabel).join(lang() === "zh" ? "、" : ", ");
     status(out, "error", "teacher.many", { query: text, n: found.length, names });
   }
   return null;

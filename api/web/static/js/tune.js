@@ -3,7 +3,7 @@
 
 import { api, scenarioOf, showError } from "./api.js";
 import { $, fillProblems, flash, h, number, replaceChildren, reveal, status } from "./dom.js";
-import { lang, t } from "./i18n.js";
+import { lang, live, t } from "./i18n.js";
 import { override, overrideText, valueAt, withOverrides } from "./policy.js";
 import { go, setContext } from "./state.js";
 
@@ -11,6 +11,8 @@ let scenario = null;
 
 export function init() {
   const form = $("#tune-form");
+  // The changes line is said in the form's words: said again after a language switch.
+  live($("#tune-changes"), refreshChanges);
   form.addEventListener("input", refreshChanges);
   form.addEventListener("change", refreshChanges);
   form.addEventListener("submit", solve);
@@ -53,7 +55,7 @@ export async function show(scenarioId, planId = "") {
 
 /** The form's changes in words, one after another. */
 function joined(overrides) {
-  return overrides.map(overrideText).join(lang() === "zh" ? "；" : "; ");
+  return overrides.map((text) => overrideText(text)).join(lang() === "zh" ? "；" : "; ");
 }
 
 /** A list of direction pairs, each picked from the areas' lists, shown with a button to remove it. */
@@ -67,7 +69,7 @@ function setPairs(el, pairs) {
         h("button", {
           type: "button",
           class: "link small",
-          "aria-label": t("tune.remove_pair"),
+          "aria-label": () => t("tune.remove_pair"),
           text: "×",
           onclick: () => {
             setPairs(el, pairs.filter((_, other) => other !== index));
@@ -157,15 +159,12 @@ function refreshChanges() {
   const { overrides, errors } = changes();
   const out = $("#tune-changes");
   if (errors.length) {
-    out.removeAttribute("data-i18n");
     out.textContent = errors.join("; ");
     out.className = "error";
   } else if (overrides.length) {
-    out.removeAttribute("data-i18n");
     out.textContent = joined(overrides);
     out.className = "";
   } else {
-    out.dataset.i18n = "tune.no_changes";
     out.textContent = t("tune.no_changes");
     out.className = "muted";
   }

@@ -58,7 +58,7 @@ async function refresh(checked = null) {
         {},
         h("td", {}, h("input", { type: "checkbox", value: s.id, checked: kept.has(s.id) || (!kept.size && index > 0), "aria-label": s.name })),
         h("td", {}, h("a", { href: `#/tune/${s.id}`, text: s.name }), index === 0 ? h("span", { class: "muted small", i18n: "whatif.base" }) : null),
-        h("td", { text: changesText(s.changes) }),
+        h("td", { text: () => changesText(s.changes) }),
         h("td", {}, job ? [h("a", { href: `#/job/${job.id}` }, jobBadge(job)), " ", number(job.summary?.objective ?? job.progress.objective, 1)] : "–"),
       );
     }),
