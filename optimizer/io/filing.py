@@ -64,6 +64,39 @@ COLUMNS_EN = {
     "teacher_id": "Teacher id",
     "reason": "Rules served",
 }
+LIST_SHEET = "交流名单"
+HIRES_SHEET = "招聘计划"
+ITINERANT_SHEET = "走教安排"
+LEADERS_SHEET = "校长配备"
+HIRE_HEADERS = {
+    "school_id": "学校编号",
+    "school": "学校",
+    "region": "区域",
+    "area": "类别",
+    "subject": "学科",
+    "posts": "招聘人数",
+    "kind": "招聘方式",
+    "reason": "招聘依据",
+}
+ITINERANT_HEADERS = {
+    "teacher_id": "教师编号",
+    "name": "姓名",
+    "home_school": "所在学校",
+    "school_id": "走教学校",
+    "subject": "学科",
+    "share": "岗位份额",
+    "km": "距离(公里)",
+}
+LEADER_HEADERS = {
+    "school_id": "学校编号",
+    "school": "学校",
+    "teacher_id": "校长(交流后)",
+    "name": "姓名",
+    "role": "原职务",
+    "how": "方式",
+}
+"""The plan workbook's sheets of hires, 走教 and heads: column → Chinese header, in the sheet's
+order, as plan.xlsx is written (optimizer/io/outputs.py) and read back (plan_workbook.py)."""
 LIST_COLUMNS = tuple(COLUMNS_ZH)
 """The 交流名单's columns: the bureau's form, then the teacher id and the rules the move serves
 (so that HR finds the teacher and the reason)."""

@@ -147,7 +147,7 @@ def _workbook(
     result: Result, scenario: Scenario, posts: list[Post], leaders: list[Leader], today: datetime.date
 ) -> Workbook:
     book = Workbook()
-    book.worksheets[0].title = "交流名单"
+    book.worksheets[0].title = filing.LIST_SHEET
     sent = filing.entries(scenario, result.plan, _reasons_zh)
     _fill(
         book.worksheets[0],
@@ -253,8 +253,8 @@ def _workbook(
         ],
     )
     _fill(
-        book.create_sheet("招聘计划"),
-        ["学校编号", "学校", "区域", "类别", "学科", "招聘人数", "招聘方式", "招聘依据"],
+        book.create_sheet(filing.HIRES_SHEET),
+        list(filing.HIRE_HEADERS.values()),
         [
             [
                 h.school_id,
@@ -270,8 +270,8 @@ def _workbook(
         ],
     )
     _fill(
-        book.create_sheet("走教安排"),
-        ["教师编号", "姓名", "所在学校", "走教学校", "学科", "岗位份额", "距离(公里)"],
+        book.create_sheet(filing.ITINERANT_SHEET),
+        list(filing.ITINERANT_HEADERS.values()),
         [
             [
                 a.teacher_id,
@@ -306,8 +306,8 @@ def _workbook(
         ],
     )
     _fill(
-        book.create_sheet("校长配备"),
-        ["学校编号", "学校", "校长(交流后)", "姓名", "原职务", "方式"],
+        book.create_sheet(filing.LEADERS_SHEET),
+        list(filing.LEADER_HEADERS.values()),
         [
             [
                 x.school_id,

@@ -57,10 +57,6 @@ from optimizer.plan import MOVE_KINDS, Hire, ItinerantAssignment, Leader, Move
 from optimizer.rules import all_rules
 from optimizer.scenario import Scenario
 
-LIST_SHEET = "交流名单"
-HIRES_SHEET = "招聘计划"
-ITINERANT_SHEET = "走教安排"
-LEADERS_SHEET = "校长配备"
 HEADER_SEARCH_ROWS = 10
 """A sheet's header is looked for in its first rows: titles (and HR's notes) may stand above it."""
 SHEET_SEPARATOR = " · "
@@ -104,36 +100,24 @@ class Sheet:
 
 
 LIST = Sheet(
-    LIST_SHEET,
+    filing.LIST_SHEET,
     {filing.COLUMNS_ZH[column]: column for column in LIST_COLUMNS},
     required=("to_school", "subject"),
     one_of=("teacher_id", "name"),
 )
 HIRES = Sheet(
-    HIRES_SHEET,
-    {
-        "学校编号": "school_id",
-        "学科": "subject",
-        "招聘人数": "posts",
-        "招聘方式": "kind",
-        "招聘依据": "reason",
-    },
+    filing.HIRES_SHEET,
+    {filing.HIRE_HEADERS[column]: column for column in RECRUITMENT_COLUMNS},
     required=RECRUITMENT_COLUMNS[:3],
 )
 ITINERANT = Sheet(
-    ITINERANT_SHEET,
-    {
-        "教师编号": "teacher_id",
-        "所在学校": "home_school",
-        "走教学校": "school_id",
-        "学科": "subject",
-        "岗位份额": "share",
-    },
+    filing.ITINERANT_SHEET,
+    {filing.ITINERANT_HEADERS[column]: column for column in ITINERANT_COLUMNS},
     required=ITINERANT_COLUMNS,
 )
 LEADERS = Sheet(
-    LEADERS_SHEET,
-    {"学校编号": "school_id", "校长(交流后)": "teacher_id", "方式": "how"},
+    filing.LEADERS_SHEET,
+    {filing.LEADER_HEADERS[column]: column for column in LEADER_COLUMNS},
     required=LEADER_COLUMNS,
 )
 
@@ -145,9 +129,9 @@ def read_plan_workbook(path: str | Path, scenario: Scenario) -> PlanFiles:
     if not path.is_file():
         raise ScenarioError([missing_path(str(path), "file")])
     grids = {title.strip(): grid for title, grid in read_sheets(path).items()}
-    if LIST_SHEET not in grids:
-        zh = f"不是方案工作簿:没有“{LIST_SHEET}”工作表(rotation solve 写出的 plan.xlsx 中有)"
-        en = f"not a plan workbook: no sheet {LIST_SHEET} (the plan.xlsx rotation solve writes has it)"
+    if filing.LIST_SHEET not in grids:
+        zh = f"不是方案工作簿:没有“{filing.LIST_SHEET}”工作表(rotation solve 写出的 plan.xlsx 中有)"
+        en = f"not a plan workbook: no sheet {filing.LIST_SHEET} (the plan.xlsx rotation solve writes has it)"
         raise ScenarioError([Problem(code="missing_table", zh=zh, en=en, file=path.name)])
     problems: list[Problem] = []
     names = Names.of(scenario)
@@ -157,22 +141,22 @@ def read_plan_workbook(path: str | Path, scenario: Scenario) -> PlanFiles:
         if sheet.title in grids
     }
     hires: tuple[Hire, ...] = ()
-    if (table := tables.get(HIRES_SHEET)) is not None:
+    if (table := tables.get(filing.HIRES_SHEET)) is not None:
         hires = hires_of(_with_rule_ids(table), scenario, problems, names)
     shares: tuple[ItinerantAssignment, ...] = ()
-    if (table := tables.get(ITINERANT_SHEET)) is not None:
+    if (table := tables.get(filing.ITINERANT_SHEET)) is not None:
         shares = itinerant_of(table, scenario, problems, names)
     leaders: tuple[Leader, ...] | None = None
-    if (table := tables.get(LEADERS_SHEET)) is not None:
+    if (table := tables.get(filing.LEADERS_SHEET)) is not None:
         leaders = leaders_of(table, scenario, problems, names)
     moves: list[Move] = []
     itinerant: list[ItinerantAssignment] = []
-    if (table := tables.get(LIST_SHEET)) is not None:
+    if (table := tables.get(filing.LIST_SHEET)) is not None:
         moves, itinerant = _read_list(_with_rule_ids(table), scenario, names, shares, problems)
     if problems:
         raise ScenarioError(problems)
     plan = replace(plan_of_moves(moves), hires=hires, itinerant=tuple(itinerant))
-    return PlanFiles(plan, leaders, sheet_label(path, LEADERS_SHEET))
+    return PlanFiles(plan, leaders, sheet_label(path, filing.LEADERS_SHEET))
 
 
 def sheet_label(path: Path, title: str) -> str:
@@ -222,8 +206,8 @@ def _read_list(
         claimed = next((a for a in unclaimed if (a.teacher_id, a.school_id) == (teacher_id, school_id)), None)
         if claimed is None:
             where = f"{teacher_id} 到 {school_id}", f"{teacher_id} at {school_id}"
-            zh = f"走教没有岗位份额:{ITINERANT_SHEET} 中没有 {where[0]} 的行;请在该表补上一行"
-            en = f"a 走教 without a share: {ITINERANT_SHEET} has no row of {where[1]}; add one"
+            zh = f"走教没有岗位份额:{filing.ITINERANT_SHEET} 中没有 {where[0]} 的行;请在该表补上一行"
+            en = f"a 走教 without a share: {filing.ITINERANT_SHEET} has no row of {where[1]}; add one"
             row.problem("missing_share", "kind", zh, en)
             continue
         unclaimed.remove(claimed)
