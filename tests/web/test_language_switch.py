@@ -136,6 +136,8 @@ def test_a_language_switch_says_the_plan_view_again_in_the_other_language(
     in_view += "return window.scrollY > 0 && top >= 0 && top < window.innerHeight / 2; }"
     assert page.evaluate(in_view)
     zh = view.inner_text()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
 
     page.click("[data-lang=en]")
     assert left_in_chinese(page, "#view-job") == []
@@ -146,6 +148,7 @@ def test_a_language_switch_says_the_plan_view_again_in_the_other_language(
 
     page.click("[data-lang=zh]")
     assert view.inner_text() == zh
+    assert not [url for url in asked if "/v1/" in url]  # said again from what the page has
 
 
 def test_a_language_switch_says_a_comparison_again_and_keeps_the_form(
