@@ -88,6 +88,34 @@ def _print_warnings(warnings: Sequence[Problem], lang: str) -> None:
         print(f"  {warning.text(lang)}", file=sys.stderr)
 
 
+def _add_gap(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--gap",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="stop once the plan is proven within this share of the optimum (0.001: 0.1 %%); "
+        "default 0: until proven optimal or out of time",
+    )
+
+
+def _settings(
+    args: argparse.Namespace, workers: int = EngineSettings.workers, engine: str = EngineSettings.engine
+) -> EngineSettings | None:
+    """The engine settings of the command's --time-limit, --seed and --gap, or None when --gap is
+    no share (the error said)."""
+    if not 0.0 <= args.gap < 1.0:
+        _print_error(
+            args.lang,
+            f"--gap 应为 0 到 1 之间(不含 1)的比例,如 0.001 即 0.1%;收到 {args.gap:g}",
+            f"--gap must be a share from 0 up to (not including) 1, e.g. 0.001 for 0.1 %; got {args.gap:g}",
+        )
+        return None
+    return EngineSettings(
+        time_limit=args.time_limit, workers=workers, seed=args.seed, engine=engine, gap_limit=args.gap
+    )
+
+
 def _print_error(lang: str, zh: str, en: str) -> None:
     """An error exit's sentence on stderr, in the --lang language."""
     print(zh if lang == "zh" else en, file=sys.stderr)
@@ -119,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
         help="CP-SAT search workers (default %(default)s: the full portfolio, even on 2 cores)",
     )
     solve_cmd.add_argument("--seed", type=int, default=0, metavar="N", help="solver random seed")
+    _add_gap(solve_cmd)
     solve_cmd.add_argument(
         "--engine",
         choices=ENGINES,
@@ -240,6 +269,7 @@ def _parser() -> argparse.ArgumentParser:
         "leaving its time to the years after (default 60)",
     )
     roadmap_cmd.add_argument("--seed", type=int, default=0, metavar="N", help="solver random seed")
+    _add_gap(roadmap_cmd)
     _add_set(roadmap_cmd)
     _add_lang(roadmap_cmd)
     roadmap_cmd.set_defaults(run=_roadmap)
@@ -372,9 +402,9 @@ def _load(bundle: Path, overrides: Sequence[str], lang: str) -> Scenario:
 
 
 def _solve(args: argparse.Namespace) -> int:
-    settings = EngineSettings(
-        time_limit=args.time_limit, workers=args.workers, seed=args.seed, engine=args.engine
-    )
+    settings = _settings(args, workers=args.workers, engine=args.engine)
+    if settings is None:
+        return EXIT_INPUT
     overrides = tuple(args.set)
     if args.bundle.is_dir() and args.hint is None and bundle_splits(args.bundle, overrides):
         return _solve_by_region(args, settings, overrides)
@@ -574,10 +604,11 @@ def _roadmap(args: argparse.Namespace) -> int:
     if args.years < 1:
         _print_error(args.lang, "--years 至少为 1", "--years must be at least 1")
         return EXIT_INPUT
+    settings = _settings(args)
+    if settings is None:
+        return EXIT_INPUT
     scenario = _load(args.bundle, args.set, args.lang)
-    roadmap = plan_roadmap(
-        scenario, args.years, EngineSettings(time_limit=args.time_limit, seed=args.seed), args.method
-    )
+    roadmap = plan_roadmap(scenario, args.years, settings, args.method)
     paths = write_roadmap(roadmap, args.out)
     zh = args.lang == "zh"
     for year in roadmap.years:

@@ -17,6 +17,12 @@ SolutionListener = Callable[[Plan, float, float], None]
 """on_solution(plan so far, its objective, the bound): for services that keep the best plan."""
 
 
+def relative_gap(objective: float, bound: float) -> float:
+    """How far the objective may be above the optimum, as a share of the objective (of 1 when it
+    is smaller): the gap every engine and summary reports."""
+    return max(0.0, objective - bound) / max(1.0, abs(objective))
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     """time_limit in seconds, for the whole solve (the model's build counts); workers = CP-SAT
@@ -32,10 +38,21 @@ class EngineSettings:
     restricted by reduced costs), proving the optimum or handing CP-SAT a plan and a bound to
     finish from; `cp-sat`: CP-SAT alone."""
     seed: int = 0
+    gap_limit: float = 0.0
+    """Stop once the plan is proven within this share of the optimum (its relative gap to the
+    best bound, as `Summary.gap` states it); 0: search until optimal or out of time."""
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine {self.engine!r}; expected one of {', '.join(ENGINES)}")
+        if not 0.0 <= self.gap_limit < 1.0:
+            raise ValueError(f"gap_limit {self.gap_limit} is not a share in [0, 1)")
+
+    def close_enough(self, objective: float | None, bound: float | None) -> bool:
+        """The objective is proven within `gap_limit` of the optimum by the bound (any units)."""
+        if not self.gap_limit or objective is None or bound is None:
+            return False
+        return relative_gap(objective, bound) <= self.gap_limit
 
 
 @dataclass(frozen=True)

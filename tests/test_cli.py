@@ -492,3 +492,16 @@ def test_template_writes_the_workbook_hr_fills_in(
     assert openpyxl.load_workbook(out).sheetnames[: len(sheets)] == sheets
     assert main(["validate", "--lang", "en", str(out)]) == 1
     assert f"{sheets[0]}: no rows; at least one needed" in capsys.readouterr().err
+
+
+def test_solve_stops_within_the_gap_asked_for_and_refuses_a_gap_that_is_no_share(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["solve", str(DEMO), "--out", str(out), "--gap", "0.05", *FAST]) == 0
+    summary = solved_summary(out)
+    # The demo county is proven optimal in about a second; 5 % is reached before that.
+    assert summary["status"] == "feasible" and 0 < summary["gap"] <= 0.05
+    capsys.readouterr()
+    assert main(["solve", str(DEMO), "--out", str(out), "--gap", "2", "--lang", "en", *FAST]) == 1
+    assert "--gap must be a share from 0 up to (not including) 1" in capsys.readouterr().err

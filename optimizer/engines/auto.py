@@ -34,12 +34,14 @@ def run(
         builder.model,
         limit * MIP_SHARE,
         seed=settings.seed,
+        gap_limit=settings.gap_limit,
         patience=limit,
         on_improved=report,
         free_columns=builder.repair_columns(),
     )
-    if warm.status == "optimal":
-        # Proven on the same model (its bound reaches the plan): nothing left to search.
+    if warm.status == "optimal" or settings.close_enough(warm.objective, warm.bound):
+        # Proven on the same model (its bound reaches the plan, or comes within the gap limit of
+        # it): nothing left to search.
         return _warm_finished(builder, warm, time.monotonic() - started)
     # HiGHS's `infeasible` is not the record (it has no plan and no bound): CP-SAT decides, with
     # the whole time left.

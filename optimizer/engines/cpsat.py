@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.model.assembly import plan_from
 from optimizer.model.builder import COST_SCALE, ModelBuilder
-from optimizer.options import EngineSettings, Listeners
+from optimizer.options import EngineSettings, Listeners, relative_gap
 from optimizer.plan import Plan
 
 SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -38,7 +38,7 @@ class Run:
             return None
         if self.status == "optimal":
             return 0.0
-        return max(0.0, self.objective - self.bound) / max(1.0, abs(self.objective))
+        return relative_gap(self.objective, self.bound)
 
 
 def solver_for(settings: EngineSettings, time_limit: float) -> cp_model.CpSolver:
@@ -46,18 +46,26 @@ def solver_for(settings: EngineSettings, time_limit: float) -> cp_model.CpSolver
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = settings.workers
     solver.parameters.random_seed = settings.seed
+    solver.parameters.relative_gap_limit = settings.gap_limit
     return solver
 
 
 class _SolutionCallback(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution (progress figures, and the plan itself when asked) and
-    stops the search once a solution reaches the known lower bound: it is then optimal."""
+    stops the search once a solution reaches the known lower bound (it is then optimal) or comes
+    within the settings' gap limit of it."""
 
     def __init__(
-        self, builder: ModelBuilder, listeners: Listeners, started: float, stop_at: float | None
+        self,
+        builder: ModelBuilder,
+        settings: EngineSettings,
+        listeners: Listeners,
+        started: float,
+        stop_at: float | None,
     ) -> None:
         super().__init__()
         self.builder = builder
+        self.settings = settings
         self.listeners = listeners
         self.started = started
         self.stop_at = stop_at
@@ -71,7 +79,9 @@ class _SolutionCallback(cp_model.CpSolverSolutionCallback):
             self.listeners.progress(time.monotonic() - self.started, objective, bound)
         if self.listeners.on_solution is not None:
             self.listeners.on_solution(plan_from(self.builder, self.Value), objective, bound)
-        if self.stop_at is not None and self.ObjectiveValue() <= self.stop_at:
+        if self.stop_at is not None and (
+            self.ObjectiveValue() <= self.stop_at or self.settings.close_enough(objective, bound)
+        ):
             self.StopSearch()
 
 
@@ -90,7 +100,7 @@ def search(
     solver = solver_for(settings, time_limit - (time.monotonic() - started))
     callback = None
     if listeners.any or stop_at is not None:
-        callback = _SolutionCallback(builder, listeners, started, stop_at)
+        callback = _SolutionCallback(builder, settings, listeners, started, stop_at)
         progress = listeners.progress
         if progress is not None:
             solver.best_bound_callback = lambda bound: progress(

@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.engines import sifting
 from optimizer.engines.mip_model import MipModel
+from optimizer.options import relative_gap
 from optimizer.process_exit import HIGHS_THREAD
 
 INT64_MIN = -(2**63)
@@ -185,8 +186,10 @@ class StagedSearch:
         patience: float,
         on_improved: Improved | None,
         free_columns: Sequence[int] = (),
+        gap_limit: float = 0.0,
     ) -> None:
         self.mip = mip
+        self.gap_limit = gap_limit
         self.kept_free = np.zeros(len(mip.lower), dtype=bool)
         self.kept_free[list(free_columns)] = True
         self.started = started
@@ -234,9 +237,9 @@ class StagedSearch:
             return
         self._note_bound(relaxation.bound)
         self._rounded(relaxation)
-        if self.status != "optimal":
+        if not self.close_enough():
             self._restricted(relaxation, SUPPORT_TOLERANCE)
-        if self.status == "optimal":
+        if self.close_enough():
             return
         if self.objective is None:
             self.cap = np.inf
@@ -376,8 +379,17 @@ class StagedSearch:
             and event.callback_type == highspy.cb.HighsCallbackType.kCallbackMipInterrupt
         ):
             self._note_bound(min(event.data_out.mip_dual_bound, self.cap))
-        if time.monotonic() > self.deadline():
+        if time.monotonic() > self.deadline() or self.close_enough():
             event.interrupt()
+
+    def close_enough(self) -> bool:
+        """The best solution is proven optimal, or within the gap limit of the model's bound."""
+        with self.lock:
+            if self.status == "optimal":
+                return True
+            if not self.gap_limit or self.objective is None or self.bound is None:
+                return False
+            return relative_gap(self.objective, self.bound) <= self.gap_limit
 
     def _note_bound(self, bound: float) -> None:
         with self.lock:
@@ -417,6 +429,7 @@ def solve_mip(
     time_limit: float,
     *,
     seed: int = 0,
+    gap_limit: float = 0.0,
     patience: float | None = None,
     on_improved: Improved | None = None,
     free_columns: Sequence[int] = (),
@@ -440,6 +453,7 @@ def solve_mip(
     search = StagedSearch(
         mip,
         seed=seed,
+        gap_limit=gap_limit,
         started=started,
         time_limit=time_limit,
         patience=max(time_limit, patience or time_limit),

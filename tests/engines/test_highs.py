@@ -192,3 +192,17 @@ def _runs(solver: highspy.Highs) -> Callable[[], bool]:
         return True
 
     return run
+
+
+def test_the_staged_search_stops_once_within_the_gap_limit() -> None:
+    model = build_model(load_bundle(DEMO), all_rules(), gate_rules()).model
+    found: list[float] = []
+    close = solve_mip(
+        model, 30, gap_limit=0.05, on_improved=lambda _values, objective, _bound: found.append(objective)
+    )
+    assert close.status == "feasible" and len(found) == 1
+    assert close.objective is not None and close.bound is not None
+    assert (close.objective - close.bound) / close.objective <= 0.05
+    proved = solve_mip(model, 30)
+    assert proved.status == "optimal" and proved.objective is not None
+    assert proved.objective < close.objective
