@@ -20,9 +20,10 @@ not built: each year's rules read that year's bundle, which only exists once the
 planned.
 
 A roadmap of N years keeps to N × the settings' time limit in all: each year's solves get an even
-share of the time left (never under MIN_YEAR_SHARE of the limit), so a year proved early leaves
-its time to the years after it, and the work between the solves (checking a plan, rolling the
-county forward) is paid from the same time rather than added to it.
+share of the time left (never under MIN_YEAR_SHARE of the limit), so a year proved early (or, with
+a gap limit, within it early) leaves its time to the years after it, and the work between the
+solves (checking a plan, rolling the county forward) is paid from the same time rather than added
+to it. With a gap limit a year may borrow up to half its share again from the years after it.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from optimizer.solve import solve
 METHODS = ("auto", "rolling", "path")
 MIN_YEAR_SHARE = 0.25
 """A year's solves get at least this share of the per-year time limit, whatever earlier years used."""
+GAP_STRETCH = 1.5
+"""With a gap limit, how far past its even share of the time left a year may go to reach it."""
 
 
 @dataclass(frozen=True)
@@ -203,8 +206,14 @@ def plan_roadmap(
 
 def year_settings(settings: EngineSettings, deadline: float, years_left: int) -> EngineSettings:
     """The settings of the next year's solves: an even share of the time left to the deadline,
-    at least MIN_YEAR_SHARE of the per-year limit."""
-    share = (deadline - time.monotonic()) / years_left
+    at least MIN_YEAR_SHARE of the per-year limit. With a gap limit a year stops once it reaches
+    it, so a year not there yet may take up to GAP_STRETCH × its share, leaving every year after
+    it at least its minimum: an easy year ahead would not use its share anyway."""
+    left = deadline - time.monotonic()
+    share = left / years_left
+    if settings.gap_limit:
+        reserved = settings.time_limit * MIN_YEAR_SHARE * (years_left - 1)
+        share = max(share, min(share * GAP_STRETCH, left - reserved))
     return replace(settings, time_limit=max(settings.time_limit * MIN_YEAR_SHARE, share))
 
 

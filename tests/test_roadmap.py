@@ -16,7 +16,14 @@ from optimizer.io import load_scenario
 from optimizer.io.roadmap_outputs import write_roadmap
 from optimizer.options import EngineSettings
 from optimizer.report import check_plan
-from optimizer.roadmap import METHODS, MIN_YEAR_SHARE, path_goals, plan_roadmap, year_settings
+from optimizer.roadmap import (
+    GAP_STRETCH,
+    METHODS,
+    MIN_YEAR_SHARE,
+    path_goals,
+    plan_roadmap,
+    year_settings,
+)
 from optimizer.scenario import Pin
 from optimizer.solve import solve
 from tests.rules.test_principal_rotation import leaders_county
@@ -160,3 +167,16 @@ def test_a_year_after_an_overrun_still_gets_its_minimum_share() -> None:
     settings = year_settings(SETTINGS, time.monotonic() + 3 * SETTINGS.time_limit, 3)
     assert settings.time_limit == pytest.approx(SETTINGS.time_limit, abs=0.5)
     assert replace(settings, time_limit=SETTINGS.time_limit) == SETTINGS
+
+
+def test_with_a_gap_limit_a_year_may_borrow_from_the_years_after_it() -> None:
+    gap = replace(SETTINGS, gap_limit=0.01)
+    limit = SETTINGS.time_limit
+    assert year_settings(gap, time.monotonic() + 3 * limit, 3).time_limit == pytest.approx(
+        limit * GAP_STRETCH, abs=0.5
+    )
+    # never leaving a year after it less than its minimum
+    squeezed = year_settings(gap, time.monotonic() + 0.9 * limit, 3).time_limit
+    assert squeezed == pytest.approx(0.9 * limit - 2 * MIN_YEAR_SHARE * limit, abs=0.5)
+    # the last year takes what is left
+    assert year_settings(gap, time.monotonic() + limit, 1).time_limit == pytest.approx(limit, abs=0.5)
