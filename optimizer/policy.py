@@ -59,6 +59,9 @@ class Indicator:
     name: str
     label_zh: str
     label_en: str
+    cycle_of: str | None = None
+    """Set for a cycle in years (at most N years for everyone's turn): a target of N years is
+    the target 1/N of this share indicator, which is what the policy keeps."""
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,8 @@ def indicators_of(declarations: tuple[RuleParams, ...]) -> dict[str, Indicator]:
 def _checked_targets(
     given: Any, declarations: tuple[RuleParams, ...], source: str, problems: list[Problem]
 ) -> tuple[Target, ...]:
-    """`[targets.<indicator>]` tables: a known indicator, a share 0..1 and a year."""
+    """`[targets.<indicator>]` tables: a known indicator, a share 0..1 (a cycle: years, 1 or
+    more, kept as the share 1/years) and a year; one target per share."""
     known = indicators_of(declarations)
     if not isinstance(given, Mapping):
         problems.append(Problem("bad_value", "应为目标表", "expected a table", file=source, column=TARGETS))
@@ -325,6 +329,32 @@ def _checked_targets(
             )
             continue
         value, year = entry["value"], entry["year"]
+        cycle_of = known[name].cycle_of
+        if cycle_of is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 1:
+                problems.append(
+                    Problem(
+                        "bad_value",
+                        f"应为年数(1 或以上),实际为 {value!r}",
+                        f"expected a number of years (1 or more), got {value!r}",
+                        file=source,
+                        column=f"{where}.value",
+                    )
+                )
+                continue
+            name, value = cycle_of, 1 / value
+            if cycle_of in given:
+                problems.append(
+                    Problem(
+                        "duplicate_key",
+                        f"与 {TARGETS}.{cycle_of} 是同一目标(周期 N 年即比例 1/N);请只保留一个",
+                        f"the same target as {TARGETS}.{cycle_of} (a cycle of N years is the share 1/N); "
+                        "keep one",
+                        file=source,
+                        column=where,
+                    )
+                )
+                continue
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             problems.append(
                 Problem(
@@ -486,14 +516,16 @@ def policy_json_schema(declarations: tuple[RuleParams, ...]) -> dict[str, Any]:
             TARGETS: {
                 "type": "object",
                 "description": "Targets a roadmap reaches: per indicator, a share (value 0..1) in every "
-                "region by a year.",
+                "region by a year; a cycle, at most value years (kept as its share, 1/value).",
                 "properties": {
                     name: {
                         "type": "object",
                         "title": indicator.label_en,
                         "description": f"{indicator.label_zh} · {indicator.label_en}",
                         "properties": {
-                            "value": {"type": "number", "minimum": 0, "maximum": 1},
+                            "value": {"type": "number", "minimum": 1}
+                            if indicator.cycle_of
+                            else {"type": "number", "minimum": 0, "maximum": 1},
                             "year": {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
                         },
                         "required": list(TARGET_FIELDS),

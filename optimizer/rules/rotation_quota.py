@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 RULE_ID = "rotation_quota"
 ROTATION_SHARE = "rotation_share"
+ROTATION_CYCLE_YEARS = "rotation_cycle_years"
+"""001's "every eligible teacher in turn": a cycle of N years is a rotation share of 1/N a year."""
 CITY_KEY = "全市"
 """The key of the city-wide quota instance (scope `city`)."""
 
@@ -75,6 +77,12 @@ class RotationQuota(Rule):
             ROTATION_SHARE,
             "派出学校符合条件教师的交流比例",
             "share of the sending schools' eligible teachers who rotate",
+        ),
+        Indicator(
+            ROTATION_CYCLE_YEARS,
+            "交流轮换周期（年）：所有符合条件教师轮换一遍所需年数，不超过",
+            "rotation cycle in years (for every eligible teacher to take a turn), at most",
+            cycle_of=ROTATION_SHARE,
         ),
     )
 

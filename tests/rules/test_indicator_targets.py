@@ -95,6 +95,24 @@ def test_the_rotation_share_target_raises_the_rotation_above_the_quota():
     assert (row.status, row.target, row.achieved) == ("met", 3, 3)
 
 
+def test_a_rotation_cycle_in_years_is_the_rotation_share_of_one_over_the_years():
+    # 001's "every eligible teacher in turn": a cycle of at most 4 years is 25 % rotating a year.
+    cycle = ["targets.rotation_cycle_years.value=4", f"targets.rotation_cycle_years.year={YEAR + 1}"]
+    policy = default_policy().with_overrides(cycle)
+    assert [(t.indicator, t.value, t.year) for t in policy.targets] == [("rotation_share", 0.25, YEAR + 1)]
+    with pytest.raises(ScenarioError) as raised:
+        default_policy().with_overrides(
+            ["targets.rotation_cycle_years.value=0.5", "targets.rotation_cycle_years.year=2027"]
+        )
+    (problem,) = raised.value.problems
+    assert problem.column == "targets.rotation_cycle_years.value" and "years" in problem.en
+    both = [*cycle, "targets.rotation_share.value=0.3", f"targets.rotation_share.year={YEAR}"]
+    with pytest.raises(ScenarioError) as raised:
+        default_policy().with_overrides(both)
+    (problem,) = raised.value.problems
+    assert problem.column == "targets.rotation_cycle_years" and "rotation_share" in problem.en
+
+
 def test_targets_travel_with_the_scenario_in_every_format(tmp_path):
     from optimizer.io import load_scenario
     from optimizer.io.bundle import write_bundle
