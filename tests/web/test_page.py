@@ -293,7 +293,9 @@ def test_tune_solve_and_read_the_plan(page: Page, service: Service) -> None:
     assert "Recruitment plan" in page.locator("#staffing").inner_text()
     page.reload()
     assert page.locator("#nav [data-nav=scenarios]").inner_text() == "Scenarios"  # the cookie keeps it
-    # Back to the form from the plan: the plan's settings, not the scenario's.
+    # Back to the form from the plan: the plan's settings, not the scenario's (the link is there
+    # once the reloaded view knows the plan's scenario).
+    expect(page.locator("#job-tune")).to_have_attribute("href", re.compile(r"^#/tune/"))
     page.click("#job-tune")
     expect(page.locator("#p-rotation_quota-rate")).to_have_value("15")
     expect(page.locator("#tune-time")).to_have_value("6")

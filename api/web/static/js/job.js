@@ -36,6 +36,7 @@ export async function show(jobId) {
   points = [];
   for (const id of ["#job-progress", "#job-error", "#job-plan", "#job-cancel", "#job-note", "#job-unchanged"]) reveal($(id), false);
   for (const el of document.querySelectorAll("#view-job .chart")) charts.dispose(el);
+  $("#job-tune").removeAttribute("href"); // not the last plan's form while this one loads
   setContext({ jobId });
   const first = await api(`/v1/plans/${jobId}`);
   scenario = await scenarioOf(first.scenario_id);
