@@ -205,15 +205,16 @@ def _base_of(session: Session, caller: Caller, job: PlanJob) -> tuple[PlanJob, d
 
 
 def _newest_done(session: Session, caller: Caller, scenario_id: str, overrides: list[str]) -> PlanJob | None:
+    """The scenario's newest done plan with these overrides, read whole only once it is found (a
+    plan's stored result is large)."""
     query = (
-        select(PlanJob)
+        select(PlanJob.id, PlanJob.request, PlanJob.regions)
         .where(PlanJob.kind == PLAN_KIND, PlanJob.scenario_id == scenario_id, PlanJob.status == "done")
         .order_by(PlanJob.created_at.desc(), PlanJob.id)
     )
-    for candidate in session.scalars(query):
-        same_overrides = list(candidate.request.get("overrides") or []) == overrides
-        if same_overrides and caller.may_access(candidate.regions):
-            return candidate
+    for plan_id, request, regions in session.execute(query):
+        if list(request.get("overrides") or []) == overrides and caller.may_access(regions):
+            return session.get(PlanJob, plan_id)
     return None
 
 
