@@ -20,6 +20,8 @@ from api.errors import ApiError, request_lang, request_problem
 from api.security import BadKeyLimiter, Caller, KeyCache, Role, authenticate
 from api.tasks import SolvedJob
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""The media type of the workbooks the routes send (a plan's plan.xlsx, the empty template)."""
 RESOLVE_SECONDS = 10.0
 """Default time budget of the re-solves behind one recommendation or explanation request."""
 T = TypeVar("T")

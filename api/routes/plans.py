@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from api.audit import record
 from api.db import PLAN_KIND, Database, PlanJob
 from api.deps import (
+    XLSX,
     CallerDep,
     DatabaseDep,
     LangDep,
@@ -60,7 +61,6 @@ router = APIRouter(prefix="/plans", tags=["plans"], responses=ROUTER_ERRORS)
 
 NOT_FOUND = {404: ("not_found", "No such plan, or not in the key's regions.")}
 BUSY = {429: ("busy", "Too many re-solves in progress; retry later.")}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEDGER_EXPORTS = {"ledger": LEDGER_FILE, "complaints": COMPLAINTS_FILE}
 """Export formats that are one of the fairness ledger's files, written with the workbook."""
 

@@ -13,7 +13,8 @@ import tempfile
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
 from sqlalchemy import delete, select
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from api.audit import record
 from api.db import PlanJob, ScenarioRow
 from api.deps import (
+    XLSX,
     CallerDep,
     LangDep,
     PlannerDep,
@@ -43,6 +45,7 @@ from api.security import Caller
 from api.store import MAX_NAME, scenario_row, store_scenario
 from optimizer.errors import Problem, ScenarioError
 from optimizer.io import WORKBOOK_SUFFIXES, load_bundle, load_document, load_workbook
+from optimizer.io.template import write_template
 from optimizer.scenario import Scenario
 
 SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
@@ -156,6 +159,35 @@ def list_scenarios(
     by_id = {row.id: row for row in session.scalars(select(ScenarioRow).where(ScenarioRow.id.in_(page)))}
     items = [ScenarioSummary.model_validate(by_id[scenario_id]) for scenario_id in page]
     return ScenarioPage(items=items, total=len(visible), limit=limit, offset=offset)
+
+
+@router.get(
+    "/template",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The empty workbook (`rotation template`): the sheets 教师, 学校, 需求, 指定 and "
+            "交流记录 (teachers, schools, demand, pins, history) with their headers, a notes sheet "
+            "describing every column and Excel's validation lists on the coded columns.",
+            "content": {XLSX: {}},
+        }
+    },
+    summary="Download the workbook HR fills in, in Chinese or English",
+    description="Any key may download it. Filled in, it is uploaded as a workbook "
+    "(`POST /v1/scenarios/upload`).",
+)
+def scenario_template(
+    _caller: CallerDep,
+    lang: Annotated[
+        Literal["zh", "en"], Query(description="The headers' and notes' language (default Chinese).")
+    ] = "zh",
+) -> Response:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_template(Path(folder) / "template.xlsx", lang)
+        content = path.read_bytes()
+    name = "交流轮岗数据模板.xlsx" if lang == "zh" else "rotation-template.xlsx"
+    disposition = f"attachment; filename=rotation-template-{lang}.xlsx; filename*=UTF-8''{quote(name)}"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
 @router.get(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -219,3 +221,20 @@ def test_a_key_cannot_create_a_scenario_outside_its_regions(client: TestClient, 
     assert created.status_code == 201
     assert created.json()["regions"] == ["东区", "西区"]
     assert client.get(f"/v1/scenarios/{created.json()['id']}", headers=east).status_code == 404
+
+
+def test_the_template_downloads_in_either_language(client: TestClient, make_key: MakeKey) -> None:
+    headers = make_key("东区")
+    chinese = client.get("/v1/scenarios/template", headers=headers)
+    assert chinese.status_code == 200
+    assert "rotation-template-zh.xlsx" in chinese.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(chinese.content))
+    assert book.sheetnames[:5] == ["教师", "学校", "需求", "指定", "交流记录"]
+    english = client.get("/v1/scenarios/template?lang=en", headers=headers)
+    assert openpyxl.load_workbook(io.BytesIO(english.content)).sheetnames[:3] == [
+        "teachers",
+        "schools",
+        "demand",
+    ]
+    assert client.get("/v1/scenarios/template").status_code == 401
+    assert client.get("/v1/scenarios/template?lang=fr", headers=headers).status_code == 422

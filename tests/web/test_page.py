@@ -18,6 +18,8 @@ import openpyxl
 import pytest
 
 from optimizer.io import load_bundle, write_workbook
+from optimizer.io.aliases import SHEETS
+from tests.io.chinese import chinese_tables
 from tests.web.conftest import REGION, Service
 
 expect = pytest.importorskip(
@@ -151,6 +153,44 @@ def test_upload_shows_every_problem_then_the_workbook_is_listed(
     cells = row.locator("td").all_inner_texts()
     assert cells[:5] == ["青山县 2025", REGION, "600", "25", "2025"]
     shot(page, "scenarios")
+
+
+def test_the_template_downloaded_and_filled_in_chinese_names_each_mistake_in_chinese(
+    page: Page, service: Service, tmp_path: Path
+) -> None:
+    """HR's way: the page's template, filled with the demo county in Chinese (headers and values),
+    three cells wrong; the page names each by sheet, row and Chinese column, in Chinese."""
+    sign_in(page, service.key)
+    with page.expect_download() as downloading:
+        page.click("#upload-template")
+    template = tmp_path / "模板.xlsx"
+    downloading.value.save_as(template)
+    book = openpyxl.load_workbook(template)
+    for table, (header, *rows) in chinese_tables(load_bundle(ROOT / "scenarios" / "demo-county")).items():
+        sheet = book[SHEETS[table][0]]
+        columns = [cell.value for cell in sheet[1]]  # the template's own order
+        for row in rows:
+            cells = dict(zip(header, row, strict=True))
+            sheet.append([cells.get(column) for column in columns])
+    mistakes = {("教师", "性别", 3): "未知", ("学校", "城乡类别", 2): "城市", ("需求", "需求人数", 4): "很多"}
+    for (sheet, column, row), value in mistakes.items():
+        header = [cell.value for cell in book[sheet][1]]
+        book[sheet].cell(row=row, column=header.index(column) + 1, value=value)
+    filled = tmp_path / "青山县.xlsx"
+    book.save(filled)
+    page.set_input_files("#upload-files", str(filled))
+    page.click("#upload-form button[type=submit]")
+    problems = page.locator("#upload-problems")
+    problems.wait_for()
+    assert "发现 3 个问题" in problems.locator("h2").inner_text()
+    shown = [
+        [cell.strip() for cell in row.split("\t")] for row in problems.locator("tbody tr").all_inner_texts()
+    ]
+    assert sorted((sheet, row, column) for sheet, row, column, _ in shown) == sorted(
+        (sheet, str(row), column) for sheet, column, row in mistakes
+    )
+    for *_, message in shown:
+        assert re.search("[\u4e00-\u9fff]", message) and not re.search("expected|got", message), message
 
 
 def test_tune_solve_and_read_the_plan(page: Page, service: Service) -> None:

@@ -2,12 +2,13 @@
 // skipped, as tables), the shipped demo bundles one click away, the key's scenarios and its recent
 // solve jobs.
 
-import { api, errorText, forgetScenario, showError } from "./api.js";
+import { api, download, errorText, forgetScenario, showError } from "./api.js";
 import { $, fillProblems, flash, h, jobBadge, number, outcomeNote, replaceChildren, reveal, status, when } from "./dom.js";
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 
 export function init() {
   $("#upload-form").addEventListener("submit", upload);
+  $("#upload-template").addEventListener("click", downloadTemplate);
   for (const button of document.querySelectorAll("[data-demo]")) {
     button.addEventListener("click", () => loadDemo(button));
   }
@@ -15,6 +16,17 @@ export function init() {
 
 export async function show() {
   await Promise.all([listScenarios(), listJobs()]);
+}
+
+/** The empty workbook in the page's language: the sheets, headers and validation lists the
+ * loader reads (GET /v1/scenarios/template). */
+async function downloadTemplate() {
+  const language = lang();
+  try {
+    await download(`/v1/scenarios/template?lang=${language}`, `rotation-template-${language}.xlsx`);
+  } catch (error) {
+    showError($("#upload-status"), error);
+  }
 }
 
 async function upload(event) {
