@@ -170,6 +170,9 @@ LIST_LINKS = {
     for kind, parameter in (("scenarios", "scenario_id"), ("plans", "job_id"))
 }
 LIST_LINKS["plans"].update(plan_route_links("$response.body#/items/0/id"))
+LIST_LINKS["scenarios"]["Template"] = link(
+    "/v1/scenarios/template", "get", "The empty workbook to fill in and upload as a scenario."
+)
 """From a page of scenarios or plans (200)."""
 
 ROADMAP_ROUTE_LINKS = {
